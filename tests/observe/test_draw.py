@@ -810,3 +810,15 @@ def test_the_colour_helpers_name_what_they_were_given():
     assert draw.grad_color(float("nan")) == colors.BAD_COLOR and draw.grad_color(True) == draw.grad_color(1.0)
     stats = GradStats.of(np.array([3.0, 4.0]))
     assert draw.magnitude(stats, False) == 5.0 and draw.magnitude(stats, False, "std") == 0.5
+
+
+def test_a_picture_calls_its_root_l_only_for_a_loss_or_as_the_ledger_given_names_it():
+    # the names became the ledger's, whose root is always "L": draw(model(x)) read "L = matmul", as if a loss
+    x, W = Tensor(np.ones((2, 3))), Tensor(np.full((3, 2), 0.5), requires_grad=True)
+    h = (x @ W).tanh()
+    assert 'n3 [label="tanh#3\\n(2, 2) float64' in draw.draw(h).source
+    assert 'n4 [label="L = sum\\n() float64' in draw.draw(h.sum()).source
+    with ledger.record() as steps:
+        h.backward(np.ones((2, 2)))  # a ledger's pass from any root calls it L, its lines dL/d...: so does its picture
+    assert 'n3 [label="L = tanh\\n(2, 2) float64' in draw.draw(h, grads=steps).source
+    assert 'n3 [label="L = tanh\\n(2, 2) float64' in draw.draw(h, grads=steps.state(1)).source

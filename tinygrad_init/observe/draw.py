@@ -233,7 +233,8 @@ class _Scene:
         self.mode = "std" if color_by_grad == "std" or getattr(color_by_grad, "what", "") == WHAT["std"] else "norm"
         self.what = WHAT["scalar" if self.scalar else self.mode]
         self.order = autograd.topological_order(self.root)
-        self.topo, self.names = {n: i for i, n in enumerate(self.order)}, node_names(self.order)
+        self.topo, self.names = {n: i for i, n in enumerate(self.order)}, node_names(self.order, "L" if math.prod(
+            getattr(self.root, "shape", ())) == 1 else "")  # "L": a loss's (a ledger's pass names any root so)
         self.infos, self.arrays, self.marked, self.marked_edges, self.hooked = self._grads(grads)
         self.owner, self.modules, self.outputs, collapse = self._owners(module)
         rank = {p: i for i, p in enumerate(collapse or ())}  # a node's collapsed module: the last listed around it
@@ -249,7 +250,7 @@ class _Scene:
             if not index:
                 raise ValueError("draw: the ledger given as grads= holds no backward pass from this root; record "
                                  "`with ledger.record() as steps: root.backward()` and pass grads=steps")
-            grads, hooked = grads.final_grads(index[-1].index), index[-1].hooked
+            grads, hooked, self.names = grads.final_grads(index[-1].index), index[-1].hooked, index[-1].names
         elif isinstance(grads, LedgerState):
             if grads.pass_.root is not self.root:
                 raise ValueError(f"draw: the ledger state given as grads= is from a backward pass from "
@@ -257,7 +258,8 @@ class _Scene:
                                  "draw.draw_step(steps, k), which does")
             if (s := grads.step) is not None:
                 marked, edges = {s.node, s.parent}, {(s.node, s.parent, s.parent_index)}
-            self.partial, hooked, grads = set(grads.grads) - grads.complete, grads.pass_.hooked, grads.grads
+            self.partial, hooked, self.names = set(grads.grads) - grads.complete, grads.pass_.hooked, grads.pass_.names
+            grads = grads.grads
         nodes = grads if isinstance(grads, Mapping) else self.order if grads is None else [*grads] if isinstance(
             grads, (Sequence, set, frozenset)) else [0]  # None: every node's own .grad
         if not all(hasattr(n, "parents") for n in nodes):  # named as given, not as the dict made of it

@@ -706,8 +706,19 @@ def test_attaching_a_closure_as_micrograds_ops_do_says_what_a_value_keeps_instea
     assert a.grad == 6.0
 
 
-@pytest.mark.parametrize("call", [np.tanh, np.exp, np.sqrt, np.abs, lambda v: np.maximum(v, 0.0),
-                                  lambda v: np.add(1.0, v, out=np.empty(()))])
+@pytest.mark.parametrize("call, says", [
+    (lambda v: np.add(1.0, v, out=np.empty(())), r"^np\.add: write the operator \(v \+ x, x \* v, \.\.\.\)"),
+    (lambda v: np.multiply(v, 2.0), r"^np\.multiply: write the operator"),
+    (lambda v: np.float64(3.0) // v, r"^np\.floor_divide: a Value has no such op; its operators are \+, -, \*, /"),
+    (lambda v: np.float64(3.0) % v, r"^np\.remainder: a Value has no such op")])
+def test_a_numpy_operator_function_of_a_value_says_to_write_the_operator_or_that_there_is_none(call, says):
+    # np.float64(3) // v was Python's "unsupported operand type(s) for //" before numpy asked the Value, then a hint to
+    # write v.tanh(); np.add(v, 1.0) got that hint too, where v + 1.0 is what to write
+    with pytest.raises(TypeError, match=says):
+        call(Value(0.5))
+
+
+@pytest.mark.parametrize("call", [np.tanh, np.exp, np.sqrt, np.abs, lambda v: np.maximum(v, 0.0)])
 def test_a_numpy_function_of_a_value_names_the_ops_of_the_value_to_write_instead(call):
     # np.tanh(v), a numpy habit, failed with numpy's "operand 'Value' does not support ufuncs (__array_ufunc__=None)",
     # which says neither what is wrong nor what to write (math.tanh(v) warns and names v.tanh())

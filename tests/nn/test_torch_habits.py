@@ -267,9 +267,13 @@ def test_pytorchs_sgd_options_at_their_defaults_are_this_sgd():
             opt.step()
     np.testing.assert_array_equal(ours.data, plain.data)
     assert not np.allclose(ours.data, w0)
-    for other in ({"dampening": 0.5}, {"nesterov": 0}, {"fused": False}):  # not their defaults: refused as before
-        with pytest.raises(TypeError, match=rf"^SGD: '{next(iter(other))}' is PyTorch's, not offered here"):
+    for other in ({"dampening": 0.5}, {"nesterov": 1}, {"fused": True}):  # not their defaults: refused as before
+        k = next(iter(other))  # (the message said "this SGD is PyTorch's with nesterov=False" also for nesterov=0)
+        with pytest.raises(TypeError, match=rf"^SGD: '{k}' is PyTorch's, not offered here but at its default, "
+                                            rf"{k}={defaults[k]!r}: "):
             nn.optim.SGD([ours], lr=0.1, **other)
+    for off in ({"nesterov": 0}, {"fused": False}, {"foreach": False}, {"dampening": np.float64(0)}):
+        nn.optim.SGD([ours], lr=0.1, **off)  # off, as at the default: PyTorch reads them so
 
 
 def test_pytorchs_batchnorm_momentum_none_is_named_as_not_offered():

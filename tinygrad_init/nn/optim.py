@@ -47,14 +47,15 @@ class SGD:
 
     def __init__(self, params: Iterable[Tensor], lr: float, momentum: float = 0.0, *dampening: Any,
                  weight_decay: float = 0.0, **options: Any) -> None:
-        options = {k: v for k, v in options.items() if not (k in _TORCH and (v is _TORCH[k] if k != "dampening" else
-                                                                           type(v) in (int, float) and v == 0))}
+        options = {k: v for k, v in options.items() if not (k in _TORCH and (v is None or type(v) in (
+            bool, int, float, np.bool_, np.int64, np.float64) and not v))}  # off, as each default (nesterov=0)
         if dampening or options:  # PyTorch's SGD(params, lr, momentum, dampening, weight_decay, nesterov, ...)
             k = "dampening" if dampening else next(iter(options))
             raise TypeError("SGD: " + ("a fourth positional argument (PyTorch's dampening) is " if dampening else
                                        f"{k!r} is " + "PyTorch's, " * (k in _TORCH)) + (
-                "not offered here: this SGD is PyTorch's with dampening=0, nesterov=False, maximize=False" if k in
-                _TORCH else "not an argument") + "; it takes params, lr, momentum, and weight_decay by keyword")
+                f"not offered here but at its default, {k}={_TORCH[k]!r}: this SGD is PyTorch's with dampening=0, "
+                "nesterov=False, maximize=False" if k in _TORCH else "not an argument") + "; it takes params, lr, "
+                "momentum, and weight_decay by keyword")
         self.params = _listed("SGD", params)
         if not self.params:
             raise ValueError("SGD: got an empty parameter list; pass model.parameters()")

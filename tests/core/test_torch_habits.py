@@ -193,8 +193,9 @@ def test_an_integer_tensor_adds_in_place_with_an_int_alpha_as_in_pytorch():
         theirs = torch.tensor([1, 2], dtype=getattr(torch, np.dtype(dtype).name))
         theirs.add_(torch.as_tensor(other), alpha=int(alpha))
         assert t.dtype == dtype and t.data.tolist() == theirs.tolist() == want
-    with pytest.raises(TypeError, match="add_: cannot combine float64 values in place"):  # a float alpha: refused
-        Tensor(np.array([1, 2]), dtype=np.int64).add_(1, alpha=2.0)
+    with pytest.raises(TypeError, match=r"^add_: alpha must be an int for a tensor of dtype int64, as in PyTorch, got "
+                                        r"2\.0; make the tensor floating first"):  # a float alpha, named (was numpy's
+        Tensor(np.array([1, 2]), dtype=np.int64).add_(1, alpha=2.0)  # "cannot combine float64 values in place")
     with pytest.raises(ValueError, match=r"add_: alpha -129 does not fit the tensor's dtype int8 \(-128 to 127\)"):
         Tensor(np.array([1, 2]), dtype=np.int8).add_(1, alpha=-129)  # as PyTorch's "cannot be converted"
 

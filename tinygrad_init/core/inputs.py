@@ -268,6 +268,9 @@ def add_alpha(alpha: Any, data: np.ndarray) -> Any:
         if not (low := info.min or -info.max) <= alpha <= info.max:
             raise ValueError(f"add_: alpha {alpha} does not fit the tensor's dtype {data.dtype} ({low} to {info.max})")
         return np.array(alpha % (info.max + 1) if info.min == 0 else alpha, data.dtype)[()]
+    if data.dtype.kind in "iu" and not isinstance(alpha, bool):  # (a float: the sum could not stay integers)
+        raise TypeError(f"add_: alpha must be an int for a tensor of dtype {data.dtype}, as in PyTorch, got "
+                        f"{alpha!r:.40}; make the tensor floating first, Tensor(t, dtype=np.float32)")
     return check_real("add_", "alpha", alpha)
 
 

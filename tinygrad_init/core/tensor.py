@@ -505,7 +505,7 @@ class Tensor(_GraphNode, TorchSpellings):
     def add_(self, other: Any, alpha: float = 1.0) -> "Tensor":
         """In place: `self.data += alpha * other`; bumps the version counter. Not recorded in the graph,
         so a tensor that requires grad changes in place only inside `no_grad()`, as an optimizer does."""
-        if type(alpha) is not float:  # an int, for an integer tensor, stays one (as in PyTorch)
+        if type(alpha) is not float or alpha != 1.0 and self.data.dtype.kind != "f":  # an int stays one (integers)
             alpha = add_alpha(alpha, self.data)
         return self._update("add_", other, np.add, alpha)
 

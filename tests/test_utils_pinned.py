@@ -301,6 +301,8 @@ def test_writable_says_a_file_stands_where_the_folder_goes(tmp_path) -> None:
     (tmp_path / "afile").write_text("")  # was "the folder ... does not exist; create it first", but it exists
     with pytest.raises(NotADirectoryError, match=r"^draw.render: '.*afile' is a file, not a folder; write elsewhere$"):
         utils.writable("draw.render", tmp_path / "afile" / "x.svg", "graph.svg")
+    with pytest.raises(NotADirectoryError, match=r"^draw.render: '.*afile' is a file, not a folder"):  # also above it
+        utils.writable("draw.render", tmp_path / "afile" / "sub" / "x.svg", "graph.svg")
 
 
 @pytest.mark.torch

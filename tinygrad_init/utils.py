@@ -167,10 +167,10 @@ def writable(who: str, path: Any, name: str, arg: str = "path") -> Path:
     """`path` (a str or PathLike, the argument `arg`) as a Path, if its folder exists and it is no folder (`name`: the
     file to suggest)."""
     path = Path(check_type(who, arg, path, (str, os.PathLike), "a file name or a pathlib.Path"))
-    if not path.parent.is_dir():  # (a file in its place: x.svg/graph.svg)
-        raise (NotADirectoryError(f"{who}: {str(path.parent)!r} is a file, not a folder; write elsewhere") if
-               path.parent.exists() else FileNotFoundError(f"{who}: the folder {str(path.parent)!r} does not exist; "
-                                                           "create it first"))
+    if not path.parent.is_dir():  # (a file in its place, or above it: x.svg/graph.svg, x.svg/sub/graph.svg)
+        file = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        raise (NotADirectoryError(f"{who}: {str(file)!r} is a file, not a folder; write elsewhere") if file else
+               FileNotFoundError(f"{who}: the folder {str(path.parent)!r} does not exist; create it first"))
     if path.is_dir():
         raise IsADirectoryError(f"{who}: {arg} {str(path)!r} is a folder" + (  # not x/graph.svg/graph.svg
             f"; name the file: {path / name}" if path.name != name else "; move it away or write elsewhere"))

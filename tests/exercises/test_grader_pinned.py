@@ -358,6 +358,11 @@ def test_recursive_functions_finds_cycles_of_calls_and_nothing_else():
     tree = ast.parse("def g(v):\n    yield g(v)\ndef h(v):\n    yield from h(v)\ndef k(v):\n    for x in k(v):\n"
                      "        yield x\ndef m(v):\n    yield list(m(v))\n")
     assert kit.recursive_functions(tree) == ["h", "k", "m"]
+    # the rule exempted any call a yield hands out, also of a plain function that recurses back (f hands out g's
+    # list, g iterates f), and missed a trampoline's generator handed out with its index, `yield g(v), i`
+    tree = ast.parse("def f(n):\n    yield g(n)\ndef g(n):\n    return [x for c in n for x in f(c)]\n"
+                     "def t(v):\n    yield t(v), 0\n")
+    assert sorted(kit.recursive_functions(tree)) == ["f", "g"]
 
 
 class _Echo(kit.Session):

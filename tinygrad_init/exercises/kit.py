@@ -468,11 +468,14 @@ def mentions(tree: ast.AST, name: str) -> int | None:
 def recursive_functions(tree: ast.AST, root: str | None = None) -> list[str]:
     """The functions of a module that call themselves, directly or through each other (by name); with `root`, only
     those that `root` calls, or is (a recursive helper left for debugging, which `root` never calls, is none). A call
-    that a plain `yield` hands out (`yield visit(p)`: a trampoline's generator, run by a loop over a stack) is none."""
+    that a plain `yield` hands out (`yield visit(p)`, `yield visit(p), i`) to a generator is none: a trampoline's
+    generator, run by a loop over a stack, nests no calls (a call of a plain function there still nests one)."""
     defs = {n.name: n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    handed = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Yield)}
+    gens = {name for name, d in defs.items() if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(d))}
+    handed = {id(v) for n in ast.walk(tree) if isinstance(n, ast.Yield) and n.value is not None
+              for v in [n.value, *(n.value.elts if isinstance(n.value, ast.Tuple) else ())]}
     calls = {name: {c.func.id for c in ast.walk(d) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
-                    and c.func.id in defs and id(c) not in handed} for name, d in defs.items()}
+                    and c.func.id in defs and not (id(c) in handed and c.func.id in gens)} for name, d in defs.items()}
 
     def reach(start: str) -> set[str]:  # what `start` calls, directly or not
         seen, todo = set(), list(calls[start])

@@ -206,6 +206,12 @@ def cli_type(check: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[
     return convert
 
 
+def unexpected(where: str, key: str, takes: str, known: str | bool = False) -> TypeError:
+    """The error for a keyword `key` that `where` does not take, in place of Python's "unexpected keyword argument":
+    `known` says what another library's keyword (PyTorch's, scikit-learn's) is here, and `takes` what it takes."""
+    return TypeError(f"{where}: {key!r} is {known or 'not an argument'}; it takes {takes}")
+
+
 def unoffered(name: str, message: str) -> Exception:
     """The error of a module's `__getattr__` that refuses PyTorch's `name` with `message`: an AttributeError, or
     for `from module import name` an ImportError (Python replaces an AttributeError there with its own "cannot

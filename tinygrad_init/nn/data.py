@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..utils import MAX_SIZE, Rng, as_rng, check_bool, check_int, check_real
+from ..utils import MAX_SIZE, Rng, as_rng, check_bool, check_int, check_real, unexpected
 
 __all__ = ["moons", "circles", "spirals", "blobs", "train_test_split", "DATASETS"]
 
@@ -119,9 +119,8 @@ def train_test_split(X: Any, y: Any, test_fraction: float = 0.25, rng: Rng = Non
     names scikit-learn's arguments (`test_size`, `random_state`, `stratify=y`) with what to write here."""
     if sklearn:
         k = next(iter(sklearn))
-        raise TypeError(f"train_test_split: {k!r} is " + (f"scikit-learn's; {_SKLEARN[k]}" if k in _SKLEARN else
-                                                          "not an argument") + "; it takes X, y, test_fraction, rng "
-                        "and stratify")
+        raise unexpected("train_test_split", k, "X, y, test_fraction, rng and stratify",
+                         k in _SKLEARN and f"scikit-learn's; {_SKLEARN[k]}")
     if np.ndim(stratify) == 1:  # scikit-learn's stratify=y: its labels
         raise TypeError("train_test_split: stratify must be True or False; scikit-learn's stratify=y is stratify=True "
                         "here (the classes of y)")

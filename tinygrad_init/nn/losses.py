@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..core.tensor import Tensor
-from ..utils import check_choice, check_type, counted
+from ..utils import check_choice, check_type, counted, unexpected
 
 __all__ = ["mse_loss", "cross_entropy", "binary_cross_entropy_with_logits"]
 
@@ -49,10 +49,9 @@ def _no_options(fn: str, options: dict[str, Any], reduction: Any) -> None:
     """A TypeError for the keywords `fn` does not take: PyTorch's named with what to write instead, for `reduction`."""
     if options:
         k, r = next(iter(options)), reduction if reduction in _ENDING else "mean"
-        raise TypeError(f"{fn}: " + (f"PyTorch's {k}= is not offered here; " + _TORCH[fn, k].format(
+        raise TypeError(f"{fn}: PyTorch's {k}= is not offered here; " + _TORCH[fn, k].format(
             fn=fn, r=r, s=_ENDING[r], weighted=_WEIGHTED[r], dropped=" (PyTorch's keeps a 0 at each dropped row)" * (
-                r == "none")) if (fn, k) in _TORCH else f"{k!r} is not an argument; it takes logits, targets and "
-            "reduction"))
+                r == "none"))) if (fn, k) in _TORCH else unexpected(fn, k, "logits, targets and reduction")
 
 
 def _reduce(fn: str, terms: Tensor, reduction: str) -> Tensor:

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..core.inputs import TorchName
 from ..core.tensor import Tensor, changed_in_place
-from ..utils import check_bool, check_real, check_type, ordered, unoffered
+from ..utils import check_bool, check_real, check_type, ordered, unexpected, unoffered
 
 __all__ = ["SGD", "zero_grads"]
 _TORCH = {"dampening": 0, "nesterov": False, "maximize": False, "foreach": None, "differentiable": False,
@@ -50,12 +50,13 @@ class SGD:
         options = {k: v for k, v in options.items() if not (k in _TORCH and (v is None or type(v) in (
             bool, int, float, np.bool_, np.int64, np.float64) and not v))}  # off, as each default (nesterov=0)
         if dampening or options:  # PyTorch's SGD(params, lr, momentum, dampening, weight_decay, nesterov, ...)
-            k = "dampening" if dampening else next(iter(options))
-            raise TypeError("SGD: " + ("a fourth positional argument (PyTorch's dampening) is " if dampening else
-                                       f"{k!r} is " + "PyTorch's, " * (k in _TORCH)) + (
-                f"not offered here but at its default, {k}={_TORCH[k]!r}: this SGD is PyTorch's with dampening=0, "
-                "nesterov=False, maximize=False" if k in _TORCH else "not an argument") + "; it takes params, lr, "
-                "momentum, and weight_decay by keyword")
+            k, takes, sgd = "dampening" if dampening else next(iter(options)), "params, lr, momentum, and " \
+                "weight_decay by keyword", "this SGD is PyTorch's with dampening=0, nesterov=False, maximize=False"
+            if dampening:
+                raise TypeError(f"SGD: a fourth positional argument (PyTorch's dampening) is not offered here: {sgd}; "
+                                f"it takes {takes}")
+            raise unexpected("SGD", k, takes, k in _TORCH and f"PyTorch's, not offered here but at its default, "
+                             f"{k}={_TORCH[k]!r}: {sgd}")
         self.params = _listed("SGD", params)
         if not self.params:
             raise ValueError("SGD: got an empty parameter list; pass model.parameters()")

@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from shared_runs import SWEEP, sweep_run
+from shared_runs import HE_ET_AL, SWEEP, he_et_al_run, sweep_run
 from tinygrad_init import Tensor, data, experiments as E, init, nn, probe, theory
 from tinygrad_init.lab import spectra
 from tinygrad_init.losses import binary_cross_entropy_with_logits
@@ -659,12 +659,12 @@ def test_training_says_ln_2_only_where_the_zeros_loss_is_ln_2() -> None:
 def he_et_al_rng_0() -> E.ExperimentResult:
     """He et al.'s miniature at rng 0 with its defaults: plain SGD at 22 and 30 layers, and 30 with momentum 0.9. Its
     plain-SGD panels and rows are those of depth(rng=0, momentum=0.0) to the bit: fit trains each network on its own,
-    beside the momentum ones or not."""
-    return E.depth(rng=0)
+    beside the momentum ones or not (`shared_runs.he_et_al_run()`, which tutorial 7's momentum test reads too)."""
+    return he_et_al_run()
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("he_et_al_rng_0")
+@pytest.mark.xdist_group(HE_ET_AL)
 def test_he_et_al_figures_2_and_3_in_miniature(he_et_al_rng_0: E.ExperimentResult) -> None:
     # He, Zhang, Ren & Sun (2015), Delving Deep into Rectifiers: Fig. 2, a 22-layer net: both inits converge,
     # theirs sooner; Fig. 3, a 30-layer net: "Xavier" stalls, theirs converges. Here: plain SGD, five seeds. The
@@ -688,7 +688,7 @@ def test_he_et_al_figures_2_and_3_in_miniature(he_et_al_rng_0: E.ExperimentResul
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("he_et_al_rng_0")
+@pytest.mark.xdist_group(HE_ET_AL)
 def test_he_et_al_figures_2_and_3_in_miniature_over_seeds(he_et_al_rng_0: E.ExperimentResult) -> None:
     # He et al. (2015), Fig. 2: at 22 layers both converge, theirs sooner; Fig. 3: at 30 layers 'Xavier' stalls and
     # theirs converges; asserted above at rng 0 alone. The report's plain-SGD panels (5 networks per rng), rng 0-9: He

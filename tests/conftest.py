@@ -128,7 +128,12 @@ _MARKED = {
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Outside CI, skip marked tests whose tool is missing (reported at the test's own line)."""
+    """The tutorials' tests first; outside CI, skip marked tests whose tool is missing (reported at the test's own
+    line)."""
+    # tests/tutorials holds the longest single tests (each notebook run, the claims over seeds: up to 20 s), collected
+    # last: under pytest-xdist a worker that drew one of them at the end ran it while the other had nothing left.
+    # First, they are spread while the many short tests fill in behind them (each file keeps its order).
+    items[:] = sorted(items, key=lambda item: item.path.parent.name != "tutorials")
     if in_ci():
         return  # under CI they fail in pytest_runtest_setup instead
     present: dict[str, bool] = {}

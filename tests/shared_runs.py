@@ -1,8 +1,9 @@
 """Runs that several tests make with the same arguments, computed once per test process.
 
-A test that reads one of them is marked with the run's group, ``@pytest.mark.xdist_group(SWEEP)`` or
-``@pytest.mark.xdist_group(DEPTH)``, so that under ``--dist loadgroup`` (scripts/test.sh) those tests share one
-process, and so the run. Each call returns a copy of the cached run: a test may not change what the next one reads.
+A test that reads one of them is marked with the run's group, ``@pytest.mark.xdist_group(SWEEP)``,
+``@pytest.mark.xdist_group(DEPTH)`` or ``@pytest.mark.xdist_group(HE_ET_AL)``, so that under ``--dist loadgroup``
+(scripts/test.sh) those tests share one process, and so the run. Each call returns a copy of the cached run: a test
+may not change what the next one reads.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from tinygrad_init import experiments
 
 #: The xdist groups of the tests that share these runs.
-SWEEP, DEPTH = "sweep_runs", "depth_runs"
+SWEEP, DEPTH, HE_ET_AL = "sweep_runs", "depth_runs", "he_et_al_rng_0"
 
 
 @cache
@@ -44,3 +45,18 @@ def depth_run(rng: int) -> experiments.ExperimentResult:
     and at 30 layers, plain SGD, 500 steps. Its 30-layer panels and table rows are those of `layers=(30,)`: the data
     are drawn before any net and each depth trains its nets on their own."""
     return copy.deepcopy(_depth_run(rng))
+
+
+@cache
+def _he_et_al_run() -> experiments.ExperimentResult:
+    from tinygrad_init import experiments
+
+    return experiments.depth(rng=0)
+
+
+def he_et_al_run() -> experiments.ExperimentResult:
+    """`experiments.depth(rng=0)`, He et al.'s miniature with its defaults: five nets of each scheme, plain SGD at 22
+    and 30 layers and momentum 0.9 at 30, 1,200 steps. Its 30-layer panels and table rows are those of
+    `depth(rng=0, layers=(30,))`, and its plain-SGD ones those of `depth(rng=0, momentum=0.0)`, number for number:
+    the data are drawn before any net and each net trains on its own."""
+    return copy.deepcopy(_he_et_al_run())

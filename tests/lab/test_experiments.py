@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from shared_runs import sweep_run
+from shared_runs import HE_ET_AL, SWEEP, he_et_al_run, sweep_run
 from tinygrad_init import Tensor, data, experiments as E, init, nn, probe, theory
 from tinygrad_init.lab import spectra
 from tinygrad_init.losses import binary_cross_entropy_with_logits
@@ -29,15 +29,19 @@ def quick_sweep() -> E.Sweep:
 # ---------------------------------------------------------------- CS231n, lecture 6 (2017), at its settings
 
 
-# The tests of the CS231n set-up at full size share the module's fixtures tanh_seeds and relu_seeds: one process runs
-# them all (pytest-xdist's --dist loadgroup), so that the networks are drawn once.
-CS231N = pytest.mark.xdist_group("cs231n_full_size")
+# The tests of the CS231n set-up at full size share the module's fixtures tanh_seeds and relu_seeds, whose runs are
+# shared_runs.sweep_run's: they run in the process of the other tests that read those runs (pytest-xdist's --dist
+# loadgroup, group SWEEP), so that the networks are drawn once.
+CS231N = pytest.mark.xdist_group(SWEEP)
 
 
 @pytest.fixture(scope="module")
-def tanh_seeds() -> list[E.Sweep]:
-    """The CS231n set-up at full size (10 layers x 500 units, batch 1000) for the slide's tanh nets, seeds 0-5."""
-    return [E.run_sweep(("small", "large", "cs231n", "he_normal"), ("tanh",), rng=seed) for seed in range(6)]
+def tanh_seeds() -> list[dict[str, E.Run]]:
+    """The CS231n set-up at full size (10 layers x 500 units, batch 1000) for the slide's tanh nets, seeds 0-5: the
+    runs of `run_sweep(("small", "large", "cs231n", "he_normal"), ("tanh",), rng=seed)` by scheme, which are
+    `run_one(scheme, "tanh", rng=seed)`'s number for number (tutorial 5's and the docs' tests read them too)."""
+    return [{scheme: sweep_run(scheme, "tanh", seed) for scheme in ("small", "large", "cs231n", "he_normal")}
+            for seed in range(6)]
 
 
 # Stanford CS231n (2017), lecture 6 "Training Neural Networks I", the slides on activation statistics:
@@ -47,10 +51,10 @@ CS231N_SMALL_TANH_STD = [0.213081, 0.047551, 0.010630, 0.002378, 0.000532, 0.000
 
 
 @CS231N
-def test_small_weights_with_tanh_reproduce_the_cs231n_stds(tanh_seeds: list[E.Sweep]) -> None:
+def test_small_weights_with_tanh_reproduce_the_cs231n_stds(tanh_seeds: list[dict[str, E.Run]]) -> None:
     # seeds 0-9: each of layers 1-6 within 0.6% (layer 1) to 1.7% (layer 6) of the slide; asserted at 2.5% (it was 5%
     # at seeds 0 and 7)
-    std = np.array([s.run("small", "tanh").values("act_std") for s in tanh_seeds])
+    std = np.array([s["small"].values("act_std") for s in tanh_seeds])
     np.testing.assert_allclose(std[:, :6], np.broadcast_to(CS231N_SMALL_TANH_STD, (len(std), 6)), rtol=0.025)
     assert np.all(np.ptp(std[:, :6] / CS231N_SMALL_TANH_STD, axis=0) > 0.002)  # the spread over the seeds
     # the activations collapse geometrically, by about 0.01 * sqrt(500) = 0.224 per layer
@@ -58,46 +62,46 @@ def test_small_weights_with_tanh_reproduce_the_cs231n_stds(tanh_seeds: list[E.Sw
 
 
 @CS231N
-def test_xavier_with_tanh_reproduces_the_cs231n_slide(tanh_seeds: list[E.Sweep]) -> None:
+def test_xavier_with_tanh_reproduces_the_cs231n_slide(tanh_seeds: list[dict[str, E.Run]]) -> None:
     # CS231n (2017), lecture 6, "Xavier initialization" with tanh, W = randn(fan_in, fan_out) / sqrt(fan_in):
     # the printed layer stds go from 0.627 (layer 1) down to 0.226 (layer 10), slowly. Seeds 0-5: 0.626-0.629 and
     # 0.2265-0.2297 (the mean field 0.628 and 0.2285); each seed within 1% and 2% of the slide
-    first, last = (np.array([s.run("cs231n", "tanh").values("act_std")[i] for s in tanh_seeds]) for i in (0, -1))
+    first, last = (np.array([s["cs231n"].values("act_std")[i] for s in tanh_seeds]) for i in (0, -1))
     np.testing.assert_allclose(first, 0.627, rtol=0.01)
     np.testing.assert_allclose(last, 0.226, rtol=0.02)
     assert 0.001 < np.ptp(first) < 0.005 and 0.001 < np.ptp(last) < 0.006  # the spread over the seeds
-    assert all(np.all(np.diff(s.run("cs231n", "tanh").values("act_std")) < 0) for s in tanh_seeds)
+    assert all(np.all(np.diff(s["cs231n"].values("act_std")) < 0) for s in tanh_seeds)
 
 
 @CS231N
-def test_unit_weights_with_tanh_keep_the_cs231n_slides_std(tanh_seeds: list[E.Sweep]) -> None:
+def test_unit_weights_with_tanh_keep_the_cs231n_slides_std(tanh_seeds: list[dict[str, E.Run]]) -> None:
     # CS231n (2017), lecture 6, W = 1.0 * randn with tanh: the plotted layer std stays at about 0.98 in all ten layers
     # (the units sit at -1 and +1). The mean field: sqrt(E[tanh(z)^2]), z ~ N(0, ~480): 0.982. Seeds 0-5: 0.9815-0.9822
-    std = np.array([s.run("large", "tanh").values("act_std") for s in tanh_seeds])
+    std = np.array([s["large"].values("act_std") for s in tanh_seeds])
     np.testing.assert_allclose(std, 0.98, atol=0.005)
-    np.testing.assert_allclose(std, tanh_seeds[0].run("large", "tanh").values("act_std_theory")[0], rtol=0.002)
+    np.testing.assert_allclose(std, tanh_seeds[0]["large"].values("act_std_theory")[0], rtol=0.002)
     assert 0 < np.ptp(std) < 0.002
 
 
 @CS231N
-def test_unit_weights_saturate_tanh(tanh_seeds: list[E.Sweep]) -> None:
+def test_unit_weights_saturate_tanh(tanh_seeds: list[dict[str, E.Run]]) -> None:
     # CS231n lecture 6: with W = 1.0 * randn "almost all neurons completely saturated, either -1 and 1"
     # 90% at every layer: the mean field's P(|z| > atanh(0.99)) at q = 500 E[tanh^2] ~ 480 (the slide gives no figure;
     # seeds 0-5: 90.3%-90.6%)
-    for sweep in tanh_seeds:
-        run = sweep.run("large", "tanh")
+    for runs in tanh_seeds:
+        run = runs["large"]
         np.testing.assert_allclose(run.values("saturated"), 0.90, atol=0.015)
         np.testing.assert_allclose(run.values("saturated"), run.values("saturated_theory"), atol=0.01)
 
 
 @CS231N
-def test_unit_weights_with_tanh_give_the_typical_unit_no_gradient(tanh_seeds: list[E.Sweep]) -> None:
+def test_unit_weights_with_tanh_give_the_typical_unit_no_gradient(tanh_seeds: list[dict[str, E.Run]]) -> None:
     # CS231n lecture 6, W = 1.0 * randn with tanh: saturated units, "gradients will be all zero". At the slide's
     # 10 x 500, batch 1000, the median |dL/dz| at layer 1 is exactly 0 (seeds 0-5), while the std of dL/dh grows
     # about 7.5e4-fold (7.28e4 to 7.74e4 over seeds 0-5) from layer 10 down to layer 1
     growth = []
-    for sweep in tanh_seeds:
-        run = sweep.run("large", "tanh")
+    for runs in tanh_seeds:
+        run = runs["large"]
         assert run.layers[0]["grad_pre_median"] == 0 and run.layers[0]["grad_pre_std"] > 1e3
         g = run.values("grad_act_std")
         growth.append(g[0] / g[-1])
@@ -135,12 +139,12 @@ def test_he_with_relu_reproduces_the_cs231n_slide(relu_seeds: list[E.Run]) -> No
 
 
 @CS231N
-def test_the_theory_predicts_the_forward_and_backward_stds(tanh_seeds: list[E.Sweep],
+def test_the_theory_predicts_the_forward_and_backward_stds(tanh_seeds: list[dict[str, E.Run]],
                                                            relu_seeds: list[E.Run]) -> None:
     # the worst layer of std(h), std(dL/dh), std(dL/dW), measured / theory - 1, over seeds 0-9: tanh 0.8%-4.5% (large
     # init at seeds 7 and 8), ReLU with He 6.8%-27% (seed 7). This was asserted at seed 0 alone, ReLU within 25%
     worst = {}
-    for run in [r for s in tanh_seeds for r in s.runs.values()] + relu_seeds:
+    for run in [r for s in tanh_seeds for r in s.values()] + relu_seeds:
         worst.setdefault(run.activation, []).append(max(np.abs(run.values(m) / run.values(f"{m}_theory") - 1).max()
                                                         for m in ("act_std", "grad_act_std", "grad_w_std")))
     assert max(worst["tanh"]) < 0.06 and max(worst["relu"]) < 0.3 and np.median(worst["relu"]) < 0.15
@@ -655,12 +659,12 @@ def test_training_says_ln_2_only_where_the_zeros_loss_is_ln_2() -> None:
 def he_et_al_rng_0() -> E.ExperimentResult:
     """He et al.'s miniature at rng 0 with its defaults: plain SGD at 22 and 30 layers, and 30 with momentum 0.9. Its
     plain-SGD panels and rows are those of depth(rng=0, momentum=0.0) to the bit: fit trains each network on its own,
-    beside the momentum ones or not."""
-    return E.depth(rng=0)
+    beside the momentum ones or not (`shared_runs.he_et_al_run()`, which tutorial 7's momentum test reads too)."""
+    return he_et_al_run()
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("he_et_al_rng_0")
+@pytest.mark.xdist_group(HE_ET_AL)
 def test_he_et_al_figures_2_and_3_in_miniature(he_et_al_rng_0: E.ExperimentResult) -> None:
     # He, Zhang, Ren & Sun (2015), Delving Deep into Rectifiers: Fig. 2, a 22-layer net: both inits converge,
     # theirs sooner; Fig. 3, a 30-layer net: "Xavier" stalls, theirs converges. Here: plain SGD, five seeds. The
@@ -684,7 +688,7 @@ def test_he_et_al_figures_2_and_3_in_miniature(he_et_al_rng_0: E.ExperimentResul
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("he_et_al_rng_0")
+@pytest.mark.xdist_group(HE_ET_AL)
 def test_he_et_al_figures_2_and_3_in_miniature_over_seeds(he_et_al_rng_0: E.ExperimentResult) -> None:
     # He et al. (2015), Fig. 2: at 22 layers both converge, theirs sooner; Fig. 3: at 30 layers 'Xavier' stalls and
     # theirs converges; asserted above at rng 0 alone. The report's plain-SGD panels (5 networks per rng), rng 0-9: He

@@ -294,3 +294,12 @@ def test_draw_step_names_an_option_draw_does_not_have():
         draw.draw_step(steps, 1, colour=1)  # was Python's "draw() got an unexpected keyword argument"
     with pytest.raises(TypeError, match=r"^draw_step: no option grads=; draw's are .*, title$"):
         draw.frames(steps, grads=None)  # draw_step sets them: the state after k steps
+
+
+def test_a_power_by_a_number_shows_the_number_once_on_the_side_it_stands():
+    # the op bubble said "**0.333333" beside the constant's box "0.3333": two texts of one number; x ** k and k ** x
+    # now read as 1 - x and x - 1 do, the bubble "**" and the box "** 0.3333" (the exponent) or "2.0 **" (the base)
+    a = Value(2.0, label="a")
+    for out, box in ((a ** (1 / 3), "** 0.3333"), (a ** 2, "** 2.0"), (2 ** a, "2.0 **")):
+        src = draw.draw(out).source
+        assert 'n1op [label="**" ' in src and f'n1c [label="{box}" ' in src, src

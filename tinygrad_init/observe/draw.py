@@ -387,12 +387,15 @@ class _Scene:
         item.attrs = {"label": "{ " + body + " }" if self.rankdir in ("LR", "RL") else body, "shape": "record"}
         if n.parents:
             op, small = str(n.op) or "?", {"fontsize": "10", "height": "0.3"}
+            power = op.startswith("**") and n.constant is not None  # x ** k (op "**2") or k ** x (op "**"): the
+            exponent, op = power and op != "**", "**" if power else op  # constant's box says which, "** 2.0", "2.0 **"
             item.extra.append((nid + "op", {"label": _esc(op), "shape": "circle" if len(op) <= 2 else "ellipse",
                                             "margin": "0.02", "width": "0.3", **small}))
             if n.constant is not None:  # the plain number the op took (a node without gradient): "1.0 -" is 1 - x,
                 k, side = _num(n.constant), op in ("-", "/") and math.copysign(1, n.locals[0]) != math.copysign(1, (
                     n.constant if op == "/" else 1.0))  # as d/dx of k - x is -1, of k / x the sign opposite to k's
-                label = (f"{k} {op}" if side else f"{op} {k}") if op in ("-", "/") else k  # "- 1.0" is x - 1
+                label = (f"{k} {op}" if side else f"{op} {k}") if op in ("-", "/") else (  # "- 1.0" is x - 1
+                    f"** {k}" if exponent else f"{k} **") if power else k
                 item.extra.append((nid + "c", {"label": label, "shape": "box", "style": "dashed", "margin": "0.04",
                                                **small}))
         return item

@@ -304,8 +304,11 @@ def test_fixed_point_checks_max_iter_and_tol(name, value, exc):
     # max_iter 2.5 was "'float' object cannot be interpreted as an integer", 0 "no convergence after 0 iterations";
     # tol 2.5 (or True) silently returned q0 = 1 as the fixed point, None was Python's "unsupported operand"; tol 0
     # (or 1e-300, below float64's rounding) ran 10,000 iterations into "no convergence ... near the critical point"
-    with pytest.raises(exc, match=f"fixed_point: {name} must be"):
+    with pytest.raises(exc, match=f"fixed_point: {name} must be") as e:
         theory.fixed_point("tanh", 2.0, **{name: value})
+    # a tol in [0, 1e-15) is told why 1e-15 (it read only "must be in [1e-15, 1)")
+    below = name == "tol" and value in (0.0, 1e-300)
+    assert str(e.value).endswith(": below 1e-15, float64's rounding of the variance map leaves q* unreached") == below
 
 
 # ------------------------------------------------------------------ agreement with measurement

@@ -291,7 +291,11 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
     act, a, wv, bv, q = _activation(fn, activation, negative_slope, sigma_w2=sigma_w2, sigma_b2=sigma_b2, q0=q0)
     # relative: 1 or more accepts any q; below 1e-15 float64's rounding of the map leaves no step to take (tol 0 ran
     # out of iterations, blamed on the critical point)
-    tol = check_real(fn, "tol", tol, 1e-15, 1.0, high_open=True)
+    try:
+        tol = check_real(fn, "tol", tol, 1e-15, 1.0, high_open=True)
+    except ValueError as e:  # (say why 1e-15: a tol of 0 was taken and ran out of iterations)
+        raise ValueError(f"{e}" + ": below 1e-15, float64's rounding of the variance map leaves q* unreached" * (
+            0 <= tol < 1e-15)) from None
     # the ReLU family maps q to k q + sigma_b^2 (k = sigma_w^2 E[f^2] at q = 1): unbounded if k > 1, or k = 1 and b
     grows = act.moments and wv * act.moments(1.0)[1] >= 1.0 + (bv == 0.0) * 1e-15
     # tanh without biases: tanh(u)^2 < u^2 makes F(q) < q for sigma_w^2 <= 1, so q* = 0, also at 1 (a double root there)

@@ -69,7 +69,8 @@ def test_line_figures_span_the_recorded_steps_under_their_long_titles():
         opt.zero_grad()
         model(Tensor(gen.standard_normal((4, 3)))).sum().backward()
         opt.step()
-    titles = {"update": "update:data (log10)", "fractions": "saturated (tanh, sigmoid) or dead (ReLU) %"}
+    titles = {"update": "update:data (log10)",  # the saturation threshold stated on the figure, as for a slide
+              "fractions": "saturated (tanh, sigmoid: within 0.03 of a limit) or dead (ReLU) %"}
     for kind, title in titles.items():  # the long title, not the short one a small panel shows
         ax = diag.plot(kind).axes[0]
         assert ax.get_xlim() == (-0.5, 4.5) and ax.get_title() == title

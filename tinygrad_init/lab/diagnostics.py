@@ -49,7 +49,8 @@ PARTS = {"first_step": ("activations", "gradients", "weight_gradients"),
 #: Each kind's title, and its row label in a `Comparison`.
 _LABELS = {"activations": ("activations h", "h\nlayer"), "gradients": ("gradients dL/dh", "dL/dh\nlayer"),
            "weight_gradients": ("weight gradients dL/dW", "dL/dW\nlayer"), "update": ("update:data (log10)",
-           "log10\nupdate:data"), "fractions": ("saturated (tanh, sigmoid) or dead (ReLU) %", "saturated %"),
+           "log10\nupdate:data"), "fractions": (f"saturated (tanh, sigmoid: within {SATURATION:g} of a limit) or dead "
+                                                "(ReLU) %", "saturated %"),
            "colorful": ("h over time (log counts)", "h over time\nlayer")}
 _WATCHED = tuple(nn.ACTIVATIONS[a] for a in ACTIVATIONS)  # each knows its registry name (`name`), a subclass too
 #: The numbers `Diagnostics.series` reads, per layer and per parameter.

@@ -324,7 +324,7 @@ def run_graph(args: argparse.Namespace) -> int:
     if args.mlp is not None and args.engine == "scalar" and "--batch" in given:
         return fail("--batch applies to --engine tensor only; the scalar MLP is drawn for one sample")
     kind = args.out.suffix.lower()[1:]  # --out neuron.png made a folder neuron.png/ with graph.svg in it
-    if kind in ("svg", "png", "pdf", "jpg", "dot", "gv", "html") and not args.out.is_dir():
+    if (kind in draw.FORMATS or kind == "html") and not args.out.is_dir():
         return fail(f"argument --out: {args.out} names a file, but --out is the folder that graph.dot, graph."
                     f"{args.format} and player.html go into; write e.g. --out {args.out.with_suffix('')}"
                     + f" --format {kind}" * (kind in ("png", "pdf") and kind != args.format))

@@ -31,6 +31,8 @@ from .ledger import GradStats, Ledger, LedgerState, as_ledger, format_number, no
 __all__ = ["draw", "draw_step", "frames", "trace", "Trace", "mlp_loss", "compare_inits", "render", "to_svg", "Picture",
            "GraphvizNotFoundError", "ColorScale", "grad_color", "font_color", "magnitude", "MAX_NODES", "PRECISION"]
 
+#: A file's suffix -> what Graphviz writes for it (`render`): a picture, or the DOT text ("dot").
+FORMATS = {"svg": "svg", "png": "png", "pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "dot": "dot", "gv": "dot"}
 MAX_NODES = 150
 """`draw`'s default `max_nodes`: a larger graph is cut to the nodes nearest the output."""
 PRECISION = 4
@@ -70,7 +72,7 @@ class Picture(graphviz.Digraph):
     pipe.__wrapped__, render.__wrapped__ = graphviz.Digraph.pipe, graphviz.Digraph.render  # help(): their parameters
 
     def save(self, filename: Any = None, *args: Any, **kwargs: Any) -> str:  # graphviz's: the DOT text, any suffix
-        if Path(str(filename)).suffix.lower() in (".svg", ".png", ".pdf", ".jpg", ".jpeg"):
+        if FORMATS.get(Path(str(filename)).suffix.lower()[1:], "dot") != "dot":
             raise ValueError(f"Picture.save: filename {str(filename)!r} names a picture, but save (and render's "
                              "filename) writes the DOT text; write the picture with draw.render(picture, filename)")
         return super().save(filename, *args, **kwargs)
@@ -86,10 +88,9 @@ def render(dot: graphviz.Digraph | graphviz.Source | str, path: str | os.PathLik
     """Write a picture (from `draw`, any graphviz graph, or DOT text) to `path` as `format` (`"svg"`, `"png"`,
     `"pdf"`, `"jpg"`, or `"dot"`/`"gv"`: the DOT text, no Graphviz needed; default: the file's suffix)."""
     path = writable("render", path, "graph.svg")  # these checks before Graphviz lays it out
-    kinds = {"svg": "svg", "png": "png", "pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "dot": "dot", "gv": "dot"}
     fmt = check_choice("render", f"format (or the suffix of {str(path)!r})", path.suffix[1:] or "svg" if format is None
-                       else format, tuple(kinds))
-    if kinds.get(path.suffix[1:].lower(), kinds[fmt]) != kinds[fmt]:  # an SVG in a .png: no viewer opens it
+                       else format, tuple(FORMATS))
+    if FORMATS.get(path.suffix[1:].lower(), FORMATS[fmt]) != FORMATS[fmt]:  # an SVG in a .png: no viewer opens it
         raise ValueError(f"render: format={format!r} and the file name {str(path)!r} say two formats; give one")
     source = _source(dot, "render")  # DOT text is written as is: the same bytes everywhere
     out = source.encode() if fmt in ("dot", "gv") else _friendly("render", graphviz.Source(source).pipe, format=fmt)

@@ -18,7 +18,7 @@ import numpy as np
 from ..core.autograd import topological_order
 from ..utils import check_int, quoted, writable
 from .colors import WHAT, ColorScale, font_color, magnitude
-from .draw import MAX_NODES, _num, draw, to_svg
+from .draw import FORMATS, MAX_NODES, _num, draw, to_svg
 from .ledger import Ledger, record
 
 __all__ = ["player_html", "write_player", "DEFAULT_MAX_STEPS"]
@@ -171,7 +171,7 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
 def write_player(path: str | os.PathLike, source: Any, **kwargs: Any) -> Path:
     """Write `player_html(source, **kwargs)` to `path` (UTF-8, its folder must exist); returns the path."""
     path = writable("write_player", path, "player.html")  # before the page runs backward
-    if path.suffix.lower() in (".svg", ".png", ".pdf", ".jpg", ".jpeg", ".dot", ".gv"):  # as render refuses SVG in .png
+    if path.suffix.lower()[1:] in FORMATS:  # as render refuses SVG in a .png
         raise ValueError(f"write_player: path {str(path)!r} names a picture, but the page is HTML; name it "
                          f"{path.with_suffix('.html')}, or write the picture with draw.render(draw.draw(out), path)")
     path.write_text(player_html(source, **kwargs), encoding="utf-8", errors="backslashreplace",  # a lone surrogate in

@@ -79,7 +79,7 @@ def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean", **optio
         y, (n, k) = np.asarray(targets.data if isinstance(targets, Tensor) else targets), logits.shape
     except ValueError as e:  # a ragged list
         raise TypeError(f"cross_entropy: expected numbers as targets; {e}: pass equal-length rows") from None
-    soft = "-(p * logits.log_softmax(1)).sum(1)" + {"sum": ".sum()", "none": ""}.get(reduction, ".mean()")  # p: targets
+    soft = "-(p * logits.log_softmax(1)).sum(1)" + _ENDING.get(reduction, ".mean()")  # p: targets
     if y.shape != (n,):  # (batch, classes): PyTorch's probabilities or one-hot rows, which it takes as targets
         raise ValueError(f"cross_entropy: targets must have shape ({n},) to match logits {logits.shape}, got "
                          f"{y.shape}. Pass one integer class per row" + (": for one-hot rows targets.argmax(1); for "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from numbers import Real
 from typing import Any, Iterable
 
 import numpy as np
@@ -47,8 +48,8 @@ class SGD:
 
     def __init__(self, params: Iterable[Tensor], lr: float, momentum: float = 0.0, *dampening: Any,
                  weight_decay: float = 0.0, **options: Any) -> None:
-        options = {k: v for k, v in options.items() if not (k in _TORCH and (v is None or type(v) in (
-            bool, int, float, np.bool_, np.int64, np.float64) and not v))}  # off, as each default (nesterov=0)
+        options = {k: v for k, v in options.items()  # those off, as each default is (nesterov=0, fused=False)
+                   if not (k in _TORCH and (v is None or isinstance(v, (Real, np.bool_)) and not v))}
         if dampening or options:  # PyTorch's SGD(params, lr, momentum, dampening, weight_decay, nesterov, ...)
             k, takes, sgd = "dampening" if dampening else next(iter(options)), "params, lr, momentum, and " \
                 "weight_decay by keyword", "this SGD is PyTorch's with dampening=0, nesterov=False, maximize=False"

@@ -263,15 +263,15 @@ def add_alpha(alpha: Any, data: np.ndarray) -> Any:
     """`add_`'s `alpha` for a tensor holding `data`: for an integer tensor an int stays one, of the tensor's dtype (as
     in PyTorch, which refuses one beyond the dtype, but takes -1 for an unsigned tensor); otherwise a float (an int
     beyond a float's range is refused, not multiplied in)."""
-    if data.dtype.kind in "iu" and isinstance(alpha, (int, np.integer)) and not isinstance(alpha, bool):
-        info, alpha = np.iinfo(data.dtype), int(alpha)
-        if not (low := info.min or -info.max) <= alpha <= info.max:
-            raise ValueError(f"add_: alpha {alpha} does not fit the tensor's dtype {data.dtype} ({low} to {info.max})")
-        return np.array(alpha % (info.max + 1) if info.min == 0 else alpha, data.dtype)[()]
-    if data.dtype.kind in "iu" and not isinstance(alpha, bool):  # (a float: the sum could not stay integers)
+    if data.dtype.kind not in "iu" or isinstance(alpha, bool):
+        return check_real("add_", "alpha", alpha)
+    if not isinstance(alpha, (int, np.integer)):  # a float: the sum could not stay integers
         raise TypeError(f"add_: alpha must be an int for a tensor of dtype {data.dtype}, as in PyTorch, got "
                         f"{alpha!r:.40}; make the tensor floating first, Tensor(t, dtype=np.float32)")
-    return check_real("add_", "alpha", alpha)
+    info, alpha = np.iinfo(data.dtype), int(alpha)
+    if not (low := info.min or -info.max) <= alpha <= info.max:
+        raise ValueError(f"add_: alpha {alpha} does not fit the tensor's dtype {data.dtype} ({low} to {info.max})")
+    return np.array(alpha % (info.max + 1) if info.min == 0 else alpha, data.dtype)[()]
 
 
 def not_floating(t: Any) -> np.ndarray:

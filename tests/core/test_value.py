@@ -572,6 +572,16 @@ def test_the_differences_from_micrograd_that_the_engines_page_lists():
     with pytest.raises(AssertionError, match="only supporting int/float powers"):
         mg.Value(2.0) ** mg.Value(3.0)
     assert type(Value(3).data) is float and type(mg.Value(3).data) is int
+    # a leaf's .data changed after the forward, before backward: the local derivatives were taken in the forward (the
+    # old point), where micrograd's closures and PyTorch's `y.data = ...` read the new value (PyTorch raises nothing)
+    ys = Value(3.0), mg.Value(3.0), torch.tensor(3.0, dtype=torch.float64)
+    xs = Value(2.0), mg.Value(2.0), torch.tensor(2.0, dtype=torch.float64, requires_grad=True)
+    outs = [x * y for x, y in zip(xs, ys)]
+    for y, new in zip(ys, (10.0, 10.0, torch.tensor(10.0, dtype=torch.float64))):
+        y.data = new
+    for out in outs:
+        out.backward()
+    assert (xs[0].grad, xs[1].grad, xs[2].grad.item()) == (3.0, 10.0, 10.0)
 
 
 def _lecture_neuron():
@@ -729,3 +739,4 @@ def test_a_numpy_function_of_a_value_names_the_ops_of_the_value_to_write_instead
     for y, want in ((np.float64(2.0) + x, 5.0), (np.float64(2.0) - x, -1.0), (np.float32(2.0) * x, 6.0),
                     (np.float64(6.0) / x, 2.0), (np.int64(2) ** x, 8.0)):
         assert type(y) is Value and y.data == want
+

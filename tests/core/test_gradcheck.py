@@ -641,6 +641,19 @@ def test_the_nodes_f_closes_over_keep_their_gradients_as_torchs_gradcheck_leaves
     assert W.grad.tolist() == [[7.0, 7.0]] * 4 and V.grad is None
 
 
+
+@pytest.mark.torch
+def test_the_hooks_of_the_nodes_f_closes_over_run_in_the_check_where_torchs_do_not_as_the_gradcheck_page_says():
+    from tests.conftest import require_module
+    torch = require_module("torch")
+    calls = []
+    W = Tensor(np.ones((4, 2)), requires_grad=True)
+    W.register_hook(lambda g: calls.append(1))
+    assert gradcheck(lambda x: x @ W, X).ok and calls == [1] and W.grad is None  # one pass; .grad left as it was
+    Wt = torch.ones(4, 2, dtype=torch.float64, requires_grad=True)
+    Wt.register_hook(lambda g: calls.append(2))
+    assert torch.autograd.gradcheck(lambda x: x @ Wt, torch.tensor(X, requires_grad=True)) and calls == [1]
+
 @pytest.mark.parametrize("call, says", [
     (lambda: gradcheck(lambda a, b: a * b, (2.0, -1.0)), r"^gradcheck: f cannot be called with 1 input \(missing a "
      r"required argument: 'b'\); the tuple of 2 is one input, an array of its elements: pass them one by one, "

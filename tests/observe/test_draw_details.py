@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import math
 import re
 
 import numpy as np
@@ -277,6 +278,8 @@ def test_a_constant_shows_its_side_of_a_subtraction_or_division():
                       "x / -3": "/ -3.0", "0 / x": "0.0 /", "x / 0": "/ 0.0", "x + 2": "2.0", "x * 2": "2.0"}
     neg = Value(-2.0, label="x")  # the side does not hang on the sign of x
     assert 'label="1.0 -"' in draw.draw(1 - neg).source and 'label="/ 3.0"' in draw.draw(neg / 3).source
+    nan = Value(math.nan, label="x")  # nor on the sign bit of a nan: -3 / nan was drawn as "/ -3.0", x / -3
+    assert 'label="-3.0 /"' in draw.draw(-3 / nan).source and 'label="/ -3.0"' in draw.draw(nan / -3).source
 
 
 def test_a_title_that_is_no_text_is_refused_not_drawn_as_a_list():

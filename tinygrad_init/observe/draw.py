@@ -22,7 +22,7 @@ import numpy as np
 from .. import nn
 from ..core import autograd, ops
 from ..core.tensor import Tensor, enable_grad
-from ..core.value import Value
+from ..core.value import Value, _div
 from ..utils import (Rng, got, as_rng, check_bool, check_choice, check_int, check_type, counted, moments, ordered,
                      quoted, shape_text, writable)
 from .colors import BAD_COLOR, WHAT, ZERO_COLOR, UNKNOWN_COLOR, ColorScale, filled, font_color, grad_color, magnitude
@@ -393,8 +393,8 @@ class _Scene:
             item.extra.append((nid + "op", {"label": _esc(op), "shape": "circle" if len(op) <= 2 else "ellipse",
                                             "margin": "0.02", "width": "0.3", **small}))
             if n.constant is not None:  # the plain number the op took (a node without gradient): "1.0 -" is 1 - x,
-                k, side = _num(n.constant), op in ("-", "/") and math.copysign(1, n.locals[0]) != math.copysign(1, (
-                    n.constant if op == "/" else 1.0))  # as d/dx of k - x is -1, of k / x the sign opposite to k's
+                k, side = _num(n.constant), op == "-" and n.locals[0] < 0 or op == "/" and str(n.locals[0]) != str(
+                    _div(1.0, n.constant))  # d/dx of k - x is -1; of x / k 1/k bit for bit, of k / x never (x nan too)
                 label = (f"{k} {op}" if side else f"{op} {k}") if op in ("-", "/") else (  # "- 1.0" is x - 1
                     f"** {k}" if exponent else f"{k} **") if power else k
                 item.extra.append((nid + "c", {"label": label, "shape": "box", "style": "dashed", "margin": "0.04",

@@ -81,6 +81,14 @@ def test_draw_step_names_itself_for_a_step_it_cannot_draw(k, error, match) -> No
         draw.draw_step(_drawn_and_recorded()[1], k)
 
 
+def test_draw_step_refuses_the_state_of_another_ledger() -> None:
+    # the picture of the other pass after k steps was captioned with this ledger's line k - 1, about another graph
+    (_, steps), (_, other) = _drawn_and_recorded(), _drawn_and_recorded()
+    with pytest.raises(ValueError, match=r"^draw_step: k is a state of another ledger's pass; pass steps.state\(k\)"):
+        draw.draw_step(steps, other.state(2))
+    assert draw.draw_step(steps, steps.state(2)).source == draw.draw_step(steps, 2).source
+
+
 @pytest.mark.parametrize("magnitudes", [5, None, 2.0])
 def test_a_colour_scale_names_sizes_that_are_no_list(magnitudes) -> None:
     # fit(5) raised "'int' object is not iterable"

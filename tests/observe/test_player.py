@@ -326,9 +326,11 @@ def test_a_tensor_output_must_be_a_scalar():
 
 def test_missing_graphviz_says_how_to_install_it(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` on the path
+    a, *_, out = neuron()
     with pytest.raises(GraphvizNotFoundError, match="apt-get install graphviz") as info:
-        player.player_html(neuron()[-1])
+        player.player_html(out)
     assert "brew install graphviz" in str(info.value)
+    assert a.grad == 0.0  # it ran backward first: the call put right, once Graphviz was installed, doubled dL/da
 
 
 def test_a_wide_sum_reads_each_nodes_parents_and_locals_a_bounded_number_of_times(monkeypatch):

@@ -8,6 +8,7 @@ import html
 import json
 import os
 import re
+import shutil
 import string
 from importlib import resources
 from pathlib import Path
@@ -18,7 +19,7 @@ import numpy as np
 from ..core.autograd import topological_order
 from ..utils import check_int, quoted, writable
 from .colors import WHAT, ColorScale, font_color, magnitude
-from .draw import FORMATS, MAX_NODES, _num, draw, to_svg
+from .draw import FORMATS, MAX_NODES, GraphvizNotFoundError, _num, draw, to_svg
 from .ledger import Ledger, record
 
 __all__ = ["player_html", "write_player", "DEFAULT_MAX_STEPS"]
@@ -48,6 +49,8 @@ def _record(root: Any, max_steps: int | None, options: Mapping) -> Ledger:
                          "out.backward(grad)` and pass steps")
     _check_steps(sum(getattr(p, "_requires_grad", True) for n in topological_order(root) for p in n.parents), max_steps)
     draw(root, **options)  # its errors name the option (a graph within max_steps: milliseconds)
+    if shutil.which("dot") is None:  # the page needs Graphviz: without it, no backward whose call put right repeats
+        raise GraphvizNotFoundError()
     with record() as steps:
         root.backward()
     return steps

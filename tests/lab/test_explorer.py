@@ -272,6 +272,14 @@ def test_explore_checks_every_value_of_its_grid_before_it_measures(monkeypatch, 
     assert not (tmp_path / "new").exists()
 
 
+def test_a_value_given_twice_is_one_entry_of_the_pages_menu():
+    # ["tanh", "Tanh"] and [1.0, 1] are one key each (`key`), but the page's menus listed them twice, "tanh" "tanh"
+    ex = E.explore(grid={"activation": ["tanh", "Tanh"], "scheme": ["small", "small"], "gain": [1.0, 1],
+                         "depth": [2, 2], "width": [8, 8]})
+    assert ex.grid == {"activation": ["tanh"], "scheme": ["small"], "gain": ["1"], "depth": ["2"], "width": ["8"]}
+    assert list(ex.data) == ["tanh|small|1|2|8"]
+
+
 @pytest.mark.parametrize("args,kwargs,error,fragment", [
     (("tanh", "he_normal", -1.0, 2, 4), {}, ValueError, "measure: gain must be >= 0"),  # was "predict: weight std"
     (("tanh", "he_normal", "1", 2, 4), {}, TypeError, "measure: gain must be a number"),  # was "can't multiply"

@@ -142,7 +142,8 @@ def explore(out: str | Path | None = None, *, quick: bool = False, grid: Mapping
     if not isinstance(grid, Mapping) or set(grid) != set(GRID) or not all(isinstance(v, (list, tuple)) and v
                                                                           for v in grid.values()):
         raise ValueError(f"explore: grid must give a non-empty list for each of {', '.join(GRID)}, got {grid!r:.200}")
-    grid = {k: grid[k] for k in GRID}  # by name, in the page's order; every value checked before minutes of measuring
+    # by name, in the page's order, a value once (1 and 1.0, "Tanh" and "tanh" are one key, one entry of a menu);
+    grid = {k: list({key(v): v for v in grid[k]}.values()) for k in GRID}  # each checked before minutes of measuring
     checks = {"activation": partial(check_choice, options=GRID["activation"]), "gain": partial(check_real, low=0.0),
               "depth": partial(check_int, minimum=1), "width": partial(check_int, minimum=1),
               "scheme": lambda fn, k, v: theory.check_scheme(fn, v, zero_mean=True, user=_SHAPE_ALONE)}

@@ -256,6 +256,30 @@ def test_explore_checks_its_grid_and_reads_it_by_name():
         E.explore(quick="no")
 
 
+def test_explore_checks_every_value_of_its_grid_before_it_measures(monkeypatch, tmp_path):
+    # a wrong value late in a grid was named by measure only after every combination before it was measured (15 s of
+    # GRID's networks for a fifth scheme, the whole grid for a fourth activation), and after the page's folder was made
+    monkeypatch.setattr(E, "measure", lambda *a, **k: pytest.fail("measured before the grid was checked"))
+    one = {"activation": ["tanh"], "scheme": ["small"], "gain": [1.0], "depth": [2], "width": [8]}
+    for k, v, error, fragment in (("activation", "gelu", ValueError, "activation must be one of .*did you mean 'relu'"),
+                                  ("scheme", "xavier", ValueError, "'xavier' is ambiguous"),
+                                  ("scheme", "lsuv", ValueError, "'lsuv' .*the page draws weights from their shape"),
+                                  ("gain", -1.0, ValueError, "gain must be >= 0, got -1"),
+                                  ("depth", 0, ValueError, "depth must be >= 1, got 0"),
+                                  ("width", "8", TypeError, "width must be a whole number, got str '8'")):
+        with pytest.raises(error, match=f"^explore: {fragment}"):
+            E.explore(tmp_path / "new", grid={**one, k: [*one[k], v]})
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_value_given_twice_is_one_entry_of_the_pages_menu():
+    # ["tanh", "Tanh"] and [1.0, 1] are one key each (`key`), but the page's menus listed them twice, "tanh" "tanh"
+    ex = E.explore(grid={"activation": ["tanh", "Tanh"], "scheme": ["small", "small"], "gain": [1.0, 1],
+                         "depth": [2, 2], "width": [8, 8]})
+    assert ex.grid == {"activation": ["tanh"], "scheme": ["small"], "gain": ["1"], "depth": ["2"], "width": ["8"]}
+    assert list(ex.data) == ["tanh|small|1|2|8"]
+
+
 @pytest.mark.parametrize("args,kwargs,error,fragment", [
     (("tanh", "he_normal", -1.0, 2, 4), {}, ValueError, "measure: gain must be >= 0"),  # was "predict: weight std"
     (("tanh", "he_normal", "1", 2, 4), {}, TypeError, "measure: gain must be a number"),  # was "can't multiply"

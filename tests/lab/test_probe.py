@@ -206,6 +206,20 @@ def test_gradient_ratio_columns_are_consistent_with_the_std_columns(small_case):
     assert t[1]["grad_act_ratio"] is None
 
 
+def test_a_ratio_of_nan_or_inf_is_explained_under_the_table():
+    # zeros init (the first thing a lecture shows) printed nan and inf in grad_act_ratio and update_ratio, with no word
+    # on why: 0 / 0 where no gradient passes back, a number over ||W|| = 0
+    x = np.random.default_rng(0).standard_normal((5, 3))
+    note = "*_ratio: nan is 0/0 (or a nan value), inf a number over 0, as all-zero weights (zeros init) give"
+    for act, cols in (("tanh", "ratios"), ("sigmoid", "update")):
+        t = probe_model(nn.MLP([3, 4, 4, 1], activation=act, init="zeros"), x, lr=0.1, columns=cols)
+        assert any(not math.isfinite(v) for c in t.columns if "ratio" in c for v in t[c] if v is not None)
+        assert sum(n.startswith(note) for n in t.notes) == 1, t.notes
+    for init_, cols in (("he_normal", "ratios"), ("zeros", "forward")):  # all finite, or no ratio shown: no note
+        t = probe_model(nn.MLP([3, 4, 4, 1], init=init_, rng=0), x, lr=0.1, columns=cols)
+        assert not any(n.startswith("*_ratio") for n in t.notes), t.notes
+
+
 def test_update_ratio_needs_a_learning_rate(small_case):
     Ws, bs, X, G = small_case
     model = Net(Ws, bs)

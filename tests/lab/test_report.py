@@ -598,3 +598,14 @@ def test_a_file_where_the_report_puts_a_folder_is_refused_before_the_experiments
     with pytest.raises(NotADirectoryError, match="data"):
         R.build_report(tmp_path, sections=[never_run], workers=1, progress=False)
     assert (tmp_path / "report.html").read_text() == "the earlier report"
+    # out_dir itself a file (or under one), a folder named report.html or report.json: found after the experiments
+    # and figures, as pathlib's error on report.html; out_dir=None: pathlib's "expected str, bytes or os.PathLike"
+    (tmp_path / "data").unlink()
+    for out, error, name in ((tmp_path / "report.html", NotADirectoryError, "report.html"),
+                             (tmp_path / "report.html" / "sub", NotADirectoryError, "report.html"),
+                             (tmp_path / "new", IsADirectoryError, "new/report.json")):
+        (tmp_path / "new" / "report.json").mkdir(parents=True, exist_ok=True)
+        with pytest.raises(error, match=f"{name}'$"):
+            R.build_report(out, sections=[never_run], workers=1, progress=False)
+    with pytest.raises(TypeError, match=r"^build_report: out_dir must be a folder \(a str or a Path\), got NoneType"):
+        R.build_report(None, sections=[never_run], workers=1)

@@ -617,6 +617,20 @@ def test_lsuv_warns_when_a_bias_prevents_convergence():
         init.lsuv(model, x, max_iter=3)
 
 
+def test_lsuv_with_a_tol_below_float32s_rounding_says_so_and_how_far_off_it_is():
+    # tol=1e-9 with float32 weights warned "output variance 1 after 10 rescalings (target 1 +- 1e-09); a large bias
+    # or a tiny batch can prevent it": the variance was off 1 by 1e-7, float32's rounding, which "1" hid
+    x = np.random.default_rng(1).standard_normal((64, 8)).astype(np.float32)
+    for tol in (0.0, 1e-9):
+        with pytest.warns(RuntimeWarning, match=r"variance 1 \(off 1 by \d(\.\d)?e-0[78]\) after 10 rescalings "
+                          r"\(target 1 \+- (0|1e-09)\); float32 rounding can prevent it$"):
+            init.lsuv(nn.MLP([8, 16, 4], activation="tanh", rng=0), x, tol=tol, rng=0)
+    model = nn.MLP([16, 32, 4], activation="tanh", rng=0)  # a bias far off: still the bias
+    model.layers[0].bias.data[...] = np.random.default_rng(0).standard_normal(32) * 5
+    with pytest.warns(RuntimeWarning, match=r"\(off 1 by \d.*a large bias or a tiny batch can prevent it$"):
+        init.lsuv(model, np.random.default_rng(1).standard_normal((128, 16)).astype(np.float32), max_iter=3)
+
+
 def test_lsuv_errors():
     with pytest.raises(ValueError, match="no nn.Linear"):
         init.lsuv(nn.Sequential(nn.Tanh()), np.ones((2, 2)))

@@ -39,6 +39,9 @@ QUICK_GRID: dict[str, tuple] = {"activation": ("tanh", "relu"), "scheme": ("smal
                                 "gain": (1.0, 2.0), "depth": (3, 6), "width": (32,)}
 
 
+_SHAPE_ALONE = "the page draws weights from their shape alone"  # why LSUV does not fit
+
+
 #: The verdict word of a network from its per-layer stds and fractions: the report's rule (`experiments.judge`).
 verdict = judge
 
@@ -59,7 +62,7 @@ def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *
         raise ValueError("measure: a ReLU network needs batch >= 2: its dead units are 0 for the whole batch, and in a "
                          "batch of one example that is every unit off for it, about half, which the verdict reads "
                          "as 'dies'")
-    sc = theory.check_scheme("measure", scheme, zero_mean=True, user="the page draws weights from their shape alone")
+    sc = theory.check_scheme("measure", scheme, zero_mean=True, user=_SHAPE_ALONE)
     if not (std := gain * sc.std(width, width)) < 1e37:  # N(0, std^2) draws reach 5 std: past float32's 3.4e38
         raise ValueError(f"measure: gain {gain:g} x {sc.name}'s std gives weights of std {std:.3g}, beyond float32 "
                          "(the engine's dtype, up to 3.4e38); take a smaller gain")
@@ -139,8 +142,14 @@ def explore(out: str | Path | None = None, *, quick: bool = False, grid: Mapping
     if not isinstance(grid, Mapping) or set(grid) != set(GRID) or not all(isinstance(v, (list, tuple)) and v
                                                                           for v in grid.values()):
         raise ValueError(f"explore: grid must give a non-empty list for each of {', '.join(GRID)}, got {grid!r:.200}")
+    # by name, in the page's order, a value once (1 and 1.0, "Tanh" and "tanh" are one key, one entry of a menu);
+    grid = {k: list({key(v): v for v in grid[k]}.values()) for k in GRID}  # each checked before minutes of measuring
+    checks = {"activation": partial(check_choice, options=GRID["activation"]), "gain": partial(check_real, low=0.0),
+              "depth": partial(check_int, minimum=1), "width": partial(check_int, minimum=1),
+              "scheme": lambda fn, k, v: theory.check_scheme(fn, v, zero_mean=True, user=_SHAPE_ALONE)}
+    for k, v in ((k, v) for k in GRID for v in grid[k]):
+        checks[k]("explore", k, v)
     out = out if out is None else _page_file("explore", "out", out)  # before minutes of measuring, after the checks
-    grid = {k: grid[k] for k in GRID}  # by name, in the page's order
     s = int(gen.integers(2 ** 31))
     data = {k: measure(*c, rng=np.random.default_rng([s, zlib.crc32(k.encode())]))
             for c in itertools.product(*grid.values()) for k in [key(*c)]}

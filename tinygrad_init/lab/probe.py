@@ -303,6 +303,9 @@ class Probe:
                          if lr is None else
                          f"lr = {lr:g}; update_ratio = lr*||dW||/||W|| (CS231n notes, ~1e-3 healthy); "
                          "update_std_ratio = std(lr*dW)/std(W) (Karpathy, makemore part 3, ~1e-3).")
+        if any(isinstance(v := r[c], float) and not math.isfinite(v) for r in rows for c in cols if "ratio" in c):
+            notes.append("*_ratio: nan is 0/0 (or a nan value), inf a number over 0, as all-zero weights (zeros init) "
+                         "give: they pass no gradient back, and ||W|| = 0 has no size to compare an update with.")
         missing = [r["module"] for r in rows if r["grad_pre_norm"] is None]  # (a std of one number is None too)
         if missing and any(c.startswith(("grad", "update")) for c in cols):
             notes.append(f"no gradient recorded for {', '.join(missing)}: run loss.backward() with the probe attached.")

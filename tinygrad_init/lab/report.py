@@ -24,7 +24,7 @@ from threadpoolctl import threadpool_limits
 
 from .. import __version__
 from ..nn import init as _init
-from ..utils import check_bool, check_int, not_installed, ordered, quoted
+from ..utils import check_bool, check_int, check_type, not_installed, ordered, quoted
 from .plots import WORD_COLORS, figure_bytes, mpl
 from .experiments import EXPERIMENTS, SCHEME_LABELS, ExperimentResult, _now, run_all
 from .table import Table
@@ -178,10 +178,13 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
         raise TypeError(f"build_report: sections must be a list of experiment functions, got {quoted(sections):.60}")
     workers = check_int("build_report", "workers", min(2, os.cpu_count() or 1) if workers is None else workers, 1)
     start = time.perf_counter()
-    fig_dir, data_dir = (out := Path(out_dir)) / "figures", out / "data"
+    out = Path(check_type("build_report", "out_dir", out_dir, (str, os.PathLike), "a folder (a str or a Path)"))
+    fig_dir, data_dir = out / "figures", out / "data"
     for d in (fig_dir, data_dir):  # replaced only where a report wrote them: never a folder of the user's
-        if d.exists() and not d.is_dir():  # a file where the report puts a folder: said before the experiments
-            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(d))
+        if not (there := next(p for p in (d, *d.parents) if p.exists())).is_dir():  # a file where the report puts a
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(there))  # folder (out, figures)
+        if (page := out / f"report.{'html' if d == fig_dir else 'json'}").is_dir():  # a folder where a file goes
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(page))
         if d.is_dir() and any(d.iterdir()) and not (out / "report.json").is_file():
             raise FileExistsError(f"build_report: {d} holds files and {out} has no report.json, so no report wrote "
                                   "them; choose another output folder, or empty that one")

@@ -260,15 +260,15 @@ def _lsuv_layer(model: Any, batch: Tensor, name: str, layer: Any, tol: float, ma
         if not seen:
             raise RuntimeError(f"lsuv: layer {name!r} was not called by model(batch); every Linear layer must be used")
         var, w = (s := moments(seen[0]).std) * s, layer.weight.data  # float64; nan for no values, without a warning
-        if abs(var - 1.0) <= tol or i == max_iter:
-            break
+        if abs(var - 1.0) <= tol or i == max_iter: break
         if not 0 < var < math.inf:
             raise ValueError(f"lsuv: layer {name!r} output has variance {var} over its {seen[0].size} value(s): it "
                              "cannot be rescaled to 1 (is the batch one example, or its input zeros, e.g. dead ReLUs?)")
         w[...] = (w / math.sqrt(var)).astype(w.dtype)
-    if abs(var - 1.0) > tol:
-        warnings.warn(f"lsuv: layer {name!r} has output variance {var:.4g} after {max_iter} rescalings (target "
-                      f"1 +- {tol:g}); a large bias or a tiny batch can prevent it", RuntimeWarning, stacklevel=3)
+    if abs(var - 1.0) > tol:  # within 100 eps of 1 the weights' rounding keeps it off (the tol is too small)
+        why = f"{w.dtype} rounding" if abs(var - 1.0) < 100 * np.finfo(w.dtype).eps else "a large bias or a tiny batch"
+        warnings.warn(f"lsuv: layer {name!r} has output variance {var:.4g} (off 1 by {abs(var - 1.0):.2g}) after "
+                      f"{max_iter} rescalings (target 1 +- {tol:g}); {why} can prevent it", RuntimeWarning, 3)
 
 
 class Scheme:

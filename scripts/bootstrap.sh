@@ -64,10 +64,12 @@ tgi_find_python() {
 
 tgi_make_venv() {
     local py log ver ours
-    if [ -x "$TGI_VENV/bin/python" ]; then
+    # (a link to a Python since removed, by `brew upgrade` or `pyenv uninstall`, is no -x: named here too, for `venv`
+    # over it leaves the link, or fails as if Debian's venv module were missing)
+    if [ -x "$TGI_VENV/bin/python" ] || [ -L "$TGI_VENV/bin/python" ]; then
         "$TGI_VENV/bin/python" -c 'import sys, importlib.util as u
 sys.exit(sys.version_info < (3, 10) or u.find_spec("pip") is None)' 2>/dev/null && return 0
-        ver="$("$TGI_VENV/bin/python" -V 2>&1)" || ver="a Python that does not run"
+        ver="$("$TGI_VENV/bin/python" -V 2>&1)" || ver="a Python that does not run (is the one it was made with gone?)"
         tgi_die "the virtual environment $TGI_VENV has $ver, but tinygrad_init needs Python >= 3.10 with pip \
 (a set-up that was interrupted leaves none). Remove it (rm -rf '$TGI_VENV') to have it made anew, or set \
 TINYGRAD_INIT_VENV to another folder"

@@ -235,3 +235,22 @@ def test_a_venv_whose_python_is_gone_is_named_with_what_to_do_and_nothing_is_ins
     assert done.returncode == 1 and "went on" not in done.stdout and not called.exists(), done.stderr
     assert f"the virtual environment {venv} has a Python that does not run" in " ".join(done.stderr.split())
     assert f"rm -rf '{venv}'" in done.stderr
+
+
+@pytest.mark.parametrize("said, debian", [
+    ("Error: [Errno 13] Permission denied: '$3'", False),
+    ("The virtual environment was not created successfully because ensurepip is not available.", True)])
+def test_only_debians_missing_venv_module_is_installed_with_apt_get(said: str, debian: bool, tmp_path: Path) -> None:
+    # any failure of `python -m venv` (a folder it may not write, a full disk) was taken for Debian's missing venv
+    # module: apt-get installed python3.12-venv as root (upgrading the system's Python with it), and the set-up then
+    # said "install the venv module" under venv's own "Permission denied"
+    fake = tmp_path / "python3.12"
+    fake.write_text(f'#!/bin/sh\ncase "$*" in *"-m venv"*) echo "{said}" >&2; exit 1;;\n'
+                    '*platform*) echo 3.12.0;; *%d*) echo 3.12;; esac\nexit 0\n')
+    fake.chmod(0o755)
+    done, called = _make_venv(tmp_path / "env", tmp_path, PYTHON=str(fake))
+    assert done.returncode == 1 and "went on" not in done.stdout and said.split(":")[0] in done.stderr, done.stderr
+    assert called.exists() == debian and ("install the venv module: apt-get install python3.12-venv" in
+                                          " ".join(done.stderr.split())) == debian, done.stderr
+    if debian:
+        assert called.read_text().split("\n")[0] == "install -y -q python3.12-venv"

@@ -48,11 +48,11 @@ tgi_apt_install() {
 }
 
 tgi_find_python() {
-    local candidates py
-    if [ -n "${PYTHON:-}" ]; then candidates="$PYTHON"; else
-        candidates="python3 python3.13 python3.12 python3.11 python3.10 python"
+    local py
+    if [ -n "${PYTHON:-}" ]; then set -- "$PYTHON"; else   # one path, spaces and all
+        set -- python3 python3.13 python3.12 python3.11 python3.10 python
     fi
-    for py in $candidates; do
+    for py in "$@"; do
         if command -v "$py" >/dev/null 2>&1 &&
            "$py" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
             command -v "$py"

@@ -254,3 +254,19 @@ def test_only_debians_missing_venv_module_is_installed_with_apt_get(said: str, d
                                           " ".join(done.stderr.split())) == debian, done.stderr
     if debian:
         assert called.read_text().split("\n")[0] == "install -y -q python3.12-venv"
+
+
+def test_a_python_named_by_a_path_with_a_space_is_found(tmp_path: Path) -> None:
+    # PYTHON="/opt/my tools/python3" was split at the space: "Python >= 3.10 is required, but none was found (tried:
+    # /opt/my tools/python3)", though it was there
+    import shutil
+
+    python = tmp_path / "my tools" / "python3"
+    python.parent.mkdir()
+    python.symlink_to(sys.executable)
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    done = subprocess.run(["bash", "-c", f'source "{PACKAGE.parent}/scripts/bootstrap.sh"; tgi_find_python'],
+                          cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "PYTHON": str(python)}, capture_output=True,
+                          text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (0, f"{python}\n"), done.stderr

@@ -48,11 +48,11 @@ tgi_apt_install() {
 }
 
 tgi_find_python() {
-    local candidates py
-    if [ -n "${PYTHON:-}" ]; then candidates="$PYTHON"; else
-        candidates="python3 python3.13 python3.12 python3.11 python3.10 python"
+    local py
+    if [ -n "${PYTHON:-}" ]; then set -- "$PYTHON"; else   # one path, spaces and all
+        set -- python3 python3.13 python3.12 python3.11 python3.10 python
     fi
-    for py in $candidates; do
+    for py in "$@"; do
         if command -v "$py" >/dev/null 2>&1 &&
            "$py" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
             command -v "$py"
@@ -63,11 +63,13 @@ tgi_find_python() {
 }
 
 tgi_make_venv() {
-    local py log ver ours
-    if [ -x "$TGI_VENV/bin/python" ]; then
+    local py log ver ours venv_module=""
+    # (a link to a Python since removed, by `brew upgrade` or `pyenv uninstall`, is no -x: named here too, for `venv`
+    # over it leaves the link, or fails as if Debian's venv module were missing)
+    if [ -x "$TGI_VENV/bin/python" ] || [ -L "$TGI_VENV/bin/python" ]; then
         "$TGI_VENV/bin/python" -c 'import sys, importlib.util as u
 sys.exit(sys.version_info < (3, 10) or u.find_spec("pip") is None)' 2>/dev/null && return 0
-        ver="$("$TGI_VENV/bin/python" -V 2>&1)" || ver="a Python that does not run"
+        ver="$("$TGI_VENV/bin/python" -V 2>&1)" || ver="a Python that does not run (is the one it was made with gone?)"
         tgi_die "the virtual environment $TGI_VENV has $ver, but tinygrad_init needs Python >= 3.10 with pip \
 (a set-up that was interrupted leaves none). Remove it (rm -rf '$TGI_VENV') to have it made anew, or set \
 TINYGRAD_INIT_VENV to another folder"
@@ -80,18 +82,20 @@ or point PYTHON at one, e.g. PYTHON=/usr/local/bin/python3.12 bash scripts/test.
     [ -e "$TGI_VENV" ] && ours="" || ours="$TGI_VENV"   # remove it on failure only if we made it
     tgi_say "creating the virtual environment $TGI_VENV with $py ($("$py" -c 'import platform; print(platform.python_version())'))"
     if ! "$py" -m venv "$TGI_VENV" >"$log" 2>&1; then
-        # Debian and Ubuntu ship the venv module separately.
+        # Debian and Ubuntu ship the venv module separately ("ensurepip is not available"); any other failure (a
+        # folder it may not write, a full disk) is shown as it is, and nothing is installed for it
         ver="$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+        grep -qE "ensurepip|No module named venv" "$log" &&
+            venv_module=". On Debian/Ubuntu install the venv module: apt-get install python$ver-venv"
         rm -rf "$ours"
-        if command -v apt-get >/dev/null 2>&1 && tgi_can_be_root &&
+        if [ -n "$venv_module" ] && command -v apt-get >/dev/null 2>&1 && tgi_can_be_root &&
            { tgi_apt_install "$log" "python$ver-venv" || tgi_apt_install "$log" python3-venv; } &&
            "$py" -m venv "$TGI_VENV" >>"$log" 2>&1; then
             :
         else
             cat "$log" >&2
             rm -rf "$ours"
-            tgi_die "could not create $TGI_VENV with $py. On Debian/Ubuntu install the venv module: \
-apt-get install python$ver-venv"
+            tgi_die "could not create $TGI_VENV with $py$venv_module"
         fi
     fi
     rm -f "$log"

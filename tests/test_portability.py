@@ -205,3 +205,68 @@ def test_chi_1_at_a_zero_fixed_point_is_exact_whatever_the_blas_rounds(monkeypat
     monkeypatch.setattr(theory, "_nodes", lambda *args: (lambda z, w: (z, w * 1.0000000000000002))(*nodes(*args)))
     assert theory.fixed_point("tanh", 1.0).chi == 1.0 and theory.chi1("tanh", 0.5) == 0.5
     assert theory.fixed_point("relu", 1.0).chi == 0.5  # the ReLU family's limit q -> 0+ as before
+
+
+def _make_venv(venv: Path, tmp_path: Path, **env: str) -> tuple[subprocess.CompletedProcess, Path]:
+    """scripts/bootstrap.sh's tgi_make_venv as root, with an apt-get that only notes that it was called."""
+    import shutil
+
+    bin_dir, called = tmp_path / "fake bin", tmp_path / "apt-get was called"
+    bin_dir.mkdir()
+    (bin_dir / "apt-get").write_text(f'#!/bin/sh\necho "$*" >> "{called}"\nexit 1\n')
+    (bin_dir / "apt-get").chmod(0o755)
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    script = (f'source "{PACKAGE.parent}/scripts/bootstrap.sh"; tgi_can_be_root() {{ return 0; }}; '
+              'tgi_as_root() { "$@"; }; tgi_make_venv; echo went on')
+    return subprocess.run(["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                          env={"PATH": f"{bin_dir}:/usr/bin:/bin", "TINYGRAD_INIT_VENV": str(venv), **env}), called
+
+
+def test_a_venv_whose_python_is_gone_is_named_with_what_to_do_and_nothing_is_installed(tmp_path: Path) -> None:
+    # the Python a .venv was made with removed (brew upgrade, pyenv uninstall) leaves bin/python a dangling link: the
+    # set-up ran `python -m venv` over it, which failed ("No such file or directory: .venv/bin/python3"), took that
+    # for Debian's missing venv module, apt-get installed python3.11-venv as root, and said to install it
+    venv = tmp_path / "old env"
+    (venv / "bin").mkdir(parents=True)
+    for name in ("python", "python3"):
+        (venv / "bin" / name).symlink_to(tmp_path / "gone" / "python3.12")
+    done, called = _make_venv(venv, tmp_path, PYTHON=sys.executable)
+    assert done.returncode == 1 and "went on" not in done.stdout and not called.exists(), done.stderr
+    assert f"the virtual environment {venv} has a Python that does not run" in " ".join(done.stderr.split())
+    assert f"rm -rf '{venv}'" in done.stderr
+
+
+@pytest.mark.parametrize("said, debian", [
+    ("Error: [Errno 13] Permission denied: '$3'", False),
+    ("The virtual environment was not created successfully because ensurepip is not available.", True)])
+def test_only_debians_missing_venv_module_is_installed_with_apt_get(said: str, debian: bool, tmp_path: Path) -> None:
+    # any failure of `python -m venv` (a folder it may not write, a full disk) was taken for Debian's missing venv
+    # module: apt-get installed python3.12-venv as root (upgrading the system's Python with it), and the set-up then
+    # said "install the venv module" under venv's own "Permission denied"
+    fake = tmp_path / "python3.12"
+    fake.write_text(f'#!/bin/sh\ncase "$*" in *"-m venv"*) echo "{said}" >&2; exit 1;;\n'
+                    '*platform*) echo 3.12.0;; *%d*) echo 3.12;; esac\nexit 0\n')
+    fake.chmod(0o755)
+    done, called = _make_venv(tmp_path / "env", tmp_path, PYTHON=str(fake))
+    assert done.returncode == 1 and "went on" not in done.stdout and said.split(":")[0] in done.stderr, done.stderr
+    assert called.exists() == debian and ("install the venv module: apt-get install python3.12-venv" in
+                                          " ".join(done.stderr.split())) == debian, done.stderr
+    if debian:
+        assert called.read_text().split("\n")[0] == "install -y -q python3.12-venv"
+
+
+def test_a_python_named_by_a_path_with_a_space_is_found(tmp_path: Path) -> None:
+    # PYTHON="/opt/my tools/python3" was split at the space: "Python >= 3.10 is required, but none was found (tried:
+    # /opt/my tools/python3)", though it was there
+    import shutil
+
+    python = tmp_path / "my tools" / "python3"
+    python.parent.mkdir()
+    python.symlink_to(sys.executable)
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    done = subprocess.run(["bash", "-c", f'source "{PACKAGE.parent}/scripts/bootstrap.sh"; tgi_find_python'],
+                          cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "PYTHON": str(python)}, capture_output=True,
+                          text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (0, f"{python}\n"), done.stderr

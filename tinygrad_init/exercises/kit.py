@@ -35,9 +35,9 @@ import numpy as np
 
 from .worker import NodeRef, Opaque, encode
 
-__all__ = ["INIT_HINTS", "CheckFailure", "DType", "Exercise", "Fn", "Graph", "NodeRef", "Opaque", "Raised", "Rng",
-           "Session", "check_randomness", "close", "describe", "diagnose", "draw", "expect_array", "expect_float",
-           "expect_sequence", "fail", "finite", "fmt", "fmt_both", "kurtosis", "max_error", "mentions",
+__all__ = ["INIT_HINTS", "SIGN_HINTS", "CheckFailure", "DType", "Exercise", "Fn", "Graph", "NodeRef", "Opaque",
+           "Raised", "Rng", "Session", "check_randomness", "close", "describe", "diagnose", "draw", "expect_array",
+           "expect_float", "expect_sequence", "fail", "finite", "fmt", "fmt_both", "kurtosis", "max_error", "mentions",
            "recursive_functions", "same", "sections", "summary", "unseen"]
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -491,6 +491,16 @@ def recursive_functions(tree: ast.AST, root: str | None = None) -> list[str]:
 def close(x: float, y: float, rel: float) -> bool:
     """`|x - y| <= rel * |y|`."""
     return math.isfinite(x) and abs(x - y) <= rel * abs(y)
+
+
+#: The hint of a backward rule whose sign is wrong on one input after it was right on an earlier one (ex01, ex03,
+#: ex04): a global sign error ("sign") fails the first input already.
+SIGN_HINTS = {
+    "sign_some_inputs": "your answer has the right size but the wrong sign on this input, and had the right sign on an "
+                        "earlier one: its sign depends on the signs of the inputs (an abs(), or a test such as "
+                        "`if x < 0`). The chain rule needs neither: upstream times the local derivative has the "
+                        "right sign for every input.",
+}
 
 
 # ------------------------------------------------------------------ initialization schemes (ex12, ex13, ...)

@@ -53,3 +53,9 @@ def mul_backward(a, b, upstream):
 # the backward of addition.
 def mul_backward(a, b, upstream):
     return upstream, upstream
+
+
+# mutant: sign_some_inputs
+# abs(upstream): right while upstream is positive, the wrong sign once it is negative.
+def mul_backward(a, b, upstream):
+    return abs(upstream) * b, abs(upstream) * a

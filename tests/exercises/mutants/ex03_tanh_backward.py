@@ -89,3 +89,23 @@ import math
 def tanh_backward(x, upstream):
     t = math.tanh(x)
     return upstream * (t * t - 1)
+
+
+# mutant: sign_some_inputs
+# abs(upstream): right while upstream is positive, the wrong sign once it is negative.
+import math
+
+
+def tanh_backward(x, upstream):
+    t = math.tanh(x)
+    return abs(upstream) * (1 - t * t)
+
+
+# mutant: sign_some_inputs
+# the derivative given the sign of x, as if it were tanh itself (odd): wrong for every negative x.
+import math
+
+
+def tanh_backward(x, upstream):
+    t = math.tanh(x)
+    return upstream * (1 - t * t) * (1 if x >= 0 else -1)

@@ -89,3 +89,13 @@ import math
 def sigmoid_backward(x, upstream):
     s = 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
     return upstream * s
+
+
+# mutant: sign_some_inputs
+# abs(upstream): right while upstream is positive, the wrong sign once it is negative.
+import math
+
+
+def sigmoid_backward(x, upstream):
+    s = 0.5 * (1 + math.tanh(x / 2))
+    return abs(upstream) * s * (1 - s)

@@ -126,3 +126,21 @@ def accumulate_grads(edges, root):
             continue
         grads[parent] = grads.get(parent, 0.0) + grads[node] * local
     return grads
+
+
+# mutant: wrong_order
+# sorts the edges by node name (to group each node's edges), which breaks the order backward needs.
+def accumulate_grads(edges, root):
+    grads = {root: 1.0}
+    for node, parent, local in sorted(edges, key=lambda e: e[0]):
+        grads[parent] = grads.get(parent, 0.0) + grads.get(node, 0.0) * local
+    return grads
+
+
+# mutant: wrong_order
+# sorts the edges by parent name, so that each node's contributions are added one after another.
+def accumulate_grads(edges, root):
+    grads = {root: 1.0}
+    for node, parent, local in sorted(edges, key=lambda e: e[1]):
+        grads[parent] = grads.get(parent, 0.0) + grads.get(node, 0.0) * local
+    return grads

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..kit import (
+    SIGN_HINTS,
     Exercise,
     Raised,
     Session,
@@ -39,6 +40,7 @@ EXERCISE = Exercise(
         "undefined_at_zero": "c / b equals a only when b != 0: write the local derivatives with the inputs "
                              "themselves, dc/da = b and dc/db = a, which hold at 0 too.",
         "sign": "no minus sign: the derivatives of a * b are +b and +a.",
+        **SIGN_HINTS,
     },
 )
 
@@ -47,6 +49,7 @@ CASES = [(3.0, -2.0, 0.5), (-1.25, 4.0, -3.0), (0.0, 2.5, 1.5), (2.5, 0.0, -1.5)
 
 
 def check(run: Session) -> None:
+    passed = False  # a case right before: a sign error there is not global
     for a, b, up in unseen(CASES, lambda g: tuple(np.round(g.uniform(-4.0, 4.0, 3), 2).tolist())):
         call = f"mul_backward(a={fmt(a)}, b={fmt(b)}, upstream={fmt(up)})"
         try:
@@ -61,14 +64,16 @@ def check(run: Session) -> None:
         da, db = expect_float(pair[0], f"{call}: da"), expect_float(pair[1], f"{call}: db")
         expected = (up * b, up * a)
         if same((da, db), expected):
+            passed = True
             continue
         shown, wanted = fmt_both((da, db), expected)
         detail = f"{call} returned {shown}; expected {wanted}."
         if 0.0 in (a, b) and not same((da, db), (da, db)):
             fail(detail + f" Your result is not a number: {describe(da)}, {describe(db)}.", "undefined_at_zero")
+        sign = "sign_some_inputs" if passed else "sign"
         diagnose((da, db), detail, [
             ("swapped", (up * a, up * b)), ("no_upstream", (b, a)), ("add_rule", (up, up)),
             ("same_twice", (up * b, up * b)), ("same_twice", (up * a, up * a)),
             ("product_as_local", (up * a * b, up * a * b)), ("added_upstream", (up + b, up + a)),
-            ("divided", (up / b, up / a) if a and b else None), ("sign", (-up * b, -up * a))])
+            ("divided", (up / b, up / a) if a and b else None), (sign, (-up * b, -up * a))])
         fail(detail + " Chain rule: dL/da = upstream * dc/da.")

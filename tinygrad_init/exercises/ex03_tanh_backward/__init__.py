@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ..kit import Exercise, Raised, Session, diagnose, expect_float, fail, fmt, fmt_both, same, unseen
+from ..kit import SIGN_HINTS, Exercise, Raised, Session, diagnose, expect_float, fail, fmt, fmt_both, same, unseen
 from ..ex04_sigmoid_backward import _sigmoid
 
 EXERCISE = Exercise(
@@ -33,6 +33,7 @@ EXERCISE = Exercise(
         "numerical": "a difference quotient (f(x + h) - f(x - h)) / (2 h) gives a few digits of the derivative, "
                      "and so does float32 arithmetic (np.float32 anywhere, even turned back into a float); the rule "
                      "in Python floats gives all of them: write the derivative itself.",
+        **SIGN_HINTS,
     },
 )
 
@@ -47,6 +48,7 @@ def check(run: Session) -> None:
     g = np.random.default_rng()
     big = [(sign * round(float(g.uniform(710, 1000)), 1), round(float(g.uniform(-2, 2)), 3)) for sign in (1.0, -1.0)]
     big += [(sign * round(float(g.uniform(9.6, 10.4)), 1), round(float(g.uniform(0.5, 2)), 3)) for sign in (1.0, -1.0)]
+    passed = False  # a case right before: a sign error there is not global
     for x, up in unseen([*CASES, *big], lambda g: tuple(np.round(g.uniform(-3.0, 3.0, 2), 3).tolist())):
         call = f"tanh_backward(x={fmt(x)}, upstream={fmt(up)})"
         try:
@@ -58,6 +60,7 @@ def check(run: Session) -> None:
         t = math.tanh(x)
         expected = up * (1.0 - t * t)
         if same(float(got), expected, rtol=1e-12, atol=1e-15):  # float32: 7 digits, not the 12 asked
+            passed = True
             continue
         shown, wanted = fmt_both(got, expected)
         detail = f"{call} returned {shown}; expected {wanted}."
@@ -68,10 +71,11 @@ def check(run: Session) -> None:
         if abs(x) > 700 and not math.isfinite(got):
             fail(detail, "overflow")
         s, tan = _sigmoid(x), math.tan(x)
+        sign = "sign_some_inputs" if passed else "sign"
         diagnose(got, detail, [
             ("used_input", up * (1.0 - x * x)), ("no_square", up * (1.0 - t)), ("no_upstream", 1.0 - t * t),
             ("sigmoid_rule", up * s * (1.0 - s)), ("sigmoid_rule", up * t * (1.0 - t)),
             ("tanh_of_square", up * (1.0 - math.tanh(x * x))), ("square_outside", up * (1.0 - t) ** 2),
-            ("sign", up * (t * t - 1.0)), ("tan", up * (1.0 - tan * tan)), ("plus", up * (1.0 + t * t)),
+            (sign, up * (t * t - 1.0)), ("tan", up * (1.0 - tan * tan)), ("plus", up * (1.0 + t * t)),
             ("forward_value", up * t), ("forward_value", t)], atol=1e-12)
         fail(detail + " dL/dx = upstream * (1 - tanh(x)^2).")

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ..kit import Exercise, Raised, Session, diagnose, expect_float, fail, fmt, fmt_both, same, unseen
+from ..kit import SIGN_HINTS, Exercise, Raised, Session, diagnose, expect_float, fail, fmt, fmt_both, same, unseen
 
 EXERCISE = Exercise(
     4, "sigmoid_backward", "sigmoid_backward", "Backward of the sigmoid", 1, "the backward rule of the sigmoid",
@@ -31,6 +31,7 @@ EXERCISE = Exercise(
         "numerical": "a difference quotient (f(x + h) - f(x - h)) / (2 h) gives a few digits of the derivative, "
                      "and so does float32 arithmetic (np.float32 anywhere, even turned back into a float); the rule "
                      "in Python floats gives all of them: write the derivative itself.",
+        **SIGN_HINTS,
     },
 )
 
@@ -49,6 +50,7 @@ def check(run: Session) -> None:
     g = np.random.default_rng()
     big = [(sign * round(float(g.uniform(710, 1000)), 1), round(float(g.uniform(-2, 2)), 3)) for sign in (1.0, -1.0)]
     big += [(sign * round(float(g.uniform(17, 23)), 1), round(float(g.uniform(0.5, 2)), 3)) for sign in (1, 1)]
+    passed = False  # a case right before: a sign error there is not global
     for x, up in unseen([*CASES, *big], lambda g: tuple(np.round(g.uniform(-3.0, 3.0, 2), 3).tolist())):
         call = f"sigmoid_backward(x={fmt(x)}, upstream={fmt(up)})"
         try:
@@ -60,6 +62,7 @@ def check(run: Session) -> None:
         s = _sigmoid(x)
         expected = up * s * (1.0 - s)
         if same(float(got), expected, rtol=1e-12, atol=1e-15):  # float32: 7 digits, not the 12 asked
+            passed = True
             continue
         shown, wanted = fmt_both(got, expected)
         detail = f"{call} returned {shown}; expected {wanted}."
@@ -70,8 +73,9 @@ def check(run: Session) -> None:
         if abs(x) > 700 and not math.isfinite(got):
             fail(detail, "overflow")
         t = math.tanh(x)
+        sign = "sign_some_inputs" if passed else "sign"
         diagnose(got, detail, [
             ("used_input", up * x * (1.0 - x)), ("no_upstream", s * (1.0 - s)), ("tanh_rule", up * (1.0 - s * s)),
-            ("sign", up * s * (s - 1.0)), ("one_factor", up * (1.0 - s)), ("forward_value", up * s),
+            (sign, up * s * (s - 1.0)), ("one_factor", up * (1.0 - s)), ("forward_value", up * s),
             ("not_sigmoid", up * t * (1.0 - t)), ("linearized", up / 4.0), ("squared", up * s * s)], atol=1e-15)
         fail(detail + " dL/dx = upstream * s * (1 - s) with s = sigmoid(x).")

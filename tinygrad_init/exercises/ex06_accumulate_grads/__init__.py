@@ -18,7 +18,8 @@ EXERCISE = Exercise(
         "repeated_edge": "the same edge can appear twice: s = a * a has two edges s -> a, one per use. Keyed by "
                          "(node, parent) in a dict or a set, they collapse into one. Walk the list itself.",
         "wrong_order": "the edges come in the order backward must follow, from the root down; walking them in "
-                       "another order uses a node's gradient before all of its contributions have arrived.",
+                       "another order (reversed, or sorted by name) uses a node's gradient before all of its "
+                       "contributions have arrived. Walk the list as it is given.",
         "missing_zero": "grads[parent] += ... needs a starting value the first time a parent is reached: "
                         "grads.get(parent, 0.0) + ... (or a collections.defaultdict(float)).",
         "init_one": "a gradient starts at 0 and collects contributions; only the root starts at 1.",
@@ -49,11 +50,14 @@ CASES: list[tuple[str, list[Edge], str]] = [
 
 
 def _backprop(edges: list[Edge], root: str, mode: str) -> dict[str, float]:
-    """The gradients, right (`mode="right"`) or as a known mistake computes them."""
+    """The gradients, right (`mode="right"`) or as a known mistake computes them (`sorted_by_node`, `sorted_by_parent`:
+    the edges sorted by that name, one more `wrong_order`)."""
     if mode == "repeated_edge":
         edges = list({(n, p): (n, p, l) for n, p, l in edges}.values())
     grads = {root: {"root_zero": 0.0}.get(mode, 1.0)}
-    for node, parent, local in edges[::-1] if mode == "wrong_order" else edges:
+    walk = {"wrong_order": edges[::-1], "sorted_by_node": sorted(edges, key=lambda e: e[0]),
+            "sorted_by_parent": sorted(edges, key=lambda e: e[1])}.get(mode, edges)
+    for node, parent, local in walk:
         up = grads.get(node, 0.0)
         if mode == "overwrite":
             grads[parent] = up * local
@@ -111,9 +115,9 @@ def check(run: Session) -> None:
             continue
         detail = f"{what} returned {_show(got)}; expected {_show(expected)}."
         for mode in ("overwrite", "no_upstream", "repeated_edge", "init_one", "root_zero", "multiplied",
-                     "first_only", "only_leaves", "wrong_order"):
+                     "first_only", "only_leaves", "wrong_order", "sorted_by_node", "sorted_by_parent"):
             if _equal(got, _backprop(edges, root, mode)):
-                fail(detail, mode)
+                fail(detail, "wrong_order" if mode.startswith("sorted") else mode)
         if root not in got:
             fail(detail, "no_root")
         if set(got) < set(expected) and not any(expected[k] for k in set(expected) - set(got)):

@@ -1224,6 +1224,22 @@ def test_a_relative_write_is_refused_only_into_an_installation_the_student_may_w
     assert out.stdout == "mine\n", out.stderr
 
 
+def test_a_builtin_module_that_warns_on_import_prints_nothing_of_the_graders(tmp_path):
+    # The worker imports every built-in module before the student's code runs. Debian's Python 3.11 builds `spwd` in,
+    # whose import warns (DeprecationWarning): every failed answer showed "your code printed: ...worker.py:448:
+    # DeprecationWarning", and under PYTHONWARNINGS=error a right answer failed. Here a built-in stand-in that warns.
+    (tmp_path / "warns_on_import.py").write_text("import warnings\nwarnings.warn('old', DeprecationWarning)\n")
+    worker = os.path.join(REPO, "tinygrad_init", "exercises", "worker.py")
+    harness = ("import importlib.util, sys\n"
+               f"spec = importlib.util.spec_from_file_location('w', {worker!r})\n"
+               "worker = importlib.util.module_from_spec(spec)\nspec.loader.exec_module(worker)\n"
+               "sys.builtin_module_names += ('warns_on_import',)\n"
+               "worker._install_policy({'deny': [], 'protect': []})\nprint('set up')\n")
+    out = subprocess.run([sys.executable, "-W", "error::DeprecationWarning", "-c", harness], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=60)
+    assert (out.stdout, out.stderr) == ("set up\n", "")
+
+
 def test_the_student_code_cannot_plant_modules_where_the_grader_imports_from_next_time(tmp_path, monkeypatch):
     # `python -m tinygrad_init.exercises grade alice`, run from the folder above alice, imports from that folder first:
     # alice's code wrote a tinygrad_init package there, and the next run printed its '22 passed -- well done!'. A user

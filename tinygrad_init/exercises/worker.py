@@ -395,8 +395,7 @@ def _install_policy(policy: dict) -> None:
     tuple of strings, numbers and C functions taken now (numpy's array interface writes any address: no refusal's
     traceback shows the frame that holds them, nor may another thread see it, nor an object's method it calls). It
     resolves symbolic links with `os.readlink`, and reads a str or bytes subclass as C does."""
-    import itertools
-    import site
+    import _posixsubprocess, _thread, itertools, site, subprocess, threading, warnings
 
     deny, message = tuple(policy.get("deny", ())), policy.get("message", "write it yourself")
     protect = [os.path.realpath(p) + os.sep for p in policy.get("protect", ())]
@@ -436,7 +435,6 @@ def _install_policy(policy: dict) -> None:
 
     def refuse(*args: Any, name: str = "_posixsubprocess.fork_exec", **kwargs: Any) -> None:
         raise PermissionError(message.replace("{name}", f"`{name}` (it gets around the rules)"))
-    import _posixsubprocess, _thread, subprocess, threading
 
     _posixsubprocess.fork_exec = subprocess._fork_exec = refuse  # Popen's, with no event (a copy: an import, refused)
     if not policy.get("threads"):  # where recursion is refused (a new thread starts at depth 0); 3.13: the last two
@@ -445,7 +443,9 @@ def _install_policy(policy: dict) -> None:
     for call in ("pidfd_open", "mkfifo", "mknod"):  # no event (a FIFO json.py where Python imports from: it hangs)
         setattr(os, call, lambda *a, call=call, **k: refuse(name=f"os.{call}"))
         setattr(sys.modules[os.name], call, getattr(os, call))
-    list(map(__import__, sys.builtin_module_names))  # made now, none afresh later (a new posix holds pidfd_open):
+    with warnings.catch_warnings():  # (a built-in that warns on import, Debian's spwd: not the student's output)
+        warnings.simplefilter("ignore")
+        list(map(__import__, sys.builtin_module_names))  # made now, none afresh later (a new posix holds pidfd_open):
     sys.modules["_imp"].create_builtin = lambda *a, **k: refuse(name="_imp.create_builtin")
     sys.setrecursionlimit = lambda limit: None  # however it is reached: no way around recursion (exercise 5)
     is_a = lambda x, t, type=type, sub=issubclass: sub(type(x), t)  # noqa: E731 - no __class__ of the student's

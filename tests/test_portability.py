@@ -145,7 +145,7 @@ def test_the_sdist_holds_the_package_and_no_part_of_the_tests(tmp_path: Path) ->
     with tarfile.open(tmp_path / done.stdout.split()[-1]) as sdist:
         names = {n.partition("/")[2] for n in sdist.getnames()}
     package = {str(p.relative_to(PACKAGE.parent)) for p in PACKAGE.rglob("*") if p.is_file() and p.suffix != ".pyc"}
-    assert package <= names and {"pyproject.toml", "README.md"} <= names
+    assert package <= names and {"pyproject.toml", "README.md", "LICENSE"} <= names  # a packager may redistribute
     assert not [n for n in names if n.startswith("tests")]
 
 

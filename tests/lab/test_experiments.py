@@ -1240,6 +1240,9 @@ def test_a_one_layer_one_unit_network_says_layer_and_unit() -> None:
     # `tinygrad-init sweep --depth 1 --width 1 --batch 2` titled its table "1 layers x 1 units", and
     # depth(layers=(1,)) named its panel and finding "1 layers, plain SGD"
     assert ": 1 layer x 1 unit, batch 2, seed 0" in E.sweep_table("he_normal", "relu", depth=1, width=1, batch=2).title
+    # A run drawn from a Generator has no seed to name: its title said "seed None", which reads as an unseeded run.
+    drawn = E.sweep_table("he_normal", "relu", depth=1, width=1, batch=2, rng=np.random.default_rng(0)).title
+    assert drawn.endswith(": 1 layer x 1 unit, batch 2"), drawn
     assert ": 2 layers x 3 units, batch 2," in E.sweep_table("he_normal", "relu", depth=2, width=3, batch=2).title
     res = E.depth(rng=0, seeds=1, layers=(1,), steps=2, momentum=0.0)
     assert res.findings[0].startswith("1 layer, plain SGD") and "1 layers" not in str(res.to_dict()), res.findings

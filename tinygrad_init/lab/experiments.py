@@ -99,8 +99,8 @@ class Run:
                          "measured, they are rounding or 0, and a layer of zeros passes no gradient back")
         return Table(columns, [[r.get(c) for c in columns] for r in self.layers], notes=notes,
                      title=f"{label(self.scheme)}, {self.activation}{', batch norm' * self.batchnorm}: "
-                           f"{counted(s['depth'], 'layer')} x {counted(s['width'], 'unit')}, batch {s['batch']}, "
-                           f"seed {s['seed']}")
+                           f"{counted(s['depth'], 'layer')} x {counted(s['width'], 'unit')}, batch {s['batch']}"
+                           + f", seed {s['seed']}" * (s["seed"] is not None))  # (a Generator's: no seed to name)
 
     def _check(self, where: str, columns: str | Sequence[str]) -> list[str]:
         """`columns` (a name or a list) as a list if this run has every one; a KeyError naming `where` otherwise."""

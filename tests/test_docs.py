@@ -231,6 +231,9 @@ def test_every_formula_is_typeset(site: Path) -> None:
         html = path.read_text(encoding="utf-8")
         raw = re.search(r'class="arithmatex">\\[(\[]', html)
         assert raw is None, f"{path.relative_to(site)}: a formula was left as LaTeX"
+        # a heading's formula also stands in the tables of contents: tutorial 10's read "\(\chi_1\): what happens"
+        left = re.findall(r"\\\((.{0,40})", re.sub(r"<(pre|code)\b.*?</\1>", "", html, flags=re.S))
+        assert not left, f"{path.relative_to(site)}: formulas left as LaTeX outside the page's text: {left}"
         # latex2mathml kept TeX's escapes in text: `\text{fan\_in}` read "fan\_in" on init_schemes.md
         escaped = [t for t in re.findall(r"<mtext>([^<]*)</mtext>", html) if "\\" in t]
         assert not escaped, f"{path.relative_to(site)}: formulas show TeX's backslashes: {escaped}"

@@ -56,8 +56,19 @@ def _replacer(page: Any, display: bool):
     return replace
 
 
+# A heading's formula reaches the tables of contents as the bare text arithmatex left there, \(q^*\).
+_TOC_INLINE = re.compile(r"\\\((.+?)\\\)", re.S)
+
+
+def _typeset_toc(items: Any, page: Any) -> None:
+    for item in items:
+        item.title = _TOC_INLINE.sub(_replacer(page, False), item.title)
+        _typeset_toc(item.children, page)
+
+
 def on_page_content(html_text: str, page: Any, **kwargs: Any) -> str:
     if "arithmatex" not in html_text:
         return html_text
+    _typeset_toc(page.toc, page)
     html_text = _DISPLAY.sub(_replacer(page, True), html_text)
     return _INLINE.sub(_replacer(page, False), html_text)

@@ -237,8 +237,12 @@ def test_every_formula_is_typeset(site: Path) -> None:
         # latex2mathml kept TeX's escapes in text: `\text{fan\_in}` read "fan\_in" on init_schemes.md
         escaped = [t for t in re.findall(r"<mtext>([^<]*)</mtext>", html) if "\\" in t]
         assert not escaped, f"{path.relative_to(site)}: formulas show TeX's backslashes: {escaped}"
+        # an <mo> holds text only: tutorial 1's \mathrel{+}= nested an <mrow> in one and read "+ =" in the browser
+        assert "<mo><mrow>" not in html, f"{path.relative_to(site)}: an operator holds a formula, not text"
     mathml = _hook("mathml").to_mathml(r"\text{fan\_in} + \text{50\%}", display=False)
     assert "<mtext>fan_in</mtext>" in mathml and "<mtext>50%</mtext>" in mathml, mathml
+    mathml = _hook("mathml").to_mathml(r"g \mathrel{+}= u,\ a \mathrel{-} -b", display=False)
+    assert "<mo>&#x0002B;&#x0003D;</mo>" in mathml and "<mo>&#x02212;</mo><mo>&#x02212;</mo>" in mathml, mathml
 
 
 @pytest.mark.xdist_group(SITE)

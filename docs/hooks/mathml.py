@@ -27,6 +27,9 @@ _POWERED_FUNCTION = re.compile(rf"(<msup><mi>{_NAMES}</mi><mn>[0-9]+</mn></msup>
 _NAMED_OPERATOR = re.compile(r"<mo>([A-Za-z]{2,})</mo>")
 # latex2mathml keeps TeX's escapes inside \text{...}: `\text{fan\_in}` would read "fan\_in".
 _TEXT_ESCAPE = re.compile(r"(<mtext>[^<]*?)\\([_%&$#{}])")
+# \mathrel{+}= (TeX's "+=", one relation) comes out as <mo><mrow><mo>+</mo></mrow></mo><mo>=</mo>: an <mo> holds
+# text only, and the browser spaces the two operators apart, "+ =". One <mo> with both signs.
+_MATHREL = re.compile(r"<mo><mrow>((?:<mo>[^<]*</mo>)+)</mrow></mo>((?:<mo>&#x0003D;</mo>)?)")
 _INLINE = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>', re.S)
 _DISPLAY = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.S)
 
@@ -34,6 +37,7 @@ _DISPLAY = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.S)
 def to_mathml(latex: str, display: bool) -> str:
     """MathML for one formula (LaTeX as written between the dollars)."""
     mathml = convert(latex.strip(), display="block" if display else "inline")
+    mathml = _MATHREL.sub(lambda m: f"<mo>{re.sub('</?mo>', '', m.group(1) + m.group(2))}</mo>", mathml)
     mathml = _NAMED_OPERATOR.sub(r"<mi>\1</mi>", mathml)
     while _TEXT_ESCAPE.search(mathml):
         mathml = _TEXT_ESCAPE.sub(r"\1\2", mathml)

@@ -239,10 +239,15 @@ def test_every_formula_is_typeset(site: Path) -> None:
         assert not escaped, f"{path.relative_to(site)}: formulas show TeX's backslashes: {escaped}"
         # an <mo> holds text only: tutorial 1's \mathrel{+}= nested an <mrow> in one and read "+ =" in the browser
         assert "<mo><mrow>" not in html, f"{path.relative_to(site)}: an operator holds a formula, not text"
+        # a bar that neither opens nor closes is spaced as an infix operator: "|analytic - numeric |  <= ..."
+        bare = re.findall(r'<mo(?: stretchy="false")?>(?:&#x0007C;|&#x02016;)</mo>', html)
+        assert not bare, f"{path.relative_to(site)}: {len(bare)} bars of |x| or ||x|| neither open nor close"
     mathml = _hook("mathml").to_mathml(r"\text{fan\_in} + \text{50\%}", display=False)
     assert "<mtext>fan_in</mtext>" in mathml and "<mtext>50%</mtext>" in mathml, mathml
     mathml = _hook("mathml").to_mathml(r"g \mathrel{+}= u,\ a \mathrel{-} -b", display=False)
     assert "<mo>&#x0002B;&#x0003D;</mo>" in mathml and "<mo>&#x02212;</mo><mo>&#x02212;</mo>" in mathml, mathml
+    mathml = _hook("mathml").to_mathml(r"\lvert a - b \rvert \le \text{rtol}\, |b|", display=False)
+    assert re.findall(r'<mo form="(\w+)" stretchy="false">&#x0007C;</mo>', mathml) == ["prefix", "postfix"] * 2, mathml
 
 
 @pytest.mark.xdist_group(SITE)

@@ -30,6 +30,9 @@ _TEXT_ESCAPE = re.compile(r"(<mtext>[^<]*?)\\([_%&$#{}])")
 # \mathrel{+}= (TeX's "+=", one relation) comes out as <mo><mrow><mo>+</mo></mrow></mo><mo>=</mo>: an <mo> holds
 # text only, and the browser spaces the two operators apart, "+ =". One <mo> with both signs.
 _MATHREL = re.compile(r"<mo><mrow>((?:<mo>[^<]*</mo>)+)</mrow></mo>((?:<mo>&#x0003D;</mo>)?)")
+# latex2mathml writes |x| and \lvert x \rvert as two bare <mo>|</mo>; the browser spaces the closing one as an infix
+# operator, "|a - b |  <= c". In a formula with an even number of bars they open and close in turn, as in TeX.
+_BAR = re.compile(r'<mo(?: stretchy="false")?>(&#x0007C;|&#x02016;)</mo>')
 _INLINE = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>', re.S)
 _DISPLAY = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.S)
 
@@ -41,6 +44,10 @@ def to_mathml(latex: str, display: bool) -> str:
     mathml = _NAMED_OPERATOR.sub(r"<mi>\1</mi>", mathml)
     while _TEXT_ESCAPE.search(mathml):
         mathml = _TEXT_ESCAPE.sub(r"\1\2", mathml)
+    bars = _BAR.findall(mathml)
+    if bars and len(bars) % 2 == 0:
+        form = iter(["prefix", "postfix"] * len(bars))
+        mathml = _BAR.sub(lambda m: f'<mo form="{next(form)}" stretchy="false">{m.group(1)}</mo>', mathml)
     space = r'\1<mspace width="0.1667em" />'
     return _POWERED_FUNCTION.sub(space, _FUNCTION.sub(space, mathml))
 

@@ -242,12 +242,16 @@ def test_every_formula_is_typeset(site: Path) -> None:
         # a bar that neither opens nor closes is spaced as an infix operator: "|analytic - numeric |  <= ..."
         bare = re.findall(r'<mo(?: stretchy="false")?>(?:&#x0007C;|&#x02016;)</mo>', html)
         assert not bare, f"{path.relative_to(site)}: {len(bare)} bars of |x| or ||x|| neither open nor close"
+        # a prime as a superscript floats above its base: the mean-field page's E[f'(y)^2] read "E[f ʹ (y)^2]"
+        assert not re.search(r"<mi>&#x0203[234];</mi></msup>", html), f"{path.relative_to(site)}: a raised prime"
     mathml = _hook("mathml").to_mathml(r"\text{fan\_in} + \text{50\%}", display=False)
     assert "<mtext>fan_in</mtext>" in mathml and "<mtext>50%</mtext>" in mathml, mathml
     mathml = _hook("mathml").to_mathml(r"g \mathrel{+}= u,\ a \mathrel{-} -b", display=False)
     assert "<mo>&#x0002B;&#x0003D;</mo>" in mathml and "<mo>&#x02212;</mo><mo>&#x02212;</mo>" in mathml, mathml
     mathml = _hook("mathml").to_mathml(r"\lvert a - b \rvert \le \text{rtol}\, |b|", display=False)
     assert re.findall(r'<mo form="(\w+)" stretchy="false">&#x0007C;</mo>', mathml) == ["prefix", "postfix"] * 2, mathml
+    mathml = _hook("mathml").to_mathml(r"\text{relu}'(z) + f'(z) + S'''", display=False)
+    assert mathml.count('<mo lspace="0" rspace="0">&#x0203') == 3 and "msup" not in mathml, mathml
 
 
 @pytest.mark.xdist_group(SITE)

@@ -33,6 +33,9 @@ _MATHREL = re.compile(r"<mo><mrow>((?:<mo>[^<]*</mo>)+)</mrow></mo>((?:<mo>&#x00
 # latex2mathml writes |x| and \lvert x \rvert as two bare <mo>|</mo>; the browser spaces the closing one as an infix
 # operator, "|a - b |  <= c". In a formula with an even number of bars they open and close in turn, as in TeX.
 _BAR = re.compile(r'<mo(?: stretchy="false")?>(&#x0007C;|&#x02016;)</mo>')
+# f' comes out as <msup><mi>f</mi><mi>′</mi></msup>; the prime glyph sits high already, and as a superscript it floats
+# above and apart, "f ʹ (z)". TeX's f′: the prime after its base, on the line.
+_PRIME = re.compile(r"<msup>(<(mi|mtext)>[^<]*</\2>)<mi>(&#x0203[234];)</mi></msup>")
 _INLINE = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>', re.S)
 _DISPLAY = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.S)
 
@@ -42,6 +45,7 @@ def to_mathml(latex: str, display: bool) -> str:
     mathml = convert(latex.strip(), display="block" if display else "inline")
     mathml = _MATHREL.sub(lambda m: f"<mo>{re.sub('</?mo>', '', m.group(1) + m.group(2))}</mo>", mathml)
     mathml = _NAMED_OPERATOR.sub(r"<mi>\1</mi>", mathml)
+    mathml = _PRIME.sub(r'\1<mo lspace="0" rspace="0">\3</mo>', mathml)
     while _TEXT_ESCAPE.search(mathml):
         mathml = _TEXT_ESCAPE.sub(r"\1\2", mathml)
     bars = _BAR.findall(mathml)

@@ -231,11 +231,27 @@ def test_every_formula_is_typeset(site: Path) -> None:
         html = path.read_text(encoding="utf-8")
         raw = re.search(r'class="arithmatex">\\[(\[]', html)
         assert raw is None, f"{path.relative_to(site)}: a formula was left as LaTeX"
+        # a heading's formula also stands in the tables of contents: tutorial 10's read "\(\chi_1\): what happens"
+        left = re.findall(r"\\\((.{0,40})", re.sub(r"<(pre|code)\b.*?</\1>", "", html, flags=re.S))
+        assert not left, f"{path.relative_to(site)}: formulas left as LaTeX outside the page's text: {left}"
         # latex2mathml kept TeX's escapes in text: `\text{fan\_in}` read "fan\_in" on init_schemes.md
         escaped = [t for t in re.findall(r"<mtext>([^<]*)</mtext>", html) if "\\" in t]
         assert not escaped, f"{path.relative_to(site)}: formulas show TeX's backslashes: {escaped}"
+        # an <mo> holds text only: tutorial 1's \mathrel{+}= nested an <mrow> in one and read "+ =" in the browser
+        assert "<mo><mrow>" not in html, f"{path.relative_to(site)}: an operator holds a formula, not text"
+        # a bar that neither opens nor closes is spaced as an infix operator: "|analytic - numeric |  <= ..."
+        bare = re.findall(r'<mo(?: stretchy="false")?>(?:&#x0007C;|&#x02016;)</mo>', html)
+        assert not bare, f"{path.relative_to(site)}: {len(bare)} bars of |x| or ||x|| neither open nor close"
+        # a prime as a superscript floats above its base: the mean-field page's E[f'(y)^2] read "E[f ʹ (y)^2]"
+        assert not re.search(r"<mi>&#x0203[234];</mi></msup>", html), f"{path.relative_to(site)}: a raised prime"
     mathml = _hook("mathml").to_mathml(r"\text{fan\_in} + \text{50\%}", display=False)
     assert "<mtext>fan_in</mtext>" in mathml and "<mtext>50%</mtext>" in mathml, mathml
+    mathml = _hook("mathml").to_mathml(r"g \mathrel{+}= u,\ a \mathrel{-} -b", display=False)
+    assert "<mo>&#x0002B;&#x0003D;</mo>" in mathml and "<mo>&#x02212;</mo><mo>&#x02212;</mo>" in mathml, mathml
+    mathml = _hook("mathml").to_mathml(r"\lvert a - b \rvert \le \text{rtol}\, |b|", display=False)
+    assert re.findall(r'<mo form="(\w+)" stretchy="false">&#x0007C;</mo>', mathml) == ["prefix", "postfix"] * 2, mathml
+    mathml = _hook("mathml").to_mathml(r"\text{relu}'(z) + f'(z) + S'''", display=False)
+    assert mathml.count('<mo lspace="0" rspace="0">&#x0203') == 3 and "msup" not in mathml, mathml
 
 
 @pytest.mark.xdist_group(SITE)

@@ -27,6 +27,15 @@ _POWERED_FUNCTION = re.compile(rf"(<msup><mi>{_NAMES}</mi><mn>[0-9]+</mn></msup>
 _NAMED_OPERATOR = re.compile(r"<mo>([A-Za-z]{2,})</mo>")
 # latex2mathml keeps TeX's escapes inside \text{...}: `\text{fan\_in}` would read "fan\_in".
 _TEXT_ESCAPE = re.compile(r"(<mtext>[^<]*?)\\([_%&$#{}])")
+# \mathrel{+}= (TeX's "+=", one relation) comes out as <mo><mrow><mo>+</mo></mrow></mo><mo>=</mo>: an <mo> holds
+# text only, and the browser spaces the two operators apart, "+ =". One <mo> with both signs.
+_MATHREL = re.compile(r"<mo><mrow>((?:<mo>[^<]*</mo>)+)</mrow></mo>((?:<mo>&#x0003D;</mo>)?)")
+# latex2mathml writes |x| and \lvert x \rvert as two bare <mo>|</mo>; the browser spaces the closing one as an infix
+# operator, "|a - b |  <= c". In a formula with an even number of bars they open and close in turn, as in TeX.
+_BAR = re.compile(r'<mo(?: stretchy="false")?>(&#x0007C;|&#x02016;)</mo>')
+# f' comes out as <msup><mi>f</mi><mi>′</mi></msup>; the prime glyph sits high already, and as a superscript it floats
+# above and apart, "f ʹ (z)". TeX's f′: the prime after its base, on the line.
+_PRIME = re.compile(r"<msup>(<(mi|mtext)>[^<]*</\2>)<mi>(&#x0203[234];)</mi></msup>")
 _INLINE = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>', re.S)
 _DISPLAY = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.S)
 
@@ -34,9 +43,15 @@ _DISPLAY = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.S)
 def to_mathml(latex: str, display: bool) -> str:
     """MathML for one formula (LaTeX as written between the dollars)."""
     mathml = convert(latex.strip(), display="block" if display else "inline")
+    mathml = _MATHREL.sub(lambda m: f"<mo>{re.sub('</?mo>', '', m.group(1) + m.group(2))}</mo>", mathml)
     mathml = _NAMED_OPERATOR.sub(r"<mi>\1</mi>", mathml)
+    mathml = _PRIME.sub(r'\1<mo lspace="0" rspace="0">\3</mo>', mathml)
     while _TEXT_ESCAPE.search(mathml):
         mathml = _TEXT_ESCAPE.sub(r"\1\2", mathml)
+    bars = _BAR.findall(mathml)
+    if bars and len(bars) % 2 == 0:
+        form = iter(["prefix", "postfix"] * len(bars))
+        mathml = _BAR.sub(lambda m: f'<mo form="{next(form)}" stretchy="false">{m.group(1)}</mo>', mathml)
     space = r'\1<mspace width="0.1667em" />'
     return _POWERED_FUNCTION.sub(space, _FUNCTION.sub(space, mathml))
 
@@ -56,8 +71,19 @@ def _replacer(page: Any, display: bool):
     return replace
 
 
+# A heading's formula reaches the tables of contents as the bare text arithmatex left there, \(q^*\).
+_TOC_INLINE = re.compile(r"\\\((.+?)\\\)", re.S)
+
+
+def _typeset_toc(items: Any, page: Any) -> None:
+    for item in items:
+        item.title = _TOC_INLINE.sub(_replacer(page, False), item.title)
+        _typeset_toc(item.children, page)
+
+
 def on_page_content(html_text: str, page: Any, **kwargs: Any) -> str:
     if "arithmatex" not in html_text:
         return html_text
+    _typeset_toc(page.toc, page)
     html_text = _DISPLAY.sub(_replacer(page, True), html_text)
     return _INLINE.sub(_replacer(page, False), html_text)

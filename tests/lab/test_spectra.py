@@ -292,6 +292,15 @@ def test_relu_has_no_chaotic_phase_its_gradients_explode():
     assert [t.get_text() for t in S.figure("phase_diagram", tanh).axes[0].texts] == ["ordered", "chaotic"]
 
 
+def test_the_leaky_relu_phase_diagram_tells_its_critical_line_from_he():
+    # leaky ReLU (slope 0.01): E[f'^2] = (1 + 0.01^2) / 2, so its line sits at sigma_w^2 = 2 / 1.0001 = 1.9998 and He's
+    # chi_1 is 1.0001; to 3 digits the finding read "starts at sigma_w^2 = 2 ... He (sigma_w^2 = 2) has chi_1 = 1,
+    # exploding": a chi_1 of 1 called exploding, on the line it had just placed at He's sigma_w^2
+    text = S.finding("phase_diagram", S.phase_diagram("leaky_relu", n=5))
+    assert "critical line of leaky_relu starts at sigma_w^2 = 1.9998;" in text
+    assert "He (sigma_w^2 = 2) has chi_1 = 1.0001, exploding" in text
+
+
 def test_correlations_at_another_bias_variance_name_their_phases_by_it():
     # sigma_b2=0.3 (critical sigma_w^2 2.505): the "critical" network had tanh's sigma_w^2 = 1.76 of sigma_b^2 = 0.05
     # (chi_1 = 0.82, ordered), and the finding and the figure gave c* and chi_1 at sigma_b^2 = 0.05 (c* 0.3 for the

@@ -201,9 +201,12 @@ def finding(name: str, result: dict[str, Any]) -> str:
         act = result.get("activation", "tanh")
         chi, (start, moved) = {k: theory.chi1(act, w) for k, w in SCHEMES.items()}, (
             theory.critical_sigma_w2(act, b) for b in (0.0, 0.05))
-        return (f"Without biases the critical line of {act} starts at sigma_w^2 = " + f(start, 3) +
+        # 3 digits, more (up to 6) where x would read as a different `ref`: leaky ReLU's line at 1.9998 is not He's 2
+        near = lambda x, *ref: next(f(x, d) for d in range(3, 7) if d == 6 or all(  # noqa: E731
+            x == r or f(x, d) != f(r, d) for r in ref))
+        return (f"Without biases the critical line of {act} starts at sigma_w^2 = " + near(start, *SCHEMES.values()) +
                 "; on the axis sigma_b^2 = 0: " + "; ".join(f"{k} (sigma_w^2 = {f(SCHEMES[k], 3)}) has chi_1 = "
-                                                           f"{f(c, 3)}, {_phase(c, act)}" for k, c in chi.items()) +
+                                                           f"{near(c, 1)}, {_phase(c, act)}" for k, c in chi.items()) +
                 (f". With sigma_b^2 = 0.05 the line moves to sigma_w^2 = {f(moved, 4)}." if moved != start else "."))
     if name == "correlations":
         first = next(iter(result.values()))

@@ -301,6 +301,17 @@ def test_the_leaky_relu_phase_diagram_tells_its_critical_line_from_he():
     assert "He (sigma_w^2 = 2) has chi_1 = 1.0001, exploding" in text
 
 
+def test_a_phase_diagram_of_another_range_labels_only_the_phases_it_shows():
+    # phase_diagram takes its ranges; at sigma_w^2 from 3 to 6 every cell is chaotic, yet the figure wrote "ordered"
+    # on the red cells (a fixed spot, 12% from the left), and the schemes' marks (b = 0, one at sigma_w^2 = 1) and the
+    # critical line stretched the axes beyond the grid into blank space
+    fig = S.figure("phase_diagram", S.phase_diagram("tanh", sigma_w2=(3.0, 6.0), sigma_b2=(0.2, 0.5), n=5))
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.texts] == ["chaotic"]
+    assert np.allclose([ax.get_xlim(), ax.get_ylim()], [(2.625, 6.375), (0.125, 0.575)])  # the cells, to their edges
+    assert [line.get_label() for line in ax.get_lines()] == ["critical line chi_1 = 1"]  # no mark outside the grid
+
+
 def test_correlations_at_another_bias_variance_name_their_phases_by_it():
     # sigma_b2=0.3 (critical sigma_w^2 2.505): the "critical" network had tanh's sigma_w^2 = 1.76 of sigma_b^2 = 0.05
     # (chi_1 = 0.82, ordered), and the finding and the figure gave c* and chi_1 at sigma_b^2 = 0.05 (c* 0.3 for the

@@ -260,15 +260,24 @@ def figure(name: str, result: dict[str, Any]) -> Any:
             fig.colorbar(m, ax=ax, label=f"log chi_1  (< 0 ordered, > 0 {big})", pad=0.02)
             handles += ax.plot(result["critical_w2"], result["critical_b2"], "k-", lw=3,
                                label="critical line chi_1 = 1")
+            ws, bs = np.array(result["sigma_w2"]), np.array(result["sigma_b2"])
+            inside = lambda w, b: ws[0] <= w <= ws[-1] and bs[0] <= b <= bs[-1]  # noqa: E731 (a mark outside: none)
             for (label, w), marker, color in zip(SCHEMES.items(), "osD", ("#009E73", "#CC79A7", "#E69F00")):
-                handles += ax.plot([w], [0.0], marker, ms=13, mec="black", color=color, clip_on=False,
-                                   label=f"{label}: sigma_w^2 = {format_number(w, 3)}")
-            if result.get("activation", "tanh") == "tanh":  # where `correlations` measures them
-                handles += ax.plot(list(PHASES.values()), [0.05] * 3, "X", ms=11, color="white", mec="black",
-                                   label="correlations measured (sigma_b^2 = 0.05)")
-            (w0, w1), (b0, b1) = ((v[0], v[-1]) for v in (result["sigma_w2"], result["sigma_b2"]))
-            for text, x, y in (("ordered", 0.12, 0.8), (big, 0.85, 0.25)):
-                ax.text(w0 + x * (w1 - w0), b0 + y * (b1 - b0), text, fontsize=16, ha="center", weight="bold")
+                if inside(w, 0.0):
+                    handles += ax.plot([w], [0.0], marker, ms=13, mec="black", color=color, clip_on=False,
+                                       label=f"{label}: sigma_w^2 = {format_number(w, 3)}")
+            if result.get("activation", "tanh") == "tanh" and (at := [w for w in PHASES.values() if inside(w, 0.05)]):
+                handles += ax.plot(at, [0.05] * len(at), "X", ms=11, color="white", mec="black",  # where
+                                   label="correlations measured (sigma_b^2 = 0.05)")  # `correlations` measures them
+            for text, x, y, sign in (("ordered", 0.12, 0.8, -1), (big, 0.85, 0.25, 1)):  # each phase of the grid named
+                x, y, cells = ws[0] + x * np.ptp(ws), bs[0] + y * np.ptp(bs), np.argwhere(sign * chi > 0)  # at a spot,
+                if len(cells) and sign * chi[np.abs(bs - y).argmin(), np.abs(ws - x).argmin()] <= 0:  # or if the other
+                    i, j = cells[np.abs(cells - cells.mean(axis=0)).sum(axis=1).argmin()]  # phase is there, its cell
+                    x, y = ws[j], bs[i]  # nearest the middle of its cells
+                if len(cells):
+                    ax.text(x, y, text, fontsize=16, ha="center", weight="bold")
+            box = m.get_datalim(ax.transData)  # the grid's cells: the critical line stops at their edge
+            ax.set(xlim=box.intervalx, ylim=box.intervaly)
             ax.set(xlabel="sigma_w^2 = fan_in Var(W)", ylabel="sigma_b^2 = Var(b)",
                    title=f"{result.get('activation', 'tanh')}: order and {'chaos' * (big == 'chaotic') or 'explosion'}")
             ax.grid(False)

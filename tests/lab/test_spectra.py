@@ -392,6 +392,14 @@ def test_the_heatmap_shows_a_diverged_network_in_a_colour_of_its_own_and_names_i
     assert "nan: diverged" not in [t.get_text() for t in S.figure("trainability", r).legends[0].get_texts()]
 
 
+def test_a_heatmap_of_the_chaotic_side_alone_ends_at_its_cells():
+    # sigma_w^2 from 2.5 to 4: the 6 xi_c curve, drawn from the first sigma_w^2 down to the critical 1.76, and the
+    # critical line at 1.76 (white) stretched the axis to 1.55, a blank third of the slide left of the cells
+    r = {"sigma_w2": [2.5, 3.0, 4.0], "depth": [2, 4], "accuracy": [[0.9, 0.8]] * 3, "sigma_b2": 0.05, "width": 8,
+         "steps": 1, "lr": 0.01, "chance": 0.3, "command": "tinygrad-init chaos"}
+    assert np.allclose(S.figure("trainability", r).axes[0].get_xlim(), (2.25, 4.5))
+
+
 def test_the_heatmap_ticks_the_variances_and_depths_it_measured():
     # the quick grid (0.5, 1.76, 4) was ticked 0, 1, ... 5: a cell read as measured at sigma_w^2 = 0 or 1
     r = {"sigma_w2": [0.5, 1.76, 4.0], "depth": [4, 16, 64], "accuracy": [[0.5] * 3] * 3, "sigma_b2": 0.05,

@@ -295,9 +295,11 @@ def figure(name: str, result: dict[str, Any]) -> Any:
             handles.append(mpl().lines.Line2D([], [], color="#555555", ls=":", lw=2.5, label=f"critical sigma_w^2 = "
                                   f"{format_number(critical, 3)} (sigma_b^2 = {format_number(result['sigma_b2'])})"))
             handles += [mpl().patches.Patch(color=nan, label="nan: diverged")] * bool(np.isnan(acc).any())
-            ax.set(xlabel="sigma_w^2", ylabel="depth", yscale="log", ylim=(min(result["depth"]) / 1.2,
-                   max(result["depth"]) * 1.2), title=f"tanh, width {result['width']}: training accuracy after "
-                   f"{result['steps']} SGD steps\n(made by {result['command']})")
+            # x: the cells, not the 6 xi_c curve's or the critical line's points beyond them (a blank strip)
+            ax.set(xlabel="sigma_w^2", ylabel="depth", yscale="log", xlim=m.get_datalim(ax.transData).intervalx,
+                   ylim=(min(result["depth"]) / 1.2, max(result["depth"]) * 1.2), title=f"tanh, width "
+                   f"{result['width']}: training accuracy after {result['steps']} SGD steps\n(made by "
+                   f"{result['command']})")
             ax.set_yticks(result["depth"], result["depth"], minor=False)  # the grid measured, as on the x axis:
             ax.set_xticks(result["sigma_w2"], [format_number(w, 3) for w in result["sigma_w2"]])  # not 0, 1, ... 5
             ax.minorticks_off()

@@ -83,14 +83,18 @@ def _right(z: np.ndarray, positive: np.ndarray) -> np.ndarray:
 
 
 def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
-    """The fraction of points whose logit `model(X)[:, 0]` has the sign of the label (1: positive); nan if a logit
-    is nan (a diverged model: no prediction, not a coin flip)."""
+    """The fraction of points whose logit `model(X)[:, 0]` (one per point, `(n, 1)`) has the sign of the label (1:
+    positive); nan if a logit is nan (a diverged model: no prediction, not a coin flip)."""
     if np.ndim(X) != 2 or np.shape(y) != np.shape(X)[:1] or not np.isin(y, (0, 1)).all() or not np.size(y):
         raise ValueError(f"accuracy: y must hold one label in {{0, 1}} per row of X (n >= 1, features), got shape "
                          f"{np.shape(y)} with labels {np.unique(y)[:6]} for X of shape {np.shape(X)}")
     check_type("accuracy", "model", model, nn.Module, "an nn.Module (a model to call on X)")  # not "not callable"
     with no_grad():
-        return float(np.mean(_right(model(Tensor(X)).data[:, 0], np.asarray(y) == 1)))
+        z = model(Tensor(X)).data
+    if z.shape != (len(X), 1):  # a logit per class: its first column is class 0's, not a binary logit
+        raise ValueError(f"accuracy: the model must give one logit per point, shape ({len(X)}, 1), got {z.shape}; "
+                         "with a logit per class, (n, classes), the accuracy is np.mean(logits.argmax(1) == y)")
+    return float(np.mean(_right(z[:, 0], np.asarray(y) == 1)))
 
 
 # f'(z) from z and h = f(z), bit for bit the registry's derivative with one f fewer (tanh: 1 - tanh(z)^2; sigmoid:

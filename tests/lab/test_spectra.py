@@ -400,6 +400,18 @@ def test_a_heatmap_of_the_chaotic_side_alone_ends_at_its_cells():
     assert np.allclose(S.figure("trainability", r).axes[0].get_xlim(), (2.25, 4.5))
 
 
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("sigma_w2, depth", [([1.76], [2, 3]), ([1.0, 2.0], [16])])
+def test_a_heatmap_of_one_variance_or_one_depth_draws_its_cells(sigma_w2, depth):
+    # trainability(sigma_w2s=[1.76], depths=...), a sweep over depth alone: "nearest" cells of a single value have no
+    # width, and the slide was blank but for the 6 xi_c curve
+    r = {"sigma_w2": sigma_w2, "depth": depth, "accuracy": [[0.9] * len(depth)] * len(sigma_w2), "sigma_b2": 0.05,
+         "width": 8, "steps": 1, "lr": 0.01, "chance": 0.3, "command": "tinygrad-init chaos"}
+    ax = S.figure("trainability", r).axes[0]
+    box = ax.collections[0].get_datalim(ax.transData)  # the cells, in sigma_w^2 and depth
+    assert box.width > 0 and box.height > 0
+
+
 def test_the_heatmap_ticks_the_variances_and_depths_it_measured():
     # the quick grid (0.5, 1.76, 4) was ticked 0, 1, ... 5: a cell read as measured at sigma_w^2 = 0 or 1
     r = {"sigma_w2": [0.5, 1.76, 4.0], "depth": [4, 16, 64], "accuracy": [[0.5] * 3] * 3, "sigma_b2": 0.05,

@@ -283,7 +283,7 @@ def figure(name: str, result: dict[str, Any]) -> Any:
             ax.grid(False)
         elif name == "trainability":
             acc, nan = np.array(result["accuracy"], dtype=np.float64).T, "#1E90FF"  # no colour of magma's; left blank,
-            m = ax.pcolormesh(result["sigma_w2"], result["depth"], acc, shading="nearest", vmin=result["chance"],
+            m = ax.pcolormesh(*map(_edges, (result["sigma_w2"], result["depth"])), acc, vmin=result["chance"],
                               vmax=1, cmap=mpl().colormaps["magma"].with_extremes(bad=nan))  # a diverged net looked ~1
             fig.colorbar(m, ax=ax, label="training accuracy", pad=0.02)
             critical = theory.critical_sigma_w2("tanh", result["sigma_b2"])  # the curve diverges there: points near it
@@ -323,6 +323,16 @@ def figure(name: str, result: dict[str, Any]) -> Any:
             _spectra(fig, result, handles)
         legend_below(fig, handles, {"phase_diagram": 2, "trainability": 2, "correlations": 5}.get(name, 3))
     return fig
+
+
+def _edges(v: Sequence[float]) -> np.ndarray:
+    """The edges of cells centred on `v`, as `shading="nearest"` draws them (midway, the ends half a gap out); one
+    value's from `v / 1.2` to `v * 1.2` (nearest gives it no width: a heatmap of one sigma_w^2 drew nothing)."""
+    v = np.asarray(v, dtype=np.float64)
+    if len(v) == 1:
+        return np.array([v[0] / 1.2, v[0] * 1.2])
+    mid = (v[1:] + v[:-1]) / 2.0
+    return np.concatenate([[2.0 * v[0] - mid[0]], mid, [2.0 * v[-1] - mid[-1]]])
 
 
 def _spectra(fig: Any, result: dict[str, Any], handles: list) -> None:

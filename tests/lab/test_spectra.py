@@ -310,6 +310,10 @@ def test_a_phase_diagram_of_another_range_labels_only_the_phases_it_shows():
     assert [t.get_text() for t in ax.texts] == ["chaotic"]
     assert np.allclose([ax.get_xlim(), ax.get_ylim()], [(2.625, 6.375), (0.125, 0.575)])  # the cells, to their edges
     assert [line.get_label() for line in ax.get_lines()] == ["critical line chi_1 = 1"]  # no mark outside the grid
+    # sigmoid at the default ranges: chi_1 <= 0.2 everywhere (its line is at sigma_w^2 = 103), yet "chaotic" was
+    # written on the right of the all-blue diagram
+    sigmoid = S.figure("phase_diagram", S.phase_diagram("sigmoid", n=5)).axes[0]
+    assert [t.get_text() for t in sigmoid.texts] == ["ordered"]
 
 
 def test_correlations_at_another_bias_variance_name_their_phases_by_it():

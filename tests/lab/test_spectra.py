@@ -316,6 +316,14 @@ def test_a_phase_diagram_of_another_range_labels_only_the_phases_it_shows():
     assert [t.get_text() for t in sigmoid.texts] == ["ordered"]
 
 
+def test_correlations_from_a_negative_start_are_drawn_below_0():
+    # starts may lie in [-1, 1]; from c0 = -0.8 the critical and chaotic networks' first layers measure about -0.7, and
+    # the panels, fixed at 0 to 1.04, left those points out of sight
+    r = S.correlations(depth=3, width=20, starts=(-0.8,), networks=1, pairs=2)
+    lowest = min(min(v["measured"] + v["theory"]) for v in r.values())
+    assert lowest < -0.5 and S.figure("correlations", r).axes[0].get_ylim()[0] < lowest
+
+
 def test_correlations_at_another_bias_variance_name_their_phases_by_it():
     # sigma_b2=0.3 (critical sigma_w^2 2.505): the "critical" network had tanh's sigma_w^2 = 1.76 of sigma_b^2 = 0.05
     # (chi_1 = 0.82, ordered), and the finding and the figure gave c* and chi_1 at sigma_b^2 = 0.05 (c* 0.3 for the

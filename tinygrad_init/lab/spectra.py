@@ -306,6 +306,7 @@ def figure(name: str, result: dict[str, Any]) -> Any:
             ax.grid(False)
         elif name == "correlations":
             phases = {k.split(",")[0]: (r["sigma_w2"], r.get("sigma_b2", 0.05)) for k, r in result.items()}
+            low = min(0.0, *(min(r["measured"] + r["theory"]) for r in result.values()))  # a start below 0: shown
             for ax, (phase, (sw, sb)) in zip(fig.axes, phases.items()):
                 for i, (key, r) in enumerate((k, r) for k, r in result.items() if k.startswith(phase)):
                     color, x = ("#0072B2", "#D55E00")[i % 2], np.arange(1, len(r["theory"]) + 1)
@@ -313,7 +314,8 @@ def figure(name: str, result: dict[str, Any]) -> Any:
                     ax.plot(x, r["measured"], "o", color=color, ms=5, label=key.split(", ")[1])
                 ax.axhline(theory.correlation_fixed_point("tanh", sw, sb), color="#333333", ls=":", lw=1.5)
                 ax.set(title=f"{phase}: sigma_w^2 = {format_number(sw, 3)}\nchi_1 = "
-                       f"{format_number(theory.fixed_point('tanh', sw, sb).chi, 3)}", xlabel="layer", ylim=(0, 1.04))
+                       f"{format_number(theory.fixed_point('tanh', sw, sb).chi, 3)}", xlabel="layer",
+                       ylim=(low - 0.04 * (low < 0), 1.04))
             fig.axes[0].set_ylabel("correlation of two inputs")
             handles += fig.axes[0].get_lines()[1::2] + [
                 mpl().lines.Line2D([], [], color="#555555", marker="o", ls="", label="measured with the engine"),

@@ -121,6 +121,9 @@ def test_findings_count_one_layer_and_one_step_in_the_singular() -> None:
     short = spectra.trainability(sigma_w2s=[1.0], depths=[2], steps=1, width=8)
     assert "in 1 step, against" in spectra.finding("trainability", short)
     assert "after 1 step (1 network)" in training.symmetry(rng=0, quick=True, steps=1).findings[0]
+    # and depth's "the loss falls below ln 2 / 2 within 1 steps", training's "a spread of 1 points"
+    assert "within 1 step for" in training.depth(seeds=1, layers=(2,), steps=1).findings[0]
+    assert "a spread of 1 point, while" in training.training(rng=0, seeds=2, steps=1).findings[-1]
 
 
 def test_symmetry_table_holds_the_ranges_its_findings_give():

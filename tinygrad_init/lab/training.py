@@ -327,9 +327,10 @@ def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, ste
     what = "cannot be judged a lottery from one network" if len(seeds) < 2 else "is a lottery" if np.ptp(big) > max(
         10, 2 * np.ptp(he)) else "is not clearly more of a lottery than He" if np.isfinite([*big, *he]).all() else \
         "cannot be compared with He (a network diverged)"
-    zero = format_number(data["zeros"]["loss"][0, -1], 4)
+    zero, spread = format_number(data["zeros"]["loss"][0, -1], 4), f"{np.ptp(big):.0f}"  # (nan if one diverged)
     findings.append(f"Large 10*randn {what}: over seeds {seeds} it reaches {', '.join(f'{v:.0f}%' for v in big)} "
-                    f"train accuracy, a spread of {np.ptp(big):.0f} points, while He varies by {np.ptp(he):.0f} and "
+                    f"train accuracy, a spread of {spread} point{'s' * (spread != '1')}, while He varies by "
+                    f"{np.ptp(he):.0f} and "
                     f"zeros stays at {data['zeros']['train_accuracy'][0]:.0%}, loss "
                     f"{zero}{' = ln 2' if zero == format_number(LN2, 4) else ''}"
                     + " (a lottery: a spread of more than 10 points and more than twice He's)" * what.startswith("is")
@@ -406,7 +407,8 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
                     f"{b} of them above it again at the end"] * bool(b)
                 found.append(f"{label(r[3]).split(' ')[0]} in {r[5]} of {counted(r[4], 'seed')}"
                              + f" ({'; '.join(notes)})" * bool(notes) + f", {r[-1]} diverged" * bool(r[-1]))
-            findings.append(f"{key}: the loss falls below ln 2 / 2 within {steps} steps for {' and for '.join(found)}.")
+            findings.append(f"{key}: the loss falls below ln 2 / 2 within {counted(steps, 'step')} for "
+                            f"{' and for '.join(found)}.")
     left = {(r[0], r[1]): r[5] for r in rows if r[3] == schemes[0]}
     if left[(layers[-1], momentum)] > left[(layers[-1], 0.0)]:
         nets = counted(len(seeds), label(schemes[0]).split(" ")[0] + " net")  # "1 Xavier net", not "nets"

@@ -292,6 +292,38 @@ def test_relu_has_no_chaotic_phase_its_gradients_explode():
     assert [t.get_text() for t in S.figure("phase_diagram", tanh).axes[0].texts] == ["ordered", "chaotic"]
 
 
+def test_the_leaky_relu_phase_diagram_tells_its_critical_line_from_he():
+    # leaky ReLU (slope 0.01): E[f'^2] = (1 + 0.01^2) / 2, so its line sits at sigma_w^2 = 2 / 1.0001 = 1.9998 and He's
+    # chi_1 is 1.0001; to 3 digits the finding read "starts at sigma_w^2 = 2 ... He (sigma_w^2 = 2) has chi_1 = 1,
+    # exploding": a chi_1 of 1 called exploding, on the line it had just placed at He's sigma_w^2
+    text = S.finding("phase_diagram", S.phase_diagram("leaky_relu", n=5))
+    assert "critical line of leaky_relu starts at sigma_w^2 = 1.9998;" in text
+    assert "He (sigma_w^2 = 2) has chi_1 = 1.0001, exploding" in text
+
+
+def test_a_phase_diagram_of_another_range_labels_only_the_phases_it_shows():
+    # phase_diagram takes its ranges; at sigma_w^2 from 3 to 6 every cell is chaotic, yet the figure wrote "ordered"
+    # on the red cells (a fixed spot, 12% from the left), and the schemes' marks (b = 0, one at sigma_w^2 = 1) and the
+    # critical line stretched the axes beyond the grid into blank space
+    fig = S.figure("phase_diagram", S.phase_diagram("tanh", sigma_w2=(3.0, 6.0), sigma_b2=(0.2, 0.5), n=5))
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.texts] == ["chaotic"]
+    assert np.allclose([ax.get_xlim(), ax.get_ylim()], [(2.625, 6.375), (0.125, 0.575)])  # the cells, to their edges
+    assert [line.get_label() for line in ax.get_lines()] == ["critical line chi_1 = 1"]  # no mark outside the grid
+    # sigmoid at the default ranges: chi_1 <= 0.2 everywhere (its line is at sigma_w^2 = 103), yet "chaotic" was
+    # written on the right of the all-blue diagram
+    sigmoid = S.figure("phase_diagram", S.phase_diagram("sigmoid", n=5)).axes[0]
+    assert [t.get_text() for t in sigmoid.texts] == ["ordered"]
+
+
+def test_correlations_from_a_negative_start_are_drawn_below_0():
+    # starts may lie in [-1, 1]; from c0 = -0.8 the critical and chaotic networks' first layers measure about -0.7, and
+    # the panels, fixed at 0 to 1.04, left those points out of sight
+    r = S.correlations(depth=3, width=20, starts=(-0.8,), networks=1, pairs=2)
+    lowest = min(min(v["measured"] + v["theory"]) for v in r.values())
+    assert lowest < -0.5 and S.figure("correlations", r).axes[0].get_ylim()[0] < lowest
+
+
 def test_correlations_at_another_bias_variance_name_their_phases_by_it():
     # sigma_b2=0.3 (critical sigma_w^2 2.505): the "critical" network had tanh's sigma_w^2 = 1.76 of sigma_b^2 = 0.05
     # (chi_1 = 0.82, ordered), and the finding and the figure gave c* and chi_1 at sigma_b^2 = 0.05 (c* 0.3 for the
@@ -370,6 +402,26 @@ def test_the_heatmap_shows_a_diverged_network_in_a_colour_of_its_own_and_names_i
     assert not np.isclose(magma, cells[2]).all(axis=1).any() and not np.isclose(cells[2], 1.0).all()
     r["accuracy"][0][1] = 0.7
     assert "nan: diverged" not in [t.get_text() for t in S.figure("trainability", r).legends[0].get_texts()]
+
+
+def test_a_heatmap_of_the_chaotic_side_alone_ends_at_its_cells():
+    # sigma_w^2 from 2.5 to 4: the 6 xi_c curve, drawn from the first sigma_w^2 down to the critical 1.76, and the
+    # critical line at 1.76 (white) stretched the axis to 1.55, a blank third of the slide left of the cells
+    r = {"sigma_w2": [2.5, 3.0, 4.0], "depth": [2, 4], "accuracy": [[0.9, 0.8]] * 3, "sigma_b2": 0.05, "width": 8,
+         "steps": 1, "lr": 0.01, "chance": 0.3, "command": "tinygrad-init chaos"}
+    assert np.allclose(S.figure("trainability", r).axes[0].get_xlim(), (2.25, 4.5))
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("sigma_w2, depth", [([1.76], [2, 3]), ([1.0, 2.0], [16])])
+def test_a_heatmap_of_one_variance_or_one_depth_draws_its_cells(sigma_w2, depth):
+    # trainability(sigma_w2s=[1.76], depths=...), a sweep over depth alone: "nearest" cells of a single value have no
+    # width, and the slide was blank but for the 6 xi_c curve
+    r = {"sigma_w2": sigma_w2, "depth": depth, "accuracy": [[0.9] * len(depth)] * len(sigma_w2), "sigma_b2": 0.05,
+         "width": 8, "steps": 1, "lr": 0.01, "chance": 0.3, "command": "tinygrad-init chaos"}
+    ax = S.figure("trainability", r).axes[0]
+    box = ax.collections[0].get_datalim(ax.transData)  # the cells, in sigma_w^2 and depth
+    assert box.width > 0 and box.height > 0
 
 
 def test_the_heatmap_ticks_the_variances_and_depths_it_measured():

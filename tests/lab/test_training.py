@@ -63,6 +63,20 @@ def test_accuracy_of_no_points_is_refused_not_a_silent_nan() -> None:
     assert T.accuracy(model, X, y) == pytest.approx(np.mean((z[:, 0] > 0) == (y == 1)))
 
 
+def test_accuracy_refuses_a_model_without_one_logit_per_point() -> None:
+    # a model with a logit per class (what diagnostics.fit trains) was read by its first column, class 0's logit: a
+    # perfect classifier of x[0] > 0 scored 0.005; a model giving shape (n,) failed in numpy ("too many indices")
+    X = np.array([[1.0, 0.0], [-1.0, 0.0]])
+    two = T.deep_mlp(1, 2, "relu", input_width=2, outputs=2, rng=0)
+    with pytest.raises(ValueError, match=r"accuracy: the model must give one logit per point, shape \(2, 1\), got "
+                                         r"\(2, 2\); .*argmax"):
+        T.accuracy(two, X, np.array([1, 0]))
+    flat = T.deep_mlp(1, 1, "relu", input_width=2, outputs=1, rng=0)
+    flat.forward = lambda x: type(flat).forward(flat, x).reshape(-1)
+    with pytest.raises(ValueError, match=r"shape \(2, 1\), got \(2,\)"):
+        T.accuracy(flat, X, np.array([1, 0]))
+
+
 def test_fit_refuses_a_frozen_parameter_rather_than_train_it() -> None:
     from tinygrad_init import nn
     X, y = np.random.default_rng(0).standard_normal((8, 2)), np.arange(8) % 2
@@ -107,6 +121,9 @@ def test_findings_count_one_layer_and_one_step_in_the_singular() -> None:
     short = spectra.trainability(sigma_w2s=[1.0], depths=[2], steps=1, width=8)
     assert "in 1 step, against" in spectra.finding("trainability", short)
     assert "after 1 step (1 network)" in training.symmetry(rng=0, quick=True, steps=1).findings[0]
+    # and depth's "the loss falls below ln 2 / 2 within 1 steps", training's "a spread of 1 points"
+    assert "within 1 step for" in training.depth(seeds=1, layers=(2,), steps=1).findings[0]
+    assert "a spread of 1 point, while" in training.training(rng=0, seeds=2, steps=1).findings[-1]
 
 
 def test_symmetry_table_holds_the_ranges_its_findings_give():

@@ -201,9 +201,12 @@ def finding(name: str, result: dict[str, Any]) -> str:
         act = result.get("activation", "tanh")
         chi, (start, moved) = {k: theory.chi1(act, w) for k, w in SCHEMES.items()}, (
             theory.critical_sigma_w2(act, b) for b in (0.0, 0.05))
-        return (f"Without biases the critical line of {act} starts at sigma_w^2 = " + f(start, 3) +
+        # 3 digits, more (up to 6) where x would read as a different `ref`: leaky ReLU's line at 1.9998 is not He's 2
+        near = lambda x, *ref: next(f(x, d) for d in range(3, 7) if d == 6 or all(  # noqa: E731
+            x == r or f(x, d) != f(r, d) for r in ref))
+        return (f"Without biases the critical line of {act} starts at sigma_w^2 = " + near(start, *SCHEMES.values()) +
                 "; on the axis sigma_b^2 = 0: " + "; ".join(f"{k} (sigma_w^2 = {f(SCHEMES[k], 3)}) has chi_1 = "
-                                                           f"{f(c, 3)}, {_phase(c, act)}" for k, c in chi.items()) +
+                                                           f"{near(c, 1)}, {_phase(c, act)}" for k, c in chi.items()) +
                 (f". With sigma_b^2 = 0.05 the line moves to sigma_w^2 = {f(moved, 4)}." if moved != start else "."))
     if name == "correlations":
         first = next(iter(result.values()))
@@ -257,21 +260,30 @@ def figure(name: str, result: dict[str, Any]) -> Any:
             fig.colorbar(m, ax=ax, label=f"log chi_1  (< 0 ordered, > 0 {big})", pad=0.02)
             handles += ax.plot(result["critical_w2"], result["critical_b2"], "k-", lw=3,
                                label="critical line chi_1 = 1")
+            ws, bs = np.array(result["sigma_w2"]), np.array(result["sigma_b2"])
+            inside = lambda w, b: ws[0] <= w <= ws[-1] and bs[0] <= b <= bs[-1]  # noqa: E731 (a mark outside: none)
             for (label, w), marker, color in zip(SCHEMES.items(), "osD", ("#009E73", "#CC79A7", "#E69F00")):
-                handles += ax.plot([w], [0.0], marker, ms=13, mec="black", color=color, clip_on=False,
-                                   label=f"{label}: sigma_w^2 = {format_number(w, 3)}")
-            if result.get("activation", "tanh") == "tanh":  # where `correlations` measures them
-                handles += ax.plot(list(PHASES.values()), [0.05] * 3, "X", ms=11, color="white", mec="black",
-                                   label="correlations measured (sigma_b^2 = 0.05)")
-            (w0, w1), (b0, b1) = ((v[0], v[-1]) for v in (result["sigma_w2"], result["sigma_b2"]))
-            for text, x, y in (("ordered", 0.12, 0.8), (big, 0.85, 0.25)):
-                ax.text(w0 + x * (w1 - w0), b0 + y * (b1 - b0), text, fontsize=16, ha="center", weight="bold")
+                if inside(w, 0.0):
+                    handles += ax.plot([w], [0.0], marker, ms=13, mec="black", color=color, clip_on=False,
+                                       label=f"{label}: sigma_w^2 = {format_number(w, 3)}")
+            if result.get("activation", "tanh") == "tanh" and (at := [w for w in PHASES.values() if inside(w, 0.05)]):
+                handles += ax.plot(at, [0.05] * len(at), "X", ms=11, color="white", mec="black",  # where
+                                   label="correlations measured (sigma_b^2 = 0.05)")  # `correlations` measures them
+            for text, x, y, sign in (("ordered", 0.12, 0.8, -1), (big, 0.85, 0.25, 1)):  # each phase of the grid named
+                x, y, cells = ws[0] + x * np.ptp(ws), bs[0] + y * np.ptp(bs), np.argwhere(sign * chi > 0)  # at a spot,
+                if len(cells) and sign * chi[np.abs(bs - y).argmin(), np.abs(ws - x).argmin()] <= 0:  # or if the other
+                    i, j = cells[np.abs(cells - cells.mean(axis=0)).sum(axis=1).argmin()]  # phase is there, its cell
+                    x, y = ws[j], bs[i]  # nearest the middle of its cells
+                if len(cells):
+                    ax.text(x, y, text, fontsize=16, ha="center", weight="bold")
+            box = m.get_datalim(ax.transData)  # the grid's cells: the critical line stops at their edge
+            ax.set(xlim=box.intervalx, ylim=box.intervaly)
             ax.set(xlabel="sigma_w^2 = fan_in Var(W)", ylabel="sigma_b^2 = Var(b)",
                    title=f"{result.get('activation', 'tanh')}: order and {'chaos' * (big == 'chaotic') or 'explosion'}")
             ax.grid(False)
         elif name == "trainability":
             acc, nan = np.array(result["accuracy"], dtype=np.float64).T, "#1E90FF"  # no colour of magma's; left blank,
-            m = ax.pcolormesh(result["sigma_w2"], result["depth"], acc, shading="nearest", vmin=result["chance"],
+            m = ax.pcolormesh(*map(_edges, (result["sigma_w2"], result["depth"])), acc, vmin=result["chance"],
                               vmax=1, cmap=mpl().colormaps["magma"].with_extremes(bad=nan))  # a diverged net looked ~1
             fig.colorbar(m, ax=ax, label="training accuracy", pad=0.02)
             critical = theory.critical_sigma_w2("tanh", result["sigma_b2"])  # the curve diverges there: points near it
@@ -283,15 +295,18 @@ def figure(name: str, result: dict[str, Any]) -> Any:
             handles.append(mpl().lines.Line2D([], [], color="#555555", ls=":", lw=2.5, label=f"critical sigma_w^2 = "
                                   f"{format_number(critical, 3)} (sigma_b^2 = {format_number(result['sigma_b2'])})"))
             handles += [mpl().patches.Patch(color=nan, label="nan: diverged")] * bool(np.isnan(acc).any())
-            ax.set(xlabel="sigma_w^2", ylabel="depth", yscale="log", ylim=(min(result["depth"]) / 1.2,
-                   max(result["depth"]) * 1.2), title=f"tanh, width {result['width']}: training accuracy after "
-                   f"{result['steps']} SGD steps\n(made by {result['command']})")
+            # x: the cells, not the 6 xi_c curve's or the critical line's points beyond them (a blank strip)
+            ax.set(xlabel="sigma_w^2", ylabel="depth", yscale="log", xlim=m.get_datalim(ax.transData).intervalx,
+                   ylim=(min(result["depth"]) / 1.2, max(result["depth"]) * 1.2), title=f"tanh, width "
+                   f"{result['width']}: training accuracy after {result['steps']} SGD steps\n(made by "
+                   f"{result['command']})")
             ax.set_yticks(result["depth"], result["depth"], minor=False)  # the grid measured, as on the x axis:
             ax.set_xticks(result["sigma_w2"], [format_number(w, 3) for w in result["sigma_w2"]])  # not 0, 1, ... 5
             ax.minorticks_off()
             ax.grid(False)
         elif name == "correlations":
             phases = {k.split(",")[0]: (r["sigma_w2"], r.get("sigma_b2", 0.05)) for k, r in result.items()}
+            low = min(0.0, *(min(r["measured"] + r["theory"]) for r in result.values()))  # a start below 0: shown
             for ax, (phase, (sw, sb)) in zip(fig.axes, phases.items()):
                 for i, (key, r) in enumerate((k, r) for k, r in result.items() if k.startswith(phase)):
                     color, x = ("#0072B2", "#D55E00")[i % 2], np.arange(1, len(r["theory"]) + 1)
@@ -299,7 +314,8 @@ def figure(name: str, result: dict[str, Any]) -> Any:
                     ax.plot(x, r["measured"], "o", color=color, ms=5, label=key.split(", ")[1])
                 ax.axhline(theory.correlation_fixed_point("tanh", sw, sb), color="#333333", ls=":", lw=1.5)
                 ax.set(title=f"{phase}: sigma_w^2 = {format_number(sw, 3)}\nchi_1 = "
-                       f"{format_number(theory.fixed_point('tanh', sw, sb).chi, 3)}", xlabel="layer", ylim=(0, 1.04))
+                       f"{format_number(theory.fixed_point('tanh', sw, sb).chi, 3)}", xlabel="layer",
+                       ylim=(low - 0.04 * (low < 0), 1.04))
             fig.axes[0].set_ylabel("correlation of two inputs")
             handles += fig.axes[0].get_lines()[1::2] + [
                 mpl().lines.Line2D([], [], color="#555555", marker="o", ls="", label="measured with the engine"),
@@ -309,6 +325,16 @@ def figure(name: str, result: dict[str, Any]) -> Any:
             _spectra(fig, result, handles)
         legend_below(fig, handles, {"phase_diagram": 2, "trainability": 2, "correlations": 5}.get(name, 3))
     return fig
+
+
+def _edges(v: Sequence[float]) -> np.ndarray:
+    """The edges of cells centred on `v`, as `shading="nearest"` draws them (midway, the ends half a gap out); one
+    value's from `v / 1.2` to `v * 1.2` (nearest gives it no width: a heatmap of one sigma_w^2 drew nothing)."""
+    v = np.asarray(v, dtype=np.float64)
+    if len(v) == 1:
+        return np.array([v[0] / 1.2, v[0] * 1.2])
+    mid = (v[1:] + v[:-1]) / 2.0
+    return np.concatenate([[2.0 * v[0] - mid[0]], mid, [2.0 * v[-1] - mid[-1]]])
 
 
 def _spectra(fig: Any, result: dict[str, Any], handles: list) -> None:

@@ -83,14 +83,18 @@ def _right(z: np.ndarray, positive: np.ndarray) -> np.ndarray:
 
 
 def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
-    """The fraction of points whose logit `model(X)[:, 0]` has the sign of the label (1: positive); nan if a logit
-    is nan (a diverged model: no prediction, not a coin flip)."""
+    """The fraction of points whose logit `model(X)[:, 0]` (one per point, `(n, 1)`) has the sign of the label (1:
+    positive); nan if a logit is nan (a diverged model: no prediction, not a coin flip)."""
     if np.ndim(X) != 2 or np.shape(y) != np.shape(X)[:1] or not np.isin(y, (0, 1)).all() or not np.size(y):
         raise ValueError(f"accuracy: y must hold one label in {{0, 1}} per row of X (n >= 1, features), got shape "
                          f"{np.shape(y)} with labels {np.unique(y)[:6]} for X of shape {np.shape(X)}")
     check_type("accuracy", "model", model, nn.Module, "an nn.Module (a model to call on X)")  # not "not callable"
     with no_grad():
-        return float(np.mean(_right(model(Tensor(X)).data[:, 0], np.asarray(y) == 1)))
+        z = model(Tensor(X)).data
+    if z.shape != (len(X), 1):  # a logit per class: its first column is class 0's, not a binary logit
+        raise ValueError(f"accuracy: the model must give one logit per point, shape ({len(X)}, 1), got {z.shape}; "
+                         "with a logit per class, (n, classes), the accuracy is np.mean(logits.argmax(1) == y)")
+    return float(np.mean(_right(z[:, 0], np.asarray(y) == 1)))
 
 
 # f'(z) from z and h = f(z), bit for bit the registry's derivative with one f fewer (tanh: 1 - tanh(z)^2; sigmoid:
@@ -323,9 +327,10 @@ def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, ste
     what = "cannot be judged a lottery from one network" if len(seeds) < 2 else "is a lottery" if np.ptp(big) > max(
         10, 2 * np.ptp(he)) else "is not clearly more of a lottery than He" if np.isfinite([*big, *he]).all() else \
         "cannot be compared with He (a network diverged)"
-    zero = format_number(data["zeros"]["loss"][0, -1], 4)
+    zero, spread = format_number(data["zeros"]["loss"][0, -1], 4), f"{np.ptp(big):.0f}"  # (nan if one diverged)
     findings.append(f"Large 10*randn {what}: over seeds {seeds} it reaches {', '.join(f'{v:.0f}%' for v in big)} "
-                    f"train accuracy, a spread of {np.ptp(big):.0f} points, while He varies by {np.ptp(he):.0f} and "
+                    f"train accuracy, a spread of {spread} point{'s' * (spread != '1')}, while He varies by "
+                    f"{np.ptp(he):.0f} and "
                     f"zeros stays at {data['zeros']['train_accuracy'][0]:.0%}, loss "
                     f"{zero}{' = ln 2' if zero == format_number(LN2, 4) else ''}"
                     + " (a lottery: a spread of more than 10 points and more than twice He's)" * what.startswith("is")
@@ -402,7 +407,8 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
                     f"{b} of them above it again at the end"] * bool(b)
                 found.append(f"{label(r[3]).split(' ')[0]} in {r[5]} of {counted(r[4], 'seed')}"
                              + f" ({'; '.join(notes)})" * bool(notes) + f", {r[-1]} diverged" * bool(r[-1]))
-            findings.append(f"{key}: the loss falls below ln 2 / 2 within {steps} steps for {' and for '.join(found)}.")
+            findings.append(f"{key}: the loss falls below ln 2 / 2 within {counted(steps, 'step')} for "
+                            f"{' and for '.join(found)}.")
     left = {(r[0], r[1]): r[5] for r in rows if r[3] == schemes[0]}
     if left[(layers[-1], momentum)] > left[(layers[-1], 0.0)]:
         nets = counted(len(seeds), label(schemes[0]).split(" ")[0] + " net")  # "1 Xavier net", not "nets"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
 from tinygrad_init import experiments
 from tinygrad_init.lab import training as T
-from tinygrad_init.utils import counted
+from tinygrad_init.utils import counted, format_number
 
 
 def test_training_scores_each_network_on_300_train_and_100_test_points(monkeypatch) -> None:
@@ -29,8 +31,6 @@ def test_a_scheme_that_is_no_name_is_refused_by_the_experiment(scheme) -> None:
 
 
 def test_sigmoid_saturation_reports_the_medians_over_seeds() -> None:
-    from tinygrad_init.utils import format_number
-
     res = T.sigmoid_saturation(rng=0, seeds=3, steps=30, width=8, samples=40)
     mean = np.median(np.asarray(res.data["hidden_mean"]), axis=0)  # (records, layers): the median network
     loss, steps = np.median(np.asarray(res.data["loss"]), axis=0), np.asarray(res.data["step"])
@@ -38,7 +38,7 @@ def test_sigmoid_saturation_reports_the_medians_over_seeds() -> None:
     for row, m in zip(res.table, mean.T):
         assert (row["mean_start"], row["mean_lowest"], row["mean_end"]) == (m[0], m.min(), m[-1])
         assert row["step_of_lowest"] == steps[m.argmin()]
-    assert f"from {loss[0]:.3f} to {format_number(loss[-1])} (medians of 3 seeds)" in res.findings[0]
+    assert f"from {format_number(loss[0])} to {format_number(loss[-1])} (medians of 3 seeds)" in res.findings[0]
     assert " while layers 1-3 stay between " in res.findings[0]  # 4 hidden layers: the top one and three below
     two = T.sigmoid_saturation(rng=0, seeds=1, steps=5, width=4, samples=20, layers=2)
     assert " while layer 1 stays at " in two.findings[0]  # its lowest and highest mean read the same: one number
@@ -120,10 +120,21 @@ def test_findings_count_one_layer_and_one_step_in_the_singular() -> None:
     assert spectra.finding("correlations", spectra.correlations(depth=1, width=20)).startswith("After 1 layer the")
     short = spectra.trainability(sigma_w2s=[1.0], depths=[2], steps=1, width=8)
     assert "in 1 step, against" in spectra.finding("trainability", short)
-    assert "after 1 step (1 network)" in training.symmetry(rng=0, quick=True, steps=1).findings[0]
+    symmetry = training.symmetry(rng=0, quick=True, steps=1)
+    assert "after 1 step (1 network)" in symmetry.findings[0]
     # and depth's "the loss falls below ln 2 / 2 within 1 steps", training's "a spread of 1 points"
     assert "within 1 step for" in training.depth(seeds=1, layers=(2,), steps=1).findings[0]
     assert "a spread of 1 point, while" in training.training(rng=0, seeds=2, steps=1).findings[-1]
+    # the titles too: "Hidden weights after 1 steps", "..., 1 steps, seeds [0]" (depth, sigmoid_saturation), and
+    # trainability's "1 of the 1 networks within 6 xi_c"
+    assert "Hidden weights after 1 step (seed" in symmetry.get_figure("weights")._suptitle.get_text()
+    assert ", 1 step, seeds [0]" in training.depth(seeds=1, layers=(2,), steps=1).table.title
+    assert ", 1 step, seeds [0]" in training.sigmoid_saturation(seeds=1, steps=1, width=4).table.title
+    # the losses of its finding were printed two ways: "from 1.980 to 2.69" (with all-ones weights)
+    ones = training.sigmoid_saturation(seeds=1, steps=1, width=4, scheme="ones").findings[0]
+    first, last = re.search(r"the loss goes from (\S+) to (\S+) \(", ones).groups()
+    assert [first, last] == [format_number(float(first)), format_number(float(last))] != [first, first], ones
+    assert " of the 1 network within 6 xi_c" in spectra.finding("trainability", short)
 
 
 def test_symmetry_table_holds_the_ranges_its_findings_give():

@@ -226,7 +226,7 @@ def finding(name: str, result: dict[str, Any]) -> str:
         acc, ok = np.array(result["accuracy"]), (result["chance"] + 1) / 2
         deep = np.array([[d > 6 * xi for d in result["depth"]] for w in result["sigma_w2"]
                          for xi in [theory.depth_scales("tanh", w, result["sigma_b2"])[1]]])
-        return (f"{np.sum(acc[~deep] >= ok)} of the {np.sum(~deep)} networks within 6 xi_c reach a training "
+        return (f"{np.sum(acc[~deep] >= ok)} of the {counted(np.sum(~deep), 'network')} within 6 xi_c reach a training "
                 f"accuracy of {f(ok, 3)} (halfway from chance to 1) in {counted(result['steps'], 'step')}, against "
                 f"{np.sum(acc[deep] >= ok)} of the {np.sum(deep)} deeper ones.")
     deepest = {k: (r["spread"][-1], r["mean_sq"][-1], r["theory"][-1]) for k, r in result.items()}

@@ -282,8 +282,8 @@ def symmetry(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, wid
     figure = partial(plots.weight_heatmaps, {
         f"{n}\n{d['distinct_units'][0][0]} and {d['distinct_units'][1][0]} distinct units":
             [(f"layer {i + 1} weights", models[d["first"]].linears()[i].weight.data) for i in range(2)]
-        for n, d in data.items()}, title=f"Hidden weights after {steps} steps (seed {seeds[0]}): identical units = "
-                                         "identical columns")
+        for n, d in data.items()}, title=f"Hidden weights after {counted(steps, 'step')} (seed {seeds[0]}): "
+                                         "identical units = identical columns")
     settings = {"seeds": seeds, "width": width, "steps": steps, "lr": lr, "constant": constant,
                 "random_scheme": random_scheme, "data": "moons(200, noise=0.1)"}
     return ExperimentResult("symmetry", "Symmetry: why the weights must be random", "If all weights start equal, do "
@@ -419,7 +419,7 @@ def depth(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, layers
     main = Table(["layers", "momentum", "lr", "init", "networks", "left_ln2", "median_step_below_half_ln2",
                   "final_loss_median", "final_loss_min", "final_loss_max", "diverged"], rows,
                  title=f"He et al. (2015) in miniature: {width}-unit ReLU layers on moons({samples}), full batch, "
-                       f"{steps} steps, seeds {seeds}",
+                       f"{counted(steps, 'step')}, seeds {seeds}",
                  notes=["left_ln2: seeds whose loss fell below ln 2 / 2 = 0.347 (step inf: never); diverged: inf or "
                         "nan", f"momentum runs take lr (1 - momentum) = {lr * (1 - momentum):g}: the same effective "
                         f"step as plain SGD at lr {lr:g}", "He et al. trained convolutional nets on ImageNet with "
@@ -465,15 +465,15 @@ def sigmoid_saturation(rng: Rng = 0, quick: bool = False, *, seeds: int | None =
                 f" while {f'layers 1-{layers - 1} stay' if layers > 2 else 'layer 1 stays'} " + _span(
                     below.min(), below.max(), two, "between {} and {}", "at {}") +
                 f"; it {'recovers to' if rose else 'is still at'} {two(top[4])} "
-                f"by step {steps} as the loss {'falls' if loss[-1] < 0.99 * loss[0] else 'goes'} from {loss[0]:.3f} to "
-                f"{format_number(loss[-1])} (medians of {counted(len(seeds), 'seed')})."]
+                f"by step {steps} as the loss {'falls' if loss[-1] < 0.99 * loss[0] else 'goes'} from "
+                f"{format_number(loss[0])} to {format_number(loss[-1])} (medians of {counted(len(seeds), 'seed')})."]
     each = hist["hidden_mean"][:, :, -1]  # (seeds, records): each seed's own lowest top-layer mean, and when
     lows, when = each.min(axis=1), hist["step"][each.argmin(axis=1)]
     findings[0] += (" Seed by seed its lowest mean is " + _span(lows.min(), lows.max(), two)
                     + ", at " + _span(when.min(), when.max(), "{}", "steps {}-{}", "step {}") + ".") * (len(seeds) > 1)
     main = Table(["layer", "mean_start", "mean_lowest", "step_of_lowest", "mean_end"], rows,
                  title=f"Glorot & Bengio (2010) in miniature: {layers} x {width} sigmoid layers, {label(scheme)}, "
-                       f"moons({samples}), full batch, lr {lr:g}, {steps} steps, seeds {seeds}",
+                       f"moons({samples}), full batch, lr {lr:g}, {counted(steps, 'step')}, seeds {seeds}",
                  notes=["mean: the layer's mean activation over the data and its units; median over the seeds",
                         "Glorot & Bengio, Fig. 2 (hidden layers of 1,000 sigmoid units on Shapeset-3x2, mini-"
                         "batches of 10): the top hidden layer saturates at 0 early and slowly desaturates"])

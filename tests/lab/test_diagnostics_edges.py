@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import pickle
 
+import re
+
 import numpy as np
 import pytest
 
@@ -154,6 +156,15 @@ def test_compare_inits_refuses_one_unit_whose_weights_have_no_std():
     # closest together: poor init (within nan decades of each other), so one learning rate suits all its layers"
     with pytest.raises(ValueError, match=r"^compare_inits: width must be >= 2 \(a 1 x 1 weight matrix has no std\)"):
         D.compare_inits(quick=True, depth=2, width=1, steps=2)
+
+
+def test_one_learning_rate_suits_all_layers_only_within_a_decade():
+    # Two units wide, the evenest run's matrices lay 1.2 decades apart (a factor of 16), and the finding still said
+    # "so one learning rate suits all its layers"
+    text = D.compare_inits(quick=True, depth=2, width=2, steps=2).findings[3]
+    spread = float(re.search(r"within ([\d.]+) decades of each other", text).group(1))
+    assert spread > 1 and "so even there no one learning rate suits all its layers." in text \
+        and "so one learning rate" not in text, text
 
 
 def test_the_colorful_plot_of_a_pass_stopped_midway_shows_the_layers_it_reached():

@@ -36,7 +36,9 @@ def test_chaos_writes_the_result_and_its_heatmap(tmp_path, capsys, monkeypatch):
     assert args.run(args) == 0
     assert b"\r" not in (tmp_path / "r.json").read_bytes()  # the shipped file is the same bytes everywhere
     result = json.loads((tmp_path / "r.json").read_text())
-    assert result["command"] == "tinygrad-init chaos --seed 4" and len(result["accuracy"]) == 2
+    # the smaller grid's own call, with the seed given (the full grid's is `tinygrad-init chaos --seed 4`)
+    made = "spectra.trainability(sigma_w2s=[1.0, 3.0], depths=[2, 3], steps=5, rng=4)"
+    assert result["command"] == made and len(result["accuracy"]) == 2
     assert (tmp_path / "r.png").read_bytes()[:4] == b"\x89PNG"
     assert "networks within 6 xi_c" in capsys.readouterr().out
 
@@ -193,7 +195,8 @@ def test_chaos_heatmap_draws_the_accuracies_it_writes_and_calls_them_made_now(tm
     result, ax = json.loads((tmp_path / "r.json").read_text()), drawn[0].axes[0]
     assert np.array_equal(ax.collections[0].get_array().reshape(2, 2), np.array(result["accuracy"]).T)
     # the title said "a shipped result of tinygrad-init chaos --seed 2" of the run just made
-    assert ax.get_title().endswith("(made by tinygrad-init chaos --seed 2)") and "shipped" not in ax.get_title()
+    made = "spectra.trainability(sigma_w2s=[1.0, 3.0], depths=[2, 3], steps=5, rng=2)"  # the smaller grid's call
+    assert ax.get_title().endswith(f"(made by {made})") and "shipped" not in ax.get_title()
 
 
 @pytest.mark.skipif(not hasattr(os, "statvfs"), reason="no statvfs (Windows)")

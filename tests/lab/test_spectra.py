@@ -119,7 +119,12 @@ def test_trainability_quick_is_reproducible():
     assert a["sigma_w2"] == [1.0] and a["depth"] == [2, 4] and a["steps"] == 5  # explicit arguments win over quick
     small = S.trainability(sigma_w2s=(1.0, 2.0), depths=(2, 3), steps=20, rng=3)
     assert small == S.trainability(sigma_w2s=(1.0, 2.0), depths=(2, 3), steps=20, rng=3)
-    assert np.array(small["accuracy"]).shape == (2, 2) and small["command"] == "tinygrad-init chaos"
+    # the command that makes it again: the call, for settings the command line does not take (it said
+    # "tinygrad-init chaos", which trains the default grid, and the heatmap's title said it was made by that)
+    assert np.array(small["accuracy"]).shape == (2, 2)
+    assert small["command"] == "spectra.trainability(sigma_w2s=[1.0, 2.0], depths=[2, 3], steps=20, rng=3)"
+    assert S._made_by(True, {}, 3) == "tinygrad-init chaos --quick --seed 3" and S._made_by(False, {}, 0) == \
+        "tinygrad-init chaos"
     assert all(small["chance"] <= 1 and 0 <= v <= 1 for row in small["accuracy"] for v in row)
 
 

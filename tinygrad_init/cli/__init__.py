@@ -409,7 +409,6 @@ def _chaos(args: argparse.Namespace) -> int:
             _writable(path)
         mpl()  # the figure's matplotlib, also before
         result = spectra.trainability(args.quick, rng=args.seed)
-        result["command"] += f" --seed {args.seed}" if args.seed else ""
         save_figure(spectra.figure("trainability", result), args.figure)  # first: Ctrl-C while it is drawn leaves no
         args.json.write_text(json.dumps(result, indent=1) + "\n", "utf-8", newline="\n")  # new JSON by an old one; LF
     except OSError as e:

@@ -105,8 +105,12 @@ def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] | None = Non
     """Training accuracy of tanh `network`s over depth x `sigma_w^2` after `steps` of SGD (batch 64) on 512 points `x
     ~ N(0, I_16)` labelled by the largest of 4 random linear functions: trainable up to about `6 xi_c` (Schoenholz et
     al. 2017). Defaults: `sigma_w2s` 0.5 to 4 (11 values), `depths` 2 to 96 (9), `steps` 300; `quick`: 0.5, 1.76, 4 x
-    4, 16, 64 and 100 steps; explicit arguments win. `tinygrad-init chaos` regenerates the shipped result, `SHIPPED`."""
+    4, 16, 64 and 100 steps; explicit arguments win. `tinygrad-init chaos` regenerates the shipped result, `SHIPPED`;
+    the result's `command` is what makes it again (that command at its settings and an int seed, else this call)."""
     fn, quick = "trainability", check_bool("trainability", "quick", quick)
+    given = {k: v for k, v, by in (("sigma_w2s", sigma_w2s, None), ("depths", depths, None), ("steps", steps, None),
+                                   ("sigma_b2", sigma_b2, 0.05), ("width", width, 64), ("lr", lr, 0.01))
+             if v is not by and (by is None or v != by)}  # what the command does not set
     grid = ((0.5, 1.76, 4.0), (4, 16, 64), 100) if quick else (
         (0.5, 0.75, 1.0, 1.25, 1.5, 1.76, 2.0, 2.5, 3.0, 3.5, 4.0), (2, 4, 8, 16, 24, 32, 48, 64, 96), 300)
     sws, depths, steps = (d if v is None else v for v, d in zip((sigma_w2s, depths, steps), grid))
@@ -125,7 +129,17 @@ def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] | None = Non
                 acc[-1].append(float(np.mean(np.where(np.isnan(z).any(axis=1), np.nan, z.argmax(axis=1) == y))))
     return {"sigma_w2": sws, "depth": depths, "accuracy": acc, "sigma_b2": sigma_b2, "width": width,
             "steps": steps, "lr": lr, "chance": float(np.max(np.bincount(y)) / len(y)),
-            "command": "tinygrad-init chaos" + (" --quick" if quick else "")}
+            "command": _made_by(quick, given, rng)}
+
+
+def _made_by(quick: bool, given: dict[str, Any], rng: Rng) -> str:
+    """What makes a trainability result again: `tinygrad-init chaos` at the command's settings, else the call."""
+    seed = as_seed(rng)  # None for a Generator: no seed to name
+    if not given and seed is not None:
+        return "tinygrad-init chaos" + " --quick" * quick + f" --seed {seed}" * bool(seed)
+    args = ["quick=True"] * quick + [f"{k}={np.asarray(v).tolist()!r}" for k, v in given.items()] + [
+        f"rng={'<a Generator>' if seed is None and rng is not None else seed}"]
+    return f"spectra.trainability({', '.join(args)})"
 
 
 @threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order does not depend on the core count

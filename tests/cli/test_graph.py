@@ -577,6 +577,18 @@ def test_a_name_bound_but_not_used_by_the_expression_is_noted(tmp_path, capsys):
     assert "note" not in capsys.readouterr().out
 
 
+def test_a_name_l_bound_on_the_command_line_keeps_its_name(tmp_path, capsys):
+    # `graph "L*2 + L" L=3` renamed the user's L "L#0" and called the output "L#2"; the help said the output is L
+    require_binary("dot")  # the command renders the picture: exit 1 without Graphviz
+    assert cli.main(["graph", "L*2 + L", "L=3", "--out", str(tmp_path), "--no-player"]) == 0
+    text = capsys.readouterr().out
+    assert "d(add#2)/dL += d(add#2)/d(mul#1) × d(mul#1)/dL = 1.0 × 2.0 = 2.0   (now 3.0: L feeds 2 nodes)" in text
+    assert "L#" not in text
+    with pytest.raises(SystemExit):
+        cli.main(["graph", "--help"])
+    assert "the output is called L\n(unless you bind a name L yourself" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("out, hint", [("neuron.png", "--out neuron --format png"), ("slide.SVG", "--out slide"),
                                        ("g.dot", "--out g"), ("steps.html", "--out steps")])
 def test_an_out_named_as_a_picture_is_refused_as_the_folder_it_would_become(tmp_path, capsys, out, hint):

@@ -139,6 +139,22 @@ def test_names_labels_generated_and_duplicates():
     assert list(node_names(autograd.topological_order(out2)).values()) == list(names.values())
 
 
+def test_a_node_labelled_l_keeps_its_name_and_the_unlabelled_output_is_named_by_its_op():
+    # the output's default name "L" took precedence over the user's own leaf L: both were renamed, L#0 and L#2
+    leaf = Value(3.0, label="L")
+    out = leaf * 2 + leaf
+    with ledger.record() as steps:
+        out.backward()
+    names = steps.get_pass().names
+    assert (names[leaf], names[out]) == ("L", "add#2") and steps.get_pass().root_symbol == "add#2"
+    assert steps.line(1) == "d(add#2)/dL = d(add#2)/d(add#2) × ∂(add#2)/∂L (local) = 1.0 × 1.0 = 1.0   " \
+        "(contribution 1 of 2: L feeds 2 nodes)"
+    labelled = out * 1.0
+    labelled.label = "L"  # the output itself labelled L is L, as ever
+    assert node_names(autograd.topological_order(labelled))[labelled] == "L#3"
+    assert node_names(autograd.topological_order(out.tanh()))[leaf] == "L"
+
+
 def test_a_label_with_a_line_break_or_tab_is_named_on_one_line_and_a_blank_one_by_its_place():
     # a label "two\nlines" split each ledger line it named in two (explain: 7 lines for 5 steps and the seed);
     # a label of spaces was written as one: "dL/d( )", "contribution 1 of 2:   feeds 2 nodes"

@@ -237,7 +237,8 @@ Draw the computation graph of an expression (or of a small MLP), run backward, a
   player.html  backward one chain-rule step at a time, in a browser (offline; keys <- -> Home End):
                dL/d(parent) += dL/d(node) x d(node)/d(parent) = upstream x local
 The expression is read safely (no eval): numbers, the names you bind (a=2), + - * / **, unary -,
-and the methods {_METHODS}; the output is called L.
+and the methods {_METHODS}; the output is called L
+(unless you bind a name L yourself: it keeps it, and the output is named by its op, e.g. add#2).
 Rendering needs the Graphviz program `dot` (apt-get install graphviz, brew install graphviz);
 without it only graph.dot is written.
 """

@@ -38,19 +38,21 @@ def format_number(x: float | None, digits: int | None = 6, where: str = "format_
 
 def node_names(order: Sequence[Any], root_name: str = "L") -> dict[Any, str]:
     """Deterministic node names: a node's label (`Value.label`, `Tensor.name`) if set, else from its position
-    `i` in `order` (root last): `"mul#3"` for an op's result, `"n0"` for a leaf, `root_name` for the root.
-    A label used by several nodes gets `#i`; a line break or tab in one reads as a space."""
+    `i` in `order` (root last): `"mul#3"` for an op's result, `"n0"` for a leaf, `root_name` for the root
+    (unless a node is labelled so: then as any op). A label used by several nodes gets `#i`; a line break or tab in
+    one reads as a space."""
     raw, last = [], len(check_type("node_names", "order", order, (list, tuple), "a list of nodes (root last)")) - 1
     for i, node in enumerate(order):
         if not hasattr(type(node), "parents"):  # not node.parents: a Value builds a tuple for it
             raise TypeError(f"node_names: order[{i}] must be a Value or a Tensor's node, got {type(node).__name__} "
                             f"{node!r:.60}")
-        label = " ".join(str(getattr(node, "label", None) or getattr(node, "name", "") or "").split())  # one line
+        raw.append(" ".join(str(getattr(node, "label", None) or getattr(node, "name", "") or "").split()))  # one line
+    root_name = "" if root_name in raw else root_name  # a user's own L keeps its name
+    for i, (node, label) in enumerate(zip(order, raw)):
         if not label:
             op = getattr(node, "op", "") or "op"
             word = _OP_WORDS.get(op, "pow" if op.startswith("**") else op)
-            label = root_name if i == last and root_name else f"{word}#{i}" if node.parents else f"n{i}"
-        raw.append(label)
+            raw[i] = root_name if i == last and root_name else f"{word}#{i}" if node.parents else f"n{i}"
     counts = Counter(raw)
     return {node: (s if counts[s] == 1 else f"{s}#{i}") for i, (node, s) in enumerate(zip(order, raw))}
 

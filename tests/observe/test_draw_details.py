@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from tinygrad_init import Tensor, Value, ledger, nn
-from tinygrad_init.ledger import GradStats
+from tinygrad_init.ledger import GradStats, format_number
 from tinygrad_init.observe import draw
 
 
@@ -29,6 +29,21 @@ def test_a_collapsed_module_box_shows_its_output_shape_and_gradient():
         assert shape == "-> (4, 2) float64"
         shown = [float(v) for v in values.removeprefix("grad [").removesuffix("]").split(", ")]
         assert shown == pytest.approx(grad.ravel(), rel=5e-4)
+
+
+def test_a_collapsed_module_called_twice_shows_the_gradient_of_each_call():
+    # a Linear used twice (tied weights) showed only its last call's output gradient, as if it had one output
+    lin = nn.Linear(3, 3, rng=0, dtype=np.float64)
+    tr = draw.trace(nn.Sequential(lin, nn.Tanh(), lin), Tensor(np.random.default_rng(1).standard_normal((4, 3))))
+    loss = (tr.output * tr.output).sum()
+    with ledger.record() as steps:
+        loss.backward()
+    calls = [out for path, _, _, out in tr.calls if path == "0"]
+    norms = [format_number(steps.final_grads()[out].norm, 4) for out in calls]
+    box = re.search(r'label="(0\\nLinear[^"]*)" shape=box3d', draw.draw(loss, module=tr.collapsed(), grads=steps)
+                    .source).group(1)
+    assert box.split("\\n") == ["0", "Linear (2 calls)", "-> (4, 3) float64", f"|grad| {norms[0]}",
+                                  "-> (4, 3) float64", f"|grad| {norms[1]}"] and norms[0] != norms[1]
 
 
 def test_draw_step_keeps_a_title_given_and_caption_false_leaves_it_out():

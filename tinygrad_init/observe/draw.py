@@ -296,7 +296,7 @@ class _Scene:
             outs = [t for t in _tensors(out) if t in in_graph]
             if not path or not outs:
                 continue
-            outputs[path] = outs[-1]
+            outputs.setdefault(path, []).append(outs[-1])  # each call's: a module used twice (tied) has two
             stop = set(_tensors(list(args)))  # its ops lie between its inputs and its outputs: walk down to the inputs
             for n in (n for t in outs for n in autograd.topological_order(t, lambda n: () if n in stop else n.parents)):
                 if n not in stop and n in in_graph and (n.parents or n.requires_grad):  # data and constants stay out
@@ -413,10 +413,12 @@ class _Scene:
         return lines
 
     def _module_item(self, path: str) -> _Item:
-        (idx, m), out = self.modules[path], self.outputs.get(path)
-        info = None if out is None else self.infos.get(out)
-        lines = [path, type(m).__name__] + ([] if out is None else [f"-> {shape_text(out.shape)} {out.dtype}", *(
-            line for line in self._tensor_lines(out, info) if "grad" in line)])
+        (idx, m), outs = self.modules[path], self.outputs.get(path, [])
+        info = self.infos.get(outs[-1]) if outs else None  # the colour: the last call's
+        lines = [path, type(m).__name__ + f" ({counted(len(outs), 'call')})" * (len(outs) > 1)]
+        for out in outs:
+            lines += [f"-> {shape_text(out.shape)} {out.dtype}", *(
+                line for line in self._tensor_lines(out, self.infos.get(out)) if "grad" in line)]
         parent = path.rsplit(".", 1)[0] if "." in path else None
         return _Item(f"{self.prefix}m{idx}", {"label": _esc("\n".join(lines)), "shape": "box3d"}, magnitude(
             info, self.scalar, self.mode), parent if parent in self.modules else None,

@@ -589,6 +589,16 @@ def test_a_name_l_bound_on_the_command_line_keeps_its_name(tmp_path, capsys):
     assert "the output is called L\n(unless you bind a name L yourself" in capsys.readouterr().out
 
 
+def test_the_help_says_which_engine_sums_and_which_averages_the_squared_error(capsys):
+    # both were "squared error"; the same 2-3-2 net on one sample gave the scalar engine twice the tensor's loss
+    scalar, tensor = (draw.mlp_loss([2, 3, 2], "xavier_uniform", engine=e, batch=1)[0] for e in ("scalar", "tensor"))
+    assert scalar.data == pytest.approx(2 * tensor.item(), rel=1e-12)
+    with pytest.raises(SystemExit):
+        cli.main(["graph", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "summed over the outputs of its one sample (scalar engine), averaged over batch and outputs (tensor" in text
+
+
 @pytest.mark.parametrize("out, hint", [("neuron.png", "--out neuron --format png"), ("slide.SVG", "--out slide"),
                                        ("g.dot", "--out g"), ("steps.html", "--out steps")])
 def test_an_out_named_as_a_picture_is_refused_as_the_folder_it_would_become(tmp_path, capsys, out, hint):

@@ -275,7 +275,9 @@ def add_graph_command(subparsers: Any) -> argparse.ArgumentParser:
         description=_DESCRIPTION, epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("expression", nargs="?", help='the expression, in quotes, e.g. "(a*b + c).tanh()"')
     p.add_argument("bindings", nargs="*", metavar="NAME=VALUE", help="the value of each name, e.g. a=2 b=-3")
-    m = p.add_argument_group("a small MLP instead of an expression (loss: squared error against random targets)")
+    m = p.add_argument_group("a small MLP instead of an expression", "loss: the squared error against random "
+                             "targets, summed over the outputs of its one sample\n(scalar engine), averaged over batch "
+                             "and outputs (tensor engine, mse_loss)")
     m.add_argument("--mlp", type=_sizes, metavar="SIZES", help="layer widths, e.g. 2,4,1")
     m.add_argument("--engine", choices=("scalar", "tensor"), type=str.lower, help="scalar (default): a Value "
                    "per weight, one sample; tensor: a node per weight matrix, a batch")

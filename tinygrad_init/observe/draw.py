@@ -152,9 +152,10 @@ def trace(model: Any, *inputs: Any) -> Trace:
 
 def mlp_loss(sizes: Sequence[int], init: Any = None, *, activation: str = "tanh", engine: str = "tensor",
              batch: int = 4, rng: Rng = 0) -> tuple[Any, Trace | None]:
-    """The example net, `(loss, trace)`: the squared-error `loss` of an MLP of widths `sizes` and its `Trace`
-    (None for `engine="scalar"`, one sample, a `Value` per weight). `x` (`batch x sizes[0]`), then `y`, then
-    the weights come from `rng`: the same seed gives the same data whatever the scheme `init`."""
+    """The example net, `(loss, trace)`: the squared-error `loss` of an MLP of widths `sizes` (`nn.mse_loss`, a mean;
+    `engine="scalar"`: one sample, a `Value` per weight, summed over the outputs) and its `Trace` (None for scalar).
+    `x` (`batch x sizes[0]`), then `y`, then the weights come from `rng`: the same seed gives the same data whatever
+    the scheme `init`."""
     engine = check_choice("mlp_loss", "engine", engine, ("scalar", "tensor", "value")).replace("value", "scalar")
     if not ordered(sizes):  # a set's order is not the caller's; a 0-d array has no items
         raise TypeError(f"mlp_loss: sizes must be the layer widths, e.g. (2, 4, 1), got {got(sizes)}")

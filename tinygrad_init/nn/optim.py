@@ -27,6 +27,12 @@ def __getattr__(name: str) -> Any:  # PyTorch's other optimizers and schedulers:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}", name=name)
 
 
+def _setting(name: str, *bounds: float, **open_: bool) -> property:
+    """An SGD setting, checked as the constructor checks it when it is assigned (stored as a float)."""
+    return property(lambda self: self.__dict__[name], lambda self, value: self.__dict__.__setitem__(
+        name, check_real("SGD", name, value, *bounds, **open_)))
+
+
 class SGD:
     """Stochastic gradient descent with momentum and weight decay, as PyTorch's SGD.
 
@@ -45,6 +51,8 @@ class SGD:
     """
 
     locals().update({name: TorchName(name, write) for name, write in _TORCH_SGD.items()})
+    lr, momentum, weight_decay = _setting("lr", 0.0, low_open=True), _setting("momentum", 0.0, 1.0, high_open=True), \
+        _setting("weight_decay", 0.0)  # also when a schedule sets them between steps (`optimizer.lr = 0.01`)
 
     def __init__(self, params: Iterable[Tensor], lr: float, momentum: float = 0.0, *dampening: Any,
                  weight_decay: float = 0.0, **options: Any) -> None:
@@ -77,9 +85,7 @@ class SGD:
             if first.setdefault(id(p), i) != i:
                 raise ValueError(f"SGD: parameter {i} ({p.name or 'unnamed'}) is also parameter {first[id(p)]}; "
                                  "list each once (it would be updated twice per step)")
-        self.lr = check_real("SGD", "lr", lr, 0.0, low_open=True)
-        self.momentum = check_real("SGD", "momentum", momentum, 0.0, 1.0, high_open=True)
-        self.weight_decay = check_real("SGD", "weight_decay", weight_decay, 0.0)
+        self.lr, self.momentum, self.weight_decay = lr, momentum, weight_decay  # checked by _setting
         self._velocity: list[np.ndarray | None] = [None] * len(self.params)
 
     def step(self) -> None:

@@ -209,6 +209,8 @@ def test_p_minus_equals_inside_no_grad_updates_the_parameter_as_in_pytorch():
     w = lin.weight
     with pytest.raises(RuntimeError, match=r"add_: an in-place change of a tensor that requires grad.*no_grad\(\)"):
         w -= 1.0  # outside no_grad, as PyTorch refuses
+    with pytest.raises(RuntimeError, match=r"or write y = x - other$"):  # was told to write y = x + other
+        w -= 1.0
     h = x * 2.0
     h += 1.0  # other tensors: out of place, as before
     np.testing.assert_array_equal(h.data, [[3.0, 5.0]])
@@ -227,6 +229,8 @@ def test_p_times_equals_and_divide_equals_inside_no_grad_scale_the_parameter_in_
     with pytest.raises(RuntimeError, match=r"mul_: an in-place change of a tensor that requires grad"):
         lin.weight *= 2.0
     with pytest.raises(RuntimeError, match=r"/=: an in-place change"):
+        lin.bias /= 2.0
+    with pytest.raises(RuntimeError, match=r"or write y = x / other$"):  # was told to write y = x * other
         lin.bias /= 2.0
     with no_grad(), pytest.raises(ValueError, match=r"mul_: an operand of shape \(3,\) does not fit .* \(3, 2\)"):
         lin.weight *= np.ones(3)

@@ -516,7 +516,7 @@ class Tensor(_GraphNode, TorchSpellings):
     def _update(self, name: str, other: Any, ufunc: np.ufunc, alpha: float = 1.0) -> "Tensor":
         by = type(other) is Tensor and other._requires_grad  # (its gradient would be lost: PyTorch records it)
         if (self._requires_grad or by) and _MODE.enabled:
-            op = "+" if name == "add_" else "*"
+            op = {"add_": "-" if alpha == -1 else "+", "mul_": "*"}.get(name, name[0])  # or -=, /=
             raise RuntimeError(f"{name}: an in-place change {'of' if self._requires_grad else 'by'} a tensor that "
                                "requires grad is not recorded in the graph; do it inside no_grad() (as optimizers "
                                f"do), or write {f'y = x {op} other' if self._requires_grad else f'acc = acc {op} t'}")

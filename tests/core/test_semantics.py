@@ -62,6 +62,31 @@ def test_only_saved_tensors_are_checked_as_in_pytorch():
         z.backward()
 
 
+@pytest.mark.parametrize("op, raises", [(lambda w, c: w * c, False), (lambda w, c: c * w, False),
+                                        (lambda w, c: w @ c, False), (lambda w, c: c @ w, False),
+                                        (lambda w, c: w / c, False), (lambda w, c: c / w, True),
+                                        (lambda w, c: w ** c, True), (lambda w, c: w * w, True)])
+def test_an_operand_that_no_backward_rule_reads_may_change_in_place_as_in_pytorch(op, raises):
+    # x @ W with data x: dW = x.T @ g never reads W, so PyTorch saves only x and a later W.add_ (an optimizer's step)
+    # leaves the gradient right; a product saved both operands and raised "matmul saved an input tensor"
+    def run(change: bool) -> np.ndarray:
+        w = Tensor(np.array([[1.0, 2.0], [3.0, 4.0]]), requires_grad=True)
+        c = Tensor(np.array([[0.5, -1.0], [2.0, 1.5]]))  # data: no gradient
+        y = op(w, c)
+        if change:
+            with no_grad():
+                w.add_(1.0)
+        y.backward(np.array([[1.0, -2.0], [0.5, 3.0]]))
+        return w.grad
+
+    expected = run(False)
+    if raises:  # w's own rule reads w: caught, as in PyTorch
+        with pytest.raises(RuntimeError, match="saved an input tensor .* changed in place"):
+            run(True)
+    else:
+        np.testing.assert_array_equal(run(True), expected)
+
+
 _EVERY_OP = {  # each op of the table, on inputs a (2, 3) and b, and the result y
     "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
     "pow": lambda a, b: a ** b, "matmul": lambda a, b: a @ b.T, "neg": lambda a, b: -a, "exp": lambda a, b: a.exp(),
@@ -194,8 +219,8 @@ def test_a_parameter_whose_data_became_integers_is_named_not_given_a_truncated_g
 
 def test_p_minus_equals_inside_no_grad_updates_the_parameter_as_in_pytorch():
     # the hand-written SGD of PyTorch's tutorials; -= used to rebind the loop variable and leave the model unchanged
-    lin, x = nn.Linear(2, 1, rng=0), Tensor([[1.0, 2.0]])
-    w0, b0 = lin.weight.data.copy(), lin.bias.data.copy()
+    lin, x = nn.Linear(2, 1, rng=0), Tensor([[1.0, 2.0]], requires_grad=True)  # dx = g @ W.T reads W (for data x
+    w0, b0 = lin.weight.data.copy(), lin.bias.data.copy()  # no rule reads W, and PyTorch does not raise either)
     loss = lin(x).sum()
     loss.backward(retain_graph=True)
     with no_grad():

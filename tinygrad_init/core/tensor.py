@@ -163,9 +163,9 @@ class Node(_GraphNode):
 
     def _check_saved(self) -> None:
         """Raise if a tensor this node saved for its backward rule was changed in place after the forward."""
-        for i in self.fn.saves:
+        for i, j in ((s, None) if type(s) is int else s for s in self.fn.saves):  # j: only input j's rule reads it
             holder = self if i < 0 else self.parents[i]._memory
-            if holder._version > self.clock:
+            if holder._version > self.clock and (j is None or self.parents[j]._requires_grad):
                 who = ("its own result" if holder is self else f"the tensor {holder.name!r}" if holder.name
                        else f"the result of {holder.op}" if type(holder) is Node else "an input tensor")
                 raise RuntimeError(

@@ -87,6 +87,18 @@ def test_an_operand_that_no_backward_rule_reads_may_change_in_place_as_in_pytorc
         np.testing.assert_array_equal(run(True), expected)
 
 
+def test_the_result_of_a_power_may_change_in_place_when_the_exponent_needs_no_gradient_as_in_pytorch():
+    w, c = Tensor([1.0, 2.0], requires_grad=True), Tensor([2.0, 3.0], requires_grad=True)
+    y, z = w ** 2.0, w ** c  # only the exponent's rule reads the result (PyTorch's w ** 2.0 saves none)
+    with no_grad():
+        y.detach().add_(1.0)  # raised "pow saved its own result"
+        z.detach().add_(1.0)
+    y.backward(np.ones(2))
+    np.testing.assert_array_equal(w.grad, [2.0, 4.0])
+    with pytest.raises(RuntimeError, match="pow saved its own result"):
+        z.backward(np.ones(2))
+
+
 _EVERY_OP = {  # each op of the table, on inputs a (2, 3) and b, and the result y
     "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
     "pow": lambda a, b: a ** b, "matmul": lambda a, b: a @ b.T, "neg": lambda a, b: -a, "exp": lambda a, b: a.exp(),

@@ -147,7 +147,9 @@ class Checked:
         self.name = name
 
     def __get__(self, obj: Any, owner: type | None = None) -> Any:
-        return self if obj is None else obj.__dict__[self.name]
+        if obj is None or self.name in obj.__dict__:
+            return self if obj is None else obj.__dict__[self.name]
+        raise AttributeError(f"{type(obj).__name__!r} object has no attribute {self.name!r}", name=self.name)
 
     def __set__(self, obj: Any, value: Any) -> None:
         obj.__dict__[self.name] = self.check(value)

@@ -846,6 +846,7 @@ def test_a_setting_assigned_between_steps_is_checked_as_the_constructor_checks_i
     opt.step()
     np.testing.assert_array_equal(w.data, [0.625, 0.625])  # 1 - 0.25 * (1 + 0.5 * 1)
     assert copy.deepcopy(opt).lr == 0.25
+    assert not hasattr(object.__new__(optim.SGD), "lr")  # not set yet: an AttributeError, as for any attribute
 
 
 def test_assigning_a_non_parameter_to_a_parameters_name_is_refused_as_pytorch():

@@ -1,6 +1,7 @@
 """Small helpers every layer shares, each written once: `as_rng` (every `rng=` goes through it) and `as_seed`; the
 argument checks `check_int`, `check_real`, `check_choice`, `check_bool` (one message format,
-`"<where>: <name> must be ..., got ..."`, the value shown by `got`) and `cli_type` (any check as an `argparse` type);
+`"<where>: <name> must be ..., got ..."`, the value shown by `got`), `cli_type` (any check as an `argparse` type) and
+`Checked` (an attribute checked at every assignment, as `optimizer.lr = 0.01`);
 `format_number`, `shape_text`, `text_width`; `moments` (mean, std, norm in float64) and `ratio` (float `a / b`);
 `WeakHook`, a hook that holds its watcher weakly; `not_installed`, the error for a dependency missing."""
 

@@ -162,7 +162,7 @@ class Node(_GraphNode):
         self._grad = self._grad.copy() if self.retain else None
 
     def _check_saved(self) -> None:
-        """Raise if a tensor this node saved for its backward rule was changed in place after the forward."""
+        """Raise if a tensor this node saved, which a rule run now reads, was changed in place after the forward."""
         for i, j in ((s, None) if type(s) is int else s for s in self.fn.saves):  # j: only input j's rule reads it
             holder = self if i < 0 else self.parents[i]._memory
             if holder._version > self.clock and (j is None or self.parents[j]._requires_grad):

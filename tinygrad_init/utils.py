@@ -1,6 +1,7 @@
 """Small helpers every layer shares, each written once: `as_rng` (every `rng=` goes through it) and `as_seed`; the
 argument checks `check_int`, `check_real`, `check_choice`, `check_bool` (one message format,
-`"<where>: <name> must be ..., got ..."`, the value shown by `got`) and `cli_type` (any check as an `argparse` type);
+`"<where>: <name> must be ..., got ..."`, the value shown by `got`), `cli_type` (any check as an `argparse` type) and
+`Checked` (an attribute checked at every assignment, as `optimizer.lr = 0.01`);
 `format_number`, `shape_text`, `text_width`; `moments` (mean, std, norm in float64) and `ratio` (float `a / b`);
 `WeakHook`, a hook that holds its watcher weakly; `not_installed`, the error for a dependency missing."""
 
@@ -28,6 +29,7 @@ __all__ = [
     "as_rng", "as_seed", "quoted", "got", "check_int", "check_real", "check_choice", "check_bool", "check_type",
     "cli_type", "did_you_mean",
     "format_number", "counted", "shape_text", "text_width", "Moments", "moments", "ratio", "WeakHook", "not_installed",
+    "Checked",
 ]
 DEPENDENCIES = ("graphviz", "matplotlib", "threadpoolctl", "tqdm")  # pyproject.toml's, beside numpy
 MAX_SIZE = 2**60 - 1  # the most elements a numpy array holds (float64: 2^63 bytes); a size beyond is refused at once
@@ -133,6 +135,25 @@ def check_real(where: str, name: str, value: Any, low: float | None = None, high
                     f"{'>' if low_open else '>='} {format_number(low, 6)}")
         raise ValueError(f"{where}: {name} must be {span}, got {format_number(v, 6)}")
     return v
+
+
+class Checked:
+    """An attribute that `check(value)` checks (and converts) whenever it is assigned, in the constructor and after
+    (`optimizer.lr = 0.01` between steps), as the constructor's argument."""
+
+    def __init__(self, check: Callable[[Any], Any]) -> None:
+        self.check = check
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None or self.name in obj.__dict__:
+            return self if obj is None else obj.__dict__[self.name]
+        raise AttributeError(f"{type(obj).__name__!r} object has no attribute {self.name!r}", name=self.name)
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.name] = self.check(value)
 
 
 def check_choice(where: str, name: str, value: Any, options: Sequence[str]) -> str:

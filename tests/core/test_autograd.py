@@ -415,7 +415,7 @@ def test_a_copy_of_a_graph_keeps_what_was_changed_in_place_before_and_sees_what_
         loss3, w3 = pickle.loads(blob)
     else:
         loss3, w3 = copy.deepcopy([loss, w])
-    y = (w3 * 2.0).sum()  # a new graph in this process
+    y = (w3 * w3).sum()  # a new graph in this process (not w3 * 2.0: w3's rule reads only the 2.0, as PyTorch's)
     with no_grad():
         w3.add_(100.0)  # after loss3's forward, and y's
     with pytest.raises(RuntimeError, match="mul saved an input tensor"):

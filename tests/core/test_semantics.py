@@ -62,6 +62,43 @@ def test_only_saved_tensors_are_checked_as_in_pytorch():
         z.backward()
 
 
+@pytest.mark.parametrize("op, raises", [(lambda w, c: w * c, False), (lambda w, c: c * w, False),
+                                        (lambda w, c: w @ c, False), (lambda w, c: c @ w, False),
+                                        (lambda w, c: w / c, False), (lambda w, c: c / w, True),
+                                        (lambda w, c: w ** c, True), (lambda w, c: w * w, True)])
+def test_an_operand_that_no_backward_rule_reads_may_change_in_place_as_in_pytorch(op, raises):
+    # x @ W with data x: dW = x.T @ g never reads W, so PyTorch saves only x and a later W.add_ (an optimizer's step)
+    # leaves the gradient right; a product saved both operands and raised "matmul saved an input tensor"
+    def run(change: bool) -> np.ndarray:
+        w = Tensor(np.array([[1.0, 2.0], [3.0, 4.0]]), requires_grad=True)
+        c = Tensor(np.array([[0.5, -1.0], [2.0, 1.5]]))  # data: no gradient
+        y = op(w, c)
+        if change:
+            with no_grad():
+                w.add_(1.0)
+        y.backward(np.array([[1.0, -2.0], [0.5, 3.0]]))
+        return w.grad
+
+    expected = run(False)
+    if raises:  # w's own rule reads w: caught, as in PyTorch
+        with pytest.raises(RuntimeError, match="saved an input tensor .* changed in place"):
+            run(True)
+    else:
+        np.testing.assert_array_equal(run(True), expected)
+
+
+def test_the_result_of_a_power_may_change_in_place_when_the_exponent_needs_no_gradient_as_in_pytorch():
+    w, c = Tensor([1.0, 2.0], requires_grad=True), Tensor([2.0, 3.0], requires_grad=True)
+    y, z = w ** 2.0, w ** c  # only the exponent's rule reads the result (PyTorch's w ** 2.0 saves none)
+    with no_grad():
+        y.detach().add_(1.0)  # raised "pow saved its own result"
+        z.detach().add_(1.0)
+    y.backward(np.ones(2))
+    np.testing.assert_array_equal(w.grad, [2.0, 4.0])
+    with pytest.raises(RuntimeError, match="pow saved its own result"):
+        z.backward(np.ones(2))
+
+
 _EVERY_OP = {  # each op of the table, on inputs a (2, 3) and b, and the result y
     "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
     "pow": lambda a, b: a ** b, "matmul": lambda a, b: a @ b.T, "neg": lambda a, b: -a, "exp": lambda a, b: a.exp(),
@@ -194,8 +231,8 @@ def test_a_parameter_whose_data_became_integers_is_named_not_given_a_truncated_g
 
 def test_p_minus_equals_inside_no_grad_updates_the_parameter_as_in_pytorch():
     # the hand-written SGD of PyTorch's tutorials; -= used to rebind the loop variable and leave the model unchanged
-    lin, x = nn.Linear(2, 1, rng=0), Tensor([[1.0, 2.0]])
-    w0, b0 = lin.weight.data.copy(), lin.bias.data.copy()
+    lin, x = nn.Linear(2, 1, rng=0), Tensor([[1.0, 2.0]], requires_grad=True)  # dx = g @ W.T reads W (for data x
+    w0, b0 = lin.weight.data.copy(), lin.bias.data.copy()  # no rule reads W, and PyTorch does not raise either)
     loss = lin(x).sum()
     loss.backward(retain_graph=True)
     with no_grad():
@@ -209,6 +246,8 @@ def test_p_minus_equals_inside_no_grad_updates_the_parameter_as_in_pytorch():
     w = lin.weight
     with pytest.raises(RuntimeError, match=r"add_: an in-place change of a tensor that requires grad.*no_grad\(\)"):
         w -= 1.0  # outside no_grad, as PyTorch refuses
+    with pytest.raises(RuntimeError, match=r"or write y = x - other$"):  # was told to write y = x + other
+        w -= 1.0
     h = x * 2.0
     h += 1.0  # other tensors: out of place, as before
     np.testing.assert_array_equal(h.data, [[3.0, 5.0]])
@@ -227,6 +266,8 @@ def test_p_times_equals_and_divide_equals_inside_no_grad_scale_the_parameter_in_
     with pytest.raises(RuntimeError, match=r"mul_: an in-place change of a tensor that requires grad"):
         lin.weight *= 2.0
     with pytest.raises(RuntimeError, match=r"/=: an in-place change"):
+        lin.bias /= 2.0
+    with pytest.raises(RuntimeError, match=r"or write y = x / other$"):  # was told to write y = x * other
         lin.bias /= 2.0
     with no_grad(), pytest.raises(ValueError, match=r"mul_: an operand of shape \(3,\) does not fit .* \(3, 2\)"):
         lin.weight *= np.ones(3)

@@ -309,6 +309,27 @@ def test_float_or_int_of_a_tensor_that_requires_grad_warns_that_it_leaves_the_gr
             assert float(w * 2) == 1.0
 
 
+def test_a_numpy_function_computing_on_a_tensor_that_requires_grad_warns_that_it_leaves_the_graph():
+    # h = (np.dot(x, W) + b).tanh(), the lecture's np.dot: W's array was read silently and W never got a gradient
+    # (PyTorch refuses np.dot of a tensor that requires grad); a comparison, a detached tensor, no_grad(): no warning
+    import warnings
+    x, W, b = np.ones((2, 3)), Tensor(np.ones((3, 4)), requires_grad=True), Tensor(np.zeros(4), requires_grad=True)
+    for fn in (lambda: np.dot(x, W), lambda: np.concatenate([W, W]), lambda: np.where(x > 0, 1.0, W[0, :3]),
+               lambda: np.linalg.norm(W)):
+        with pytest.warns(UserWarning, match=r"Tensor: np\.\w+ of a tensor that requires grad computes on its array, "
+                                            r"outside the graph: no gradient reaches it"):
+            fn()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.allclose(W, 1.0) and np.array_equal(W, W) and np.shape(W) == (3, 4)
+        assert np.dot(x, W.detach())[0, 0] == 3.0
+        assert np.sum(W).requires_grad and np.testing.assert_allclose(W, 1.0) is None and np.asarray(W).shape == (3, 4)
+        with no_grad():
+            assert np.dot(x, W)[0, 0] == 3.0
+    (np.dot(x, W.data) + b).sum().backward()  # the numbers on purpose: b's gradient, W's none (as the warning says)
+    assert W.grad is None and b.grad.tolist() == [2.0] * 4
+
+
 @pytest.mark.parametrize("op", ["sum", "mean", "max"])
 def test_an_empty_axis_tuple_which_numpy_and_pytorch_read_differently_is_refused(op):
     # numpy's sum(axis=()) reduces no axis, PyTorch's sum(dim=()) every axis: 6.0 for ones((2, 3)), where this engine

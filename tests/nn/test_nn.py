@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
@@ -826,6 +827,26 @@ def test_sgd_takes_weight_decay_by_keyword_only():
     with pytest.raises(TypeError):  # PyTorch's SGD(params, lr, momentum, dampening, weight_decay): 0.5 is a dampening
         optim.SGD([w], 0.1, 0.9, 0.5)  # it used to be taken for weight_decay=0.5
     assert optim.SGD([w], 0.1, 0.9, weight_decay=0.5).weight_decay == 0.5
+
+
+def test_a_setting_assigned_between_steps_is_checked_as_the_constructor_checks_it():
+    w = Tensor(np.ones(2), requires_grad=True)
+    opt = optim.SGD([w], lr=0.5)
+    w.grad = np.ones(2)
+    for name, bad, error, says in [("lr", "0.01", TypeError, "must be a number, got str"),
+                                   ("lr", Tensor(0.01), TypeError, "must be a number, got Tensor"),
+                                   ("lr", -0.1, ValueError, "must be > 0, got -0.1"),
+                                   ("lr", float("nan"), ValueError, "must be a finite number"),
+                                   ("momentum", 1.0, ValueError, r"must be in \[0, 1\), got 1"),
+                                   ("weight_decay", -1e-4, ValueError, "must be >= 0")]:
+        with pytest.raises(error, match=rf"^SGD: {name} {says}"):  # was taken, then a step stepped the wrong way (or
+            setattr(opt, name, bad)  # raised that the parameter "holds shape (2,) where its gradient has shape (2,)")
+    opt.lr, opt.momentum, opt.weight_decay = 0.25, 0.5, np.float32(0.5)  # a schedule's numbers: taken, as floats
+    assert type(opt.weight_decay) is float
+    opt.step()
+    np.testing.assert_array_equal(w.data, [0.625, 0.625])  # 1 - 0.25 * (1 + 0.5 * 1)
+    assert copy.deepcopy(opt).lr == 0.25
+    assert not hasattr(object.__new__(optim.SGD), "lr")  # not set yet: an AttributeError, as for any attribute
 
 
 def test_assigning_a_non_parameter_to_a_parameters_name_is_refused_as_pytorch():

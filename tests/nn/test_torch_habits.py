@@ -282,6 +282,14 @@ def test_pytorchs_batchnorm_momentum_none_is_named_as_not_offered():
     with pytest.raises(TypeError, match=r"^BatchNorm1d: momentum must be a number in \[0, 1\]; PyTorch's "
                                         r"momentum=None \(a cumulative average\) is not offered here$"):
         nn.BatchNorm1d(3, momentum=None)  # said 'momentum must be a number, got NoneType None'
+    bn = nn.BatchNorm1d(3)
+    with pytest.raises(TypeError, match=r"^BatchNorm1d: momentum must be a number in \[0, 1\]; PyTorch's "):
+        bn.momentum = None  # as torch.optim.swa_utils.update_bn sets it: the forward raised Python's "unsupported
+    for name, bad in (("momentum", 1.5), ("eps", 0.0), ("eps", -1.0)):  # operand type(s) for -: 'int' and 'NoneType'"
+        with pytest.raises(ValueError, match=rf"^BatchNorm1d: {name} must be"):  # (these gave wrong running
+            setattr(bn, name, bad)  # statistics, or nan outputs)
+    bn.momentum, bn.eps = 1, np.float32(1e-3)
+    assert (bn.momentum, type(bn.eps)) == (1.0, float) and bn(np.ones((2, 3))).data.tolist() == [[0.0] * 3] * 2
 
 
 def test_pytorchs_sgd_param_groups_are_named():

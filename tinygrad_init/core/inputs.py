@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..utils import MAX_SIZE, check_int, check_real, is_torch, shape_text
+from .autograd import _MODE
 from .ops import quiet
 from .value import Value
 
@@ -392,6 +393,12 @@ class TorchName:
                              f"{self.write}", name=self.name)
 
 
+def _flat(x: Any) -> Any:
+    """The items of nested tuples, lists and dicts (a numpy function's arguments)."""
+    for v in x.values() if isinstance(x, dict) else x:
+        yield from _flat(v) if isinstance(v, (tuple, list, dict)) else (v,)
+
+
 class TorchSpellings:
     """PyTorch's tensor methods that the tensor engine spells otherwise: reading one is an AttributeError that says
     what to write; `t[i] = v` and `t > 0` are TypeErrors that say why there are none."""
@@ -413,6 +420,17 @@ class TorchSpellings:
         (("t",), "t.T"), (("clamp", "clip"), "t - (t - hi).relu() + (lo - t).relu() (clamp(min=0): t.relu())"),
         (("var", "std"), "((t - t.mean(axis, keepdims=True)) ** 2).sum(axis) / (n - 1) (PyTorch's, unbiased), ** 0.5 "
                          "for std"), (("norm",), "(t * t).sum() ** 0.5")] for name in names})
+
+    def __array_function__(self, func: Any, types: tuple, args: tuple, kwargs: dict) -> Any:
+        """numpy's functions compute on a tensor's array (np.sum, np.mean, np.max call its method, in the graph); one
+        that makes floating numbers from a tensor that requires grad, in grad mode, warns: no gradient reaches it."""
+        out = func._implementation(*args, **kwargs)
+        if (isinstance(out, (np.ndarray, np.floating)) and out.dtype.kind == "f" and _MODE.enabled
+                and any(getattr(a, "_requires_grad", False) is True for a in _flat((args, kwargs)))):
+            warnings.warn(f"Tensor: np.{func.__name__} of a tensor that requires grad computes on its array, outside "
+                          "the graph: no gradient reaches it (PyTorch refuses it). Use the tensor's ops (x @ W for "
+                          "np.dot), or pass t.data for the numbers.", UserWarning, stacklevel=2)
+        return out
 
     def __lt__(self, other: Any) -> bool:  # and <=, >, >=: numpy's comparisons give masks, not ops with a gradient
         raise TypeError("Tensor: <, <=, >, >= are not ops of this engine (a comparison has no gradient): compare the "

@@ -5,7 +5,8 @@ and `dW = x.T @ g` (upstream x local w). Every entry has `forward(*arrays, **par
 what the backward rule needs), `backward(saved, g, needs) -> one gradient or None per input` (in the broadcast shape;
 the engine sums broadcasting back in one place; `needs[i]` says whether input i wants a gradient), `rules` (each input's
 rule in words, for the ledger and the pictures) and `saves` (which inputs, 0 or 1, or the output, -1, were saved:
-backward checks that none was changed in place since).
+backward checks that none was changed in place since; `(i, j)`: input i, which only input j's rule reads, checked only
+if input j wants a gradient, as PyTorch saves `W` of `x @ W` only if `x` requires grad).
 
 Numbers follow IEEE 754 as PyTorch's do: `exp(1000)` is inf, `log(0)` -inf, `0/0` nan. The ops that make them from
 ordinary numbers (exp, log, /, **), the reductions and softmaxes (inf + -inf) and every backward pass run `quiet`:
@@ -38,7 +39,7 @@ class Op(NamedTuple):
     forward: Callable[..., tuple[np.ndarray, Any]]
     backward: Callable[[Any, np.ndarray, tuple], tuple]
     rules: tuple[str, ...]
-    saves: tuple[int, ...] = ()
+    saves: tuple[int | tuple[int, int], ...] = ()
 
     def __reduce__(self) -> tuple:  # pickled by name: its rules are lambdas, which pickle cannot store
         return _op_named, (self.name,)
@@ -302,12 +303,12 @@ def _softmax(x: np.ndarray, axis: int | None = -1) -> tuple:
 _TABLE = [
     Op("add", lambda a, b: (a + b, None), lambda s, g, n: (g, g), ("da = g", "db = g")),
     Op("sub", lambda a, b: (a - b, None), lambda s, g, n: (g, -g if n[1] else None), ("da = g", "db = -g")),
-    Op("mul", lambda a, b: (a * b, (a, b)), _mul_backward, ("da = g * b", "db = g * a"), (0, 1)),
+    Op("mul", lambda a, b: (a * b, (a, b)), _mul_backward, ("da = g * b", "db = g * a"), ((0, 1), (1, 0))),
     Op("div", quiet(lambda a, b: (a / b, (a, b))),
        lambda s, g, n: (g / s[1] if n[0] else None, -g * (s[0] / s[1] / s[1]) if n[1] else None),
-       ("da = g / b", "db = -g * a / b**2"), (0, 1)),
-    Op("pow", _pow, _pow_backward, ("da = g * b * a**(b-1)", "db = g * a**b * ln a"), (0, 1, -1)),
-    Op("matmul", _matmul, _matmul_backward, ("dx = g @ W.T", "dW = x.T @ g"), (0, 1)),
+       ("da = g / b", "db = -g * a / b**2"), ((0, 1), 1)),
+    Op("pow", _pow, _pow_backward, ("da = g * b * a**(b-1)", "db = g * a**b * ln a"), (0, (1, 0), (-1, 1))),
+    Op("matmul", _matmul, _matmul_backward, ("dx = g @ W.T", "dW = x.T @ g"), ((0, 1), (1, 0))),
     Op("neg", lambda x: (-x, None), lambda s, g, n: (-g,), ("dx = -g",)),
     Op("exp", quiet(_keeping_output(np.exp)), lambda out, g, n: (g * out,), ("dx = g * exp(x)",), (-1,)),
     Op("log", quiet(lambda x: (np.log(x), x)), lambda x, g, n: (g / x,), ("dx = g / x",), (0,)),

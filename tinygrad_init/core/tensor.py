@@ -7,8 +7,8 @@ reads (a product saves both operands, also when one needs no gradient), and back
 (pass `retain_graph=True` to walk a graph twice); pictures drawn afterwards keep every op, shape and dtype. The walk
 and the chain rule live in `tinygrad_init.autograd`; broadcasting is undone in one place, `unbroadcast`. As in
 PyTorch, leaves accumulate `.grad` across backward calls, intermediate tensors only if retained, and an
-in-place change (`add_`, which the optimizer uses) of a tensor that a backward rule saved, or of a view of its
-memory (a slice, a transpose, `detach()`), makes that backward raise; writes into `.data` are not tracked. As in
+in-place change (`add_`, which the optimizer uses) of a tensor that a backward rule saved and reads, or of a view of
+its memory (a slice, a transpose, `detach()`), makes that backward raise; writes into `.data` are not tracked. As in
 `Value`, relu's backward multiplies by its 0/1 mask (than np.where, as fast at 32 x 16, 7 to 15 times as fast at
 256 x 512, float64 and float32), so an inf or nan upstream gradient at a unit off gives nan where PyTorch's gives 0;
 pow's da selects, as PyTorch's."""
@@ -162,10 +162,10 @@ class Node(_GraphNode):
         self._grad = self._grad.copy() if self.retain else None
 
     def _check_saved(self) -> None:
-        """Raise if a tensor this node saved for its backward rule was changed in place after the forward."""
-        for i in self.fn.saves:
+        """Raise if a tensor this node saved, which a rule run now reads, was changed in place after the forward."""
+        for i, j in ((s, None) if type(s) is int else s for s in self.fn.saves):  # j: only input j's rule reads it
             holder = self if i < 0 else self.parents[i]._memory
-            if holder._version > self.clock:
+            if holder._version > self.clock and (j is None or self.parents[j]._requires_grad):
                 who = ("its own result" if holder is self else f"the tensor {holder.name!r}" if holder.name
                        else f"the result of {holder.op}" if type(holder) is Node else "an input tensor")
                 raise RuntimeError(
@@ -516,7 +516,7 @@ class Tensor(_GraphNode, TorchSpellings):
     def _update(self, name: str, other: Any, ufunc: np.ufunc, alpha: float = 1.0) -> "Tensor":
         by = type(other) is Tensor and other._requires_grad  # (its gradient would be lost: PyTorch records it)
         if (self._requires_grad or by) and _MODE.enabled:
-            op = "+" if name == "add_" else "*"
+            op = {"add_": "-" if alpha == -1 else "+", "mul_": "*"}.get(name, name[0])  # or -=, /=
             raise RuntimeError(f"{name}: an in-place change {'of' if self._requires_grad else 'by'} a tensor that "
                                "requires grad is not recorded in the graph; do it inside no_grad() (as optimizers "
                                f"do), or write {f'y = x {op} other' if self._requires_grad else f'acc = acc {op} t'}")

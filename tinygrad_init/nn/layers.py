@@ -15,7 +15,7 @@ from .losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
 from .optim import zero_grads
 from ..core.inputs import TorchName, real_dtype
 from ..core.tensor import OPS, Tensor, _HookHandle
-from ..utils import Rng, as_rng, check_bool, check_int, check_real, check_type, ordered, quoted
+from ..utils import Checked, Rng, as_rng, check_bool, check_int, check_real, check_type, ordered, quoted
 
 __all__ = ["Module", "Linear", "Tanh", "Sigmoid", "ReLU", "Identity", "Sequential", "MLP", "BatchNorm1d",
            "ACTIVATIONS", "mse_loss", "cross_entropy", "binary_cross_entropy_with_logits"]
@@ -325,6 +325,13 @@ class MLP(Module):
         return [m for m in self.layers if isinstance(m, Linear)]
 
 
+def _momentum(value: Any) -> float:
+    if value is None:
+        raise TypeError("BatchNorm1d: momentum must be a number in [0, 1]; PyTorch's momentum=None (a cumulative "
+                        "average) is not offered here")
+    return check_real("BatchNorm1d", "momentum", value, 0.0, 1.0)
+
+
 class BatchNorm1d(Module):
     """Batch normalization over the batch axis (Ioffe & Szegedy 2015), `x` (batch, num_features) -> same: in training
     `y = gamma (x - mean_B) / sqrt(var_B + eps) + beta` with the batch's mean and biased variance per feature, and
@@ -332,15 +339,14 @@ class BatchNorm1d(Module):
     running estimates replace the batch's. Unlike PyTorch's: no `(batch, C, L)` input, no `momentum=None` (its
     cumulative average) and `eps > 0`."""
 
+    eps = Checked(lambda v: check_real("BatchNorm1d", "eps", v, 0.0, low_open=True))
+    momentum = Checked(_momentum)
+
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, affine: bool = True,
                  dtype: Any = np.float32) -> None:
         super().__init__()
         self.num_features = check_int("BatchNorm1d", "num_features", num_features, 1)
-        self.eps = check_real("BatchNorm1d", "eps", eps, 0.0, low_open=True)
-        if momentum is None:
-            raise TypeError("BatchNorm1d: momentum must be a number in [0, 1]; PyTorch's momentum=None (a cumulative "
-                            "average) is not offered here")
-        self.momentum = check_real("BatchNorm1d", "momentum", momentum, 0.0, 1.0)
+        self.eps, self.momentum = eps, momentum  # checked (see Checked), also when assigned later
         dtype = real_dtype(dtype, "BatchNorm1d", floating=True)  # integer running statistics would be truncated
         affine = check_bool("BatchNorm1d", "affine", affine)
         self.weight = Tensor(np.ones(num_features, dtype=dtype), requires_grad=True) if affine else None

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..core.inputs import TorchName
 from ..core.tensor import Tensor, changed_in_place
-from ..utils import check_bool, check_real, check_type, ordered, unexpected, unoffered
+from ..utils import Checked, check_bool, check_real, check_type, ordered, unexpected, unoffered
 
 __all__ = ["SGD", "zero_grads"]
 _TORCH = {"dampening": 0, "nesterov": False, "maximize": False, "foreach": None, "differentiable": False,
@@ -45,6 +45,9 @@ class SGD:
     """
 
     locals().update({name: TorchName(name, write) for name, write in _TORCH_SGD.items()})
+    lr = Checked(lambda v: check_real("SGD", "lr", v, 0.0, low_open=True))  # also when a schedule sets it
+    momentum = Checked(lambda v: check_real("SGD", "momentum", v, 0.0, 1.0, high_open=True))
+    weight_decay = Checked(lambda v: check_real("SGD", "weight_decay", v, 0.0))
 
     def __init__(self, params: Iterable[Tensor], lr: float, momentum: float = 0.0, *dampening: Any,
                  weight_decay: float = 0.0, **options: Any) -> None:
@@ -77,9 +80,7 @@ class SGD:
             if first.setdefault(id(p), i) != i:
                 raise ValueError(f"SGD: parameter {i} ({p.name or 'unnamed'}) is also parameter {first[id(p)]}; "
                                  "list each once (it would be updated twice per step)")
-        self.lr = check_real("SGD", "lr", lr, 0.0, low_open=True)
-        self.momentum = check_real("SGD", "momentum", momentum, 0.0, 1.0, high_open=True)
-        self.weight_decay = check_real("SGD", "weight_decay", weight_decay, 0.0)
+        self.lr, self.momentum, self.weight_decay = lr, momentum, weight_decay  # checked (see Checked)
         self._velocity: list[np.ndarray | None] = [None] * len(self.params)
 
     def step(self) -> None:

@@ -290,3 +290,20 @@ def test_a_float32_bias_gradient_summed_over_many_rows_is_as_accurate_as_pytorch
     (torch.zeros(x_shape) + b_th).backward(torch.from_numpy(g))
     err = lambda got: float(np.max(np.abs(got - exact) / exact))  # noqa: E731
     assert b.grad.dtype == np.float32 and err(b.grad) <= max(err(b_th.grad.numpy()), float(np.finfo(np.float32).eps))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16])
+def test_relu_passes_no_gradient_where_it_is_off_even_an_infinite_one_as_in_pytorch(dtype):
+    # relu(x).log() at x <= 0 sends back an upstream of inf: g * (x > 0) made inf * 0 = nan there, where PyTorch's
+    # relu selects (0 where off) and gives 0; a nan upstream into an off unit too
+    x = np.array([0.0, -1.0, 2.0, -0.0, NAN, -3.0], dtype)
+    g = np.array([INF, NAN, 3.0, -INF, 1.0, 2.0], dtype)
+    t, tt = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    t.relu().backward(g)
+    tt.relu().backward(torch.tensor(g))
+    assert _same(t.grad, tt.grad, rtol=0), (t.grad, tt.grad)
+    u, uu = Tensor(x[:2], requires_grad=True), torch.tensor(x[:2], requires_grad=True)
+    with np.errstate(divide="ignore"):
+        u.relu().log().sum().backward()
+    uu.relu().log().sum().backward()
+    assert _same(u.grad, uu.grad, rtol=0) and not np.isnan(u.grad).any(), (u.grad, uu.grad)

@@ -582,6 +582,12 @@ def test_the_differences_from_micrograd_that_the_engines_page_lists():
     for out in outs:
         out.backward()
     assert (xs[0].grad, xs[1].grad, xs[2].grad.item()) == (3.0, 10.0, 10.0)
+    # an upstream of inf into a relu that is off: inf x 0 = nan here and in micrograd (upstream x local, as the ledger
+    # prints it), 0 in PyTorch's relu, which selects
+    xs = Value(0.0), mg.Value(0.0), torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
+    for x in xs:
+        (x.relu() * math.inf).backward()
+    assert math.isnan(xs[0].grad) and math.isnan(xs[1].grad) and xs[2].grad.item() == 0.0
 
 
 def _lecture_neuron():

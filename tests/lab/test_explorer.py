@@ -280,6 +280,21 @@ def test_a_value_given_twice_is_one_entry_of_the_pages_menu():
     assert list(ex.data) == ["tanh|small|1|2|8"]
 
 
+def test_a_scheme_given_as_an_init_scheme_is_named_on_the_page_as_its_layers_repr_names_it():
+    # the menu and the legend read the scheme's whole description card, lowercased: "normal: n(0, 0.05^2) var(w)
+    # 0.05^2 aliases gaussian params std=0.05 source pytorch nn.init.normal_ note a fixed std, whatever the fan"
+    mine = nn.init.Scheme("Mine", var="1/fan_in")
+    one = {"activation": ["tanh"], "scheme": [nn.init.get("normal", std=0.05), mine, "small"], "gain": [1.0],
+           "depth": [2], "width": [8]}
+    ex = E.explore(grid=one)
+    assert ex.grid["scheme"] == ["normal(std=0.05)", "Mine", "small"] and "tanh|Mine|1|2|8" in ex.data
+    assert E.key(nn.init.get("he_normal", mode="fan_out")) == "he_normal(mode='fan_out')"
+    # two schemes of one name would be one entry of the menu, one of them never measured
+    for other in (nn.init.Scheme("Mine", var="2/fan_in"), nn.init.Scheme("small", var="1/fan_in")):
+        with pytest.raises(ValueError, match=r"^explore: two schemes are named '(Mine|small)' .*tell them apart"):
+            E.explore(grid={**one, "scheme": [*one["scheme"], other]})
+
+
 @pytest.mark.parametrize("args,kwargs,error,fragment", [
     (("tanh", "he_normal", -1.0, 2, 4), {}, ValueError, "measure: gain must be >= 0"),  # was "predict: weight std"
     (("tanh", "he_normal", "1", 2, 4), {}, TypeError, "measure: gain must be a number"),  # was "can't multiply"

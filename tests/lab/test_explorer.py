@@ -489,16 +489,19 @@ def test_on_a_laptop_and_a_projector_the_charts_fill_the_width_and_the_focus_sho
     # stands out from the chart at 3:1 at least (WCAG AA for graphics): the green-yellow middle layers were 1.8:1
     grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [1.0], "depth": [24], "width": [8]}
     path = E.explore(grid=grid, rng=0).write(tmp_path)
-    for width, height in ((1920, 1080), (1024, 768)):
-        browser.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": height,
-                                                            "deviceScaleFactor": 1, "mobile": False}, session=True)
+    # a phone: the page had no viewport tag, so it was laid out 980 px wide and shrunk to 38% (ticks 4 px high, the
+    # menus' text 6 px), and at the phone's own width the charts (380 px at least) ran 23 px past its right edge
+    for width, height in ((375, 667), (1920, 1080), (1024, 768)):
+        browser.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1,
+                                                            "mobile": width < 600}, session=True)
         browser.open(path)
         boxes = browser.js("Array.from(document.querySelectorAll('.charts svg'), s => { var r = "
                            "s.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })")
-        page = browser.js("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
-        assert page[0] <= width and page[1] <= height, (width, page)
+        page = browser.js("[document.documentElement.scrollWidth, document.documentElement.scrollHeight, "
+                          "window.innerWidth]")
+        assert page[0] <= width and page[2] == width and (page[1] <= height or width < 600), (width, page)
         rows = sorted({round(b[1]) for b in boxes})
-        assert len(rows) == (1 if width == 1920 else 2), boxes
+        assert len(rows) == {375: 3, 1920: 1, 1024: 2}[width], boxes
         if width == 1920:  # one row across the page (16 px margins), the ticks at least 14 px high
             assert boxes[-1][2] - boxes[0][0] >= 0.95 * (width - 32), boxes
             assert min(browser.js("Array.from(document.querySelectorAll('svg text.tick'), "

@@ -96,6 +96,7 @@ class Explorer:
                           separators=(",", ":")).replace("<", "\\u003c")  # no "<!--<script>" moves the script's end
         here = files(__package__)
         self.html = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>init explorer</title>'
+                     '<meta name="viewport" content="width=device-width, initial-scale=1">'
                      f'<style>{(here / "explorer.css").read_text("utf-8")}</style></head><body>'
                      f'<div id="explorer"></div><script>const EXPLORER = {blob};</script>'
                      f'<script>{(here / "explorer.js").read_text("utf-8")}</script></body></html>\n')

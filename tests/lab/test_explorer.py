@@ -319,10 +319,13 @@ def test_measure_checks_its_arguments(args, kwargs, error, fragment):
 @pytest.mark.browser
 @CHROMIUM
 def test_the_std_chart_draws_no_zero_or_nan_std_on_its_log_axis(tmp_path, browser):
-    grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [0.0, 1.0], "depth": [3], "width": [8]}
+    grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [0.0, 1.0, 0.01], "depth": [3, 50], "width": [8]}
     ex = E.explore(grid=grid, rng=0)
     key = "tanh|he_normal|1|3|8"
     ex.data[key] = {**ex.data[key], "grad_std": [float("nan"), 2.0, 1.0]}  # a float32 overflow reads nan
+    # a deep network of small weights: float32 holds no number between 0 and 1.4e-45, the theory's 1e-50 reads 0
+    tiny = "tanh|he_normal|0.01|3|8"
+    ex.data[tiny] = {**ex.data[tiny], "std": [0.5, 1e-30, 0.0], "theory_std": [0.5, 1e-30, 1e-50]}
     path = E.Explorer(grid, ex.data).write(tmp_path / "e.html")
     browser.open(path)
     _choose(browser, "gain", "0")
@@ -330,6 +333,17 @@ def test_the_std_chart_draws_no_zero_or_nan_std_on_its_log_axis(tmp_path, browse
     s0, y0 = browser.js(STATE), browser.js(ticks)
     assert s0["verdict"] == "symmetric" and "NaN" not in s0["stds"]
     assert "1e-30" not in y0  # every std 0 was drawn at 1e-30, an axis reading 1e-30
+    # the dots that cannot be drawn were left out without a word (NaN ones are named in the legend); all 0 here from
+    # weights of 0, not from values too small for float32
+    zero = " Std 0, every value the same, which a log axis cannot show (not drawn): activations at layer"
+    assert f"{zero}s 1, 2, 3; gradients at layers 1, 2. Last layer:" in s0["legend"] and "underflow" not in s0["legend"]
+    _choose(browser, "gain", "0.01")
+    assert (f".{zero} 3. The theory's std there is below float32's smallest number (1.4e-45): the engine's values "
+            "became 0 (they underflowed). Last layer:") in browser.js(STATE)["legend"]
+    _choose(browser, "depth", "50")  # the engine's own: 50 layers of 0.01 x He, a factor of 0.014 a layer
+    assert re.search(r"\(not drawn\): activations at layers [23]\d to 50; gradients at layers 1 to [23]\d\. The the",
+                     browser.js(STATE)["legend"])
+    _choose(browser, "depth", "3")
     _choose(browser, "gain", "1")
     s1 = browser.js(STATE)
     t1 = browser.js(ticks)

@@ -83,6 +83,15 @@
     });
   }
 
+  function runs(layers) {  // "1, 2, 3, 41 to 50": a run of four layers or more by its ends
+    var out = [];
+    for (var i = 0, j = 0; i < layers.length; i = j + 1) {
+      for (j = i; layers[j + 1] === layers[j] + 1; j++) { /* to the run's end */ }
+      out = out.concat(j - i >= 3 ? [layers[i] + " to " + layers[j]] : layers.slice(i, j + 1));
+    }
+    return out.join(", ");
+  }
+
   var controls = el("form", {id: "controls"}, root);
   var selects = {};
   Object.keys(EXPLORER.grid).forEach(function (name) {
@@ -122,13 +131,23 @@
       "that word." : "");
     var f = d.fraction[d.fraction.length - 1], relu = selects.activation.value === "relu";
     var nan = layers.filter(function (l) { return isNaN(d.std[l - 1]) || isNaN(d.grad_std[l - 1]); });
+    var tiny = function (v) { return v > 0 && v < 1.4e-45; };  // weights of 0: the theory's 0, no underflow
+    var zero = [[d.std, d.theory_std, "activations"], [d.grad_std, d.theory_grad_std, "gradients"]].map(function (s) {
+      var at = layers.filter(function (l) { return s[0][l - 1] === 0; });  // all alike: a log axis has no place
+      return {name: s[2], at: at, under: at.some(function (l) { return tiny(s[1][l - 1]); })};
+    }).filter(function (z) { return z.at.length; });
     var plural = function (n) { return n === 1 ? "" : "s"; }, width = Number(selects.width.value);
     legend.textContent = layers.length + " layer" + plural(layers.length) + " of " + width + " " +
       selects.activation.value + " unit" + plural(width) + ", weights " + selects.gain.value + " x " +
       selects.scheme.value + ", a batch of N(0, 1) inputs and an N(0, 1) gradient at the top. Histograms from blue " +
       "(layer 1) to red (layer " + layers.length + "); std: blue activations, orange gradients." +
-      (nan.length ? " NaN at layer" + plural(nan.length) + " " + nan.join(", ") + ": the values passed float32's " +
+      (nan.length ? " NaN at layer" + plural(nan.length) + " " + runs(nan) + ": the values passed float32's " +
        "largest number (3.4e38) and overflowed; not drawn." : "") +
+      (zero.length ? " Std 0, every value the same, which a log axis cannot show (not drawn): " +
+       zero.map(function (z) { return z.name + " at layer" + plural(z.at.length) + " " + runs(z.at); }).join("; ") +
+       "." : "") +
+      (zero.some(function (z) { return z.under; }) ? " The theory's std there is below float32's smallest number " +
+       "(1.4e-45): the engine's values became 0 (they underflowed)." : "") +
       (isNaN(f) ? "" : " Last layer: " + (relu ? "dead " : "saturated ") + (100 * f).toFixed(1) +
        (relu ? "% of the units (0 for the whole batch)." :
         "% of the entries (within " + EXPLORER.saturation + " of a limit)."));

@@ -148,6 +148,17 @@ def test_key_and_the_pages_data_are_documented():
     assert E.key("Tanh", "SMALL", 1.0, 4, 100) == E.key("tanh", "small", 1, 4, 100) == "tanh|small|1|4|100"
 
 
+def test_tutorial_12_states_the_saturation_rule_as_the_page_counts_it():
+    # its rule 2 read "over half of the last layer's units saturated", where the page, the report's rule and the
+    # tutorial's own measure count tanh's and sigmoid's entries (examples x units), ReLU's dead units
+    text = (Path(__file__).resolve().parents[2] / "tutorials" / "12_init_explorer.py").read_text(encoding="utf-8")
+    rule = re.search(r"\n# 1\. layer 1's.*?\n# 2\. (.*?)\n# 3\. ", text, re.S).group(1)
+    rule = " ".join(rule.replace("#", "").split())
+    assert "of the last layer's entries" in experiments.WORDS["saturates"]
+    assert rule == ("over half of the **last** layer's entries (examples x units) saturated: \"saturates\" (tanh, "
+                    "sigmoid), or over half of its units dead, 0 for every example: \"dies\" (ReLU);")
+
+
 def test_measure_names_itself_for_a_misspelt_scheme():
     with pytest.raises(ValueError, match=r"^measure: unknown initialization scheme 'smalll'\. Did you mean 'small'\?"):
         E.measure("tanh", "smalll", 1.0, 3, 8)  # it named describe, which the caller never called

@@ -569,9 +569,18 @@ def test_a_histograms_fraction_axis_starts_at_zero(tmp_path, browser):
     d = ex.data[E.key("relu", "large", 1.0, 2, 4)]
     d["hist"] = d["grad_hist"] = [[0.0, 1.0, [2, 3, 5]], [0.0, 2.0, [4, 4, 2]]]
     ticks = "Array.from(document.querySelectorAll('#ID text.tick.y'), t => +t.textContent)"
-    browser.open(E.Explorer(grid, ex.data).write(tmp_path))
+    browser.open(E.Explorer({**grid, "gain": [1.0, 2.0]}, ex.data).write(tmp_path))  # gain 2: a page without it
     for chart in ("acts", "grads"):
         assert browser.js(ticks.replace("ID", chart)) == [0, 0.25, 0.5], chart
+    # a combination the page's data lacks (pages merged by hand) left the last one's charts, rule and legend beside
+    # the new choice: gain 1's numbers under "gain 2"
+    _choose(browser, "gain", "2")
+    s = browser.js(STATE)
+    assert s["verdict"] == "not computed: relu|large|2|2|4" and s["key"] == "relu|large|2|2|4", s
+    assert s["rule"] == s["legend"] == s["acts"] == s["grads"] == s["stds"] == "" and s["lines"] == 0, s
+    assert browser.js("document.querySelectorAll('svg text').length") == 0
+    _choose(browser, "gain", "1")
+    assert browser.js(ticks.replace("ID", "acts")) == [0, 0.25, 0.5] and browser.js(STATE)["legend"]
     assert browser.errors() == []
 
 

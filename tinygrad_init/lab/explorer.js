@@ -25,8 +25,12 @@
 
   // A line chart: series = [{x: [...], y: [...], color, dash, dots, label, ends: x values the axis spans}]; log: a
   // log10 y axis. A point that cannot be drawn (nan; on the log axis also <= 0) leaves a gap.
-  function chart(svg, title, xlabel, series, log) {
+  function clear(svg) {
     while (svg.firstChild) { svg.removeChild(svg.firstChild); }
+  }
+
+  function chart(svg, title, xlabel, series, log) {
+    clear(svg);
     var W = 380, H = 260, L = 52, R = 28, T = 24, B = 40;  // R: room for half of a tick such as "4.5e+30"
     var tx = function (v) { return log ? (v > 0 ? Math.log10(v) : NaN) : v; };
     var xs = [], ys = [];
@@ -114,7 +118,14 @@
   function draw() {
     var key = Object.keys(selects).map(function (n) { return selects[n].value; }).join("|");
     var d = EXPLORER.data[key];
-    if (!d) { verdict.textContent = "not computed: " + key; return; }
+    root.setAttribute("data-key", key);
+    if (!d) {  // a page of data put together by hand may lack one: no other combination's numbers stay in view
+      verdict.textContent = "not computed: " + key;
+      verdict.style.borderLeftColor = "transparent";
+      rule.textContent = legend.textContent = "";
+      svgs.forEach(clear);
+      return;
+    }
     var layers = d.std.map(function (_, i) { return i + 1; });
     chart(svgs[0], "activations h_l: fraction per bin", "h", histSeries(d.hist, d.std), false);
     chart(svgs[1], "gradients dL/dh_l: fraction per bin", "dL/dh", histSeries(d.grad_hist, d.grad_std), false);
@@ -151,7 +162,6 @@
       (isNaN(f) ? "" : " Last layer: " + (relu ? "dead " : "saturated ") + (100 * f).toFixed(1) +
        (relu ? "% of the units (0 for the whole batch)." :
         "% of the entries (within " + EXPLORER.saturation + " of a limit)."));
-    root.setAttribute("data-key", key);
   }
 
   draw();

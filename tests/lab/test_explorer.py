@@ -252,6 +252,29 @@ def test_the_page_in_chromium(page, browser):
     assert browser.errors() == []
 
 
+@pytest.mark.browser
+@CHROMIUM
+def test_two_explorers_in_a_narrow_notebook_each_show_all_of_the_page(page, browser, tmp_path):
+    # inline, the page was a frame 760 px high whatever it held: in an output 700 px wide (a notebook beside its file
+    # browser on a 1024 px projector) its charts go one to a row, 1000 px, and the std chart and the legend were
+    # hidden below the frame's edge, behind a scroll bar of their own
+    frames = 2 * page[0]._repr_html_()
+    (tmp_path / "nb.html").write_text(f'<!DOCTYPE html><html><body><div id="out" style="width: 700px">{frames}</div>'
+                                      "</body></html>", encoding="utf-8")
+    browser.open(tmp_path / "nb.html")
+    fit = """Array.from(document.querySelectorAll('iframe'), f => { var d = f.contentDocument;
+      return [d.getElementById('explorer').getAttribute('data-ready'), d.documentElement.scrollHeight,
+              d.documentElement.clientHeight, f.getBoundingClientRect().height]; })"""
+    for ready, content, seen, frame in browser.js(fit):  # two pages, ids of their own (a frame each)
+        assert ready == "1" and content == seen == frame > 900, (content, seen, frame)
+    browser.js("document.getElementById('out').style.width = '1200px'")  # wider: two to a row, a shorter frame
+    browser.call("Runtime.evaluate", {"expression": "new Promise(r => requestAnimationFrame(() => "
+                                                    "requestAnimationFrame(r)))", "awaitPromise": True}, session=True)
+    for ready, content, seen, frame in browser.js(fit):
+        assert content == seen == frame < 760, (content, seen, frame)
+    assert browser.errors() == []
+
+
 def test_explore_checks_its_grid_and_reads_it_by_name():
     one = {"activation": ["tanh"], "scheme": ["small"], "gain": [1.0], "depth": [2], "width": [8]}
     # a grid in another key order is read by name (it was read by position: scheme values taken as activations)

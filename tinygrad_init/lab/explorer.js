@@ -164,6 +164,18 @@
         "% of the entries (within " + EXPLORER.saturation + " of a limit)."));
   }
 
+  function fit() {  // inline in a notebook, a frame of its page (_repr_html_): as high as this page, no scroll bar
+    var frame = null, body = document.body;
+    try { frame = window.frameElement; } catch (e) { /* a frame of another origin: its own height */ }
+    if (frame) {
+      frame.style.height = Math.ceil(body.getBoundingClientRect().bottom + parseFloat(getComputedStyle(body)
+        .marginBottom)) + "px";
+    }
+  }
+
+  controls.addEventListener("change", fit);  // after draw: a legend of another length
+  window.addEventListener("resize", fit);  // a notebook made narrower or wider: charts to a row, the height
   draw();
+  fit();
   root.setAttribute("data-ready", "1");
 })();

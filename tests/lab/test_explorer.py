@@ -267,6 +267,12 @@ def test_two_explorers_in_a_narrow_notebook_each_show_all_of_the_page(page, brow
               d.documentElement.clientHeight, f.getBoundingClientRect().height]; })"""
     for ready, content, seen, frame in browser.js(fit):  # two pages, ids of their own (a frame each)
         assert ready == "1" and content == seen == frame > 900, (content, seen, frame)
+    before = browser.js(fit)[1][3]
+    browser.js("""(function () { var d = document.querySelectorAll('iframe')[1].contentDocument;  // a longer rule
+      [['activation', 'relu'], ['scheme', 'xavier_normal'], ['depth', '6']].forEach(function (c) {
+        var s = d.getElementById(c[0]); s.value = c[1]; s.dispatchEvent(new Event('change')); }); })()""")
+    (_, *one), (_, *two) = browser.js(fit)
+    assert one[0] == one[1] == one[2] and two[0] == two[1] == two[2] > before, (one, two, before)
     browser.js("document.getElementById('out').style.width = '1200px'")  # wider: two to a row, a shorter frame
     browser.call("Runtime.evaluate", {"expression": "new Promise(r => requestAnimationFrame(() => "
                                                     "requestAnimationFrame(r)))", "awaitPromise": True}, session=True)

@@ -104,7 +104,7 @@
     var sel = el("select", {id: name, name: name}, label);
     EXPLORER.grid[name].forEach(function (v) { el("option", {value: v}, sel).textContent = v; });
     sel.selectedIndex = Math.floor((EXPLORER.grid[name].length - 1) / 2);
-    sel.addEventListener("change", draw);
+    sel.addEventListener("change", function () { draw(); fit(); });  // fit: a legend of another length
     selects[name] = sel;
   });
   var verdict = el("p", {id: "verdict", "aria-live": "polite"}, root);  // a screen reader reads each new word
@@ -173,7 +173,6 @@
     }
   }
 
-  controls.addEventListener("change", fit);  // after draw: a legend of another length
   window.addEventListener("resize", fit);  // a notebook made narrower or wider: charts to a row, the height
   draw();
   fit();

@@ -105,8 +105,8 @@ assert np.allclose(mine[2], theirs["fraction"], atol=1e-3)
 # (`experiments.judge`, thresholds in `experiments.THRESHOLDS`), checked in this order:
 #
 # 1. layer 1's activations all one number, std exactly 0 (as with zero init): "symmetric";
-# 2. over half of the **last** layer's units saturated: "saturates" (tanh, sigmoid), or dead:
-#    "dies" (ReLU);
+# 2. over half of the **last** layer's entries (examples x units) saturated: "saturates" (tanh,
+#    sigmoid), or over half of its units dead, 0 for every example: "dies" (ReLU);
 # 3. the activations' std from layer 1 to layer $L$, or the gradient's std from layer $L$ down to
 #    layer 1, shrinks more than tenfold: "vanishes";
 # 4. either grows more than tenfold: "explodes";

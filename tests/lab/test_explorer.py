@@ -148,6 +148,17 @@ def test_key_and_the_pages_data_are_documented():
     assert E.key("Tanh", "SMALL", 1.0, 4, 100) == E.key("tanh", "small", 1, 4, 100) == "tanh|small|1|4|100"
 
 
+def test_tutorial_12_states_the_saturation_rule_as_the_page_counts_it():
+    # its rule 2 read "over half of the last layer's units saturated", where the page, the report's rule and the
+    # tutorial's own measure count tanh's and sigmoid's entries (examples x units), ReLU's dead units
+    text = (Path(__file__).resolve().parents[2] / "tutorials" / "12_init_explorer.py").read_text(encoding="utf-8")
+    rule = re.search(r"\n# 1\. layer 1's.*?\n# 2\. (.*?)\n# 3\. ", text, re.S).group(1)
+    rule = " ".join(rule.replace("#", "").split())
+    assert "of the last layer's entries" in experiments.WORDS["saturates"]
+    assert rule == ("over half of the **last** layer's entries (examples x units) saturated: \"saturates\" (tanh, "
+                    "sigmoid), or over half of its units dead, 0 for every example: \"dies\" (ReLU);")
+
+
 def test_measure_names_itself_for_a_misspelt_scheme():
     with pytest.raises(ValueError, match=r"^measure: unknown initialization scheme 'smalll'\. Did you mean 'small'\?"):
         E.measure("tanh", "smalll", 1.0, 3, 8)  # it named describe, which the caller never called
@@ -241,6 +252,35 @@ def test_the_page_in_chromium(page, browser):
     assert browser.errors() == []
 
 
+@pytest.mark.browser
+@CHROMIUM
+def test_two_explorers_in_a_narrow_notebook_each_show_all_of_the_page(page, browser, tmp_path):
+    # inline, the page was a frame 760 px high whatever it held: in an output 700 px wide (a notebook beside its file
+    # browser on a 1024 px projector) its charts go one to a row, 1000 px, and the std chart and the legend were
+    # hidden below the frame's edge, behind a scroll bar of their own
+    frames = 2 * page[0]._repr_html_()
+    (tmp_path / "nb.html").write_text(f'<!DOCTYPE html><html><body><div id="out" style="width: 700px">{frames}</div>'
+                                      "</body></html>", encoding="utf-8")
+    browser.open(tmp_path / "nb.html")
+    fit = """Array.from(document.querySelectorAll('iframe'), f => { var d = f.contentDocument;
+      return [d.getElementById('explorer').getAttribute('data-ready'), d.documentElement.scrollHeight,
+              d.documentElement.clientHeight, f.getBoundingClientRect().height]; })"""
+    for ready, content, seen, frame in browser.js(fit):  # two pages, ids of their own (a frame each)
+        assert ready == "1" and content == seen == frame > 900, (content, seen, frame)
+    before = browser.js(fit)[1][3]
+    browser.js("""(function () { var d = document.querySelectorAll('iframe')[1].contentDocument;  // a longer rule
+      [['activation', 'relu'], ['scheme', 'xavier_normal'], ['depth', '6']].forEach(function (c) {
+        var s = d.getElementById(c[0]); s.value = c[1]; s.dispatchEvent(new Event('change')); }); })()""")
+    (_, *one), (_, *two) = browser.js(fit)
+    assert one[0] == one[1] == one[2] and two[0] == two[1] == two[2] > before, (one, two, before)
+    browser.js("document.getElementById('out').style.width = '1200px'")  # wider: two to a row, a shorter frame
+    browser.call("Runtime.evaluate", {"expression": "new Promise(r => requestAnimationFrame(() => "
+                                                    "requestAnimationFrame(r)))", "awaitPromise": True}, session=True)
+    for ready, content, seen, frame in browser.js(fit):
+        assert content == seen == frame < 760, (content, seen, frame)
+    assert browser.errors() == []
+
+
 def test_explore_checks_its_grid_and_reads_it_by_name():
     one = {"activation": ["tanh"], "scheme": ["small"], "gain": [1.0], "depth": [2], "width": [8]}
     # a grid in another key order is read by name (it was read by position: scheme values taken as activations)
@@ -280,6 +320,21 @@ def test_a_value_given_twice_is_one_entry_of_the_pages_menu():
     assert list(ex.data) == ["tanh|small|1|2|8"]
 
 
+def test_a_scheme_given_as_an_init_scheme_is_named_on_the_page_as_its_layers_repr_names_it():
+    # the menu and the legend read the scheme's whole description card, lowercased: "normal: n(0, 0.05^2) var(w)
+    # 0.05^2 aliases gaussian params std=0.05 source pytorch nn.init.normal_ note a fixed std, whatever the fan"
+    mine = nn.init.Scheme("Mine", var="1/fan_in")
+    one = {"activation": ["tanh"], "scheme": [nn.init.get("normal", std=0.05), mine, "small"], "gain": [1.0],
+           "depth": [2], "width": [8]}
+    ex = E.explore(grid=one)
+    assert ex.grid["scheme"] == ["normal(std=0.05)", "Mine", "small"] and "tanh|Mine|1|2|8" in ex.data
+    assert E.key(nn.init.get("he_normal", mode="fan_out")) == "he_normal(mode='fan_out')"
+    # two schemes of one name would be one entry of the menu, one of them never measured
+    for other in (nn.init.Scheme("Mine", var="2/fan_in"), nn.init.Scheme("small", var="1/fan_in")):
+        with pytest.raises(ValueError, match=r"^explore: two schemes are named '(Mine|small)' .*tell them apart"):
+            E.explore(grid={**one, "scheme": [*one["scheme"], other]})
+
+
 @pytest.mark.parametrize("args,kwargs,error,fragment", [
     (("tanh", "he_normal", -1.0, 2, 4), {}, ValueError, "measure: gain must be >= 0"),  # was "predict: weight std"
     (("tanh", "he_normal", "1", 2, 4), {}, TypeError, "measure: gain must be a number"),  # was "can't multiply"
@@ -304,10 +359,13 @@ def test_measure_checks_its_arguments(args, kwargs, error, fragment):
 @pytest.mark.browser
 @CHROMIUM
 def test_the_std_chart_draws_no_zero_or_nan_std_on_its_log_axis(tmp_path, browser):
-    grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [0.0, 1.0], "depth": [3], "width": [8]}
+    grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [0.0, 1.0, 0.01], "depth": [3, 50], "width": [8]}
     ex = E.explore(grid=grid, rng=0)
     key = "tanh|he_normal|1|3|8"
     ex.data[key] = {**ex.data[key], "grad_std": [float("nan"), 2.0, 1.0]}  # a float32 overflow reads nan
+    # a deep network of small weights: float32 holds no number between 0 and 1.4e-45, the theory's 1e-50 reads 0
+    tiny = "tanh|he_normal|0.01|3|8"
+    ex.data[tiny] = {**ex.data[tiny], "std": [0.5, 1e-30, 0.0], "theory_std": [0.5, 1e-30, 1e-50]}
     path = E.Explorer(grid, ex.data).write(tmp_path / "e.html")
     browser.open(path)
     _choose(browser, "gain", "0")
@@ -315,6 +373,17 @@ def test_the_std_chart_draws_no_zero_or_nan_std_on_its_log_axis(tmp_path, browse
     s0, y0 = browser.js(STATE), browser.js(ticks)
     assert s0["verdict"] == "symmetric" and "NaN" not in s0["stds"]
     assert "1e-30" not in y0  # every std 0 was drawn at 1e-30, an axis reading 1e-30
+    # the dots that cannot be drawn were left out without a word (NaN ones are named in the legend); all 0 here from
+    # weights of 0, not from values too small for float32
+    zero = " Std 0, every value the same, which a log axis cannot show (not drawn): activations at layer"
+    assert f"{zero}s 1, 2, 3; gradients at layers 1, 2. Last layer:" in s0["legend"] and "underflow" not in s0["legend"]
+    _choose(browser, "gain", "0.01")
+    assert (f".{zero} 3. The theory's std there is below float32's smallest number (1.4e-45): the engine's values "
+            "became 0 (they underflowed). Last layer:") in browser.js(STATE)["legend"]
+    _choose(browser, "depth", "50")  # the engine's own: 50 layers of 0.01 x He, a factor of 0.014 a layer
+    assert re.search(r"\(not drawn\): activations at layers [23]\d to 50; gradients at layers 1 to [23]\d\. The the",
+                     browser.js(STATE)["legend"])
+    _choose(browser, "depth", "3")
     _choose(browser, "gain", "1")
     s1 = browser.js(STATE)
     t1 = browser.js(ticks)
@@ -474,16 +543,19 @@ def test_on_a_laptop_and_a_projector_the_charts_fill_the_width_and_the_focus_sho
     # stands out from the chart at 3:1 at least (WCAG AA for graphics): the green-yellow middle layers were 1.8:1
     grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [1.0], "depth": [24], "width": [8]}
     path = E.explore(grid=grid, rng=0).write(tmp_path)
-    for width, height in ((1920, 1080), (1024, 768)):
-        browser.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": height,
-                                                            "deviceScaleFactor": 1, "mobile": False}, session=True)
+    # a phone: the page had no viewport tag, so it was laid out 980 px wide and shrunk to 38% (ticks 4 px high, the
+    # menus' text 6 px), and at the phone's own width the charts (380 px at least) ran 23 px past its right edge
+    for width, height in ((375, 667), (1920, 1080), (1024, 768)):
+        browser.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1,
+                                                            "mobile": width < 600}, session=True)
         browser.open(path)
         boxes = browser.js("Array.from(document.querySelectorAll('.charts svg'), s => { var r = "
                            "s.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })")
-        page = browser.js("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
-        assert page[0] <= width and page[1] <= height, (width, page)
+        page = browser.js("[document.documentElement.scrollWidth, document.documentElement.scrollHeight, "
+                          "window.innerWidth]")
+        assert page[0] <= width and page[2] == width and (page[1] <= height or width < 600), (width, page)
         rows = sorted({round(b[1]) for b in boxes})
-        assert len(rows) == (1 if width == 1920 else 2), boxes
+        assert len(rows) == {375: 3, 1920: 1, 1024: 2}[width], boxes
         if width == 1920:  # one row across the page (16 px margins), the ticks at least 14 px high
             assert boxes[-1][2] - boxes[0][0] >= 0.95 * (width - 32), boxes
             assert min(browser.js("Array.from(document.querySelectorAll('svg text.tick'), "
@@ -526,9 +598,18 @@ def test_a_histograms_fraction_axis_starts_at_zero(tmp_path, browser):
     d = ex.data[E.key("relu", "large", 1.0, 2, 4)]
     d["hist"] = d["grad_hist"] = [[0.0, 1.0, [2, 3, 5]], [0.0, 2.0, [4, 4, 2]]]
     ticks = "Array.from(document.querySelectorAll('#ID text.tick.y'), t => +t.textContent)"
-    browser.open(E.Explorer(grid, ex.data).write(tmp_path))
+    browser.open(E.Explorer({**grid, "gain": [1.0, 2.0]}, ex.data).write(tmp_path))  # gain 2: a page without it
     for chart in ("acts", "grads"):
         assert browser.js(ticks.replace("ID", chart)) == [0, 0.25, 0.5], chart
+    # a combination the page's data lacks (pages merged by hand) left the last one's charts, rule and legend beside
+    # the new choice: gain 1's numbers under "gain 2"
+    _choose(browser, "gain", "2")
+    s = browser.js(STATE)
+    assert s["verdict"] == "not computed: relu|large|2|2|4" and s["key"] == "relu|large|2|2|4", s
+    assert s["rule"] == s["legend"] == s["acts"] == s["grads"] == s["stds"] == "" and s["lines"] == 0, s
+    assert browser.js("document.querySelectorAll('svg text').length") == 0
+    _choose(browser, "gain", "1")
+    assert browser.js(ticks.replace("ID", "acts")) == [0, 0.25, 0.5] and browser.js(STATE)["legend"]
     assert browser.errors() == []
 
 

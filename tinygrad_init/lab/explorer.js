@@ -25,8 +25,12 @@
 
   // A line chart: series = [{x: [...], y: [...], color, dash, dots, label, ends: x values the axis spans}]; log: a
   // log10 y axis. A point that cannot be drawn (nan; on the log axis also <= 0) leaves a gap.
-  function chart(svg, title, xlabel, series, log) {
+  function clear(svg) {
     while (svg.firstChild) { svg.removeChild(svg.firstChild); }
+  }
+
+  function chart(svg, title, xlabel, series, log) {
+    clear(svg);
     var W = 380, H = 260, L = 52, R = 28, T = 24, B = 40;  // R: room for half of a tick such as "4.5e+30"
     var tx = function (v) { return log ? (v > 0 ? Math.log10(v) : NaN) : v; };
     var xs = [], ys = [];
@@ -83,6 +87,15 @@
     });
   }
 
+  function runs(layers) {  // "1, 2, 3, 41 to 50": a run of four layers or more by its ends
+    var out = [];
+    for (var i = 0, j = 0; i < layers.length; i = j + 1) {
+      for (j = i; layers[j + 1] === layers[j] + 1; j++) { /* to the run's end */ }
+      out = out.concat(j - i >= 3 ? [layers[i] + " to " + layers[j]] : layers.slice(i, j + 1));
+    }
+    return out.join(", ");
+  }
+
   var controls = el("form", {id: "controls"}, root);
   var selects = {};
   Object.keys(EXPLORER.grid).forEach(function (name) {
@@ -91,7 +104,7 @@
     var sel = el("select", {id: name, name: name}, label);
     EXPLORER.grid[name].forEach(function (v) { el("option", {value: v}, sel).textContent = v; });
     sel.selectedIndex = Math.floor((EXPLORER.grid[name].length - 1) / 2);
-    sel.addEventListener("change", draw);
+    sel.addEventListener("change", function () { draw(); fit(); });  // fit: a legend of another length
     selects[name] = sel;
   });
   var verdict = el("p", {id: "verdict", "aria-live": "polite"}, root);  // a screen reader reads each new word
@@ -105,7 +118,14 @@
   function draw() {
     var key = Object.keys(selects).map(function (n) { return selects[n].value; }).join("|");
     var d = EXPLORER.data[key];
-    if (!d) { verdict.textContent = "not computed: " + key; return; }
+    root.setAttribute("data-key", key);
+    if (!d) {  // a page of data put together by hand may lack one: no other combination's numbers stay in view
+      verdict.textContent = "not computed: " + key;
+      verdict.style.borderLeftColor = "transparent";
+      rule.textContent = legend.textContent = "";
+      svgs.forEach(clear);
+      return;
+    }
     var layers = d.std.map(function (_, i) { return i + 1; });
     chart(svgs[0], "activations h_l: fraction per bin", "h", histSeries(d.hist, d.std), false);
     chart(svgs[1], "gradients dL/dh_l: fraction per bin", "dL/dh", histSeries(d.grad_hist, d.grad_std), false);
@@ -122,19 +142,39 @@
       "that word." : "");
     var f = d.fraction[d.fraction.length - 1], relu = selects.activation.value === "relu";
     var nan = layers.filter(function (l) { return isNaN(d.std[l - 1]) || isNaN(d.grad_std[l - 1]); });
+    var tiny = function (v) { return v > 0 && v < 1.4e-45; };  // weights of 0: the theory's 0, no underflow
+    var zero = [[d.std, d.theory_std, "activations"], [d.grad_std, d.theory_grad_std, "gradients"]].map(function (s) {
+      var at = layers.filter(function (l) { return s[0][l - 1] === 0; });  // all alike: a log axis has no place
+      return {name: s[2], at: at, under: at.some(function (l) { return tiny(s[1][l - 1]); })};
+    }).filter(function (z) { return z.at.length; });
     var plural = function (n) { return n === 1 ? "" : "s"; }, width = Number(selects.width.value);
     legend.textContent = layers.length + " layer" + plural(layers.length) + " of " + width + " " +
       selects.activation.value + " unit" + plural(width) + ", weights " + selects.gain.value + " x " +
       selects.scheme.value + ", a batch of N(0, 1) inputs and an N(0, 1) gradient at the top. Histograms from blue " +
       "(layer 1) to red (layer " + layers.length + "); std: blue activations, orange gradients." +
-      (nan.length ? " NaN at layer" + plural(nan.length) + " " + nan.join(", ") + ": the values passed float32's " +
+      (nan.length ? " NaN at layer" + plural(nan.length) + " " + runs(nan) + ": the values passed float32's " +
        "largest number (3.4e38) and overflowed; not drawn." : "") +
+      (zero.length ? " Std 0, every value the same, which a log axis cannot show (not drawn): " +
+       zero.map(function (z) { return z.name + " at layer" + plural(z.at.length) + " " + runs(z.at); }).join("; ") +
+       "." : "") +
+      (zero.some(function (z) { return z.under; }) ? " The theory's std there is below float32's smallest number " +
+       "(1.4e-45): the engine's values became 0 (they underflowed)." : "") +
       (isNaN(f) ? "" : " Last layer: " + (relu ? "dead " : "saturated ") + (100 * f).toFixed(1) +
        (relu ? "% of the units (0 for the whole batch)." :
         "% of the entries (within " + EXPLORER.saturation + " of a limit)."));
-    root.setAttribute("data-key", key);
   }
 
+  function fit() {  // inline in a notebook, a frame of its page (_repr_html_): as high as this page, no scroll bar
+    var frame = null, body = document.body;
+    try { frame = window.frameElement; } catch (e) { /* a frame of another origin: its own height */ }
+    if (frame) {
+      frame.style.height = Math.ceil(body.getBoundingClientRect().bottom + parseFloat(getComputedStyle(body)
+        .marginBottom)) + "px";
+    }
+  }
+
+  window.addEventListener("resize", fit);  // a notebook made narrower or wider: charts to a row, the height
   draw();
+  fit();
   root.setAttribute("data-ready", "1");
 })();

@@ -20,6 +20,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ..core.tensor import Tensor, enable_grad
+from ..nn import init
 from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_real, check_type, writable
 from . import theory
 from .diagnostics import SATURATION, Diagnostics
@@ -95,6 +96,7 @@ class Explorer:
                           separators=(",", ":")).replace("<", "\\u003c")  # no "<!--<script>" moves the script's end
         here = files(__package__)
         self.html = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>init explorer</title>'
+                     '<meta name="viewport" content="width=device-width, initial-scale=1">'
                      f'<style>{(here / "explorer.css").read_text("utf-8")}</style></head><body>'
                      f'<div id="explorer"></div><script>const EXPLORER = {blob};</script>'
                      f'<script>{(here / "explorer.js").read_text("utf-8")}</script></body></html>\n')
@@ -128,8 +130,10 @@ def _page_file(who: str, name: str, path: Any) -> Path:  # Explorer.file(path), 
 
 
 def key(*choice: Any) -> str:
-    """A combination's name on the page, `data[key(activation, scheme, gain, depth, width)]`: `"tanh|small|1|5|50"`."""
-    return "|".join(f"{v:g}" if isinstance(v, float) else str(v).lower() for v in choice)  # "Tanh" as check_choice
+    """A combination's name on the page, `data[key(activation, scheme, gain, depth, width)]`: `"tanh|small|1|5|50"`
+    (an `init.Scheme` by its `__name__`, `"normal(std=0.05)"`)."""
+    return "|".join(f"{v:g}" if isinstance(v, float) else v.__name__ if isinstance(v, init.Scheme)  # as a layer's
+                    else str(v).lower() for v in choice)  # repr names it ("normal(std=0.05)"); "Tanh" as check_choice
 
 
 def explore(out: str | Path | None = None, *, quick: bool = False, grid: Mapping[str, Sequence] | None = None,
@@ -142,13 +146,18 @@ def explore(out: str | Path | None = None, *, quick: bool = False, grid: Mapping
     if not isinstance(grid, Mapping) or set(grid) != set(GRID) or not all(isinstance(v, (list, tuple)) and v
                                                                           for v in grid.values()):
         raise ValueError(f"explore: grid must give a non-empty list for each of {', '.join(GRID)}, got {grid!r:.200}")
-    # by name, in the page's order, a value once (1 and 1.0, "Tanh" and "tanh" are one key, one entry of a menu);
-    grid = {k: list({key(v): v for v in grid[k]}.values()) for k in GRID}  # each checked before minutes of measuring
     checks = {"activation": partial(check_choice, options=GRID["activation"]), "gain": partial(check_real, low=0.0),
               "depth": partial(check_int, minimum=1), "width": partial(check_int, minimum=1),
               "scheme": lambda fn, k, v: theory.check_scheme(fn, v, zero_mean=True, user=_SHAPE_ALONE)}
-    for k, v in ((k, v) for k in GRID for v in grid[k]):
+    for k, v in ((k, v) for k in GRID for v in grid[k]):  # each checked before minutes of measuring
         checks[k]("explore", k, v)
+    cards: dict[str, str] = {}  # a scheme's name on the page -> the scheme
+    for card, name in ((repr(init.describe(v)), key(v)) for v in grid["scheme"]):
+        if cards.setdefault(name, card) != card:  # one entry of the menu, one of the two never measured
+            raise ValueError(f"explore: two schemes are named {name!r} on the page, {cards[name]} and {card}; tell "
+                             "them apart by their names (init.Scheme(name, ...))")
+    # by name, in the page's order, a value once (1 and 1.0, "Tanh" and "tanh" are one key, one entry of a menu)
+    grid = {k: list({key(v): v for v in grid[k]}.values()) for k in GRID}
     out = out if out is None else _page_file("explore", "out", out)  # before minutes of measuring, after the checks
     s = int(gen.integers(2 ** 31))
     data = {k: measure(*c, rng=np.random.default_rng([s, zlib.crc32(k.encode())]))

@@ -305,6 +305,7 @@ def test_explore_checks_every_value_of_its_grid_before_it_measures(monkeypatch, 
                                   ("scheme", "xavier", ValueError, "'xavier' is ambiguous"),
                                   ("scheme", "lsuv", ValueError, "'lsuv' .*the page draws weights from their shape"),
                                   ("gain", -1.0, ValueError, "gain must be >= 0, got -1"),
+                                  ("gain", 1e40, ValueError, "gain 1e\\+40 x small's std gives weights of std 1e\\+38"),
                                   ("depth", 0, ValueError, "depth must be >= 1, got 0"),
                                   ("width", "8", TypeError, "width must be a whole number, got str '8'")):
         with pytest.raises(error, match=f"^explore: {fragment}"):

@@ -47,6 +47,18 @@ _SHAPE_ALONE = "the page draws weights from their shape alone"  # why LSUV does 
 verdict = judge
 
 
+def _checked(fn: str, activation: str, scheme: Any, gain: float, depth: int, width: int) -> tuple:
+    """A network's choices as `measure` takes them, checked, with its weights' std (within float32's range)."""
+    gain, depth, width = check_real(fn, "gain", gain, 0.0), check_int(fn, "depth", depth, 1), check_int(
+        fn, "width", width, 1)
+    activation = check_choice(fn, "activation", activation, GRID["activation"])  # the engine's (deep_mlp's)
+    sc = theory.check_scheme(fn, scheme, zero_mean=True, user=_SHAPE_ALONE)
+    if not (std := gain * sc.std(width, width)) < 1e37:  # N(0, std^2) draws reach 5 std: past float32's 3.4e38
+        raise ValueError(f"{fn}: gain {gain:g} x {sc.name}'s std gives weights of std {std:.3g}, beyond float32 "
+                         "(the engine's dtype, up to 3.4e38); take a smaller gain")
+    return activation, sc, gain, depth, width, std
+
+
 @threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order does not depend on the core count
 @enable_grad()  # it measures gradients, also when called inside no_grad()
 def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *, batch: int = 128,
@@ -54,19 +66,14 @@ def measure(activation: str, scheme: str, gain: float, depth: int, width: int, *
     """One network of the page: `depth` layers of `width` units, Gaussian weights of `gain` times the scheme's std
     (zero biases), measured on one forward and backward pass of `batch` examples (ReLU: at least 2, for its dead
     units), and predicted."""
-    gain, depth, width, batch = check_real("measure", "gain", gain, 0.0), *(check_int("measure", k, v, 1) for k, v in (
-        ("depth", depth), ("width", width), ("batch", batch)))
-    activation = check_choice("measure", "activation", activation, GRID["activation"])  # the engine's (deep_mlp's)
+    activation, sc, gain, depth, width, std = _checked("measure", activation, scheme, gain, depth, width)
+    batch = check_int("measure", "batch", batch, 1)
     if width * batch < 2:  # the std of one number is 0, which the verdict would read as "symmetric"
         raise ValueError("measure: width x batch must be at least 2 (a std of one number is always 0); got 1 x 1")
     if batch < 2 and fraction_key(activation) == "dead":  # over one example, every unit that is off
         raise ValueError("measure: a ReLU network needs batch >= 2: its dead units are 0 for the whole batch, and in a "
                          "batch of one example that is every unit off for it, about half, which the verdict reads "
                          "as 'dies'")
-    sc = theory.check_scheme("measure", scheme, zero_mean=True, user=_SHAPE_ALONE)
-    if not (std := gain * sc.std(width, width)) < 1e37:  # N(0, std^2) draws reach 5 std: past float32's 3.4e38
-        raise ValueError(f"measure: gain {gain:g} x {sc.name}'s std gives weights of std {std:.3g}, beyond float32 "
-                         "(the engine's dtype, up to 3.4e38); take a smaller gain")
     gen = as_rng(rng, "measure")
     model = network(depth, width, activation, width * std ** 2, rng=gen, dtype=np.float32)
     x, top = gen.standard_normal((batch, width)).astype(np.float32), gen.standard_normal((batch, width))
@@ -146,11 +153,8 @@ def explore(out: str | Path | None = None, *, quick: bool = False, grid: Mapping
     if not isinstance(grid, Mapping) or set(grid) != set(GRID) or not all(isinstance(v, (list, tuple)) and v
                                                                           for v in grid.values()):
         raise ValueError(f"explore: grid must give a non-empty list for each of {', '.join(GRID)}, got {grid!r:.200}")
-    checks = {"activation": partial(check_choice, options=GRID["activation"]), "gain": partial(check_real, low=0.0),
-              "depth": partial(check_int, minimum=1), "width": partial(check_int, minimum=1),
-              "scheme": lambda fn, k, v: theory.check_scheme(fn, v, zero_mean=True, user=_SHAPE_ALONE)}
-    for k, v in ((k, v) for k in GRID for v in grid[k]):  # each checked before minutes of measuring
-        checks[k]("explore", k, v)
+    for choice in itertools.product(*(grid[k] for k in GRID)):  # each network checked before minutes of measuring
+        _checked("explore", *choice)
     cards: dict[str, str] = {}  # a scheme's name on the page -> the scheme
     for card, name in ((repr(init.describe(v)), key(v)) for v in grid["scheme"]):
         if cards.setdefault(name, card) != card:  # one entry of the menu, one of the two never measured

@@ -439,8 +439,15 @@ def test_sgd_steps_a_0d_parameter_whose_data_became_a_numpy_scalar():
 
 def test_sgd_validates_its_arguments():
     w = Tensor(np.zeros(2), requires_grad=True)
-    with pytest.raises(ValueError, match="SGD: lr must be > 0, got 0"):
-        optim.SGD([w], lr=0)
+    with pytest.raises(ValueError, match="SGD: lr must be >= 0, got -0.1"):
+        optim.SGD([w], lr=-0.1)
+    # lr 0, as PyTorch takes it: a warm-up's first step or a linear decay's last (it was refused, also when set)
+    opt, w.grad = optim.SGD([w], lr=0), np.ones(2)
+    opt.step()
+    opt.lr, w.grad = 0.0, np.ones(2)
+    opt.step()
+    assert w.data.tolist() == [0.0, 0.0]
+    w.grad = None
     with pytest.raises(ValueError, match="empty parameter list"):
         optim.SGD([], lr=0.1)
     with pytest.raises(TypeError, match="parameter 0 \\(unnamed\\) has requires_grad=False"):
@@ -835,7 +842,7 @@ def test_a_setting_assigned_between_steps_is_checked_as_the_constructor_checks_i
     w.grad = np.ones(2)
     for name, bad, error, says in [("lr", "0.01", TypeError, "must be a number, got str"),
                                    ("lr", Tensor(0.01), TypeError, "must be a number, got Tensor"),
-                                   ("lr", -0.1, ValueError, "must be > 0, got -0.1"),
+                                   ("lr", -0.1, ValueError, "must be >= 0, got -0.1"),
                                    ("lr", float("nan"), ValueError, "must be a finite number"),
                                    ("momentum", 1.0, ValueError, r"must be in \[0, 1\), got 1"),
                                    ("weight_decay", -1e-4, ValueError, "must be >= 0")]:

@@ -39,13 +39,13 @@ class SGD:
 
     Args:
         params: the leaf tensors with requires_grad=True to update, each once, for example `model.parameters()`.
-        lr: the learning rate, > 0.
+        lr: the learning rate, >= 0 (0, as PyTorch takes it, at the ends of a schedule).
         momentum: in [0, 1).
         weight_decay: the L2 penalty coefficient, >= 0, by keyword (PyTorch's fourth positional is `dampening`).
     """
 
     locals().update({name: TorchName(name, write) for name, write in _TORCH_SGD.items()})
-    lr = Checked(lambda v: check_real("SGD", "lr", v, 0.0, low_open=True))  # also when a schedule sets it
+    lr = Checked(lambda v: check_real("SGD", "lr", v, 0.0))  # also when a schedule sets it (0 at a warm-up's start)
     momentum = Checked(lambda v: check_real("SGD", "momentum", v, 0.0, 1.0, high_open=True))
     weight_decay = Checked(lambda v: check_real("SGD", "weight_decay", v, 0.0))
 

@@ -424,12 +424,15 @@ class TorchSpellings:
     def __array_function__(self, func: Any, types: tuple, args: tuple, kwargs: dict) -> Any:
         """numpy's functions compute on a tensor's array (np.sum, np.mean, np.max call its method, in the graph); one
         that makes floating numbers from a tensor that requires grad, in grad mode, warns: no gradient reaches it."""
-        out = func._implementation(*args, **kwargs)
+        out = func._implementation(*args, **kwargs)  # numpy's own code, as without this method (numpy >= 2.0 has it)
         if (isinstance(out, (np.ndarray, np.floating)) and out.dtype.kind == "f" and _MODE.enabled
                 and any(getattr(a, "_requires_grad", False) is True for a in _flat((args, kwargs)))):
-            warnings.warn(f"Tensor: np.{func.__name__} of a tensor that requires grad computes on its array, outside "
-                          "the graph: no gradient reaches it (PyTorch refuses it). Use the tensor's ops (x @ W for "
-                          "np.dot), or pass t.data for the numbers.", UserWarning, stacklevel=2)
+            name = func.__module__.replace("numpy", "np", 1) + "." + func.__name__  # np.linalg.norm, not np.norm
+            use = "x @ W, the tensor's op" if func.__name__ in ("dot", "matmul") else \
+                "it with the tensor's ops where it needs a gradient"
+            warnings.warn(f"Tensor: {name} of a tensor that requires grad computes on its array, outside the graph: no "
+                          f"gradient reaches it (PyTorch refuses it). Write {use}, or pass t.data for the numbers.",
+                          UserWarning, stacklevel=2)
         return out
 
     def __lt__(self, other: Any) -> bool:  # and <=, >, >=: numpy's comparisons give masks, not ops with a gradient

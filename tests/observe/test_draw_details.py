@@ -295,6 +295,9 @@ def test_a_constant_shows_its_side_of_a_subtraction_or_division():
     assert 'label="1.0 -"' in draw.draw(1 - neg).source and 'label="/ 3.0"' in draw.draw(neg / 3).source
     nan = Value(math.nan, label="x")  # nor on the sign bit of a nan: -3 / nan was drawn as "/ -3.0", x / -3
     assert 'label="-3.0 /"' in draw.draw(-3 / nan).source and 'label="/ -3.0"' in draw.draw(nan / -3).source
+    # nor a nan constant on either side (nan / x was drawn as "/ nan", x / nan, as both local derivatives are nan)
+    for k in (math.nan, -math.nan):
+        assert 'label="nan /"' in draw.draw(k / x).source and 'label="/ nan"' in draw.draw(x / k).source
 
 
 def test_a_title_that_is_no_text_is_refused_not_drawn_as_a_list():

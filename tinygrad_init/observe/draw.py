@@ -394,8 +394,10 @@ class _Scene:
             item.extra.append((nid + "op", {"label": _esc(op), "shape": "circle" if len(op) <= 2 else "ellipse",
                                             "margin": "0.02", "width": "0.3", **small}))
             if n.constant is not None:  # the plain number the op took (a node without gradient): "1.0 -" is 1 - x,
-                k, side = _num(n.constant), op == "-" and n.locals[0] < 0 or op == "/" and str(n.locals[0]) != str(
-                    _div(1.0, n.constant))  # d/dx of k - x is -1; of x / k 1/k bit for bit, of k / x never (x nan too)
+                k, side = _num(n.constant), op == "-" and n.locals[0] < 0 or op == "/" and (str(n.locals[0]) != str(
+                    _div(1.0, n.constant)) if n.constant == n.constant else  # d/dx of k - x is -1; of x / k 1/k bit
+                    math.copysign(1, n.locals[0]) != math.copysign(1, n.constant))  # for bit, of k / x never (x nan
+                # too); a nan k: 1/k keeps its sign, -(k/x)/x flips it
                 label = (f"{k} {op}" if side else f"{op} {k}") if op in ("-", "/") else (  # "- 1.0" is x - 1
                     f"** {k}" if exponent else f"{k} **") if power else k
                 item.extra.append((nid + "c", {"label": label, "shape": "box", "style": "dashed", "margin": "0.04",

@@ -150,7 +150,7 @@ def test_a_node_labelled_l_keeps_its_name_and_the_unlabelled_output_is_named_by_
     assert steps.line(1) == "d(add#2)/dL = d(add#2)/d(add#2) × ∂(add#2)/∂L (local) = 1.0 × 1.0 = 1.0   " \
         "(contribution 1 of 2: L feeds 2 nodes)"
     labelled = out * 1.0
-    labelled.label = "L"  # the output itself labelled L is L, as ever
+    labelled.label = "L"  # two nodes labelled L, the leaf and the output: numbered, as any two of one label are
     assert node_names(autograd.topological_order(labelled))[labelled] == "L#3"
     assert node_names(autograd.topological_order(out.tanh()))[leaf] == "L"
 

@@ -319,6 +319,9 @@ def test_a_value_given_twice_is_one_entry_of_the_pages_menu():
                          "depth": [2, 2], "width": [8, 8]})
     assert ex.grid == {"activation": ["tanh"], "scheme": ["small"], "gain": ["1"], "depth": ["2"], "width": ["8"]}
     assert list(ex.data) == ["tanh|small|1|2|8"]
+    # a numpy number is the Python number's key: np.float32(2.0) was "2.0", not found where 2.0 is "2"
+    assert E.key("tanh", "small", np.float32(2.0), np.int64(5), 50) == E.key("tanh", "small", 2.0, 5, 50) == \
+        "tanh|small|2|5|50"
 
 
 def test_a_scheme_given_as_an_init_scheme_is_named_on_the_page_as_its_layers_repr_names_it():
@@ -468,7 +471,9 @@ def test_one_layer_of_one_unit_shows_its_theory_on_one_layer_tick(tmp_path, brow
     assert browser.js(ticks) == ["1"]
     assert browser.js("Array.from(document.querySelectorAll('#stds circle'), c => +c.getAttribute('cx'))") == [
         202, 202]  # the middle of the axis, 52 to 352
-    assert browser.js(STATE)["legend"].startswith("1 layer of 1 tanh unit, weights 1 x he_normal, a batch")
+    # Gaussian whatever the scheme's own distribution (a custom grid's he_uniform read "weights 1 x he_uniform")
+    assert browser.js(STATE)["legend"].startswith("1 layer of 1 tanh unit, Gaussian weights of std 1 x he_normal's, a "
+                                                  "batch")
     _choose(browser, "depth", "2")
     assert browser.js(ticks) == ["1", "2"]  # no layer 1.5 between them
     assert browser.js(STATE)["legend"].startswith("2 layers of 1 tanh unit,")

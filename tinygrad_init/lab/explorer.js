@@ -149,8 +149,8 @@
     }).filter(function (z) { return z.at.length; });
     var plural = function (n) { return n === 1 ? "" : "s"; }, width = Number(selects.width.value);
     legend.textContent = layers.length + " layer" + plural(layers.length) + " of " + width + " " +
-      selects.activation.value + " unit" + plural(width) + ", weights " + selects.gain.value + " x " +
-      selects.scheme.value + ", a batch of N(0, 1) inputs and an N(0, 1) gradient at the top. Histograms from blue " +
+      selects.activation.value + " unit" + plural(width) + ", Gaussian weights of std " + selects.gain.value + " x " +
+      selects.scheme.value + "'s, a batch of N(0, 1) inputs and an N(0, 1) gradient at the top. Histograms from blue " +
       "(layer 1) to red (layer " + layers.length + "); std: blue activations, orange gradients." +
       (nan.length ? " NaN at layer" + plural(nan.length) + " " + runs(nan) + ": the values passed float32's " +
        "largest number (3.4e38) and overflowed; not drawn." : "") +

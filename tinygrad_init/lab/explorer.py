@@ -139,8 +139,9 @@ def _page_file(who: str, name: str, path: Any) -> Path:  # Explorer.file(path), 
 def key(*choice: Any) -> str:
     """A combination's name on the page, `data[key(activation, scheme, gain, depth, width)]`: `"tanh|small|1|5|50"`
     (an `init.Scheme` by its `__name__`, `"normal(std=0.05)"`)."""
-    return "|".join(f"{v:g}" if isinstance(v, float) else v.__name__ if isinstance(v, init.Scheme)  # as a layer's
-                    else str(v).lower() for v in choice)  # repr names it ("normal(std=0.05)"); "Tanh" as check_choice
+    return "|".join(f"{float(v):g}" if isinstance(v, (float, np.floating)) else v.__name__ if isinstance(
+        v, init.Scheme) else str(v).lower() for v in choice)  # a scheme as a layer's repr names it; "Tanh" as
+    # check_choice reads it; a numpy number as the Python number (np.float32(2.0): "2", as 2.0)
 
 
 def explore(out: str | Path | None = None, *, quick: bool = False, grid: Mapping[str, Sequence] | None = None,

@@ -22,9 +22,9 @@ from ..utils import Rng, as_rng, as_seed, check_bool, check_choice, check_int, c
 from ..utils import counted, ordered
 from . import theory
 from .diagnostics import fit
-from .training import deep_mlp
+from .training import _span, deep_mlp, seeds_of
 from .plots import SLIDE, legend_below, log_axis, mpl, ridges, slide_figure, slide_style
-from .table import ExperimentResult, Table
+from .table import ExperimentResult, Table, band
 
 __all__ = ["network", "correlations", "trainability", "jacobian_spectra", "phase_diagram", "figure", "finding",
            "SHIPPED", "REGENERATE", "chaos_section", "isometry_section"]
@@ -246,11 +246,21 @@ def finding(name: str, result: dict[str, Any]) -> str:
     deepest = {k: (r["spread"][-1], r["mean_sq"][-1], r["theory"][-1]) for k, r in result.items()}
     narrow = [k for k, v in deepest.items() if v[0] < 1 and 0.5 < v[1] < 2]  # narrow, and about 1
     scatters = any(not 0.5 < m / t < 2 for _, m, t in deepest.values())
+    seeds = len(next(iter(result.values())).get("seeds", [])) if all(f"{k}_{m}" in r for r in result.values() for k in (
+        "spread", "mean_sq") for m in ("min", "max")) else 0  # over seeds (isometry_section): the seeds' lowest-highest
+
+    def seen(k: str, key: str, brackets: str = "{}") -> str:  # the seeds' lowest-highest at the deepest
+        return brackets.format(_span(result[k][f"{key}_min"][-1], result[k][f"{key}_max"][-1], partial(f, digits=2)))
+
+    notes = ([f"medians of {counted(seeds, 'seed')}; seed by seed " + ", ".join(seen(k, "mean_sq") for k in result)]
+             if seeds > 1 else []) + ["the mean of so spread a spectrum rests on its few largest values: it scatters "
+                                      "from network to network"] * scatters
     return (f"At depth {next(iter(result.values()))['depths'][-1]} the spread Var(s^2) / mean(s^2)^2 of the Jacobian's "
-            "squared singular values is " + ", ".join(f"{f(v[0], 2)} for {k}" for k, v in deepest.items())
+            "squared singular values is " + ", ".join(f"{f(v[0], 2)} for {k}" + (
+                seen(k, "spread", " [{}]") if seeds > 1 else "") for k, v in deepest.items())
             + "; the mean squared singular value (theory chi_1^L = " + ", ".join(f(v[2], 2) for v in deepest.values())
-            + ") measures " + ", ".join(f(v[1], 2) for v in deepest.values()) + " (the mean of so spread a spectrum "
-            "rests on its few largest values: it scatters from network to network)" * scatters + ". " + (
+            + ") measures " + ", ".join(f(v[1], 2) for v in deepest.values()) + f" ({'; '.join(notes)})" * bool(notes)
+            + ". " + (
                 f"Only {' and '.join(narrow)} keep{'s' * (len(narrow) == 1)} the whole spectrum near 1 (dynamical "
                 "isometry; here: a spread below 1 and a mean of s^2 between 0.5 and 2): the same mean, a different "
                 "shape." if narrow else
@@ -367,8 +377,10 @@ def _spectra(fig: Any, result: dict[str, Any], handles: list) -> None:
     for ax, what in ((fig.axes[2], "mean_sq"), (fig.axes[5], "spread")):
         for i, (key, color) in enumerate(zip(keys, colors)):
             r = result[key]
-            handles += ax.plot(np.array(r["depths"]) * 1.06 ** (i - 1.5), r[what], "osD^"[i], ls="-", color=color,
-                               label=key)
+            x = np.array(r["depths"]) * 1.06 ** (i - 1.5)
+            handles += ax.plot(x, r[what], "osD^"[i], ls="-", color=color, label=key)
+            if f"{what}_min" in r:  # over seeds: the median, and a band from the lowest to the highest
+                ax.fill_between(x, r[f"{what}_min"], r[f"{what}_max"], color=color, alpha=0.15, lw=0)
         depths = result[keys[0]]["depths"]
         ref = (result[keys[0]]["theory"], "--", "theory chi_1^L (every case)") if what == "mean_sq" else (
             depths, "-.", "L: a product of L Gaussian matrices")
@@ -378,6 +390,9 @@ def _spectra(fig: Any, result: dict[str, Any], handles: list) -> None:
         ax.set_xticks(depths, depths)
         ax.xaxis.set_minor_formatter("")
         log_axis(ax, (1.0, 2.0, 5.0) if what == "mean_sq" else (1.0,))
+    if (seeds := len(result[keys[0]].get("seeds", []))) and "spread_min" in result[keys[0]]:
+        handles.append(mpl().patches.Patch(color="#bbbbbb", label=f"median of {counted(seeds, 'seed')}, band: "
+                                           "lowest-highest (ridges: pooled)"))
 
 
 #: How `tinygrad_init/lab/data/chaos_heatmap.json` (`SHIPPED`) is made again, from the repository's root.
@@ -416,29 +431,47 @@ def chaos_section(rng: Rng = 0, quick: bool = False) -> ExperimentResult:
 
 
 def isometry_section(rng: Rng = 0, quick: bool = False) -> ExperimentResult:
-    """The report's section "Jacobian spectra": `jacobian_spectra` at depths 2 to 64, 100 units, 2 networks (`quick`:
-    48 units, 1 network), with what a student should see in words."""
-    depths, width, networks = ((2, 8, 32, 64), 48, 1) if check_bool("isometry_section", "quick", quick) else (
-        (2, 4, 8, 16, 32, 64), 100, 2)
-    seed = as_seed(rng, "isometry_section")
-    r = jacobian_spectra(depths, width, networks, rng=rng)
-    below = {k: [float(np.mean(np.array(sv) < 1e-4)) for sv in v["singular_values"]] for k, v in r.items()}
-    iso = np.array(r["tanh, orthogonal"]["singular_values"][-1])
-    rows = [[k, d, m, t, sp, b] for k, v in r.items() for d, m, t, sp, b in
-            zip(v["depths"], v["mean_sq"], v["theory"], v["spread"], below[k])]
+    """The report's section "Jacobian spectra": `jacobian_spectra` at depths 2 to 64, 100 units (`quick`: 48), one
+    network at each of 5 seeds (`quick`: 3; `rng = s`: seeds s, s + 1, ..., as `training.seeds_of`), with what a
+    student should see in words. Table and findings: the median over the seeds with the lowest and highest; the
+    figure: the seeds' singular values pooled, and the medians with their band."""
+    depths, width = ((2, 8, 32, 64), 48) if check_bool("isometry_section", "quick", quick) else (
+        (2, 4, 8, 16, 32, 64), 100)
+    seeds = seeds_of(rng, None, quick, "isometry_section")[1]
+    runs = [jacobian_spectra(depths, width, 1, rng=s) for s in seeds]
+    below = {k: np.array([[np.mean(np.array(sv) < 1e-4) for sv in run[k]["singular_values"]] for run in runs])
+             for k in runs[0]}  # (seeds, depths)
+    r = {k: {**v, "seeds": seeds, "singular_values": [sum(sv, []) for sv in zip(*(run[k]["singular_values"]
+                                                                                  for run in runs))]}
+         for k, v in runs[0].items()}  # the seeds' singular values, pooled by depth
+    for k, v in r.items():
+        for key in ("mean_sq", "spread"):
+            v[key], v[f"{key}_min"], v[f"{key}_max"] = (b.tolist() for b in band([run[k][key] for run in runs]))
+    iso, f, n = np.array(r["tanh, orthogonal"]["singular_values"][-1]), partial(format_number, digits=2), len(seeds)
+    ends = np.percentile([run["tanh, orthogonal"]["singular_values"][-1] for run in runs], (5, 95), axis=1)
+    below = {k: np.array(band(v)) for k, v in below.items()}  # (median, lowest, highest) x depths
+    rows = [[k, d, *m, t, *sp, *b] for k, v in r.items() for d, t, m, sp, b in zip(v["depths"], v["theory"], *(
+        np.transpose([v[key], v[f"{key}_min"], v[f"{key}_max"]]) for key in ("mean_sq", "spread")), below[k].T)]
+    low = {k: 100 * v for k, v in below.items()}  # in %
     see = (f"What to see: read each ridge plot upwards. With orthogonal tanh the middle 90% of the singular values at "
-           f"depth {depths[-1]} stay between {format_number(np.percentile(iso, 5), 2)} and "
-           f"{format_number(np.percentile(iso, 95), 2)}: a gradient keeps its size in every direction. Below 1e-4, "
-           "where a direction passes nothing, fall " + ", ".join(  # 0.5%, not 0%: one of 200
-               f"{format_number(100 * below[k][0], 2)}% at depth {depths[0]} and "
-               f"{format_number(100 * below[k][-1], 2)}% at depth {depths[-1]} ({k})" for k in r
-               if k != "tanh, orthogonal") + ": with ReLU a unit that is off at this input passes nothing back, "
-           "and every layer that is not an isometry (Gaussian weights, ReLU's zeros) spreads the spectrum further, so "
-           "more directions fall below 1e-4 with depth.")
-    main = Table(["weights", "depth", "mean_sq", "chi_1^L", "spread", "below_1e-4"], rows,
-                 title="Singular values s of the input-output Jacobian",
-                 notes=["mean_sq: mean of s^2; spread: Var(s^2) / mean(s^2)^2; below_1e-4: fraction of s below 1e-4"])
+           f"depth {depths[-1]} stay between {f(np.percentile(iso, 5))} and {f(np.percentile(iso, 95))}" + (
+               f" (pooled over {counted(n, 'seed')}; seed by seed {_span(min(ends[0]), max(ends[0]), f)} and "
+               f"{_span(min(ends[1]), max(ends[1]), f)})") * (n > 1) + ": a gradient keeps its size in every "
+           "direction. Below 1e-4, where a direction passes nothing, fall " + ", ".join(  # 0.5%, not 0%: one of 200
+               f"{f(low[k][0, 0])}% at depth {depths[0]} and {f(low[k][0, -1])}% at depth {depths[-1]} ({k})"
+               + f" [seeds {_span(*low[k][1:, 0], f)}% and {_span(*low[k][1:, -1], f)}%]" * (n > 1)
+               for k in r if k != "tanh, orthogonal") + (f" (medians of {counted(n, 'seed')})" if n > 1 else "")
+           + ": with ReLU a unit that is off at this input passes nothing back, and every layer that is not an "
+           "isometry (Gaussian weights, ReLU's zeros) spreads the spectrum further, so more directions fall below "
+           "1e-4 with depth.")
+    main = Table(["weights", "depth", "mean_sq", "mean_sq_min", "mean_sq_max", "chi_1^L", "spread", "spread_min",
+                  "spread_max", "below_1e-4", "below_1e-4_min", "below_1e-4_max"], rows,
+                 title=f"Singular values s of the input-output Jacobian: medians of {counted(len(seeds), 'seed')} "
+                       f"{seeds}",
+                 notes=["mean_sq: mean of s^2; spread: Var(s^2) / mean(s^2)^2; below_1e-4: fraction of s below 1e-4",
+                        "each: the median over the seeds, one network each; _min, _max: the lowest and highest"])
     return ExperimentResult(
         "spectra", "Jacobian spectra", "Beyond the average gradient: do all directions through a deep network keep "
-        "their size?", {"main": main}, {"spectra": r}, {"depths": list(depths), "width": width, "networks": networks,
-        "seed": seed}, [finding("jacobian_spectra", r), see], {"spectra": partial(figure, "jacobian_spectra", r)})
+        "their size?", {"main": main}, {"spectra": r}, {"depths": list(depths), "width": width, "networks": 1,
+        "seed": as_seed(rng, "isometry_section"), "seeds": seeds}, [finding("jacobian_spectra", r), see],
+        {"spectra": partial(figure, "jacobian_spectra", r)})

@@ -137,9 +137,9 @@ def _made_by(quick: bool, given: dict[str, Any], rng: Rng) -> str:
     seed = as_seed(rng)  # None for a Generator: no seed to name
     if not given and seed is not None:
         return "tinygrad-init chaos" + " --quick" * quick + f" --seed {seed}" * bool(seed)
-    args = ["quick=True"] * quick + [f"{k}={np.asarray(v).tolist()!r}" for k, v in given.items()] + [
-        f"rng={'<a Generator>' if seed is None and rng is not None else seed}"]
-    return f"spectra.trainability({', '.join(args)})"
+    args = ["quick=True"] * quick + [f"{k}={np.asarray(v).tolist()!r}" for k, v in given.items()]
+    unseeded = "rng=<a Generator>" if rng is not None else "rng=None (unseeded: no call makes it again)"
+    return f"spectra.trainability({', '.join([*args, unseeded if seed is None else f'rng={seed}'])})"
 
 
 @threadpool_limits.wrap(1, "blas")  # one BLAS thread: the sums' order does not depend on the core count

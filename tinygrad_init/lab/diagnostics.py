@@ -404,8 +404,7 @@ def _findings(seeds: list[tuple[dict[str, Diagnostics], dict[str, list[float]]]]
     s0, sl, g, w, u = ({k: band(v[k])[0] for k in keys} for v in (*sat, grad, gd, ud))  # as the table
     u = {k: v.round(2) for k, v in u.items()}  # as shown: the rule below reads the numbers the sentence gives
     most, tight = max(keys, key=lambda k: s0[k].mean()), min(keys, key=lambda k: np.ptp(u[k]))
-    apart = np.ptp(ud[tight].round(2), axis=1)  # each seed's own
-    shown = float(f(np.ptp(u[tight]), 2))  # the medians', as printed: 1.004 reads "1", within a decade for the rule
+    apart, shown = np.ptp(ud[tight].round(2), axis=1), np.ptp(u[tight])  # each seed's own; the medians'
     suits = "so one learning rate suits all its layers." if max(apart) <= 1 and shown <= 1 else (
         "over a factor of 10, so even there no one learning rate suits all its layers." if min(apart) > 1 < shown
         else f"within a decade at {int(np.sum(apart <= 1))} of {counted(n, 'seed')}, so whether one learning rate "
@@ -428,8 +427,7 @@ def _findings(seeds: list[tuple[dict[str, Diagnostics], dict[str, list[float]]]]
         + ": with one learning rate for all, the larger that factor, the more some matrices outpace the others.",
         "update:data over training (median per weight matrix, log10; the rule of thumb is -3): " + each(
             lambda k: f"{k} {f(u[k].min())} to {f(u[k].max())}") + f"; closest together: {tight} (within "
-        f"{f(shown, 2)} decade{'s' * (shown != 1)} of each other" + f"; at each seed within {span(apart)}" * (n > 1)
-        + "), " + suits,
+        f"{f(shown, 2)} decades of each other" + f"; at each seed within {span(apart)}" * (n > 1) + "), " + suits,
         "Saturated fraction over time (the colorful-dimension plot shows the same mass at the edges): " + each(
             lambda k: f"{k} {f(s0[k].mean(), 2)}% at the first step, {f(sl[k].mean(), 2)}% at step {last[k]}"
                       + seen(sat[1][k].mean(axis=1), unit="%")) + "; loss (the first step -> the mean of the last 10 "

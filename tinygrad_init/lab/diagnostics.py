@@ -449,7 +449,7 @@ def section(rng: Rng = 0, quick: bool = False) -> ExperimentResult:
     rows = [[r["run"], r["layer"]] + [x for c in numbers for x in ([None] * 3 if r[c] is None else band(
         [t[i][c] for t in tables]))] for i, r in enumerate(tables[0])]
     main = Table(["run", "layer"] + [c + end for c in numbers for end in ("", "_min", "_max")], rows,
-                 title=f"{first.title}, medians of {counted(len(seeds), 'seed')} {seeds}", notes=first.notes + [
+                 title=f"{first.title}: medians of {counted(len(seeds), 'seed')} ({seeds})", notes=first.notes + [
                      "each number: the median over the seeds; _min, _max: the lowest and highest; the figures show "
                      "the first seed's runs"])
     c, name = runs[0], f"seed {seeds[0]}"

@@ -167,16 +167,6 @@ def test_one_learning_rate_suits_all_layers_only_within_a_decade():
         and "so one learning rate" not in text, text
 
 
-def test_over_seeds_one_learning_rate_suits_all_layers_only_if_it_does_at_every_seed():
-    # two units wide, seed 0's evenest run spans 1.2 decades and seed 1's 0.74: over both the sentence says neither
-    # "suits all its layers" nor "no one learning rate suits", and gives each seed's own span beside the medians'
-    runs = [D.compare_inits(s, quick=True, depth=2, width=2, steps=2) for s in (0, 1)]
-    text = D._findings([(c.runs, c.losses) for c in runs])[3]
-    assert text.endswith("closest together: poor init (within 1.1 decades of each other; at each seed within 0.74-1.4)"
-                         ", within a decade at 1 of 2 seeds, so whether one learning rate suits all its layers depends "
-                         "on the draw."), text
-
-
 def test_the_colorful_plot_of_a_pass_stopped_midway_shows_the_layers_it_reached():
     # KeyError 'net.3': the record of a pass stopped after its first layer has no later layer
     model = _Flaky()

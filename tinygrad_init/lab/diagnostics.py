@@ -31,8 +31,8 @@ from ..utils import Rng, WeakHook, as_rng, check_bool, check_choice, check_int, 
 from ..utils import as_seed, check_real, counted, ratio
 from .probe import fraction_key
 from .plots import legend_below, marker, mpl, ridges, scheme_color, slide_figure, slide_style
-from .table import ExperimentResult, Table, band
-from .training import ACTIVATIONS, _span, deep_mlp, seeds_of
+from .table import ExperimentResult, Table
+from .training import ACTIVATIONS, deep_mlp
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -378,7 +378,7 @@ def compare_inits(rng: Rng = 0, quick: bool = False, *, depth: int = 8,
                                     ("batch norm", "large", True, good)):
         model = deep_mlp(depth, width, "tanh", hidden, seed, bn, not bn, 2, outputs=3, output_init=last)
         losses[label], runs[label] = fit(model, X, y, steps, lr, rng=seed, every=every)
-    return Comparison(runs, losses, _findings([(runs, losses)]))
+    return Comparison(runs, losses, _findings(runs, losses))
 
 
 def _log10(x: Any) -> Any:
@@ -387,83 +387,44 @@ def _log10(x: Any) -> Any:
         return np.log10(np.asarray(x, dtype=np.float64))
 
 
-def _findings(seeds: list[tuple[dict[str, Diagnostics], dict[str, list[float]]]]) -> list[str]:
-    """A sentence per plot of a `Comparison` (`seeds`: its runs and losses at each seed): its numbers, and what they
-    show. A number is read from the medians over the seeds (by layer and matrix, `section`'s table); with several
-    seeds the lowest-highest of the seeds' own follows in brackets. The words follow the numbers shown."""
-    f, keys, n = format_number, list(seeds[0][0]), len(seeds)
-    each = lambda text: "; ".join(text(k) for k in keys)  # noqa: E731
-    per = lambda get: {k: np.array([get(runs[k]) for runs, _ in seeds], dtype=np.float64) for k in keys}  # noqa: E731
-    span = lambda v, fmt=partial(f, digits=2): _span(np.min(v), np.max(v), fmt)  # noqa: E731 (the seeds')
-    seen = lambda v, fmt=partial(f, digits=2), unit="": f" [{span(v, fmt)}{unit}]" * (n > 1)  # noqa: E731
-    sat = [per(lambda d: 100 * d.series("fraction")[:, i]) for i in (0, -1)]  # the first and last record's, by layer
-    grad = per(lambda d: [d.records[0]["layers"][m]["grad_std"] for m in d.layers])
-    gd = per(lambda d: [d.records[0]["params"][w]["grad_data"] for w in d.weights()])
-    ud = per(lambda d: _log10([np.nanmedian(d.series("update_data", param=w)) for w in d.weights()]))
-    loss = {k: np.array([[ls[k][0], np.mean(ls[k][-10:])] for _, ls in seeds]) for k in keys}  # (seeds, 2)
-    s0, sl, g, w, u = ({k: band(v[k])[0] for k in keys} for v in (*sat, grad, gd, ud))  # as the table
-    u = {k: v.round(2) for k, v in u.items()}  # as shown: the rule below reads the numbers the sentence gives
-    most, tight = max(keys, key=lambda k: s0[k].mean()), min(keys, key=lambda k: np.ptp(u[k]))
-    apart, shown = np.ptp(ud[tight].round(2), axis=1), np.ptp(u[tight])  # each seed's own; the medians'
-    suits = "so one learning rate suits all its layers." if max(apart) <= 1 and shown <= 1 else (
-        "over a factor of 10, so even there no one learning rate suits all its layers." if min(apart) > 1 < shown
-        else f"within a decade at {int(np.sum(apart <= 1))} of {counted(n, 'seed')}, so whether one learning rate "
-        "suits all its layers depends on the draw.")
-    last = {k: "/".join(dict.fromkeys(str(runs[k].records[-1]["step"]) for runs, _ in seeds)) for k in keys}
+def _findings(runs: dict[str, Diagnostics], losses: dict[str, list[float]]) -> list[str]:
+    """A sentence per plot of a `Comparison`: its numbers, and what they show."""
+    f, each = format_number, lambda text: "; ".join(text(k) for k in runs)
+    sat = {k: 100 * d.series("fraction") for k, d in runs.items()}  # (layers, records)
+    s0 = {k: v[:, 0] for k, v in sat.items()}  # the first step's, by layer
+    grad = {k: [d.records[0]["layers"][n]["grad_std"] for n in d.layers] for k, d in runs.items()}
+    gd = {k: np.array([d.records[0]["params"][w]["grad_data"] for w in d.weights()]) for k, d in runs.items()}
+    ud = {k: _log10([np.nanmedian(d.series("update_data", param=w)) for w in d.weights()]).round(2)
+          for k, d in runs.items()}  # as shown: the rule below reads the numbers the sentence gives
+    most, tight = max(sat, key=lambda k: s0[k].mean()), min(runs, key=lambda k: np.ptp(ud[k]))
     return [
-        "Activations at the first step" + f" (medians of {n} seeds by layer; in brackets the lowest-highest of the "
-        "seeds' own)" * (n > 1) + ": " + each(
-            lambda k: f"{k} {f(s0[k].mean(), 2)}% of the tanh outputs saturated (|h| > 0.97; layer "
-                      f"{s0[k].argmax() + 1}: {f(s0[k].max(), 2)}%)" + seen(sat[0][k].mean(axis=1), unit="%"))
-        + (f": the {most} piles them up at -1 and +1, where tanh passes almost no gradient." if s0[most].mean() > 50
-           else "."),
+        "Activations at the first step: " + each(lambda k: f"{k} {f(s0[k].mean(), 2)}% of the tanh outputs saturated "
+                                                f"(|h| > 0.97; layer {s0[k].argmax() + 1}: {f(s0[k].max(), 2)}%)") +
+        (f": the {most} piles them up at -1 and +1, where tanh passes almost no gradient." if s0[most].mean() > 50
+         else "."),
         "Their gradients: std(dL/dh) changes from the last layer to layer 1 by " + each(
-            lambda k: f"x{f(ratio(g[k][0], g[k][-1]), 2)} ({k})" + seen(grad[k][:, 0] / grad[k][:, -1]))
-        + "; how unevenly the weights learn depends on each layer's input too (dL/dW = x.T @ dL/dz): grad:data, next, "
-        "measures it.",
+            lambda k: f"x{f(ratio(grad[k][0], grad[k][-1]), 2)} ({k})") + "; how unevenly the weights learn depends "
+        "on each layer's input too (dL/dW = x.T @ dL/dz): grad:data, next, measures it.",
         "Weight gradients: grad:data = std(dL/dW) / std(W) at the first step ranges over a factor of " + each(
-            lambda k: f"{f(w[k].max() / w[k].min(), 2)} ({k}: {f(w[k].min(), 2)} to {f(w[k].max(), 2)})"
-                      + seen(gd[k].max(axis=1) / gd[k].min(axis=1)))
-        + ": with one learning rate for all, the larger that factor, the more some matrices outpace the others.",
+            lambda k: f"{f(gd[k].max() / gd[k].min(), 2)} ({k}: {f(gd[k].min(), 2)} to {f(gd[k].max(), 2)})") +
+        ": with one learning rate for all, the larger that factor, the more some matrices outpace the others.",
         "update:data over training (median per weight matrix, log10; the rule of thumb is -3): " + each(
-            lambda k: f"{k} {f(u[k].min())} to {f(u[k].max())}") + f"; closest together: {tight} (within "
-        f"{f(shown, 2)} decades of each other" + f"; at each seed within {span(apart)}" * (n > 1) + "), " + suits,
+            lambda k: f"{k} {f(ud[k].min())} to {f(ud[k].max())}") + f"; closest together: {tight} (within "
+        f"{f(np.ptp(ud[tight]), 2)} decades of each other), " + ("so one learning rate suits all its layers." if np.ptp(
+            ud[tight]) <= 1 else "over a factor of 10, so even there no one learning rate suits all its layers."),
         "Saturated fraction over time (the colorful-dimension plot shows the same mass at the edges): " + each(
-            lambda k: f"{k} {f(s0[k].mean(), 2)}% at the first step, {f(sl[k].mean(), 2)}% at step {last[k]}"
-                      + seen(sat[1][k].mean(axis=1), unit="%")) + "; loss (the first step -> the mean of the last 10 "
-        "steps) " + each(lambda k: f"{k} {f(np.median(loss[k][:, 0]), 3)} -> {f(np.median(loss[k][:, 1]), 3)}"
-                         + seen(loss[k][:, 1], partial(f, digits=3))) + "."]
+            lambda k: f"{k} {f(s0[k].mean(), 2)}% at the first step, {f(sat[k][:, -1].mean(), 2)}% at step "
+                      f"{runs[k].records[-1]['step']}") + "; loss (the first step -> the mean of the last 10 steps) "
+        + each(lambda k: f"{k} {f(losses[k][0], 3)} -> {f(np.mean(losses[k][-10:]), 3)}") + "."]
 
 
 def section(rng: Rng = 0, quick: bool = False) -> ExperimentResult:
-    """The report's section "Diagnosing a training run": `compare_inits` of 6 x 64 tanh layers, 300 steps (`quick`:
-    40), at 5 seeds (`quick`: 3; `rng = s`: seeds s, s + 1, ..., as `training.seeds_of`). The table and the findings
-    give the median over the seeds with the lowest and highest, the figures the first seed's runs."""
+    """The report's section "Diagnosing a training run": `compare_inits` of 6 x 64 tanh layers, 300 steps."""
     steps, every = (40, 2) if check_bool("section", "quick", quick) else (300, 6)
-    seeds = seeds_of(rng, None, quick, "section")[1]
     settings = {"depth": 6, "width": 64, "steps": steps, "lr": 0.05, "batch": 64, "every": every,
-                "data": "spirals, 600 points, 3 classes", "seed": as_seed(rng, "section"), "seeds": seeds}
-    runs = [compare_inits(s, quick, depth=6, width=64, steps=steps, every=every) for s in seeds]
-    first, tables = runs[0].table(), [c.table().rows for c in runs]
-    numbers = first.columns[2:]
-    rows = [[r["run"], r["layer"]] + [x for c in numbers for x in ([None] * 3 if r[c] is None else band(
-        [t[i][c] for t in tables]))] for i, r in enumerate(tables[0])]
-    main = Table(["run", "layer"] + [c + end for c in numbers for end in ("", "_min", "_max")], rows,
-                 title=f"{first.title}: medians of {counted(len(seeds), 'seed')} ({seeds})", notes=first.notes + [
-                     "each number: the median over the seeds; _min, _max: the lowest and highest; the figures show "
-                     "the first seed's runs"])
-    c, name = runs[0], f"seed {seeds[0]}"
+                "data": "spirals, 600 points, 3 classes", "seed": as_seed(rng, "section")}
+    c = compare_inits(rng, quick, depth=6, width=64, steps=steps, every=every)
     return ExperimentResult("diagnosis", "Diagnosing a training run", "The same network trained with a poor init, a "
                             "good init and with batch norm: what do its activations, gradients and updates show?",
-                            {"main": main}, {"losses": c.losses, "seeds": {s: r.losses for s, r in zip(seeds, runs)}},
-                            settings, _findings([(r.runs, r.losses) for r in runs]),
-                            {part: partial(_titled, c.figure, part, name) for part in PARTS})
-
-
-def _titled(draw: Any, part: str, seed: str) -> Figure:
-    """`draw(part)` with `seed` after each column's title (the figure shows one seed of several)."""
-    fig = draw(part)
-    for ax in fig.axes:
-        if ax.get_title():
-            ax.set_title(f"{ax.get_title()}, {seed}")
-    return fig
+                            {"main": c.table()}, {"losses": c.losses}, settings, c.findings,
+                            {part: partial(c.figure, part) for part in PARTS})

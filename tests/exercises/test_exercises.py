@@ -194,6 +194,18 @@ def test_the_sigmoid_gradient_stub_names_each_entry_as_its_example_computes_it(t
     assert "the gradient given at the top is not one" in ex.hint(result.mistake)
 
 
+def test_the_verdict_stub_counts_the_saturated_fraction_as_the_lab_does():
+    # The lab counts saturated ENTRIES (examples x units) and dead UNITS (0 for the whole batch); the stub said "the
+    # fraction of its units saturated", which reads as units saturated for every example, a far smaller number. The
+    # report's grid counts |tanh| > 0.99, the explorer > 0.97 (within 0.03 of a limit).
+    from tinygrad_init.lab import experiments
+    assert "entries" in experiments.WORDS["saturates"] and "0.99" in experiments.WORDS["saturates"]
+    with open(catalog.get("verdict").stub, encoding="utf-8") as fh:
+        text = " ".join(fh.read().split())
+    assert "units saturated" not in text and "LAST layer's units)" not in text
+    assert "entries (examples x units) saturated" in text and "0.99" in text and "units dead" in text
+
+
 def test_tutorial_titles_are_the_notebooks_own():
     folder, titles = os.path.join(HERE, "..", "..", "tutorials"), {}
     for name in sorted(os.listdir(folder)):

@@ -17,15 +17,17 @@ def verdict(act_std: list, grad_std: list, fraction: list, activation: str) -> s
         sent back from the top. For each layer l (index l - 1 in the lists):
         - act_std[l-1]: the std of its activations h_l;
         - grad_std[l-1]: the std of dL/dh_l, the gradient arriving at its output;
-        - fraction[l-1]: the fraction of its units saturated (tanh, sigmoid: within 0.03 of a
-          limit of the activation) or dead (ReLU: 0 for the whole batch);
+        - fraction[l-1]: for tanh and sigmoid, the fraction of its entries (examples x units)
+          saturated, near a limit of the activation (the explorer: within 0.03, |tanh| > 0.97;
+          the report's grid: |tanh| > 0.99); for ReLU, the fraction of its units dead, 0 for
+          every example of the batch;
         - activation: "tanh", "sigmoid" or "relu".
         Return exactly one of "symmetric", "dies", "saturates", "vanishes", "explodes",
         "holds", by the rule of the report's verdict grid and the init explorer (tutorial 12),
         in this order:
         1. act_std[0] == 0 (every unit of layer 1 computes the same value): "symmetric";
-        2. fraction[-1] > 0.5 (over half the LAST layer's units): "dies" for ReLU, else
-           "saturates";
+        2. fraction[-1] > 0.5 (over half of the LAST layer's entries or units): "dies" for
+           ReLU, else "saturates";
         3. with a = act_std[-1] / act_std[0] (the activations, from layer 1 up to layer L) and
            g = grad_std[0] / grad_std[-1] (the gradients, from layer L down to layer 1):
            the smaller of a, g below 0.1 (shrinks more than tenfold): "vanishes";

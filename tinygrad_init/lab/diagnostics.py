@@ -397,6 +397,7 @@ def _findings(runs: dict[str, Diagnostics], losses: dict[str, list[float]]) -> l
     ud = {k: _log10([np.nanmedian(d.series("update_data", param=w)) for w in d.weights()]).round(2)
           for k, d in runs.items()}  # as shown: the rule below reads the numbers the sentence gives
     most, tight = max(sat, key=lambda k: s0[k].mean()), min(runs, key=lambda k: np.ptp(ud[k]))
+    spread = f(np.ptp(ud[tight]), 2)  # as printed, also for the rule: 1.004 reads "1", within a decade
     return [
         "Activations at the first step: " + each(lambda k: f"{k} {f(s0[k].mean(), 2)}% of the tanh outputs saturated "
                                                 f"(|h| > 0.97; layer {s0[k].argmax() + 1}: {f(s0[k].max(), 2)}%)") +
@@ -410,8 +411,8 @@ def _findings(runs: dict[str, Diagnostics], losses: dict[str, list[float]]) -> l
         ": with one learning rate for all, the larger that factor, the more some matrices outpace the others.",
         "update:data over training (median per weight matrix, log10; the rule of thumb is -3): " + each(
             lambda k: f"{k} {f(ud[k].min())} to {f(ud[k].max())}") + f"; closest together: {tight} (within "
-        f"{f(np.ptp(ud[tight]), 2)} decades of each other), " + ("so one learning rate suits all its layers." if np.ptp(
-            ud[tight]) <= 1 else "over a factor of 10, so even there no one learning rate suits all its layers."),
+        f"{spread} decade{'s' * (spread != '1')} of each other), " + ("so one learning rate suits all its layers." if
+            float(spread) <= 1 else "over a factor of 10, so even there no one learning rate suits all its layers."),
         "Saturated fraction over time (the colorful-dimension plot shows the same mass at the edges): " + each(
             lambda k: f"{k} {f(s0[k].mean(), 2)}% at the first step, {f(sat[k][:, -1].mean(), 2)}% at step "
                       f"{runs[k].records[-1]['step']}") + "; loss (the first step -> the mean of the last 10 steps) "

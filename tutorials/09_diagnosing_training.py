@@ -362,7 +362,7 @@ print(f"P(|z| > {edge:.3f}) = {math.erfc(edge / math.sqrt(2)):.4f} for z ~ N(0, 
 cmp = diagnostics.compare_inits(rng=0, depth=5, width=100, steps=100, lr=0.03)
 first = {label: np.mean([d.series("fraction", n)[0] for n in d.layers]) for label, d in cmp.runs.items()}
 for label, f in first.items():
-    print(f"{label}: {100 * f:.2g}% of the tanh units saturated at the first step")   # as the findings round
+    print(f"{label}: {100 * f:.2g}% of the tanh outputs saturated at the first step")   # as the findings round
 for finding in cmp.findings:
     print("-", finding)
 by_layer = [d.series("fraction", n)[0] for d in [cmp.runs["batch norm"]] for n in d.layers]
@@ -399,8 +399,10 @@ cmp.figure("training")
 #   gradients $\partial L/\partial h$, the weights' grad:data and, over time, update:data.
 # * With $\mathcal N(0, 1)$ weights about half of layer 2's tanh units saturate, and about 80% above it,
 #   and the gradient grows going down: a few units pass a large gradient, most pass none.
-# * update:data is proportional to the learning rate; near $10^{-3}$ is the rule of thumb,
-#   and a layer far from the others is the one whose learning rate is off.
+# * update:data is proportional to the learning rate; near $10^{-3}$ is the rule of thumb:
+#   with one learning rate for all layers, the layer farthest from $10^{-3}$ (on the log scale)
+#   is the one whose rate is most off; when most layers are off together, the odd one out may be
+#   the one that is right.
 # * `diagnostics.Diagnostics(model, optimizer)` records all of it through hooks without
 #   changing a number; `plot(kind)` draws it.
 #

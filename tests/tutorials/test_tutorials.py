@@ -579,7 +579,7 @@ def test_tutorial_9_prints_each_saturated_fraction_as_its_findings_do(monkeypatc
     for cell in cells[:target]:
         _run_cell(cell, namespace)
     printed = _run_cell(cells[target], namespace)
-    shown = dict(re.findall(r"^(.+?): ([\d.]+)% of the tanh units saturated at the first step$", printed, re.M))
+    shown = dict(re.findall(r"^(.+?): ([\d.]+)% of the tanh outputs saturated at the first step$", printed, re.M))
     finding = next(line for line in printed.splitlines() if line.startswith("- Activations at the first step"))
     assert set(shown) == set(namespace["cmp"].runs), printed
     for label, percent in shown.items():

@@ -184,6 +184,17 @@ def test_a_statement_whose_function_takes_arrays_or_lists_says_not_to_change_the
         assert result.status == "fail" and "changed its argument 1 in place" in result.message, result.message
 
 
+def test_a_wrong_answer_that_changed_an_argument_in_place_is_told_so_too(tmp_path):
+    # `g *= gamma` in ex18 changed the caller's g, so dgamma and dbeta came out wrong; the message said "dgamma and
+    # dbeta wrong ... dgamma = (g * x_hat).sum(axis=0)", what the code says, and never that g had been changed
+    result = grade(tmp_path, "batchnorm", "import numpy as np\ndef batchnorm(x, gamma, beta, g, eps=1e-5):\n"
+                   "    mu, std = x.mean(axis=0), np.sqrt(x.var(axis=0) + eps)\n    xhat = (x - mu) / std\n"
+                   "    g *= gamma\n    dxh = g\n    dx = (dxh - dxh.mean(0) - xhat * (dxh * xhat).mean(0)) / std\n"
+                   "    return gamma * xhat + beta, dx, (g * xhat).sum(0), g.sum(0)\n")
+    assert result.status == "fail" and "\nand: batchnorm(" in result.message, result.message
+    assert "changed its argument 4 in place" in result.message, result.message
+
+
 @pytest.mark.parametrize("test", ["not any(act_std)", "max(act_std) < 1e-12", "all(s == 0 for s in act_std)"])
 def test_symmetric_tested_on_every_layer_instead_of_layer_1_fails(tmp_path, test):
     # Every "symmetric" case zeroed all of act_std, so a rule that asked for every layer at 0 passed; the statement's

@@ -22,9 +22,9 @@ from ..utils import Rng, as_rng, as_seed, check_bool, check_choice, check_int, c
 from ..utils import counted, ordered
 from . import theory
 from .diagnostics import fit
-from .training import _span, deep_mlp, seeds_of
+from .training import deep_mlp, seeds_of
 from .plots import SLIDE, legend_below, log_axis, mpl, ridges, slide_figure, slide_style
-from .table import ExperimentResult, Table, band
+from .table import ExperimentResult, Table, band, span
 
 __all__ = ["network", "correlations", "trainability", "jacobian_spectra", "phase_diagram", "figure", "finding",
            "SHIPPED", "REGENERATE", "chaos_section", "isometry_section"]
@@ -250,7 +250,7 @@ def finding(name: str, result: dict[str, Any]) -> str:
         "spread", "mean_sq") for m in ("min", "max")) else 0  # over seeds (isometry_section): the seeds' lowest-highest
 
     def seen(k: str, key: str, brackets: str = "{}") -> str:  # the seeds' lowest-highest at the deepest
-        return brackets.format(_span(result[k][f"{key}_min"][-1], result[k][f"{key}_max"][-1], partial(f, digits=2)))
+        return brackets.format(span(result[k][f"{key}_min"][-1], result[k][f"{key}_max"][-1], partial(f, digits=2)))
 
     notes = ([f"medians of {counted(seeds, 'seed')}; seed by seed " + ", ".join(seen(k, "mean_sq") for k in result)]
              if seeds > 1 else []) + ["the mean of so spread a spectrum rests on its few largest values: it scatters "
@@ -455,11 +455,11 @@ def isometry_section(rng: Rng = 0, quick: bool = False) -> ExperimentResult:
     low = {k: 100 * v for k, v in below.items()}  # in %
     see = (f"What to see: read each ridge plot upwards. With orthogonal tanh the middle 90% of the singular values at "
            f"depth {depths[-1]} stay between {f(np.percentile(iso, 5))} and {f(np.percentile(iso, 95))}" + (
-               f" (pooled over {counted(n, 'seed')}; seed by seed {_span(min(ends[0]), max(ends[0]), f)} and "
-               f"{_span(min(ends[1]), max(ends[1]), f)})") * (n > 1) + ": a gradient keeps its size in every "
+               f" (pooled over {counted(n, 'seed')}; seed by seed {span(min(ends[0]), max(ends[0]), f)} and "
+               f"{span(min(ends[1]), max(ends[1]), f)})") * (n > 1) + ": a gradient keeps its size in every "
            "direction. Below 1e-4, where a direction passes nothing, fall " + ", ".join(  # 0.5%, not 0%: one of 200
                f"{f(low[k][0, 0])}% at depth {depths[0]} and {f(low[k][0, -1])}% at depth {depths[-1]} ({k})"
-               + f" [seeds {_span(*low[k][1:, 0], f)}% and {_span(*low[k][1:, -1], f)}%]" * (n > 1)
+               + f" [seeds {span(*low[k][1:, 0], f)}% and {span(*low[k][1:, -1], f)}%]" * (n > 1)
                for k in r if k != "tanh, orthogonal") + (f" (medians of {counted(n, 'seed')})" if n > 1 else "")
            + ": with ReLU a unit that is off at this input passes nothing back, and every layer that is not an "
            "isometry (Gaussian weights, ReLU's zeros) spreads the spectrum further, so more directions fall below "

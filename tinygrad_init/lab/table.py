@@ -19,7 +19,7 @@ import numpy as np
 
 from ..utils import check_int, check_type, format_number, ordered, quoted, text_width, writable
 
-__all__ = ["Table", "format_number", "ExperimentResult", "SCHEME_LABELS", "label", "band", "plain"]
+__all__ = ["Table", "format_number", "ExperimentResult", "SCHEME_LABELS", "label", "band", "span", "plain"]
 
 #: How figures and tables name each scheme (the formula in a few characters).
 SCHEME_LABELS: dict[str, str] = {
@@ -48,6 +48,13 @@ def band(values: Any, axis: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray
         raise ValueError(f"band: axis must be in [{-v.ndim}, {v.ndim - 1}] for values of shape {v.shape}, got {axis}")
     v = np.where(np.isnan(v), np.inf, v)
     return np.median(v, axis=axis), v.min(axis=axis), v.max(axis=axis)
+
+
+def span(lo: Any, hi: Any, fmt: Any, both: str = "{}-{}", one: str = "{}") -> str:
+    """`lo` and `hi` formatted (`fmt`, a format string or a function) into `both`, or into `one` where they read the
+    same: "at step 20", not "at steps 20-20"."""
+    a, b = (fmt.format(v) if isinstance(fmt, str) else fmt(v) for v in (lo, hi))
+    return one.format(a) if a == b else both.format(a, b)
 
 
 def plain(x: Any) -> Any:

@@ -19,7 +19,7 @@ from ..nn import activations as _acts, data as _data, init as _init
 from ..utils import (Rng, as_rng, check_bool, check_choice, check_int, check_real, check_type, counted, format_number,
                      ordered, quoted)
 from . import plots
-from .table import ExperimentResult, Table, band, label
+from .table import ExperimentResult, Table, band, label, span
 from .theory import check_scheme as _check_scheme, renamed
 
 __all__ = ["deep_mlp", "fit", "accuracy", "distinct_units", "symmetry", "training", "depth", "sigmoid_saturation"]
@@ -226,13 +226,6 @@ def _plan(fn: str, rng: Rng, quick: bool, seeds: int | None, steps: int | None, 
 def _accuracies(v: Any) -> tuple[float, float, float]:
     """`band` of accuracies leaving out the diverged networks' (nan: no prediction); nan if all diverged."""
     return band(v[~np.isnan(v)]) if (v := np.ravel(v)).size > np.isnan(v).sum() else (math.nan,) * 3
-
-
-def _span(lo: Any, hi: Any, fmt: Any, both: str = "{}-{}", one: str = "{}") -> str:
-    """`lo` and `hi` formatted (`fmt`, a format string or a function) into `both`, or into `one` where they read the
-    same: "at step 20", not "at steps 20-20"."""
-    a, b = (fmt.format(v) if isinstance(fmt, str) else fmt(v) for v in (lo, hi))
-    return one.format(a) if a == b else both.format(a, b)
 
 
 def _spread(v: Any, fmt: str = "{:.1%}", summary: Callable = band) -> str:
@@ -462,15 +455,15 @@ def sigmoid_saturation(rng: Rng = 0, quick: bool = False, *, seeds: int | None =
     findings = [f"The top hidden layer (layer {layers}) " + ("falls from a mean of {} to {} by step {}" if fell
                 else "stays near its starting mean of {} (lowest {}, at step {})").format(two(top[1]), two(top[2]),
                                                                                           top[3]) +
-                f" while {f'layers 1-{layers - 1} stay' if layers > 2 else 'layer 1 stays'} " + _span(
+                f" while {f'layers 1-{layers - 1} stay' if layers > 2 else 'layer 1 stays'} " + span(
                     below.min(), below.max(), two, "between {} and {}", "at {}") +
                 f"; it {'recovers to' if rose else 'is still at'} {two(top[4])} "
                 f"by step {steps} as the loss {'falls' if loss[-1] < 0.99 * loss[0] else 'goes'} from "
                 f"{format_number(loss[0])} to {format_number(loss[-1])} (medians of {counted(len(seeds), 'seed')})."]
     each = hist["hidden_mean"][:, :, -1]  # (seeds, records): each seed's own lowest top-layer mean, and when
     lows, when = each.min(axis=1), hist["step"][each.argmin(axis=1)]
-    findings[0] += (" Seed by seed its lowest mean is " + _span(lows.min(), lows.max(), two)
-                    + ", at " + _span(when.min(), when.max(), "{}", "steps {}-{}", "step {}") + ".") * (len(seeds) > 1)
+    findings[0] += (" Seed by seed its lowest mean is " + span(lows.min(), lows.max(), two)
+                    + ", at " + span(when.min(), when.max(), "{}", "steps {}-{}", "step {}") + ".") * (len(seeds) > 1)
     main = Table(["layer", "mean_start", "mean_lowest", "step_of_lowest", "mean_end"], rows,
                  title=f"Glorot & Bengio (2010) in miniature: {layers} x {width} sigmoid layers, {label(scheme)}, "
                        f"moons({samples}), full batch, lr {lr:g}, {counted(steps, 'step')}, seeds {seeds}",

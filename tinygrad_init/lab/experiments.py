@@ -542,11 +542,12 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
                         + f" Near a threshold: {'; '.join(near)}." * bool(near))
     labels, cells, rules = [label(s) for s in schemes], [[words[(a, s)] for s in schemes] for a in acts], \
         [[w, r.format(**THRESHOLDS)] for w, r in WORDS.items()]
-    grid = Table(["activation"] + labels, [[a] + c for a, c in zip(acts, cells)], notes=[f"{w}: {r}" for w, r in rules],
+    stated = [f"{w}: {r}" for w, r in rules]  # in the table's notes and on the figure
+    grid = Table(["activation"] + labels, [[a] + c for a, c in zip(acts, cells)], notes=stated,
                  title=f"Verdict at initialization: {L} layers x {counted(n, 'unit')}, batch {sweep.settings['batch']}")
     figure = partial(plots.verdict_grid, acts, labels, cells, title=f"Verdict at initialization ({L} layers of {n} "
                      "units), computed from the measured statistics", note="The rules, the first that applies: "
-                     + "; ".join(f"{w}: {r}" for w, r in rules))
+                     + "; ".join(stated))
     return ExperimentResult("verdict", "Verdict: which init suits which activation", f"Over {L} layers, does each "
                             "scheme keep the signal and the gradient, for each activation?",
                             {"main": grid, "rules": Table(["word", "rule"], rules, title="The rules, in order")},

@@ -68,6 +68,11 @@ def mse_loss(pred: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     return _reduce("mse_loss", diff * diff, reduction)
 
 
+def _soft(reduction: str) -> str:
+    """PyTorch's soft-target cross-entropy written with this engine's ops (p: the targets), for an error message."""
+    return "-(p * logits.log_softmax(1)).sum(1)" + _ENDING.get(reduction, ".mean()")
+
+
 def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean", **options: Any) -> Tensor:
     """Softmax cross-entropy `L = -mean_i log softmax(logits_i)[y_i]` through a stable log-softmax, `logits`
     (batch, classes), `targets` (batch,) integers in `[0, classes)`; `dL/dlogits = (softmax - onehot(y)) / batch`.
@@ -79,18 +84,17 @@ def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean", **optio
         y, (n, k) = np.asarray(targets.data if isinstance(targets, Tensor) else targets), logits.shape
     except ValueError as e:  # a ragged list
         raise TypeError(f"cross_entropy: expected numbers as targets; {e}: pass equal-length rows") from None
-    soft = "-(p * logits.log_softmax(1)).sum(1)" + _ENDING.get(reduction, ".mean()")  # p: targets
     if y.shape != (n,):  # (batch, classes): PyTorch's probabilities or one-hot rows, which it takes as targets
         raise ValueError(f"cross_entropy: targets must have shape ({n},) to match logits {logits.shape}, got "
                          f"{y.shape}. Pass one integer class per row" + (": for one-hot rows targets.argmax(1); for "
-                         f"probabilities (PyTorch's soft targets) compute {soft}" if y.shape == (n, k) else
+                         f"probabilities (PyTorch's soft targets) compute {_soft(reduction)}" if y.shape == (n, k) else
                          " (not one-hot)."))
     if y.dtype.kind == "f":
         if not np.all(np.isfinite(y)):
             raise ValueError(f"cross_entropy: targets contain nan or inf; they must be class indices in [0, {k})")
         if not np.all(y == np.round(y)):
             raise ValueError("cross_entropy: targets must be integer class indices; got non-integer floats (for "
-                             f"probabilities or one-hot targets, compute {soft})")
+                             f"probabilities or one-hot targets, compute {_soft(reduction)})")
     elif y.dtype.kind not in "iu":
         raise TypeError(f"cross_entropy: targets must be integers, got dtype {y.dtype}")
     if n and (y.min() < 0 or y.max() >= k):

@@ -148,9 +148,13 @@ class Checked:
         self.name = name
 
     def __get__(self, obj: Any, owner: type | None = None) -> Any:
-        if obj is None or self.name in obj.__dict__:
-            return self if obj is None else obj.__dict__[self.name]
-        raise AttributeError(f"{type(obj).__name__!r} object has no attribute {self.name!r}", name=self.name)
+        if obj is None:
+            return self
+        try:
+            return obj.__dict__[self.name]
+        except KeyError:
+            raise AttributeError(f"{type(obj).__name__!r} object has no attribute {self.name!r}", name=self.name) \
+                from None
 
     def __set__(self, obj: Any, value: Any) -> None:
         obj.__dict__[self.name] = self.check(value)

@@ -298,6 +298,8 @@ def test_a_constant_shows_its_side_of_a_subtraction_or_division():
     # nor a nan constant on either side (nan / x was drawn as "/ nan", x / nan, as both local derivatives are nan)
     for k in (math.nan, -math.nan):
         assert 'label="nan /"' in draw.draw(k / x).source and 'label="/ nan"' in draw.draw(x / k).source
+    zero = Value(0.0, label="x")  # nor a sign a 0/0 gives: -nan / 0 was drawn "/ nan" (the side is now recorded)
+    assert 'label="nan /"' in draw.draw(-math.nan / zero).source and (-math.nan / zero).constant_first
 
 
 def test_a_title_that_is_no_text_is_refused_not_drawn_as_a_list():

@@ -99,6 +99,12 @@ def _log(x: float) -> float:
     return -_INF if x == 0.0 else _NAN  # negative or nan
 
 
+class _First(float):
+    """A plain number that stands first in its op (`1 - x`, `3 / x`, `2 ** x`): `Value.constant_first`."""
+
+    __slots__ = ()
+
+
 class Value:
     """A scalar that records the op that produced it and its local derivatives.
 
@@ -154,6 +160,11 @@ class Value:
         its numbers unless 0), or None. It gets no gradient; pictures draw it as a node."""
         return self._db if self._b is None else None
 
+    @property
+    def constant_first(self) -> bool:
+        """Whether `constant` stands before the op's Value (`1 - x`, `3 / x`, `2 ** x`), not after it (`x - 1`)."""
+        return self._b is None and type(self._db) is _First
+
     def edges(self) -> Iterable[tuple[Value, float]]:
         """The `(parent, local derivative)` pairs along which the gradient flows back."""
         a, b = self._a, self._b
@@ -182,7 +193,7 @@ class Value:
         return _node(self.data - other.data, "-", self, 1.0, other, -1.0)
 
     def __rsub__(self, other: Number) -> Value:  # other - self
-        return _node((k := _number(other, "sub")) - self.data, "-", self, -1.0, None, k)
+        return _node((k := _number(other, "sub")) - self.data, "-", self, -1.0, None, _First(k))
 
     def __truediv__(self, other: Value | Number) -> Value:
         # d(a/b)/da = 1/b,  d(a/b)/db = -(a/b)/b
@@ -197,7 +208,7 @@ class Value:
     def __rtruediv__(self, other: Number) -> Value:  # other / self
         a, b = _number(other, "div"), self.data
         out = _div(a, b)
-        return _node(out, "/", self, -_div(out, b), None, a)
+        return _node(out, "/", self, -_div(out, b), None, _First(a))
 
     def __pow__(self, other: Value | Number) -> Value:
         # d(x^y)/dx = y x^(y-1) (0 where y = 0),  d(x^y)/dy = x^y ln x (0 where x = 0 and y >= 0)
@@ -213,7 +224,7 @@ class Value:
     def __rpow__(self, other: Number) -> Value:  # other ** self
         x, y = _number(other, "pow"), self.data
         out = _pow(x, y)
-        return _node(out, "**", self, 0.0 if x == 0.0 and y >= 0.0 else out * _log(x), None, x)
+        return _node(out, "**", self, 0.0 if x == 0.0 and y >= 0.0 else out * _log(x), None, _First(x))
 
     def __neg__(self) -> Value:
         return _node(-self.data, "neg", self, -1.0)

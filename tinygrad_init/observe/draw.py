@@ -22,7 +22,7 @@ import numpy as np
 from .. import nn
 from ..core import autograd, ops
 from ..core.tensor import Tensor, enable_grad
-from ..core.value import Value, _div
+from ..core.value import Value
 from ..utils import (Rng, got, as_rng, check_bool, check_choice, check_int, check_type, counted, moments, ordered,
                      quoted, shape_text, writable)
 from .colors import BAD_COLOR, WHAT, ZERO_COLOR, UNKNOWN_COLOR, ColorScale, filled, font_color, grad_color, magnitude
@@ -389,17 +389,13 @@ class _Scene:
         item.attrs = {"label": "{ " + body + " }" if self.rankdir in ("LR", "RL") else body, "shape": "record"}
         if n.parents:
             op, small = str(n.op) or "?", {"fontsize": "10", "height": "0.3"}
-            power = op.startswith("**") and n.constant is not None  # x ** k (op "**2") or k ** x (op "**"): the
-            exponent, op = power and op != "**", "**" if power else op  # constant's box says which, "** 2.0", "2.0 **"
+            power = op.startswith("**") and n.constant is not None  # x ** k (op "**2") or k ** x (op "**")
+            op = "**" if power else op
             item.extra.append((nid + "op", {"label": _esc(op), "shape": "circle" if len(op) <= 2 else "ellipse",
                                             "margin": "0.02", "width": "0.3", **small}))
-            if n.constant is not None:  # the plain number the op took (a node without gradient): "1.0 -" is 1 - x,
-                k, side = _num(n.constant), op == "-" and n.locals[0] < 0 or op == "/" and (str(n.locals[0]) != str(
-                    _div(1.0, n.constant)) if n.constant == n.constant else  # d/dx of k - x is -1; of x / k 1/k bit
-                    math.copysign(1, n.locals[0]) != math.copysign(1, n.constant))  # for bit, of k / x never (x nan
-                # too); a nan k: 1/k keeps its sign, -(k/x)/x flips it
-                label = (f"{k} {op}" if side else f"{op} {k}") if op in ("-", "/") else (  # "- 1.0" is x - 1
-                    f"** {k}" if exponent else f"{k} **") if power else k
+            if n.constant is not None:  # the plain number the op took (a node without gradient), on its side:
+                k = _num(n.constant)  # "1.0 -" is 1 - x, "- 1.0" x - 1; "2.0 **" 2 ** x, "** 2.0" x ** 2
+                label = (f"{k} {op}" if n.constant_first else f"{op} {k}") if op in ("-", "/", "**") else k
                 item.extra.append((nid + "c", {"label": label, "shape": "box", "style": "dashed", "margin": "0.04",
                                                **small}))
         return item

@@ -423,7 +423,7 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
                      "something from outside in place of its argument (x @ W where f takes w)? A relu off everywhere "
                      "is as flat: check at another point.")
     where = _worst(checks, atol, rtol)
-    hint = "" if where is None else _hint(checks[where.input], where, *sides[where.input][1:], total(), total(), atol,
+    hint = "" if where is None else _hint(checks[where.input], where, *sides[where.input][1:], total, atol,
                                           rtol, noise, eps, lambda: finer(where.input, where.index, *(
                                               side[where.index] for side in sides[where.input][1:])))
     result = GradcheckResult(checks, where, hint, notes, u, eps, atol, rtol, "Value" if scalar else "Tensor")
@@ -464,14 +464,15 @@ def _worst(checks: list[InputCheck], atol: float, rtol: float) -> Worst | None:
     return Worst(c.index, tuple(int(k) for k in j), *values)
 
 
-def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, s: float, again: float, atol: float,
+def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, total: Callable[[], float], atol: float,
           rtol: float, noise: float, eps: float, finer: Callable[[], tuple[float, bool]]) -> str:
-    """A guess at what is wrong, for the student reading the message (`s`, `again`: S at the point, from two calls of
-    f; `left`, `right`: the one-sided slopes; `noise`: how far rounding alone can move a one-sided slope; `finer()`:
-    the worst element's central difference at a step of eps / 10, and whether its slopes close in there, as a
-    curve's)."""
+    """A guess at what is wrong, for the student reading the message (`total()`: S at the point, a call of f, made
+    twice here; `left`, `right`: the one-sided slopes; `noise`: how far rounding alone can move a one-sided slope;
+    `finer()`: the worst element's central difference at a step of eps / 10, and whether its slopes close in there,
+    as a curve's). Nothing is computed for an input that passed."""
     if c.ok or c.note:
         return ""
+    s, again = total(), total()
     if not math.isfinite(s):
         return ("f itself is not finite at this point (inf or nan in its output: log or 1/x at 0, log of a negative "
                 "number, an overflow), so S = sum(u * f) is not either: no central difference is a slope, for any "

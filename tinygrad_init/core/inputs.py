@@ -301,7 +301,7 @@ def grad_value(value: Any, t: Any) -> np.ndarray | None:
             f"{value!r:.60}"
         raise ValueError(f"grad: a tensor of shape {t.shape} takes None or real numbers of that shape as its .grad, "
                          f"got {type(value).__name__} {got}; to clear it, set None or call zero_grad()")
-    return _cast(arr, t.dtype)
+    return arr if arr.dtype == t.dtype else _cast(arr, t.dtype)  # a cast, quietly, only where one is needed
 
 
 def _read_grad(t: Any) -> np.ndarray | None:

@@ -27,6 +27,10 @@ def __getattr__(name: str) -> Any:  # PyTorch's other optimizers and schedulers:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}", name=name)
 
 
+_SGD_TAKES, _SGD_IS = "params, lr, momentum, and weight_decay by keyword", \
+    "this SGD is PyTorch's with dampening=0, nesterov=False, maximize=False"
+
+
 class SGD:
     """Stochastic gradient descent with momentum and weight decay, as PyTorch's SGD.
 
@@ -53,14 +57,13 @@ class SGD:
                  weight_decay: float = 0.0, **options: Any) -> None:
         options = {k: v for k, v in options.items()  # those off, as each default is (nesterov=0, fused=False)
                    if not (k in _TORCH and (v is None or isinstance(v, (Real, np.bool_)) and not v))}
-        if dampening or options:  # PyTorch's SGD(params, lr, momentum, dampening, weight_decay, nesterov, ...)
-            k, takes, sgd = "dampening" if dampening else next(iter(options)), "params, lr, momentum, and " \
-                "weight_decay by keyword", "this SGD is PyTorch's with dampening=0, nesterov=False, maximize=False"
-            if dampening:
-                raise TypeError(f"SGD: a fourth positional argument (PyTorch's dampening) is not offered here: {sgd}; "
-                                f"it takes {takes}")
-            raise unexpected("SGD", k, takes, k in _TORCH and f"PyTorch's, not offered here but at its default, "
-                             f"{k}={_TORCH[k]!r}: {sgd}")
+        if dampening:  # PyTorch's SGD(params, lr, momentum, dampening, weight_decay, nesterov, ...)
+            raise TypeError(f"SGD: a fourth positional argument (PyTorch's dampening) is not offered here: {_SGD_IS}; "
+                            f"it takes {_SGD_TAKES}")
+        if options:
+            k = next(iter(options))
+            raise unexpected("SGD", k, _SGD_TAKES, k in _TORCH and f"PyTorch's, not offered here but at its default, "
+                             f"{k}={_TORCH[k]!r}: {_SGD_IS}")
         self.params = _listed("SGD", params)
         if not self.params:
             raise ValueError("SGD: got an empty parameter list; pass model.parameters()")

@@ -235,9 +235,10 @@ class _Scene:
         self.mode = "std" if color_by_grad == "std" or getattr(color_by_grad, "what", "") == WHAT["std"] else "norm"
         self.what = WHAT["scalar" if self.scalar else self.mode]
         self.order = autograd.topological_order(self.root)
-        self.topo, self.names = {n: i for i, n in enumerate(self.order)}, node_names(self.order, "L" if math.prod(
-            getattr(self.root, "shape", ())) == 1 else "")  # "L": a loss's (a ledger's pass names any root so)
+        self.topo, self.names = {n: i for i, n in enumerate(self.order)}, None  # a ledger's pass names them
         self.infos, self.arrays, self.marked, self.marked_edges, self.hooked = self._grads(grads)
+        if self.names is None:  # else named here ("L": a loss's, as a ledger's pass names any root)
+            self.names = node_names(self.order, "L" if math.prod(getattr(self.root, "shape", ())) == 1 else "")
         self.owner, self.modules, self.outputs, collapse = self._owners(module)
         rank = {p: i for i, p in enumerate(collapse or ())}  # a node's collapsed module: the last listed around it
         self.group = {n: max(hits, key=rank.__getitem__) for n, path in self.owner.items()

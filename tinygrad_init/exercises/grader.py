@@ -316,8 +316,7 @@ def _cmd_start(args: argparse.Namespace, out: TextIO, prog: str) -> int:
     except (IsADirectoryError, NotADirectoryError) as exc:
         if exc.errno:  # the system's (a path under a file): said as every command says it
             raise
-        out.write(f"{prog}: error: {exc}\n")
-        return 2
+        raise ValueError(str(exc)) from None  # a usage error, said by main
     out.write(f"Copied {len(written)} exercise file{'s' if len(written) != 1 else ''} into {directory}:\n")
     width = max(len(f) for f in written)
     for f in written:
@@ -338,9 +337,8 @@ def _cmd_grade(args: argparse.Namespace, out: TextIO, prog: str) -> int:
     directory, names = args.dir, list(args.names)
     if os.path.isfile(directory):  # a student's file: grade its exercise, in its folder
         if os.path.basename(directory) not in {ex.file for ex in EXERCISES}:
-            out.write(f"{prog}: error: {directory} is not an exercise file. Grade a folder made by `{prog} start`, "
-                      f"or one of its files ({EXERCISES[0].file} ... {EXERCISES[-1].file})\n")
-            return 2
+            raise ValueError(f"{directory} is not an exercise file. Grade a folder made by `{prog} start`, or one of "
+                             f"its files ({EXERCISES[0].file} ... {EXERCISES[-1].file})")
         directory, names = os.path.dirname(directory) or os.curdir, [os.path.basename(directory), *names]
     if not os.path.isdir(directory):
         parent, name = os.path.split(os.path.normpath(directory))
@@ -348,10 +346,9 @@ def _cmd_grade(args: argparse.Namespace, out: TextIO, prog: str) -> int:
             near = difflib.get_close_matches(name, [d.name for d in os.scandir(parent or os.curdir) if d.is_dir()], 1)
         except OSError:
             near = []
-        out.write(f"{prog}: error: there is no folder {directory}" + (f" (did you mean {os.path.join(parent, near[0])}"
-                  "?)" if near else "") + f". Create it with the exercises in it: `{prog} start "
-                  f"{shlex.quote(directory)}`\n")
-        return 2
+        raise ValueError(f"there is no folder {directory}" + (f" (did you mean {os.path.join(parent, near[0])}?)"
+                         if near else "") + f". Create it with the exercises in it: `{prog} start "
+                         f"{shlex.quote(directory)}`")
     results = grade(directory, names, timeout=args.timeout)
     out.write(format_report(results, directory, args.timeout, prog))
     return 0 if all(r.passed for r in results) else 1
@@ -379,6 +376,6 @@ def main(argv: Sequence[str] | None = None, prog: str = "tinygrad-init exercises
         return 2
     try:
         return args.func(args, out, prog)
-    except ValueError as exc:  # an unknown exercise name
+    except ValueError as exc:  # a usage error: an unknown exercise name, no such folder, not an exercise file
         out.write(f"{prog}: error: {exc}\n")
         return 2

@@ -377,9 +377,8 @@ plt.show()
 # ```
 
 # %%
-from tinygrad_init.exercises import EXERCISES
+from tinygrad_init import exercises
 
-by_name = {ex.name: ex for ex in EXERCISES}
 for name in ["mul_backward", "pow_backward", "tanh_backward", "sigmoid_backward"]:
-    ex = by_name[name]
+    ex = exercises.get(name)
     print(f"{ex.label}  {ex.name:18s} {ex.title}")

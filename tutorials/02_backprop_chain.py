@@ -345,9 +345,8 @@ tensor_steps.explain(max_lines=7)
 # ```
 
 # %%
-from tinygrad_init.exercises import EXERCISES
+from tinygrad_init import exercises
 
-by_name = {ex.name: ex for ex in EXERCISES}
 for name in ["topological_order", "accumulate_grads"]:
-    ex = by_name[name]
+    ex = exercises.get(name)
     print(f"{ex.label}  {ex.name:18s} {ex.title}")

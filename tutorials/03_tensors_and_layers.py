@@ -327,9 +327,8 @@ plt.show()
 # ```
 
 # %%
-from tinygrad_init.exercises import EXERCISES
+from tinygrad_init import exercises
 
-by_name = {ex.name: ex for ex in EXERCISES}
 for name in ["unbroadcast", "linear_backward", "softmax_ce_backward", "central_difference"]:
-    ex = by_name[name]
+    ex = exercises.get(name)
     print(f"{ex.label}  {ex.name:20s} {ex.title}")

@@ -349,9 +349,8 @@ table
 # ```
 
 # %%
-from tinygrad_init.exercises import EXERCISES
+from tinygrad_init import exercises
 
-by_name = {ex.name: ex for ex in EXERCISES}
 for name in ["fans", "tanh_std_table"]:
-    ex = by_name[name]
+    ex = exercises.get(name)
     print(f"{ex.label}  {ex.name:15s} {ex.title}")

@@ -509,9 +509,8 @@ assert np.allclose(np.tanh(u), 2 / (1 + np.exp(-2 * u)) - 1)          # tanh, a 
 # ```
 
 # %%
-from tinygrad_init.exercises import EXERCISES
+from tinygrad_init import exercises
 
-by_name = {ex.name: ex for ex in EXERCISES}
 for name in ["fans", "xavier_uniform", "sigmoid_gradients"]:
-    ex = by_name[name]
+    ex = exercises.get(name)
     print(f"{ex.label}  {ex.name:17s} {ex.title}")

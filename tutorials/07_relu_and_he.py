@@ -354,9 +354,8 @@ assert np.argmin(momentum.min(axis=1)) == 4 and 0.02 < momentum[4].min() < 0.2
 # ```
 
 # %%
-from tinygrad_init.exercises import EXERCISES
+from tinygrad_init import exercises
 
-by_name = {ex.name: ex for ex in EXERCISES}
 for name in ["he_normal", "relu_std"]:
-    ex = by_name[name]
+    ex = exercises.get(name)
     print(f"{ex.label}  {ex.name:10s} {ex.title}")

@@ -783,7 +783,7 @@ def test_no_cell_uses_a_name_the_api_reference_leaves_out(name):
     """The API reference documents the `__all__` of each module with a page in mkdocs.yml: tutorial 10 read
     `spectra.SCHEMES`, which is not in it, for the named inits on its phase diagram; it now takes each one's
     sigma_w^2 from the scheme itself. Tutorials 1 to 7 looked their exercises up with `catalog.get`, from
-    `tinygrad_init.exercises.catalog`, a module without a page; they now look them up in `exercises.EXERCISES`."""
+    `tinygrad_init.exercises.catalog`, a module without a page; they now call `exercises.get`, on the exercises page."""
     import importlib
     import types
 

@@ -26,9 +26,9 @@ Layout of this package (see `docs/exercises.md` for how to add an exercise):
 - `grader.py`: the command line (`main`), `start` and `grade`.
 """
 
-from .catalog import EXERCISES, TUTORIALS
+from .catalog import EXERCISES, TUTORIALS, get
 from .grader import grade, main, start
 from .kit import Exercise
 from .runner import Result, check_file
 
-__all__ = ["EXERCISES", "TUTORIALS", "Exercise", "Result", "check_file", "grade", "main", "start"]
+__all__ = ["EXERCISES", "TUTORIALS", "Exercise", "Result", "check_file", "get", "grade", "main", "start"]

@@ -33,6 +33,7 @@ __all__ = ["draw", "draw_step", "frames", "trace", "Trace", "mlp_loss", "compare
 
 #: A file's suffix -> what Graphviz writes for it (`render`): a picture, or the DOT text ("dot").
 FORMATS = {"svg": "svg", "png": "png", "pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "dot": "dot", "gv": "dot"}
+_PICTURES = tuple(dict.fromkeys(f for f in FORMATS.values() if f != "dot"))  # svg, png, pdf, jpg: draw's format=
 MAX_NODES = 150
 """`draw`'s default `max_nodes`: a larger graph is cut to the nodes nearest the output."""
 PRECISION = 4
@@ -479,7 +480,7 @@ def _legend(g: graphviz.Digraph, scale: ColorScale, scenes: Sequence[_Scene]) ->
 def _picture(rankdir: str, title: str | None, format: str = "svg") -> Picture:
     f = {"fontname": "Helvetica"}  # every text, 11 points in the nodes and 9 on the edges
     g = Picture(graph_attr={"rankdir": rankdir, **f}, node_attr=dict(f, fontsize="11"), edge_attr=dict(f, fontsize="9"),
-                format=check_choice("draw", "format", format, ("svg", "png", "pdf", "jpg")))  # of .render(), .pipe()
+                format=check_choice("draw", "format", format, _PICTURES))  # of .render(), .pipe()
     title = check_type("draw", "title", title, (str, Real, type(None)), "a caption (a str) or None")
     if title is not None and str(title):  # 0 too
         g.attr(label=_esc(str(title)), labelloc="t")

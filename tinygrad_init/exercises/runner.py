@@ -541,7 +541,7 @@ def grade_file(exercise: Exercise | str, path: str, isolate: bool = True, timeou
         result = Result(ex.name, "pass")
     except CheckFailure as exc:  # a wrong answer that changed an argument in place: often why it is wrong, said too
         message = str(exc) + (f"\nhint: {ex.hint(exc.mistake)}" if exc.mistake else "") + (
-            f"\nand: {session.changed}" if getattr(session, "changed", "") not in ("", str(exc)) else "")
+            f"\nand: {session.changed}" if session.changed not in ("", str(exc)) else "")
         result = Result(ex.name, "fail", message, exc.mistake)
     except Raised as exc:
         result = _raised_result(ex, exc, loading, os.path.dirname(path))

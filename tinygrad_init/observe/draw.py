@@ -527,8 +527,9 @@ def draw_step(steps: Ledger, k: int | LedgerState, *, caption: bool = True, show
     """The graph after the first `k` steps of a recorded pass (`0 <= k <= len(steps)`, or `steps.state(k)`):
     the gradients known so far (others read `?`; a partial sum dashed), step `k`'s node, parent and edge outlined
     in red, and the ledger's line as caption. `options` are `draw`'s."""
-    state = k if isinstance(k, LedgerState) else as_ledger("draw_step", steps).state(k, "draw_step")
-    if state.pass_ not in as_ledger("draw_step", steps).passes:  # its caption would be this ledger's line k - 1
+    steps = as_ledger("draw_step", steps)
+    state = k if isinstance(k, LedgerState) else steps.state(k, "draw_step")
+    if state.pass_ not in steps.passes:  # its caption would be this ledger's line k - 1
         raise ValueError("draw_step: k is a state of another ledger's pass; pass steps.state(k) of this ledger, or k")
     own = [o for o in draw.__kwdefaults__ if o != "grads"]  # (the state gives the grads)
     for key in sorted(options.keys() - own):

@@ -338,7 +338,7 @@ def run_graph(args: argparse.Namespace) -> int:
     if numbers > most:  # float overflows at 400 digits), measured: 160,000 Values 500 MB, 28 s; 25 million 630 MB, 7 s
         return fail(f"--mlp {_widths(args.mlp, ',')}{batch} has {numbers:,} weights, biases" + (
             " (a Value each with the scalar engine, 3 KB apiece" if scalar else " and activations (arrays, with their "
-            "gradients") + f": about {(2 * numbers * k + per) // (2 * per):,} GB); at most {most:,.0f}: use " + (
+            "gradients") + f": about {(numbers * k + per // 2) // per:,} GB); at most {most:,.0f}: use " + (
             "--engine tensor (a node per weight matrix) or smaller widths" if scalar else "smaller widths or --batch"))
     try:
         if args.mlp is None:

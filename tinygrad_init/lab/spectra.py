@@ -208,6 +208,12 @@ def _phase(chi: float, act: str = "tanh") -> str:
     return "ordered" if chi < 1 - 1e-9 else big if chi > 1 + 1e-9 else "critical"
 
 
+def _seeds(result: dict[str, Any]) -> int:
+    """How many seeds a `jacobian_spectra` result gives the medians of (`isometry_section`'s), or 0 (one run's)."""
+    first = next(iter(result.values()))
+    return len(first.get("seeds", [])) if "spread_min" in first and "mean_sq_min" in first else 0
+
+
 def finding(name: str, result: dict[str, Any]) -> str:
     """What `figure(name, result)` shows, in one or two sentences computed from `result`."""
     f, name = format_number, _check_result("finding", name, result)
@@ -246,8 +252,7 @@ def finding(name: str, result: dict[str, Any]) -> str:
     deepest = {k: (r["spread"][-1], r["mean_sq"][-1], r["theory"][-1]) for k, r in result.items()}
     narrow = [k for k, v in deepest.items() if v[0] < 1 and 0.5 < v[1] < 2]  # narrow, and about 1
     scatters = any(not 0.5 < m / t < 2 for _, m, t in deepest.values())
-    seeds = len(next(iter(result.values())).get("seeds", [])) if all(f"{k}_{m}" in r for r in result.values() for k in (
-        "spread", "mean_sq") for m in ("min", "max")) else 0  # over seeds (isometry_section): the seeds' lowest-highest
+    seeds = _seeds(result)  # over seeds (isometry_section): the seeds' lowest-highest follow
 
     def seen(k: str, key: str, brackets: str = "{}") -> str:  # the seeds' lowest-highest at the deepest
         return brackets.format(span(result[k][f"{key}_min"][-1], result[k][f"{key}_max"][-1], partial(f, digits=2)))
@@ -390,7 +395,7 @@ def _spectra(fig: Any, result: dict[str, Any], handles: list) -> None:
         ax.set_xticks(depths, depths)
         ax.xaxis.set_minor_formatter("")
         log_axis(ax, (1.0, 2.0, 5.0) if what == "mean_sq" else (1.0,))
-    if (seeds := len(result[keys[0]].get("seeds", []))) and "spread_min" in result[keys[0]]:
+    if seeds := _seeds(result):
         handles.append(mpl().patches.Patch(color="#bbbbbb", label=f"median of {counted(seeds, 'seed')}, band: "
                                            "lowest-highest (ridges: pooled)"))
 
@@ -439,20 +444,19 @@ def isometry_section(rng: Rng = 0, quick: bool = False) -> ExperimentResult:
         (2, 4, 8, 16, 32, 64), 100)
     seeds = seeds_of(rng, None, quick, "isometry_section")[1]
     runs = [jacobian_spectra(depths, width, 1, rng=s) for s in seeds]
-    below = {k: np.array([[np.mean(np.array(sv) < 1e-4) for sv in run[k]["singular_values"]] for run in runs])
-             for k in runs[0]}  # (seeds, depths)
+    per = {k: {"mean_sq": [run[k]["mean_sq"] for run in runs], "spread": [run[k]["spread"] for run in runs],
+               "below_1e-4": [[np.mean(np.array(sv) < 1e-4) for sv in run[k]["singular_values"]] for run in runs]}
+           for k in runs[0]}  # each seed's, by depth
+    bands = {k: {q: np.array(band(v)) for q, v in p.items()} for k, p in per.items()}  # (median, min, max) x depths
     r = {k: {**v, "seeds": seeds, "singular_values": [sum(sv, []) for sv in zip(*(run[k]["singular_values"]
-                                                                                  for run in runs))]}
-         for k, v in runs[0].items()}  # the seeds' singular values, pooled by depth
-    for k, v in r.items():
-        for key in ("mean_sq", "spread"):
-            v[key], v[f"{key}_min"], v[f"{key}_max"] = (b.tolist() for b in band([run[k][key] for run in runs]))
+                                                                                  for run in runs))],
+             **{q + e: b.tolist() for q in ("mean_sq", "spread") for e, b in zip(("", "_min", "_max"), bands[k][q])}}
+         for k, v in runs[0].items()}  # the seeds' singular values pooled by depth, their statistics banded
     iso, f, n = np.array(r["tanh, orthogonal"]["singular_values"][-1]), partial(format_number, digits=2), len(seeds)
     ends = np.percentile([run["tanh, orthogonal"]["singular_values"][-1] for run in runs], (5, 95), axis=1)
-    below = {k: np.array(band(v)) for k, v in below.items()}  # (median, lowest, highest) x depths
-    rows = [[k, d, *m, t, *sp, *b] for k, v in r.items() for d, t, m, sp, b in zip(v["depths"], v["theory"], *(
-        np.transpose([v[key], v[f"{key}_min"], v[f"{key}_max"]]) for key in ("mean_sq", "spread")), below[k].T)]
-    low = {k: 100 * v for k, v in below.items()}  # in %
+    rows = [[k, d, *b["mean_sq"][:, i], t, *b["spread"][:, i], *b["below_1e-4"][:, i]] for k, b in bands.items()
+            for i, (d, t) in enumerate(zip(r[k]["depths"], r[k]["theory"]))]
+    low = {k: 100 * b["below_1e-4"] for k, b in bands.items()}  # in %
     see = (f"What to see: read each ridge plot upwards. With orthogonal tanh the middle 90% of the singular values at "
            f"depth {depths[-1]} stay between {f(np.percentile(iso, 5))} and {f(np.percentile(iso, 95))}" + (
                f" (pooled over {counted(n, 'seed')}; seed by seed {span(min(ends[0]), max(ends[0]), f)} and "

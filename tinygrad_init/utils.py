@@ -188,6 +188,16 @@ def ordered(x: Any) -> bool:
                                                                                       dict))
 
 
+def real_array(value: Any) -> np.ndarray | None:
+    """`value` read by numpy if it holds real numbers (bools, integers, floats); None for text, None, objects or
+    ragged rows (numpy's "inhomogeneous shape"), which the caller refuses in its own words."""
+    try:
+        arr = np.asarray(value)
+    except ValueError:
+        return None
+    return arr if arr.dtype.kind in "biuf" else None
+
+
 def writable(who: str, path: Any, name: str, arg: str = "path") -> Path:
     """`path` (a str or PathLike, the argument `arg`) as a Path, if its folder exists and it is no folder (`name`: the
     file to suggest)."""

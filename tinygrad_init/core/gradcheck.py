@@ -18,7 +18,8 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-from ..utils import Rng, as_rng, check_bool, check_real, check_type, counted, format_number, is_torch
+from ..utils import (Rng, as_rng, check_bool, check_real, check_type, counted, format_number, is_torch,
+                     real_array)
 from .autograd import topological_order
 from .ops import quiet
 from .tensor import Tensor, no_grad
@@ -271,11 +272,8 @@ def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream:
         if isinstance(out, (list, tuple)):  # Values' numbers; arrays or Tensors one after another, as gradcheck's
             out = [o.data if isinstance(o, (Tensor, Value)) else o for o in out]
             out = np.concatenate(list(map(np.ravel, out))) if any(isinstance(o, np.ndarray) for o in out) else out
-        try:  # (None would be read as nan, "1.5" as 1.5)
-            out = np.asarray(out.data if isinstance(out, (Tensor, Value)) else out)
-        except ValueError:  # a ragged list
-            out = np.asarray(None)
-        if out.dtype.kind not in "biuf":
+        out = real_array(out.data if isinstance(out, (Tensor, Value)) else out)  # (None is not nan, "1.5" not 1.5)
+        if out is None:
             raise TypeError("numerical_grad: f must return numbers, an array or a Tensor (or a list or tuple of them), "
                             f"got {type(got).__name__} {got!r:.60}")
         out = out.astype(np.float64)

@@ -26,7 +26,7 @@ from .. import nn
 from ..core.tensor import Tensor
 from ..nn import activations as _acts
 from ..utils import (Rng, WeakHook, as_rng, check_bool, check_choice, check_int, check_real, check_type, moments,
-                     ordered, quoted, ratio)
+                     ordered, quoted, ratio, real_array)
 from .table import Table
 from .theory import renamed
 
@@ -371,11 +371,8 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
                 if upstream is None:
                     g = as_rng(rng, "probe_model").standard_normal(out.shape).astype(out.dtype)
                 else:
-                    try:
-                        g = np.asarray(upstream.data if isinstance(upstream, Tensor) else upstream)
-                    except ValueError:  # numpy's "inhomogeneous shape": rows of different lengths
-                        g = np.empty(0, dtype=object)
-                if g.dtype.kind not in "biuf":  # text, None, ragged rows: backward named its own `grad`, or numpy
+                    g = real_array(upstream.data if isinstance(upstream, Tensor) else upstream)
+                if g is None:  # text, None, ragged rows: backward named its own `grad`, or numpy
                     raise TypeError(f"probe_model: upstream must be an array of numbers of the output's shape "
                                     f"{out.shape}, got {type(upstream).__name__} {upstream!r:.60}")
                 if g.shape != out.shape:

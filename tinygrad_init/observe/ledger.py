@@ -15,7 +15,8 @@ from typing import Any, Iterator, NamedTuple, Sequence
 import numpy as np
 
 from ..core import autograd, ops
-from ..utils import check_bool, check_int, check_type, counted, format_number as _format, moments, ratio, shape_text
+from ..utils import (check_bool, check_int, check_type, counted, format_number as _format, moments, ratio, real_array,
+                     shape_text)
 
 __all__ = ["record", "format_number", "as_ledger", "Ledger", "Step", "ScalarStep", "TensorStep", "Pass", "GradStats",
            "LedgerState", "node_names", "path_products", "count_paths", "PathProducts", "Path", "layer_gains",
@@ -78,9 +79,9 @@ class GradStats(NamedTuple):
     @classmethod
     def of(cls, a: Any) -> "GradStats":
         """The statistics of the array `a`."""
-        if np.asarray(a).dtype.kind not in "biuf":  # not str, None (nan as a float) or objects
+        if (arr := real_array(a)) is None:  # not str, None (nan as a float), objects or ragged rows
             raise TypeError(f"GradStats.of: a must be an array of numbers, got {type(a).__name__} {a!r:.60}")
-        return cls(tuple(np.shape(a)), *moments(np.asarray(a)))
+        return cls(arr.shape, *moments(arr))
 
 
 def _node(key: Any) -> Any:

@@ -27,7 +27,7 @@ if int(np.__version__.split(".")[0]) < 2:  # numpy 1 promotes types by value (no
 
 __all__ = [
     "as_rng", "as_seed", "quoted", "got", "check_int", "check_real", "check_choice", "check_bool", "check_type",
-    "cli_type", "did_you_mean",
+    "cli_type", "did_you_mean", "real_array",
     "format_number", "counted", "shape_text", "text_width", "Moments", "moments", "ratio", "WeakHook", "not_installed",
     "Checked",
 ]

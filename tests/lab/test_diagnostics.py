@@ -233,6 +233,8 @@ def test_update_data_sentence_names_what_holds_over_seeds(seed):
              re.findall(r"(poor init|good init|batch norm) (-?[\d.]+) to (-?[\d.]+)", text)}
     assert len(shown) == 3 and min(shown, key=shown.get) == "good init", text
     assert f"closest together: good init (within {format_number(shown['good init'], 2)} decades of each other" in text
+    # and, within a decade at every one of these seeds, what that means for the learning rate
+    assert text.endswith(" decades of each other), so one learning rate suits all its layers."), text
 
 
 def test_loss_sentence_names_both_of_its_numbers(comparison):

@@ -397,7 +397,7 @@ cmp.figure("training")
 #
 # * Watch a training run layer by layer: the activations (saturated or dead fraction), the
 #   gradients $\partial L/\partial h$, the weights' grad:data and, over time, update:data.
-# * With $\mathcal N(0, 1)$ weights about half of layer 2's tanh units saturate, and about 80% above it,
+# * With $\mathcal N(0, 1)$ weights about half of layer 2's tanh outputs saturate, and about 80% above it,
 #   and the gradient grows going down: a few units pass a large gradient, most pass none.
 # * update:data is proportional to the learning rate; near $10^{-3}$ is the rule of thumb:
 #   with one learning rate for all layers, the layer farthest from $10^{-3}$ (on the log scale)

@@ -293,8 +293,9 @@ def format_number(x: Any, digits: int | None = 3, point: bool = False) -> str:
 
 
 def counted(n: int, word: str) -> str:
-    """`n` and the word in the number it takes: `1 seed`, `3 seeds`, `0 seeds`, `2 backward passes`."""
-    return f"{n} {word}" + ("es" if word.endswith("s") else "s") * bool(n != 1)  # (numpy's n != 1: np.bool_)
+    """`n` (a count, or a number as printed, "1") and the word in the number it takes: `1 seed`, `3 seeds`, `0 seeds`,
+    `2 backward passes`, `1 decade`."""
+    return f"{n} {word}" + ("es" if word.endswith("s") else "s") * bool(n not in (1, "1"))  # (numpy's n: np.bool_)
 
 
 def shape_text(shape: Sequence[int]) -> str:

@@ -411,7 +411,7 @@ def _findings(runs: dict[str, Diagnostics], losses: dict[str, list[float]]) -> l
         ": with one learning rate for all, the larger that factor, the more some matrices outpace the others.",
         "update:data over training (median per weight matrix, log10; the rule of thumb is -3): " + each(
             lambda k: f"{k} {f(ud[k].min())} to {f(ud[k].max())}") + f"; closest together: {tight} (within "
-        f"{spread} decade{'s' * (spread != '1')} of each other), " + ("so one learning rate suits all its layers." if
+        f"{counted(spread, 'decade')} of each other), " + ("so one learning rate suits all its layers." if
             float(spread) <= 1 else "over a factor of 10, so even there no one learning rate suits all its layers."),
         "Saturated fraction over time (the colorful-dimension plot shows the same mass at the edges): " + each(
             lambda k: f"{k} {f(s0[k].mean(), 2)}% at the first step, {f(sat[k][:, -1].mean(), 2)}% at step "

@@ -322,7 +322,7 @@ def training(rng: Rng = 0, quick: bool = False, *, seeds: int | None = None, ste
         "cannot be compared with He (a network diverged)"
     zero, spread = format_number(data["zeros"]["loss"][0, -1], 4), f"{np.ptp(big):.0f}"  # (nan if one diverged)
     findings.append(f"Large 10*randn {what}: over seeds {seeds} it reaches {', '.join(f'{v:.0f}%' for v in big)} "
-                    f"train accuracy, a spread of {spread} point{'s' * (spread != '1')}, while He varies by "
+                    f"train accuracy, a spread of {counted(spread, 'point')}, while He varies by "
                     f"{np.ptp(he):.0f} and "
                     f"zeros stays at {data['zeros']['train_accuracy'][0]:.0%}, loss "
                     f"{zero}{' = ln 2' if zero == format_number(LN2, 4) else ''}"

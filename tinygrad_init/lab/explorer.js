@@ -104,7 +104,7 @@
     var sel = el("select", {id: name, name: name}, label);
     EXPLORER.grid[name].forEach(function (v) { el("option", {value: v}, sel).textContent = v; });
     sel.selectedIndex = Math.floor((EXPLORER.grid[name].length - 1) / 2);
-    sel.addEventListener("change", function () { draw(); fit(); });  // fit: a legend of another length
+    sel.addEventListener("change", update);
     selects[name] = sel;
   });
   var verdict = el("p", {id: "verdict", "aria-live": "polite"}, root);  // a screen reader reads each new word
@@ -173,8 +173,12 @@
     }
   }
 
+  function update() {  // the charts of the chosen network, then the frame's height (a legend of another length)
+    draw();
+    fit();
+  }
+
   window.addEventListener("resize", fit);  // a notebook made narrower or wider: charts to a row, the height
-  draw();
-  fit();
+  update();
   root.setAttribute("data-ready", "1");
 })();

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import math
@@ -1063,6 +1064,22 @@ def test_run_all_gives_every_part_one_seed(rng, monkeypatch) -> None:
     E.run_all(rng, quick=True)
     assert len(seen) == 2 * len(E.ACTIVATIONS) and isinstance(seen[0], int) and seen == seen[:1] * len(seen)
     assert seen[0] == 7 or not isinstance(rng, int)  # a seed is each part's own, as if the part were called alone
+
+
+@pytest.mark.parametrize("pool", [False, True])
+def test_run_all_hands_each_result_to_done_once_as_it_is_made(pool, monkeypatch) -> None:
+    # the report draws a section's figures while the rest run: done() sees every result once, the sweeps' sections
+    # before the parts still running
+    from concurrent.futures import ThreadPoolExecutor
+    sweep, made = E.run_sweep(("small",), E.ACTIVATIONS, depth=2, width=4, batch=3), []
+    monkeypatch.setattr(E, "EXPERIMENTS", {k: (lambda k: lambda **_: k)(k) for k in ("theory", "chaos")})
+    monkeypatch.setattr(E, "run_sweep", lambda *a, **k: sweep)
+    for name in ("verdict", "activation_statistics", "gradient_statistics", "batch_norm"):
+        monkeypatch.setattr(E, name, (lambda name: lambda *a, **k: name)(name))
+    with ThreadPoolExecutor(1) if pool else contextlib.nullcontext() as ex:
+        out = E.run_all(0, quick=True, submit=ex.submit if pool else None, done=made.append)
+    assert out == ["verdict", "activation_statistics", "gradient_statistics", "theory", "batch_norm", "chaos"]
+    assert sorted(made) == sorted(out)
 
 
 @pytest.mark.parametrize("call,fragment", [

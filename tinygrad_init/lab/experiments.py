@@ -571,24 +571,29 @@ def _now(f: Callable[..., Any], *args: Any, **kwargs: Any) -> Future:
     return done
 
 
-def run_all(rng: Rng = 0, quick: bool = False,
-            submit: Callable[..., Any] | None = None) -> list[ExperimentResult]:
+def run_all(rng: Rng = 0, quick: bool = False, submit: Callable[..., Any] | None = None,
+            done: Callable[[ExperimentResult], Any] | None = None) -> list[ExperimentResult]:
     """Every experiment in report order, each with the seed `rng` (a Generator or None: a seed drawn from it) as if
-    called on its own (the sweep-based ones share two sweeps). `submit(f, *args, **kwargs)` (a process pool's) runs
-    the parts, the longest first; by default they run here, one after the other."""
+    called on its own (the sweep-based ones share two sweeps). `submit(f, *args, **kwargs)` (a pool's; default: each
+    here in turn) runs the parts, longest first; `done(result)` gets each result as soon as it exists."""
     call, rng = submit or _now, rng if as_seed(rng, "run_all") is not None else int(as_rng(rng).integers(2**63 - 1))
     names = sorted(EXPERIMENTS, key=lambda k: -_SECONDS.get(k, 0))
     jobs = {k: call(EXPERIMENTS[k], rng=rng, quick=quick) for k in names[:2]}
     sweeps = [[call(run_sweep, schemes, (a,), rng=rng, quick=quick, batchnorm=bn) for a in ACTIVATIONS]
               for schemes, bn in ((SCHEMES, False), (("small", "large"), True))]
     jobs.update({k: call(EXPERIMENTS[k], rng=rng, quick=quick) for k in names[2:]})
+    for job in jobs.values() if done else ():  # a part that failed raises below, from its result()
+        job.add_done_callback(lambda j: j.cancelled() or j.exception() or done(j.result()))
     sw, bn = (Sweep({**parts[0].result().settings, "activations": list(ACTIVATIONS)},
                     {(s, a): p.result().run(s, a) for s in parts[0].result().schemes
                      for a, p in zip(ACTIVATIONS, parts)})
               for parts in sweeps)
-    return [verdict(sw, bn), activation_statistics(sweep=sw), gradient_statistics(sweep=sw),
-            *(jobs[k].result() for k in EXPERIMENTS if k not in BEYOND), batch_norm(sweep=bn, plain=sw),
-            *(jobs[k].result() for k in BEYOND if k in EXPERIMENTS)]
+    here = [verdict(sw, bn), activation_statistics(sweep=sw), gradient_statistics(sweep=sw),
+            batch_norm(sweep=bn, plain=sw)]  # the sweeps' sections, made here (0.1 s) while the pool runs the rest
+    for result in here if done else ():
+        done(result)
+    return here[:3] + [jobs[k].result() for k in EXPERIMENTS if k not in BEYOND] + [
+        here[3], *(jobs[k].result() for k in BEYOND if k in EXPERIMENTS)]
 
 
 #: Seconds on two cores, only to start the longest experiments first.

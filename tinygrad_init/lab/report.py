@@ -194,18 +194,23 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
     with contextlib.suppress(OSError):  # no semaphores for a pool (some containers, Android): everything runs here
         pool = ProcessPoolExecutor(workers, context, one_blas) if workers > 1 else None
     with one_blas(), pool or contextlib.nullcontext():
-        run = pool.submit if pool else _now
+        run, renders = pool.submit if pool else _now, {}
+
+        def draw(result: ExperimentResult) -> None:  # its figures, queued as soon as it exists (from the pool's
+            with contextlib.suppress(RuntimeError):  # thread too: a pool shut down or broken raises below instead)
+                renders.update({(id(result), n): run(_render, result, n, svg) for n in result.figure_names})
         with tqdm(desc="experiments", total=len(sections or EXPERIMENTS) + 2 * (sections is None), **bars) as bar:
             def tracked(f: Callable[..., Any], *a: Any, **k: Any) -> Any:
                 job = run(f, *a, **k)
                 job.add_done_callback(lambda _: bar.update())
                 return job
-            results = run_all(seed, quick, tracked) if sections is None else \
+            results = run_all(seed, quick, tracked, draw) if sections is None else \
                 [j.result() for j in [tracked(f, rng=seed, quick=quick) for f in sections]]
         files = ReportFiles(out_dir=out, html=out / "report.html", json=out / "report.json", results=results)
         files.stage_seconds["experiments"] = time.perf_counter() - start
         names = [(r, n) for r in results for n in r.figure_names]
-        drawn = [j.result() for j in tqdm([run(_render, r, n, svg) for r, n in names], desc="figures", **bars)]
+        drawn = [j.result() for j in tqdm([renders.get((id(r), n)) or run(_render, r, n, svg) for r, n in names],
+                                          desc="figures", **bars)]
     (out / "report.html").unlink(missing_ok=True)  # the earlier report stays whole until now (Ctrl-C in the
     for d in (fig_dir, data_dir):  # experiments leaves it), then no page stands beside half-written figures
         shutil.rmtree(d, ignore_errors=True)

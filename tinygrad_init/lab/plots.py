@@ -458,8 +458,9 @@ def histogram_grid(hists: Mapping[str, Sequence[tuple[np.ndarray, np.ndarray]]],
                 if j < len(notes := annotations.get(name, [])) and j % every == 0:
                     ax.text(j * step + span * (every == 1), 1.45, notes[j], ha="right" if every == 1 else "left",
                             va="top", fontsize=11, linespacing=1.0)  # past 10 panels: over those to its right
-            ax.stairs(np.concatenate(heights), np.concatenate(xs), fill=True, color=colors[name], alpha=0.85)
-            ax.set(xlim=(-gap, ncols * step - gap), ylim=(0, 1.5), xticks=[], yticks=[])
+            ax.add_artist(mpl().patches.StepPatch(np.concatenate(heights), np.concatenate(xs), fill=True, linewidth=0,
+                                                  facecolor=colors[name], alpha=0.85))  # ax.stairs' drawing, but
+            ax.set(xlim=(-gap, ncols * step - gap), ylim=(0, 1.5), xticks=[], yticks=[])  # no data limits: 2.5x faster
             ends = [format_number(lo + f * span, 2) for f in (0, 1)]  # 11 pt: about 0.085 in a letter
             fits = 0.085 * len("".join(ends)) + 0.08 <= ax.get_position().width * fig.get_figwidth() / ncols / 1.18
             for j in range(0, ncols * (i == nrows - 1) * fits, every):  # the range under a panel of the last row

@@ -128,6 +128,7 @@ def test_a_trace_of_another_forward_pass_is_refused_not_drawn_as_modules_without
             draw.draw(model(x).sum(), module=module)
     bare = draw.trace(nn.Linear(3, 2, rng=0), x)  # the model itself is the one module: its output is in the graph
     assert draw.draw(bare.output.sum(), module=bare).source == draw.draw(bare.output.sum()).source
+    assert "cluster" not in draw.draw(x.sum() * 2.0, module=tr).source  # no parameter of the model: nothing to say
 
 
 def test_a_scheme_without_a_formula_is_titled_by_its_name_alone():

@@ -118,6 +118,19 @@ def test_a_part_of_a_traced_model_draws_with_the_modules_that_made_it():
     assert "0.weight" in src and "2.weight" not in src
 
 
+def test_a_trace_of_another_forward_pass_is_refused_not_drawn_as_modules_without_their_ops():
+    # the loss of a second call model(x): the trace's clusters (collapsed: its boxes) would hold no op of this graph
+    model = nn.Sequential(nn.Linear(3, 4, rng=0), nn.Tanh())
+    x = Tensor(np.ones((2, 3)))
+    tr = draw.trace(model, x)
+    for module in (tr, tr.collapsed()):
+        with pytest.raises(ValueError, match=r"^draw: module= is the trace of another forward pass.*tr\.output"):
+            draw.draw(model(x).sum(), module=module)
+    bare = draw.trace(nn.Linear(3, 2, rng=0), x)  # the model itself is the one module: its output is in the graph
+    assert draw.draw(bare.output.sum(), module=bare).source == draw.draw(bare.output.sum()).source
+    assert "cluster" not in draw.draw(x.sum() * 2.0, module=tr).source  # no parameter of the model: nothing to say
+
+
 def test_a_scheme_without_a_formula_is_titled_by_its_name_alone():
     def tiny_normal(shape, rng=None, dtype=np.float32):
         return (0.1 * np.random.default_rng(0).standard_normal(shape)).astype(dtype)

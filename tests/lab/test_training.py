@@ -166,3 +166,10 @@ def test_a_set_or_a_0d_array_where_a_list_goes_is_refused(call, named) -> None:
     # a 0-d array raised numpy's "iteration over a 0-d array"; layers={3, 2} ran in the set's order, not the caller's
     with pytest.raises(TypeError, match=f"^{named}"):
         call()
+
+
+def test_distinct_units_of_a_layer_without_inputs_is_one_not_a_numpy_error() -> None:
+    # W of shape (0, 3), nothing else given: each unit's parameters are empty, so they all agree; numpy's
+    # "zero-size array to reduction operation maximum which has no identity" came out instead
+    assert T.distinct_units(np.zeros((0, 3))) == 1
+    assert T.distinct_units(np.zeros((0, 3)), outgoing=np.eye(3)) == 3

@@ -202,7 +202,7 @@ def distinct_units(weight: np.ndarray, bias: np.ndarray | None = None, outgoing:
     units = np.concatenate(parts, axis=1)
     tol, reps = check_real("distinct_units", "rtol", rtol, 0.0) * max(1e-12, float(np.abs(units).max(initial=0.0))), []
     for u in units:
-        if not any(np.max(np.abs(u - r)) <= tol for r in reps):
+        if not any(np.max(np.abs(u - r), initial=0.0) <= tol for r in reps):  # (0, n) weights: nothing to differ
             reps.append(u)
     return len(reps)
 

@@ -173,3 +173,10 @@ def test_distinct_units_of_a_layer_without_inputs_is_one_not_a_numpy_error() -> 
     # "zero-size array to reduction operation maximum which has no identity" came out instead
     assert T.distinct_units(np.zeros((0, 3))) == 1
     assert T.distinct_units(np.zeros((0, 3)), outgoing=np.eye(3)) == 3
+
+
+def test_fit_refuses_a_batch_of_no_points_as_accuracy_does() -> None:
+    # X (0, 2) and y (0,) passed the shape check, then the step's 1 / batch raised "float division by zero"
+    with pytest.raises(ValueError, match=r"^fit: X must be \(batch, 2\) and y \(batch,\) labels in \{0, 1\}, batch "
+                                         r">= 1, got \(0, 2\) and \(0,\)$"):
+        T.fit([T.nn.MLP([2, 3, 1], rng=0)], np.zeros((0, 2)), np.zeros(0), steps=1, lr=0.1)

@@ -166,3 +166,17 @@ def test_a_set_or_a_0d_array_where_a_list_goes_is_refused(call, named) -> None:
     # a 0-d array raised numpy's "iteration over a 0-d array"; layers={3, 2} ran in the set's order, not the caller's
     with pytest.raises(TypeError, match=f"^{named}"):
         call()
+
+
+def test_distinct_units_of_a_layer_without_inputs_is_one_not_a_numpy_error() -> None:
+    # W of shape (0, 3), nothing else given: each unit's parameters are empty, so they all agree; numpy's
+    # "zero-size array to reduction operation maximum which has no identity" came out instead
+    assert T.distinct_units(np.zeros((0, 3))) == 1
+    assert T.distinct_units(np.zeros((0, 3)), outgoing=np.eye(3)) == 3
+
+
+def test_fit_refuses_a_batch_of_no_points_as_accuracy_does() -> None:
+    # X (0, 2) and y (0,) passed the shape check, then the step's 1 / batch raised "float division by zero"
+    with pytest.raises(ValueError, match=r"^fit: X must be \(batch, 2\) and y \(batch,\) labels in \{0, 1\}, batch "
+                                         r">= 1, got \(0, 2\) and \(0,\)$"):
+        T.fit([T.nn.MLP([2, 3, 1], rng=0)], np.zeros((0, 2)), np.zeros(0), steps=1, lr=0.1)

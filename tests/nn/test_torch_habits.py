@@ -538,3 +538,11 @@ def test_a_mixins_own_method_of_a_pytorch_name_is_found_after_module_and_sgd():
 def test_dtype_none_is_the_default_float32_as_pytorchs_dtype_none_is_its_default_dtype(make):
     torch = require_module("torch")  # torch.empty(2, dtype=None) is float32 (was numpy's float64 here)
     assert make().dtype == np.float32 == torch.empty(2, dtype=None).numpy().dtype
+
+
+def test_apply_given_a_scheme_name_says_how_to_pass_one_in_balanced_words():
+    # the text read "fn must be a function fn(module) (a scheme by name: MLP(sizes, init=name), got str ...": one
+    # parenthesis never closed
+    with pytest.raises(TypeError, match=r"^Module\.apply: fn must be a function fn\(module\) \(a scheme goes by name: "
+                                        r"MLP\(sizes, init=name\)\), got str 'he_normal'$"):
+        nn.MLP([2, 3, 1], rng=0).apply("he_normal")

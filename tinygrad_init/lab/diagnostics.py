@@ -361,10 +361,11 @@ class Comparison:
 
 def compare_inits(rng: Rng = 0, quick: bool = False, *, depth: int = 8,
                   width: int = 100, steps: int | None = None, lr: float = 0.05, every: int | None = None) -> Comparison:
-    """Train one tanh MLP (`depth` hidden layers of `width`) on 3-class spirals three ways: **poor init** (`N(0, 1)`
-    weights: pre-activations of std about `sqrt(width)`), **good init** (Xavier normal, gain 5/3) and **batch norm**
-    (the poor init with a `BatchNorm1d` before each `Tanh`); alike data, weights and batches from `rng`; SGD for
-    `steps` (400; `quick`: 60), recorded every `every` steps (default: about 50 times)."""
+    """Train one tanh MLP (`depth` hidden layers of `width`, then 3 logits) on 3-class spirals three ways: **poor
+    init** (`N(0, 1)` weights: pre-activations of std about `sqrt(width)`), **good init** (Xavier normal, gain 5/3) and
+    **batch norm** (the poor init's hidden weights, without biases, a `BatchNorm1d` before each `Tanh`; the output
+    layer, which no batch norm follows, the good init's); alike data, weights and batches from `rng`; SGD for `steps`
+    (400; `quick`: 60), recorded every `every` steps (default: about 50 times)."""
     seed, quick = int(as_rng(rng, "compare_inits").integers(2 ** 31)), check_bool("compare_inits", "quick", quick)
     X, y = data.spirals(600, classes=3, rng=seed)
     steps = check_int("compare_inits", "steps", (60 if quick else 400) if steps is None else steps, 1)

@@ -124,7 +124,8 @@ class Table:
         return self.columns.index(name)
 
     def column(self, name: str) -> np.ndarray | list:
-        """One column: a float64 array if every value is a number or `None` (as NaN), else a list."""
+        """One column: a float64 array if its values are numbers and `None`s (as NaN), one at least a number; else a
+        list (text, or only `None`s: a column that applies to no row, as `update_ratio` without a learning rate)."""
         j = self._index(name)
         values = [r[j] for r in self._rows]
         if any(v is not None for v in values) and all(v is None or _is_number(v) for v in values):

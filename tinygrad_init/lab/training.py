@@ -124,9 +124,9 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
             not all(p.requires_grad for m in models for p in m.parameters()):
         raise ValueError("fit: the models must share sizes and activation, have biases and one output unit, and "
                          "none frozen (requires_grad=False): fit trains every parameter")
-    if y.ndim != 1 or X.shape != (len(y), models[0].sizes[0]) or not np.isin(y, (0, 1)).all():
-        raise ValueError(f"fit: X must be (batch, {models[0].sizes[0]}) and y (batch,) labels in {{0, 1}}, got "
-                         f"{X.shape} and {y.shape}")
+    if y.ndim != 1 or not len(y) or X.shape != (len(y), models[0].sizes[0]) or not np.isin(y, (0, 1)).all():
+        raise ValueError(f"fit: X must be (batch, {models[0].sizes[0]}) and y (batch,) labels in {{0, 1}}, batch >= 1, "
+                         f"got {X.shape} and {y.shape}")
     steps, every = check_int("fit", "steps", steps, 0), check_int("fit", "every", every, 1)
     for name, v, high in (("lr", lr, None), ("momentum", momentum, 1.0)):
         values = [v] if np.ndim(v) == 0 else list(v)
@@ -202,7 +202,7 @@ def distinct_units(weight: np.ndarray, bias: np.ndarray | None = None, outgoing:
     units = np.concatenate(parts, axis=1)
     tol, reps = check_real("distinct_units", "rtol", rtol, 0.0) * max(1e-12, float(np.abs(units).max(initial=0.0))), []
     for u in units:
-        if not any(np.max(np.abs(u - r)) <= tol for r in reps):
+        if not any(np.max(np.abs(u - r), initial=0.0) <= tol for r in reps):  # (0, n) weights: nothing to differ
             reps.append(u)
     return len(reps)
 

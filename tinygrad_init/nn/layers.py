@@ -134,7 +134,8 @@ class Module:
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call `fn(m)` on every sub-module, then on this one (PyTorch's order), as in `model.apply(init_weights)`."""
-        check_type("Module.apply", "fn", fn, Callable, "a function fn(module) (a scheme by name: MLP(sizes, init=name)")
+        check_type("Module.apply", "fn", fn, Callable,
+                   "a function fn(module) (a scheme goes by name: MLP(sizes, init=name))")
         for m in self.children():
             m.apply(fn)
         fn(self)

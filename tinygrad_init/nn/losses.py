@@ -106,12 +106,12 @@ def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean", **optio
 
 def binary_cross_entropy_with_logits(logits: Tensor, targets: Any, reduction: str = "mean", **options: Any) -> Tensor:
     """Binary cross-entropy on raw scores `z`, targets `t` in [0, 1] of the same shape, stable for any `z`:
-    `L = mean(softplus(z) - z t)`, which is `-mean(t log sigmoid(z) + (1 - t) log(1 - sigmoid(z)))` without
-    overflow; `dL/dz = (sigmoid(z) - t) / n`, exactly `(1/2 - t) / n` at 0. Where `t > 1/2` it is computed as
-    `softplus(-z) + z (1 - t)` (`softplus(z) - z` cancels for a confident right answer, `t = 1, z >> 0`): with
-    `u = +-z` and `t' = min(t, 1 - t)` that is `softplus(u) - u t'`, for labels 0/1 just `softplus(u)`, and for soft
-    targets `(1 - t') softplus(u) + t' softplus(-u)`, its equal that is inf, not inf - inf, at `u = inf`. PyTorch's
-    `weight` and `pos_weight` are not offered: their error says what to write."""
+    `L = mean(softplus(z) - z t)`, which is `-mean(t log sigmoid(z) + (1 - t) log(1 - sigmoid(z)))` without overflow;
+    `dL/dz = (sigmoid(z) - t) / n`, at 0 exactly `(1/2 - t) / n` for labels 0/1 (soft targets: to a rounding
+    error). Where `t > 1/2` it is computed as `softplus(-z) + z (1 - t)` (`softplus(z) - z` cancels for a confident
+    right answer, `t = 1, z >> 0`): with `u = +-z` and `t' = min(t, 1 - t)` that is `softplus(u) - u t'`, for labels 0/1
+    just `softplus(u)`, and for soft targets `(1 - t') softplus(u) + t' softplus(-u)`, its equal that is inf, not inf -
+    inf, at `u = inf`. PyTorch's `weight` and `pos_weight` are not offered: their error says what to write."""
     _no_options("binary_cross_entropy_with_logits", options, reduction)
     z, t = _inputs("binary_cross_entropy_with_logits", logits, targets, ("logits", "targets"))
     if t.data.size and not ((t.data >= 0).all() and (t.data <= 1).all()):  # also refuses nan

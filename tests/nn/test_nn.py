@@ -180,6 +180,17 @@ def test_linear_repr_shows_a_configured_schemes_parameters():
     assert "init='xavier_uniform'" in repr(nn.Linear(2, 3, init=init.get("xavier_uniform"), rng=0))
 
 
+def test_a_function_given_parameters_by_init_get_keeps_its_name() -> None:
+    # init.get(fn, **params) returns a functools.partial: the layer printed init='partial', and so did its errors
+    from tinygrad_init import init
+
+    def mine(shape, rng=None, dtype=np.float32, scale=1.0):
+        return np.full(shape, scale, dtype)
+    assert repr(nn.Linear(2, 3, init=init.get(mine, scale=0.5))) == "Linear(2, 3, bias=True, init='mine')"
+    with pytest.raises(ValueError, match="^Linear: the weight initializer 'mine' returned nan"):
+        nn.Linear(2, 3, init=init.get(mine, scale=np.inf))
+
+
 def test_mlp_default_init_follows_the_activation():
     assert nn.MLP([3, 3, 1], activation="tanh").layers[0].init_name == "xavier_uniform"
     assert nn.MLP([3, 3, 1], activation="relu").layers[0].init_name == "he_normal"

@@ -520,7 +520,7 @@ def _initialize(where: str, what: str, scheme: str | Callable[..., np.ndarray], 
     except (TypeError, ValueError) as e:
         arg = "init" if what == "weight" else f"{what}_init"
         raise type(e)(f"{where}: {arg}, the {what} initializer: {str(e).removeprefix('init.get: ')}") from None
-    name = scheme if isinstance(scheme, str) else getattr(fn, "__name__", type(fn).__name__)
+    name = scheme if isinstance(scheme, str) else getattr(getattr(fn, "func", fn), "__name__", type(fn).__name__)
     try:
         arr = np.asarray(fn(shape, rng=rng, dtype=dtype))
     except TypeError as e:

@@ -11,6 +11,7 @@ import inspect
 import json
 import os
 import re
+import shlex
 import shutil
 import sys
 from functools import partial
@@ -429,6 +430,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                                   run=lambda _: grader.main(argv[1:], prog="tinygrad-init exercises"))
     else:
         parser = build_parser()
+        commands = next(a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        at = next((i for i, w in enumerate(argv) if w in commands), 0)  # `--seed 1 demo`: "invalid choice: '1'"
+        if at and argv[0][:1] == "-" and not any(o.startswith(argv[0]) for o in ("-h", "--help", "--version", "--")) \
+                and (argv[at] == "exercises" or all(w.split("=")[0] in commands[argv[at]]._option_string_actions
+                                                    for w in argv[:at] if w[:1] == "-")):  # the command's options
+            cmd, cut = argv[at:], argv[at:].index("--") if "--" in argv[at:] else len(argv) - at
+            parser.error(f"{' '.join(argv[:at])} stands before the command {argv[at]}; options go after the command: "
+                         f"tinygrad-init {shlex.join(cmd[:cut] + argv[:at] + cmd[cut:])}")
         args, rest = parser.parse_known_args(argv)
         if rest and isinstance(getattr(args, "bindings", None), list) and not any(w.startswith("-") for w in rest):
             args.bindings += rest  # graph: NAME=VALUE words after an option (argparse leaves them over)

@@ -317,6 +317,29 @@ def test_ctrl_c_is_one_line_and_exit_130_not_a_traceback() -> None:
     assert proc.returncode == 130 and err == "tinygrad-init demo: interrupted\n", err
 
 
+def test_ctrl_c_leaves_no_worker_process_behind(tmp_path, monkeypatch, capsys) -> None:
+    import multiprocessing
+
+    # Ctrl-C reaches the report's worker processes too; now and then one was left waiting on a lock of its queue,
+    # and after "interrupted" the command never ended: Python's exit waits for every child process. A child that
+    # sleeps plays that worker here
+    def build_report(*args, **kwargs):
+        multiprocessing.get_context("fork").Process(target=time.sleep, args=(600,)).start()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli.report, "build_report", build_report)
+    try:
+        assert cli.main(["report", "--out", str(tmp_path)]) == 130
+        assert capsys.readouterr().err == "tinygrad-init report: interrupted\n"
+        deadline = time.monotonic() + 10
+        while multiprocessing.active_children() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not multiprocessing.active_children()
+    finally:
+        for child in multiprocessing.active_children():
+            child.kill()
+
+
 @pytest.mark.parametrize("module", ["tinygrad_init", "tinygrad_init.exercises"])
 def test_ctrl_c_while_grading_is_one_line_and_exit_130_not_a_traceback(module: str, tmp_path) -> None:
     import signal

@@ -9,6 +9,7 @@ import difflib
 import errno
 import inspect
 import json
+import multiprocessing
 import os
 import re
 import shlex
@@ -420,7 +421,7 @@ def _chaos(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with `argv` (default: `sys.argv[1:]`); returns the exit code."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv, children = list(sys.argv[1:] if argv is None else argv), set(multiprocessing.active_children())
     if hasattr(sys.stdout, "reconfigure"):  # × and ∂ into an ASCII or cp1252 output: written as \xd7, no traceback
         sys.stdout.reconfigure(errors="backslashreplace")
     if argv and argv[0] == "exercises":
@@ -457,6 +458,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         return print(f"tinygrad-init {args.command}: {error}", file=sys.stderr) or 1
     except KeyboardInterrupt:  # Ctrl-C: the shell's code for SIGINT, no traceback
+        for child in set(multiprocessing.active_children()) - children:  # the report's workers: one left waiting on
+            child.terminate()  # a lock of its queue kept the command from ending, as Python's exit waits for it
         return print(f"tinygrad-init {args.command}: interrupted", file=sys.stderr) or 130
     except OSError as e:  # a file; or stdout piped into `head` or similar, which stopped reading, or onto a full disk
         if e.filename is not None:

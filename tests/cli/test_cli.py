@@ -373,6 +373,32 @@ def test_output_onto_a_full_disk_is_one_line_and_exit_1_not_a_traceback(argv: li
         "left on device\n", done.stderr
 
 
+@pytest.mark.parametrize("argv, fails", [(["--version"], "write"), (["--help"], "flush"), (["demo", "--help"], "write"),
+                                         (["graph", "--help"], "flush"), (["exercises", "--help"], "flush")])
+def test_help_onto_a_full_disk_is_one_line_and_exit_1(argv: list[str], fails: str, tmp_path, monkeypatch,
+                                                      capsys) -> None:
+    # `tinygrad-init --help > help.txt` with no space left: argparse drops an error of its write (an unbuffered
+    # stdout: an empty file and exit 0), and Python's exit met the one of the flush ("Exception ignored in:
+    # <_io.TextIOWrapper name='<stdout>'...>", exit 120)
+    class Full(io.StringIO):
+        def write(self, text: str) -> int:
+            return self.flush() if fails == "write" else super().write(text)
+
+        def flush(self) -> None:
+            raise OSError(28, "No space left on device")
+
+        def fileno(self) -> int:
+            return spare.fileno()
+
+    with open(tmp_path / "spare", "w") as spare:
+        monkeypatch.setattr(sys, "stdout", Full())
+        with pytest.raises(SystemExit) as exc:
+            cli.main(argv)
+    name = "tinygrad-init" + f" {argv[0]}" * (argv[0][0] != "-")
+    assert exc.value.code == 1 and capsys.readouterr().err == f"{name}: cannot write the output: No space left " \
+        "on device\n"
+
+
 def test_exercises_start_into_a_path_under_a_file_is_a_message_not_a_traceback(tmp_path, capsys) -> None:
     (tmp_path / "notes").write_text("mine")
     assert cli.main(["exercises", "start", str(tmp_path / "notes" / "work")]) == 1

@@ -634,6 +634,7 @@ def test_the_demo_gives_a_1_x_1_weight_no_std() -> None:
 @pytest.mark.parametrize("argv, fixed", [
     (["--seed", "1", "demo"], "tinygrad-init demo --seed 1"),
     (["--quick", "report", "--out", "r"], "tinygrad-init report --out r --quick"),
+    (["--out", "report", "report", "--quick"], "tinygrad-init report --quick --out report"),
     (["--timeout", "30", "exercises", "grade", "w"], "tinygrad-init exercises grade w --timeout 30"),
     (["--out", "g", "graph", "--", "-a*b", "a=1", "b=2"], "tinygrad-init graph --out g -- '-a*b' a=1 b=2")])
 def test_an_option_before_the_command_is_told_to_go_after_it(argv: list[str], fixed: str, capsys) -> None:

@@ -447,10 +447,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         parser = build_parser()
         commands = next(a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        at = next((i for i, w in enumerate(argv) if w in commands), 0)  # `--seed 1 demo`: "invalid choice: '1'"
+        # options before the command (`--seed 1 demo` was "invalid choice: '1'"): the command (not the value of
+        # `--out report report`) and the line with them after it
+        at = next((i for i, w in enumerate(argv) if w in commands and (not i or getattr(
+            commands[w]._option_string_actions.get(argv[i - 1]), "nargs", 0) == 0)), 0)
         if at and argv[0][:1] == "-" and not any(o.startswith(argv[0]) for o in ("-h", "--help", "--version", "--")) \
                 and (argv[at] == "exercises" or all(w.split("=")[0] in commands[argv[at]]._option_string_actions
-                                                    for w in argv[:at] if w[:1] == "-")):  # the command's options
+                                                    for w in argv[:at] if w[:1] == "-")):
             cmd, cut = argv[at:], argv[at:].index("--") if "--" in argv[at:] else len(argv) - at
             parser.error(f"{' '.join(argv[:at])} stands before the command {argv[at]}; options go after the command: "
                          f"tinygrad-init {shlex.join(cmd[:cut] + argv[:at] + cmd[cut:])}")

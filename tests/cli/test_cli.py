@@ -222,6 +222,16 @@ def test_a_sweep_too_deep_for_memory_is_refused_before_it_runs(argv, numbers, mo
         cli.main(["sweep", "--depth", "1333"])
 
 
+def test_a_sweep_whose_theory_overflows_is_one_line_not_a_traceback(capsys) -> None:
+    # `sweep --init large --activation relu --depth 300 --width 50`: the predicted variance grows 25x a layer, past
+    # float64's 1.8e308 at layer 221, and theory.predict's ValueError ended in a traceback
+    argv = ["sweep", "--init", "large", "--activation", "relu", "--depth", "300", "--width", "50", "--batch", "2"]
+    assert cli.main(argv) == 2
+    out, err = capsys.readouterr()
+    assert not out and err.startswith("tinygrad-init sweep: predict: the variance of layer 221 overflows") and \
+        err.count("\n") == 1, err
+
+
 def test_running_out_of_memory_is_one_line_not_a_traceback(monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:
     def too_big(*args, **kwargs):
         raise MemoryError("Unable to allocate 149. GiB for an array with shape (100000, 200000)")

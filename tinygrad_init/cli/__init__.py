@@ -371,8 +371,11 @@ def _run_sweep(args: argparse.Namespace) -> int:
         return _too_large("sweep", f"--depth {args.depth} --width {args.width} --batch {args.batch}{bn}", kept,
                           " kept for backward" + " (twice: the norm's too)" * args.batchnorm,
                           "a smaller --depth, --width or --batch", 1e9)
-    table = sweep_table(args.init, args.activation, depth=args.depth, width=args.width, batch=args.batch,
-                        rng=args.seed, batchnorm=args.batchnorm)
+    try:
+        table = sweep_table(args.init, args.activation, depth=args.depth, width=args.width, batch=args.batch,
+                            rng=args.seed, batchnorm=args.batchnorm)
+    except ValueError as e:  # the theory of a deep ReLU net with large weights overflows float64
+        return print(f"tinygrad-init sweep: {e}", file=sys.stderr) or 2
     text = {"text": lambda: table.to_text(max_width=shutil.get_terminal_size((120, 24)).columns) + "\n",
             "markdown": table.to_markdown, "csv": table.to_csv, "json": lambda: table.to_json(indent=1) + "\n"}
     print(text[args.format](), end="")

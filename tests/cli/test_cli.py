@@ -302,6 +302,19 @@ def test_an_empty_output_path_is_refused(argv: list[str], tmp_path, monkeypatch,
     assert (tmp_path / "data" / "mine.csv").read_text() == "keep me"
 
 
+@pytest.mark.parametrize("name", ["r.html", "r.JSON"])
+def test_a_report_out_that_names_a_file_is_refused(name: str, tmp_path, monkeypatch, capsys) -> None:
+    # `report --out r.html` (as `explore --out e.html` takes a file) made a folder r.html/ with report.html in it
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli.report, "build_report", lambda *a, **k: pytest.fail("the report ran"))
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["report", "--out", name])
+    assert exc.value.code == 2 and capsys.readouterr().err.splitlines()[-1] == "tinygrad-init report: error: " \
+        f"argument --out: {name} names a file, but --out is the folder that report.html, report.json, figures/ and " \
+        "data/ go into; write e.g. --out r"
+    assert not (tmp_path / name).exists()
+
+
 def test_the_help_of_every_says_how_many_loss_lines_the_default_prints() -> None:
     # the help said "10 lines in all" where the 100 epochs of the default print 11 (epochs 1, 10, 20, ..., 100)
     parser = cli.build_parser()

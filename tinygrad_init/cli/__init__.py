@@ -345,6 +345,10 @@ def _too_large(command: str, given: str, numbers: int, per: str, fix: str, most:
 
 
 def _run_report(args: argparse.Namespace) -> int:
+    if args.out.suffix.lower() in (".html", ".htm", ".json") and not args.out.is_dir():  # made a folder r.html/
+        args.command_parser.error(f"argument --out: {args.out} names a file, but --out is the folder that "
+                                  "report.html, report.json, figures/ and data/ go into; write e.g. --out "
+                                  f"{args.out.with_suffix('')}")
     try:
         what = "create the folder"
         args.out.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ import re
 import shlex
 import shutil
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from pathlib import Path
 from typing import Any, Sequence, TextIO
@@ -482,9 +483,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if (error := not_installed(e)) is e:
             raise
         return print(f"tinygrad-init {args.command}: {error}", file=sys.stderr) or 1
-    except KeyboardInterrupt:  # Ctrl-C: the shell's code for SIGINT, no traceback
+    except (KeyboardInterrupt, BrokenProcessPool) as e:  # Ctrl-C: the shell's code for SIGINT, no traceback
         for child in set(multiprocessing.active_children()) - children:  # the report's workers: one left waiting on
             child.terminate()  # a lock of its queue kept the command from ending, as Python's exit waits for it
+        if isinstance(e, BrokenProcessPool):  # Ctrl-C as they start, the command's own KeyboardInterrupt lost
+            return print(f"tinygrad-init {args.command}: a worker process was killed (by Ctrl-C, or by the system for "
+                         "want of memory)", file=sys.stderr) or 1
         return print(f"tinygrad-init {args.command}: interrupted", file=sys.stderr) or 130
     except OSError as e:  # a file; or stdout piped into `head` or similar, which stopped reading, or onto a full disk
         if e.filename is not None:

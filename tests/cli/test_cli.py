@@ -302,7 +302,7 @@ def test_an_empty_output_path_is_refused(argv: list[str], tmp_path, monkeypatch,
     assert (tmp_path / "data" / "mine.csv").read_text() == "keep me"
 
 
-@pytest.mark.parametrize("name", ["r.html", "r.JSON"])
+@pytest.mark.parametrize("name", ["r.html", "r.HTM"])
 def test_a_report_out_that_names_a_file_is_refused(name: str, tmp_path, monkeypatch, capsys) -> None:
     # `report --out r.html` (as `explore --out e.html` takes a file) made a folder r.html/ with report.html in it
     monkeypatch.chdir(tmp_path)

@@ -149,8 +149,10 @@ class _Parser(argparse.ArgumentParser):
             message += f" (did you mean {', '.join(close)}?)"
         return super().error(message)
 
-    def _print_message(self, message: str, file: Any = None) -> None:  # argparse drops an error of the write: `--help
-        if message and (file := file or sys.stderr):                  # > help.txt` on a full disk wrote nothing, 0
+    # argparse drops an error of writing --help or --version: onto a full disk, no text and exit 0 (or Python's
+    # "Exception ignored" at exit, 120); written and flushed here, its failure is reported as a command's output's
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if message and (file := file or sys.stderr):
             try:
                 file.write(message)
                 file.flush() if file is sys.stdout else None
@@ -346,7 +348,7 @@ def _too_large(command: str, given: str, numbers: int, per: str, fix: str, most:
 
 
 def _run_report(args: argparse.Namespace) -> int:
-    if args.out.suffix.lower() in (".html", ".htm", ".json") and not args.out.is_dir():  # made a folder r.html/
+    if args.out.suffix.lower() in (".html", ".htm") and not args.out.is_dir():  # made a folder r.html/
         args.command_parser.error(f"argument --out: {args.out} names a file, but --out is the folder that "
                                   "report.html, report.json, figures/ and data/ go into; write e.g. --out "
                                   f"{args.out.with_suffix('')}")

@@ -222,6 +222,16 @@ def test_a_sweep_too_deep_for_memory_is_refused_before_it_runs(argv, numbers, mo
         cli.main(["sweep", "--depth", "1333"])
 
 
+def test_a_sweep_whose_theory_overflows_is_one_line_not_a_traceback(capsys) -> None:
+    # `sweep --init large --activation relu --depth 300 --width 50`: the predicted variance grows 25x a layer, past
+    # float64's 1.8e308 at layer 221, and theory.predict's ValueError ended in a traceback
+    argv = ["sweep", "--init", "large", "--activation", "relu", "--depth", "300", "--width", "50", "--batch", "2"]
+    assert cli.main(argv) == 2
+    out, err = capsys.readouterr()
+    assert not out and err.startswith("tinygrad-init sweep: predict: the variance of layer 221 overflows") and \
+        err.count("\n") == 1, err
+
+
 def test_running_out_of_memory_is_one_line_not_a_traceback(monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:
     def too_big(*args, **kwargs):
         raise MemoryError("Unable to allocate 149. GiB for an array with shape (100000, 200000)")
@@ -292,6 +302,19 @@ def test_an_empty_output_path_is_refused(argv: list[str], tmp_path, monkeypatch,
     assert (tmp_path / "data" / "mine.csv").read_text() == "keep me"
 
 
+@pytest.mark.parametrize("name", ["r.html", "r.HTM"])
+def test_a_report_out_that_names_a_file_is_refused(name: str, tmp_path, monkeypatch, capsys) -> None:
+    # `report --out r.html` (as `explore --out e.html` takes a file) made a folder r.html/ with report.html in it
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli.report, "build_report", lambda *a, **k: pytest.fail("the report ran"))
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["report", "--out", name])
+    assert exc.value.code == 2 and capsys.readouterr().err.splitlines()[-1] == "tinygrad-init report: error: " \
+        f"argument --out: {name} names a file, but --out is the folder that report.html, report.json, figures/ and " \
+        "data/ go into; write e.g. --out r"
+    assert not (tmp_path / name).exists()
+
+
 def test_the_help_of_every_says_how_many_loss_lines_the_default_prints() -> None:
     # the help said "10 lines in all" where the 100 epochs of the default print 11 (epochs 1, 10, 20, ..., 100)
     parser = cli.build_parser()
@@ -315,6 +338,45 @@ def test_ctrl_c_is_one_line_and_exit_130_not_a_traceback() -> None:
     os.killpg(proc.pid, signal.SIGINT)
     err = proc.communicate(timeout=120)[1]
     assert proc.returncode == 130 and err == "tinygrad-init demo: interrupted\n", err
+
+
+def test_ctrl_c_leaves_no_worker_process_behind(tmp_path, monkeypatch, capsys) -> None:
+    import multiprocessing
+
+    # Ctrl-C reaches the report's worker processes too; now and then one was left waiting on a lock of its queue,
+    # and after "interrupted" the command never ended: Python's exit waits for every child process. A child that
+    # sleeps plays that worker here
+    def build_report(*args, **kwargs):
+        multiprocessing.get_context("fork").Process(target=time.sleep, args=(600,)).start()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli.report, "build_report", build_report)
+    try:
+        assert cli.main(["report", "--out", str(tmp_path)]) == 130
+        assert capsys.readouterr().err == "tinygrad-init report: interrupted\n"
+        deadline = time.monotonic() + 10
+        while multiprocessing.active_children() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not multiprocessing.active_children()
+    finally:
+        for child in multiprocessing.active_children():
+            child.kill()
+
+
+def test_a_report_worker_killed_is_one_line_not_a_traceback(tmp_path, monkeypatch, capsys) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    # Ctrl-C as the report's workers start (Python 3.13: 2 of 8 runs interrupted in their first 2 s) killed one, and
+    # the command's own KeyboardInterrupt was lost in a callback ("Exception ignored in: ..."): the command ended in
+    # BrokenProcessPool's traceback, 30 lines; so would a worker the system killed for memory
+    def build_report(*args, **kwargs):
+        raise BrokenProcessPool("A process in the process pool was terminated abruptly while the future was running "
+                                "or pending.")
+
+    monkeypatch.setattr(cli.report, "build_report", build_report)
+    assert cli.main(["report", "--out", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == "tinygrad-init report: a worker process was killed (by Ctrl-C, or by the " \
+        "system for want of memory)\n"
 
 
 @pytest.mark.parametrize("module", ["tinygrad_init", "tinygrad_init.exercises"])
@@ -348,6 +410,32 @@ def test_output_onto_a_full_disk_is_one_line_and_exit_1_not_a_traceback(argv: li
                               text=True, timeout=120, env=BUFFERED)
     assert done.returncode == 1 and done.stderr == f"tinygrad-init {argv[0]}: cannot write the output: No space " \
         "left on device\n", done.stderr
+
+
+@pytest.mark.parametrize("argv, fails", [(["--version"], "write"), (["--help"], "flush"), (["demo", "--help"], "write"),
+                                         (["graph", "--help"], "flush"), (["exercises", "--help"], "flush")])
+def test_help_onto_a_full_disk_is_one_line_and_exit_1(argv: list[str], fails: str, tmp_path, monkeypatch,
+                                                      capsys) -> None:
+    # `tinygrad-init --help > help.txt` with no space left: argparse drops an error of its write (an unbuffered
+    # stdout: an empty file and exit 0), and Python's exit met the one of the flush ("Exception ignored in:
+    # <_io.TextIOWrapper name='<stdout>'...>", exit 120)
+    class Full(io.StringIO):
+        def write(self, text: str) -> int:
+            return self.flush() if fails == "write" else super().write(text)
+
+        def flush(self) -> None:
+            raise OSError(28, "No space left on device")
+
+        def fileno(self) -> int:
+            return spare.fileno()
+
+    with open(tmp_path / "spare", "w") as spare:
+        monkeypatch.setattr(sys, "stdout", Full())
+        with pytest.raises(SystemExit) as exc:
+            cli.main(argv)
+    name = "tinygrad-init" + f" {argv[0]}" * (argv[0][0] != "-")
+    assert exc.value.code == 1 and capsys.readouterr().err == f"{name}: cannot write the output: No space left " \
+        "on device\n"
 
 
 def test_exercises_start_into_a_path_under_a_file_is_a_message_not_a_traceback(tmp_path, capsys) -> None:
@@ -580,3 +668,19 @@ def test_the_demo_gives_a_1_x_1_weight_no_std() -> None:
     last = summary["tables"]["init"][-1]
     assert last["shape"] == (1, 1) and last["grad_w_std"] is None and last["grad_w_norm"] > 0
     assert re.search(r"\n +2  layers\.2  1x1 +- +\d\.\d{3}e[+-]\d\d ", out.getvalue()), out.getvalue()
+
+
+@pytest.mark.parametrize("argv, fixed", [
+    (["--seed", "1", "demo"], "tinygrad-init demo --seed 1"),
+    (["--quick", "report", "--out", "r"], "tinygrad-init report --out r --quick"),
+    (["--out", "report", "report", "--quick"], "tinygrad-init report --quick --out report"),
+    (["--timeout", "30", "exercises", "grade", "w"], "tinygrad-init exercises grade w --timeout 30"),
+    (["--out", "g", "graph", "--", "-a*b", "a=1", "b=2"], "tinygrad-init graph --out g -- '-a*b' a=1 b=2")])
+def test_an_option_before_the_command_is_told_to_go_after_it(argv: list[str], fixed: str, capsys) -> None:
+    # `--seed 1 demo` was "invalid choice: '1' (choose from 'demo', ...)", `--quick report` was "unrecognized
+    # arguments: --quick (did you mean --quick?)": neither said that the option belongs after the command
+    with pytest.raises(SystemExit) as exc:
+        cli.main(argv)
+    line = capsys.readouterr().err.splitlines()[-1]
+    assert exc.value.code == 2 and line.startswith(f"tinygrad-init: error: {argv[0]} ") and line.endswith(
+        f"options go after the command: {fixed}"), line

@@ -532,6 +532,17 @@ def test_a_formula_pasted_with_math_signs_is_told_the_ascii_sign(text, fix) -> N
 
 
 
+@pytest.mark.parametrize("argv, message", [(["x\udcc3\udc97y", "x=2", "y=3"], "write * for \u00d7\n    x\u00d7y\n"),
+                                           (["\udcce\udcb1*2", "\udcce\udcb1=3"], "the expression \u03b1*2: 2 nodes")])
+def test_utf8_words_in_an_ascii_locale_are_read_as_typed(argv: list[str], message: str, tmp_path, capsys) -> None:
+    # in an ASCII locale (LC_ALL=C, PYTHONUTF8=0) Python gets each byte of a UTF-8 terminal's "x\u00d7y" as a lone
+    # surrogate: "error: 'utf-8' codec can't encode characters in position 1-2: surrogates not allowed", and the
+    # binding \u03b1=3 was "'\udcce\udcb1' is not a valid name"
+    cli.main(["graph", *argv, "--no-player", "--max-nodes", "0", "--format", "svg", "--out", str(tmp_path)])
+    out, err = capsys.readouterr()
+    assert message in out + err, out + err
+
+
 @pytest.mark.parametrize("text", ["'\\d' * x", "x * b'\\q'", "2(x)", "x is 2"])
 def test_an_expression_python_would_warn_about_is_refused_without_a_stray_warning(text) -> None:
     # "'\d' * x" printed "<unknown>:1: DeprecationWarning: invalid escape sequence '\d'" (a SyntaxWarning, shown

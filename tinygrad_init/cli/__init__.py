@@ -9,10 +9,13 @@ import difflib
 import errno
 import inspect
 import json
+import multiprocessing
 import os
 import re
+import shlex
 import shutil
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from pathlib import Path
 from typing import Any, Sequence, TextIO
@@ -145,6 +148,17 @@ class _Parser(argparse.ArgumentParser):
         if close and "did you mean" not in message and "maybe you meant" not in message:
             message += f" (did you mean {', '.join(close)}?)"
         return super().error(message)
+
+    # argparse drops an error of writing --help or --version: onto a full disk, no text and exit 0 (or Python's
+    # "Exception ignored" at exit, 120); written and flushed here, its failure is reported as a command's output's
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if message and (file := file or sys.stderr):
+            try:
+                file.write(message)
+                file.flush() if file is sys.stdout else None
+            except OSError as e:
+                if file is sys.stdout:
+                    self.exit(_unwritten(self.prog.partition(" ")[2], e))
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):  # epilogs as written
@@ -334,6 +348,10 @@ def _too_large(command: str, given: str, numbers: int, per: str, fix: str, most:
 
 
 def _run_report(args: argparse.Namespace) -> int:
+    if args.out.suffix.lower() in (".html", ".htm") and not args.out.is_dir():  # made a folder r.html/
+        args.command_parser.error(f"argument --out: {args.out} names a file, but --out is the folder that "
+                                  "report.html, report.json, figures/ and data/ go into; write e.g. --out "
+                                  f"{args.out.with_suffix('')}")
     try:
         what = "create the folder"
         args.out.mkdir(parents=True, exist_ok=True)
@@ -360,8 +378,11 @@ def _run_sweep(args: argparse.Namespace) -> int:
         return _too_large("sweep", f"--depth {args.depth} --width {args.width} --batch {args.batch}{bn}", kept,
                           " kept for backward" + " (twice: the norm's too)" * args.batchnorm,
                           "a smaller --depth, --width or --batch", 1e9)
-    table = sweep_table(args.init, args.activation, depth=args.depth, width=args.width, batch=args.batch,
-                        rng=args.seed, batchnorm=args.batchnorm)
+    try:
+        table = sweep_table(args.init, args.activation, depth=args.depth, width=args.width, batch=args.batch,
+                            rng=args.seed, batchnorm=args.batchnorm)
+    except ValueError as e:  # the theory of a deep ReLU net with large weights overflows float64
+        return print(f"tinygrad-init sweep: {e}", file=sys.stderr) or 2
     text = {"text": lambda: table.to_text(max_width=shutil.get_terminal_size((120, 24)).columns) + "\n",
             "markdown": table.to_markdown, "csv": table.to_csv, "json": lambda: table.to_json(indent=1) + "\n"}
     print(text[args.format](), end="")
@@ -378,8 +399,14 @@ def _cannot(command: str, what: str, e: OSError) -> int:
             "write elsewhere"
     else:
         why = f"{e.strerror or e}" + f" ({e.filename})" * bool(e.filename)
-    print(f"tinygrad-init {command}: cannot {what}: {why}", file=sys.stderr)
+    print(f"{f'tinygrad-init {command}'.rstrip()}: cannot {what}: {why}", file=sys.stderr)
     return 1
+
+
+def _unwritten(command: str, e: OSError) -> int:
+    """Exit code 1 for output that could not be written: onto a full disk said, to a reader gone (`| head`) not."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python exits
+    return 1 if isinstance(e, BrokenPipeError) else _cannot(command, "write the output", e)
 
 
 def _writable(path: Path) -> None:
@@ -419,7 +446,7 @@ def _chaos(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with `argv` (default: `sys.argv[1:]`); returns the exit code."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv, children = list(sys.argv[1:] if argv is None else argv), set(multiprocessing.active_children())
     if hasattr(sys.stdout, "reconfigure"):  # × and ∂ into an ASCII or cp1252 output: written as \xd7, no traceback
         sys.stdout.reconfigure(errors="backslashreplace")
     if argv and argv[0] == "exercises":
@@ -429,6 +456,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                                   run=lambda _: grader.main(argv[1:], prog="tinygrad-init exercises"))
     else:
         parser = build_parser()
+        commands = next(a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        # options before the command (`--seed 1 demo` was "invalid choice: '1'"): the command (not the value of
+        # `--out report report`) and the line with them after it
+        at = next((i for i, w in enumerate(argv) if w in commands and (not i or getattr(
+            commands[w]._option_string_actions.get(argv[i - 1]), "nargs", 0) == 0)), 0)
+        if at and argv[0][:1] == "-" and not any(o.startswith(argv[0]) for o in ("-h", "--help", "--version", "--")) \
+                and (argv[at] == "exercises" or all(w.split("=")[0] in commands[argv[at]]._option_string_actions
+                                                    for w in argv[:at] if w[:1] == "-")):
+            cmd, cut = argv[at:], argv[at:].index("--") if "--" in argv[at:] else len(argv) - at
+            parser.error(f"{' '.join(argv[:at])} stands before the command {argv[at]}; options go after the command: "
+                         f"tinygrad-init {shlex.join(cmd[:cut] + argv[:at] + cmd[cut:])}")
         args, rest = parser.parse_known_args(argv)
         if rest and isinstance(getattr(args, "bindings", None), list) and not any(w.startswith("-") for w in rest):
             args.bindings += rest  # graph: NAME=VALUE words after an option (argparse leaves them over)
@@ -447,10 +485,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if (error := not_installed(e)) is e:
             raise
         return print(f"tinygrad-init {args.command}: {error}", file=sys.stderr) or 1
-    except KeyboardInterrupt:  # Ctrl-C: the shell's code for SIGINT, no traceback
+    except (KeyboardInterrupt, BrokenProcessPool) as e:  # Ctrl-C: the shell's code for SIGINT, no traceback
+        for child in set(multiprocessing.active_children()) - children:  # the report's workers: one left waiting on
+            child.terminate()  # a lock of its queue kept the command from ending, as Python's exit waits for it
+        if isinstance(e, BrokenProcessPool):  # Ctrl-C as they start, the command's own KeyboardInterrupt lost
+            return print(f"tinygrad-init {args.command}: a worker process was killed (by Ctrl-C, or by the system for "
+                         "want of memory)", file=sys.stderr) or 1
         return print(f"tinygrad-init {args.command}: interrupted", file=sys.stderr) or 130
     except OSError as e:  # a file; or stdout piped into `head` or similar, which stopped reading, or onto a full disk
         if e.filename is not None:
             return _cannot(args.command, "write", e)
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python exits
-        return 1 if isinstance(e, BrokenPipeError) else _cannot(args.command, "write the output", e)
+        return _unwritten(args.command, e)
+    except SystemExit:  # `exercises --help` (the grader's parser) ends here: its text is flushed as a command's is
+        try:
+            sys.stdout and sys.stdout.flush()
+        except OSError as e:
+            raise SystemExit(_unwritten(args.command, e)) from None
+        raise

@@ -202,6 +202,15 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
     return out
 
 
+def _typed(word: str) -> str:
+    """A word of argv as a UTF-8 terminal sent it: in an ASCII locale (LC_ALL=C, PYTHONUTF8=0) Python gets each of its
+    non-ASCII bytes as a lone surrogate, "x\\udcc3\\udc97y" for x×y, which no parser reads."""
+    try:
+        return word.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte: not from argv
+        return word
+
+
 def parse_bindings(words: Sequence[str]) -> dict[str, float]:
     """`["a=2", "b=-3"]` -> `{"a": 2.0, "b": -3.0}`; an ExpressionError says what is wrong with a word."""
     out: dict[str, float] = {}
@@ -319,6 +328,8 @@ def run_graph(args: argparse.Namespace) -> int:
         return fail("give an expression (e.g. \"(a*b + c).tanh()\" a=2 b=-3 c=10) or --mlp SIZES (e.g. 2,4,1)")
     if args.mlp is not None and (args.expression is not None or args.bindings):
         return fail("give either an expression or --mlp, not both")
+    if args.expression is not None:
+        args.expression, args.bindings = _typed(args.expression), [_typed(w) for w in args.bindings]
     given = [f"--{k}" for k in _MLP_DEFAULTS if getattr(args, k) is not None]
     vars(args).update({k: v for k, v in _MLP_DEFAULTS.items() if getattr(args, k) is None})
     if args.mlp is None and given:

@@ -241,6 +241,15 @@ def test_a_rerun_stopped_in_its_experiments_leaves_the_earlier_report_whole_and_
     assert report.build_report(tmp_path, seed=5, sections=[_section], workers=1).html.is_file()  # may run again
 
 
+def test_a_report_worker_ends_at_once_and_quietly_on_ctrl_c() -> None:
+    # a terminal sends Ctrl-C to each process of the command: a worker waiting for work printed KeyboardInterrupt's
+    # 20-line traceback of its own before the command's "interrupted"
+    code = ("import os, signal, time; from tinygrad_init.lab import report; report._worker(); "
+            "os.kill(os.getpid(), signal.SIGINT); time.sleep(30)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert (proc.returncode, proc.stderr) == (130, "")
+
+
 def test_build_report_returns_the_files_and_svg_on_request(tmp_path: Path) -> None:
     stale = tmp_path / "figures" / "old.png"
     stale.parent.mkdir(parents=True)

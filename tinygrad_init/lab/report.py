@@ -10,12 +10,13 @@ import contextlib
 import errno
 import html
 import json
+import os
 import re
 import shutil
+import signal
 import sys
 import time
 from dataclasses import dataclass, field
-from functools import partial
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
@@ -153,6 +154,13 @@ def _render(result: ExperimentResult, name: str, svg: bool) -> tuple[dict[str, b
             " ".join("; ".join(dict.fromkeys(t for t in texts if t.strip())).split()))
 
 
+def _worker() -> None:
+    """A report worker: one BLAS thread; Ctrl-C, which a terminal sends to each process of the command, ends it at once
+    and without a traceback of its own (the command says "interrupted")."""
+    threadpool_limits(1, user_api="blas")
+    signal.signal(signal.SIGINT, lambda *_: os._exit(130))
+
+
 def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progress: bool = False,
                  log: TextIO | None = None, svg: bool = False, workers: int | None = None,
                  sections: Sequence[Callable[..., ExperimentResult]] | None = None) -> ReportFiles:
@@ -163,7 +171,6 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
     with one BLAS thread (on a busy machine, threads waiting for each other cost several times the work).
     `sections`: module-level functions `f(rng=seed, quick=quick) -> ExperimentResult` instead of `run_all`."""
     import multiprocessing
-    import os
     from concurrent.futures import ProcessPoolExecutor
 
     try:
@@ -189,11 +196,10 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
             raise FileExistsError(f"build_report: {d} holds files and {out} has no report.json, so no report wrote "
                                   "them; choose another output folder, or empty that one")
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)  # macOS: fork is unsafe
-    bars, one_blas, pool = {"file": sys.stderr, "disable": None if progress else True, "leave": False}, \
-        partial(threadpool_limits, 1, user_api="blas"), None
+    bars, pool = {"file": sys.stderr, "disable": None if progress else True, "leave": False}, None
     with contextlib.suppress(OSError):  # no semaphores for a pool (some containers, Android): everything runs here
-        pool = ProcessPoolExecutor(workers, context, one_blas) if workers > 1 else None
-    with one_blas(), pool or contextlib.nullcontext():
+        pool = ProcessPoolExecutor(workers, context, _worker) if workers > 1 else None
+    with threadpool_limits(1, user_api="blas"), pool or contextlib.nullcontext():
         run, renders = pool.submit if pool else _now, {}
 
         def draw(result: ExperimentResult) -> None:  # its figures, queued as soon as it exists (from the pool's

@@ -1,9 +1,10 @@
 """Small helpers every layer shares, each written once: `as_rng` (every `rng=` goes through it) and `as_seed`; the
 argument checks `check_int`, `check_real`, `check_choice`, `check_bool` (one message format,
-`"<where>: <name> must be ..., got ..."`, the value shown by `got`), `cli_type` (any check as an `argparse` type) and
-`Checked` (an attribute checked at every assignment, as `optimizer.lr = 0.01`);
-`format_number`, `shape_text`, `text_width`; `moments` (mean, std, norm in float64) and `ratio` (float `a / b`);
-`WeakHook`, a hook that holds its watcher weakly; `not_installed`, the error for a dependency missing."""
+`"<where>: <name> must be ..., got ..."`, the value shown by `got`), `cli_type` (any check as an `argparse` type),
+`path_arg` (a path typed on a command line) and `Checked` (an attribute checked at every assignment, as
+`optimizer.lr = 0.01`); `format_number`, `shape_text`, `text_width`; `moments` (mean, std, norm in float64) and
+`ratio` (float `a / b`); `WeakHook`, a hook that holds its watcher weakly; `not_installed`, the error for a
+dependency missing."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ if int(np.__version__.split(".")[0]) < 2:  # numpy 1 promotes types by value (no
 
 __all__ = [
     "as_rng", "as_seed", "quoted", "got", "check_int", "check_real", "check_choice", "check_bool", "check_type",
-    "cli_type", "did_you_mean", "real_array",
+    "cli_type", "path_arg", "did_you_mean", "real_array",
     "format_number", "counted", "shape_text", "text_width", "Moments", "moments", "ratio", "WeakHook", "not_installed",
     "Checked",
 ]
@@ -239,6 +240,22 @@ def cli_type(check: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[
             raise argparse.ArgumentTypeError(message.replace("the value must be ", f"expected {what} ")) from None
 
     return convert
+
+def path_arg(text: str, suffixes: tuple[str, ...] = ()) -> Path:
+    """An argparse type: a path, never empty (`--out "$UNSET"` writes into the current folder), ending in `suffixes`."""
+    import argparse
+
+    if not text:
+        raise argparse.ArgumentTypeError("expected a path, got ''")
+    if suffixes and (text[-1:] in "/\\" or Path(text).suffix.lower() not in suffixes):
+        raise argparse.ArgumentTypeError(f"expected a file name ending in {' or '.join(suffixes)}, got {text!r}")
+    try:
+        return Path(text).expanduser()  # --out=~/x: the shell leaves the ~ after = as it is
+    except RuntimeError:  # ~name of no user, or ~ without HOME (pathlib cannot find the home folder)
+        user = Path(text).parts[0]
+        who = f"there is no user {user[1:]} whose home folder it could name" if user[1:] else "HOME is not set"
+        raise argparse.ArgumentTypeError(f"{text!r} starts with {user}, but {who}; write the path out (or ./{text} "
+                                         "for a folder of that name)") from None
 
 
 def unexpected(where: str, key: str, takes: str, known: str | bool = False) -> TypeError:

@@ -86,6 +86,19 @@ def test_start_copies_stubs_and_refuses_to_overwrite(tmp_path):
     assert sorted(os.listdir(other)) == ["ex05_topological_order.py", "ex07_unbroadcast.py"]
 
 
+def test_a_folder_typed_with_a_tilde_is_the_home_folders_as_every_other_command_reads_it(tmp_path, monkeypatch,
+                                                                                          capsys):
+    # `exercises start '~/w'` (quoted, or from a script's variable) made a folder named ~ in the current one
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    code, text = run(["start", "~/w", "ex01"])
+    assert code == 0 and os.listdir(tmp_path / "home" / "w") == ["ex01_mul_backward.py"]
+    assert not (tmp_path / "~").exists() and run(["grade", "~/w", "ex01"])[0] == 1  # found: the blank stub fails
+    with pytest.raises(SystemExit) as caught:
+        run(["start", ""])  # refused before too, by start(); now by the one check of every command's paths
+    assert caught.value.code == 2 and "argument DIR: expected a path, got ''" in capsys.readouterr().err
+
+
 def test_an_option_may_stand_between_the_folder_and_the_names(tmp_path):
     # `start work --force ex05` and `grade work --timeout 30 ex03` were refused: "unrecognized arguments: ex05"
     work = str(tmp_path / "work")

@@ -35,7 +35,7 @@ from ..lab.training import accuracy
 from ..nn import MLP, data
 from ..nn.losses import binary_cross_entropy_with_logits
 from ..nn.optim import SGD
-from ..utils import as_rng, check_int, check_real, cli_type, counted, not_installed
+from ..utils import as_rng, check_int, check_real, cli_type, counted, not_installed, path_arg
 
 __all__ = ["main", "build_parser", "add_commands", "run_demo", "gradient_table"]
 
@@ -116,21 +116,6 @@ def _widths(sizes: Sequence[int], sep: str = "-") -> str:
     widths)`."""
     return sep.join(map(str, sizes)) if len(sizes) <= 12 else \
         f"{sep.join(map(str, sizes[:6]))}{sep}...{sep}{sep.join(map(str, sizes[-3:]))} ({len(sizes):,} widths)"
-
-
-def path_arg(text: str, suffixes: tuple[str, ...] = ()) -> Path:
-    """An argparse type: a path, never empty (`--out "$UNSET"` writes into the current folder), ending in `suffixes`."""
-    if not text:
-        raise argparse.ArgumentTypeError("expected a path, got ''")
-    if suffixes and (text[-1:] in "/\\" or Path(text).suffix.lower() not in suffixes):
-        raise argparse.ArgumentTypeError(f"expected a file name ending in {' or '.join(suffixes)}, got {text!r}")
-    try:
-        return Path(text).expanduser()  # --out=~/x: the shell leaves the ~ after = as it is
-    except RuntimeError:  # ~name of no user, or ~ without HOME (pathlib cannot find the home folder)
-        user = Path(text).parts[0]
-        who = f"there is no user {user[1:]} whose home folder it could name" if user[1:] else "HOME is not set"
-        raise argparse.ArgumentTypeError(f"{text!r} starts with {user}, but {who}; write the path out (or ./{text} "
-                                         "for a folder of that name)") from None
 
 
 class _Parser(argparse.ArgumentParser):

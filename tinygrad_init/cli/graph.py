@@ -24,8 +24,8 @@ from ..core.value import Value
 from ..nn import activations
 from ..observe import draw, ledger
 from ..observe.player import DEFAULT_MAX_STEPS, write_player
-from ..utils import check_int, check_type, cli_type, counted, did_you_mean, quoted, text_width
-from . import _cannot, _init_name, _widths, _writable, path_arg
+from ..utils import check_int, check_type, cli_type, counted, did_you_mean, path_arg, quoted, text_width
+from . import _cannot, _init_name, _widths, _writable
 
 __all__ = ["parse_expression", "parse_bindings", "ExpressionError", "ALLOWED_METHODS", "add_graph_command", "run_graph"]
 

@@ -25,7 +25,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
-from ..utils import check_bool, check_real, check_type, cli_type
+from ..utils import check_bool, check_real, check_type, cli_type, path_arg
 from .catalog import EXERCISES, TUTORIALS, Exercise, get, resolve
 from .runner import Result, check_file, grade_file, run_isolated
 
@@ -260,7 +260,7 @@ def build_parser(prog: str = "tinygrad-init exercises") -> argparse.ArgumentPars
         epilog=_examples(prog, [("start work", "all exercises"), ("start work ex05", "only exercise 5"),
                                 ("start work ex05 --force", "exercise 5 again, from a blank file")]),
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    p_start.add_argument("dir", metavar="DIR", help="the folder to put the exercises in")
+    p_start.add_argument("dir", metavar="DIR", type=path_arg, help="the folder to put the exercises in")
     p_start.add_argument("names", nargs="*", default=[], metavar="NAME",
                          help="only these exercises (a number such as 5 or ex05, or a name such as unbroadcast)")
     p_start.add_argument("--force", action="store_true",
@@ -276,7 +276,7 @@ def build_parser(prog: str = "tinygrad-init exercises") -> argparse.ArgumentPars
                                 ("grade . ex07", "exercise 7, from inside the folder"),
                                 ("grade work --timeout 30", "allow 30 s per exercise")]),
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    p_grade.add_argument("dir", metavar="DIR", help="the folder with your exercise files")
+    p_grade.add_argument("dir", metavar="DIR", type=path_arg, help="the folder with your exercise files")
     p_grade.add_argument("names", nargs="*", default=[], metavar="NAME",
                          help="only these exercises (default: all); a number such as 3 or ex03, or a name")
     p_grade.add_argument("--timeout", type=cli_type(check_real, 0.0, low_open=True), default=DEFAULT_TIMEOUT,
@@ -300,7 +300,7 @@ def _cmd_list(args: argparse.Namespace, out: TextIO, prog: str) -> int:
 
 
 def _cmd_start(args: argparse.Namespace, out: TextIO, prog: str) -> int:
-    directory = args.dir
+    directory = str(args.dir)
     try:
         written = start(directory, args.names, force=args.force)
     except FileExistsError as exc:
@@ -334,7 +334,7 @@ def _cmd_start(args: argparse.Namespace, out: TextIO, prog: str) -> int:
 
 
 def _cmd_grade(args: argparse.Namespace, out: TextIO, prog: str) -> int:
-    directory, names = args.dir, list(args.names)
+    directory, names = str(args.dir), list(args.names)
     if os.path.isfile(directory):  # a student's file: grade its exercise, in its folder
         if os.path.basename(directory) not in {ex.file for ex in EXERCISES}:
             raise ValueError(f"{directory} is not an exercise file. Grade a folder made by `{prog} start`, or one of "

@@ -410,12 +410,12 @@ spectra.figure("trainability", shipped)
 # Below: in the shipped run 64 of the 68 networks shallower than $6\xi_c$ (94%) reach the
 # accuracy halfway from chance to 1, and 1 of the 31 deeper ones (3%). The heatmap has one
 # network per cell, so a cell near the curve can come out either way with the draw: over seeds 1
-# to 9 (`tinygrad-init chaos --seed N`) 61 to 63 of the 68 train and 0 to 2 of the 31, about nine
-# in ten against a few percent, so neither "over 90%" nor "under 5%" holds for every seed
-# (measured with the BLAS kernel that made the shipped file; another moves a network near the
-# curve now and then). In each of them the trainable region reaches deepest around the critical
-# $\sigma_w^2 \approx 1.76$, where $\xi_c$ peaks: the most depths train at $\sigma_w^2$ = 1.5,
-# 1.76 and 2.
+# to 9 (`tinygrad-init chaos --seed 1` to `--seed 9`) 61 to 63 of the 68 train and 0 to 2 of the
+# 31, about nine in ten against a few percent, so neither "over 90%" nor "under 5%" holds for
+# every seed (measured with the BLAS kernel that made the shipped file; another moves a network
+# near the curve now and then). In each of them the trainable region reaches deepest around the
+# critical $\sigma_w^2 \approx 1.76$, where $\xi_c$ peaks: the most depths train at
+# $\sigma_w^2$ = 1.5, 1.76 and 2.
 #
 # ## What to remember
 #

@@ -1083,8 +1083,9 @@ def test_tutorial_10_trainability_spread_over_seeds_is_stated():
     assert "more than 90% of the networks shallower" not in text and "fewer than 5% of the deeper ones" not in text
     assert ("in the shipped run 64 of the 68 networks shallower than $6\\xi_c$ (94%) reach the accuracy halfway from "
             "chance to 1, and 1 of the 31 deeper ones (3%)") in text
-    assert ("over seeds 1 to 9 (`tinygrad-init chaos --seed N`) 61 to 63 of the 68 train and 0 to 2 of the 31, about "
-            "nine in ten against a few percent, so neither \"over 90%\" nor \"under 5%\" holds for every seed") in text
+    assert ("over seeds 1 to 9 (`tinygrad-init chaos --seed 1` to `--seed 9`) 61 to 63 of the 68 train and 0 to 2 of "
+            "the 31, about nine in ten against a few percent, so neither \"over 90%\" nor \"under 5%\" holds for "
+            "every seed") in text
     assert "the most depths train at $\\sigma_w^2$ = 1.5, 1.76 and 2" in text
 
 

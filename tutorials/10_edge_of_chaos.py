@@ -400,15 +400,22 @@ print(f"below 6 xi_c: {trained[limit].mean():.0%} of {limit.sum()} trained; "
 print(spectra.finding("trainability", shipped))
 assert shipped["command"] == "tinygrad-init chaos"
 assert trained[limit].mean() > 0.9 and trained[~limit].mean() < 0.05
+assert (trained[limit].sum(), limit.sum(), trained[~limit].sum(), (~limit).sum()) == (64, 68, 1, 31)  # the prose's
 deepest = [s for s, n in zip(shipped["sigma_w2"], trained.sum(axis=1)) if n == trained.sum(axis=1).max()]
 print("sigma_w^2 where the most depths train:", deepest)
-assert 1.76 in deepest and all(abs(s - critical) < 0.3 for s in deepest)
+assert 1.76 in deepest and all(abs(s - critical) < 0.3 for s in deepest) and deepest == [1.5, 1.76, 2.0]
 spectra.figure("trainability", shipped)
 
 # %% [markdown]
-# Below: more than 90% of the networks shallower than $6\xi_c$ reach the accuracy halfway from
-# chance to 1, and fewer than 5% of the deeper ones do. The trainable region reaches deepest
-# around the critical $\sigma_w^2 \approx 1.76$, where $\xi_c$ peaks.
+# Below: in the shipped run 64 of the 68 networks shallower than $6\xi_c$ (94%) reach the
+# accuracy halfway from chance to 1, and 1 of the 31 deeper ones (3%). The heatmap has one
+# network per cell, so a cell near the curve can come out either way with the draw: over seeds 1
+# to 9 (`tinygrad-init chaos --seed 1` to `--seed 9`) 61 to 63 of the 68 train and 0 to 2 of the
+# 31, about nine in ten against a few percent, so neither "over 90%" nor "under 5%" holds for
+# every seed (measured with the BLAS kernel that made the shipped file; another moves a network
+# near the curve now and then). In each of them the trainable region reaches deepest around the
+# critical $\sigma_w^2 \approx 1.76$, where $\xi_c$ peaks: the most depths train at
+# $\sigma_w^2$ = 1.5, 1.76 and 2.
 #
 # ## What to remember
 #

@@ -349,8 +349,8 @@ diag.plot("fractions")
 #
 # `diagnostics.compare_inits` trains one tanh network three ways on three-class spirals and
 # watches each: the **poor init** of section 1 ($\mathcal N(0, 1)$ weights), the **good init**
-# (Xavier with gain 5/3), and **batch norm** (the poor init with a `BatchNorm1d` before every
-# `Tanh`).
+# (Xavier with gain 5/3), and **batch norm** (the poor init's hidden weights with a `BatchNorm1d`
+# before every `Tanh`; the output layer, which no batch norm follows, keeps the good init).
 #
 # **Predict.** Batch norm hands every tanh a pre-activation of mean 0 and std 1, whatever the
 # weights. If it were Gaussian, what fraction would lie beyond $2.09$: under 5%, about 20%, or

@@ -185,12 +185,12 @@ def _tanh_backward(out: np.ndarray, g: np.ndarray, needs: tuple) -> tuple:
     return (dx,)
 
 
-def stable_sigmoid(x: np.ndarray) -> np.ndarray:
+def stable_sigmoid(x: np.ndarray, e: np.ndarray | None = None) -> np.ndarray:
     """`1 / (1 + e^-x)` to within 3.5 ulps for any x (measured: 3.2 in float32, 2.6 in float64, at x < 0, where
-    e^x / (1 + e^x) rounds three times; also the activation registry's)."""
-    e = np.exp(-np.abs(x))  # stable on both sides: exp only ever sees -|x|
-    r = 1 / (1 + e)
-    return np.where(x >= 0, r, e * r)
+    e^x / (1 + e^x) rounds three times; also the activation registry's); `e`: `e^-|x|`, if already computed."""
+    e = np.exp(-np.abs(x)) if e is None else e  # stable on both sides: exp only ever sees -|x|
+    r = 1 / (1 + e)  # r where x >= 0, else e r: r times max(e, x >= 0), which is 1 or e (e <= 1); the numbers of
+    return np.asarray(r * np.maximum(e, x >= 0))  # np.where(x >= 0, r, e * r), whose select took 3x as long
 
 
 def _sigmoid_backward(s: np.ndarray, g: np.ndarray, needs: tuple) -> tuple:
@@ -202,7 +202,8 @@ def _sigmoid_backward(s: np.ndarray, g: np.ndarray, needs: tuple) -> tuple:
 
 def _softplus(x: np.ndarray) -> tuple:
     # log(1 + e^x) = max(x, 0) + log(1 + e^-|x|): no overflow for any x; sigmoid(x) is its slope
-    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x))), stable_sigmoid(x)
+    e = np.exp(-np.abs(x))  # (once, for both)
+    return np.maximum(x, 0) + np.log1p(e), stable_sigmoid(x, e)
 
 
 def _matmul(a: np.ndarray, b: np.ndarray) -> tuple:

@@ -289,7 +289,14 @@ def _log_softmax(x: np.ndarray, axis: int | None = -1) -> tuple:
     shifted = x - x.max(axis=axis, keepdims=True)
     e = np.exp(shifted)
     s = add_reduce(e, axis, True)  # float16 in float32: numpy's float16 sum of 5000 ones along axis 0 stalls at 2048
-    return shifted - np.log(s), (e / s, axis)
+    shifted -= np.log(s)  # in place, as `e /= s`: the same numbers without two more arrays of x's size
+    e /= s
+    return shifted, (e, axis)
+
+
+def _log_softmax_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
+    t = saved[0] * add_reduce(g, saved[1], True)  # g - softmax * sum(g), into t: one array of x's size, not two
+    return (np.subtract(g, t, out=t) if type(t) is np.ndarray else g - t,)
 
 
 @quiet
@@ -297,8 +304,8 @@ def _softmax(x: np.ndarray, axis: int | None = -1) -> tuple:
     if x.size == 0:
         return x.copy(), (x.copy(), axis)
     e = np.exp(x - x.max(axis=axis, keepdims=True))
-    out = e / add_reduce(e, axis, True)
-    return out, (out, axis)
+    e /= add_reduce(e, axis, True)  # (in place: one array of x's size less)
+    return e, (e, axis)
 
 
 # ------------------------------------------------------------------ the table
@@ -333,7 +340,7 @@ _TABLE = [
        ("dx = g.transpose(inverse axes)",)),
     Op("getitem", lambda x, index: (x[index], (x.shape, index)), _getitem_backward,
        ("dx = zeros, with g added at x[index]",)),
-    Op("log_softmax", _in_float32(_log_softmax), lambda s, g, n: (g - s[0] * add_reduce(g, s[1], True),),
+    Op("log_softmax", _in_float32(_log_softmax), _log_softmax_backward,
        ("dx = g - softmax(x) * sum(g)",)),
     Op("softmax", _in_float32(_softmax), lambda s, g, n: (s[0] * (g - add_reduce(g * s[0], s[1], True)),),
        ("dx = s * (g - sum(g * s)), s = softmax(x)",), (-1,)),

@@ -136,7 +136,7 @@ def test_trainability_reads_a_diverged_network_as_nan_not_chance():
     with np.errstate(all="ignore"):
         r = S.trainability(sigma_w2s=(1.0,), depths=(2,), width=8, steps=2, lr=1e60, rng=0)
     assert math.isnan(r["accuracy"][0][0])
-    with pytest.raises(ValueError, match=r"variance_scaling: .*1e\+80.* beyond float32's range"):
+    with pytest.raises(ValueError, match=r"initializer 'variance_scaling': .*1e\+80.* beyond float32's range"):
         S.trainability(sigma_w2s=(1e80,), depths=(2,), width=8, steps=1, rng=0)
 
 

@@ -15,6 +15,7 @@ import re
 import shutil
 import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -201,23 +202,29 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
     with contextlib.suppress(OSError):  # no semaphores for a pool (some containers, Android): everything runs here
         pool = ProcessPoolExecutor(workers, context, _worker) if workers > 1 else None
     with threadpool_limits(1, user_api="blas"), pool or contextlib.nullcontext():
-        run, renders = pool.submit if pool else _now, {}
+        run, renders, lock = pool.submit if pool else _now, {}, threading.Lock()
 
-        def draw(result: ExperimentResult) -> None:  # its figures, queued as soon as it exists (from the pool's
-            with contextlib.suppress(RuntimeError):  # thread too: a pool shut down or broken raises below instead)
-                renders.update({(id(result), n): run(_render, result, n, svg) for n in result.figure_names})
+        def job(result: ExperimentResult, name: str) -> Any:  # a figure's drawing, submitted once
+            with lock:
+                if (key := (id(result), name)) not in renders:
+                    renders[key] = run(_render, result, name, svg)
+                return renders[key]
+
+        def draw(result: ExperimentResult) -> None:  # its figures, queued from the pool's thread as soon as it exists
+            with contextlib.suppress(RuntimeError):  # a pool shut down or broken: raised below instead
+                for name in result.figure_names:
+                    job(result, name)
         with tqdm(desc="experiments", total=len(sections or EXPERIMENTS) + 2 * (sections is None), **bars) as bar:
             def tracked(f: Callable[..., Any], *a: Any, **k: Any) -> Any:
                 job = run(f, *a, **k)
                 job.add_done_callback(lambda _: bar.update())
                 return job
-            results = run_all(seed, quick, tracked, draw) if sections is None else \
+            results = run_all(seed, quick, tracked, draw if pool else None) if sections is None else \
                 [j.result() for j in [tracked(f, rng=seed, quick=quick) for f in sections]]
         files = ReportFiles(out_dir=out, html=out / "report.html", json=out / "report.json", results=results)
         files.stage_seconds["experiments"] = time.perf_counter() - start
         names = [(r, n) for r in results for n in r.figure_names]
-        drawn = [j.result() for j in tqdm([renders.get((id(r), n)) or run(_render, r, n, svg) for r, n in names],
-                                          desc="figures", **bars)]
+        drawn = [j.result() for j in tqdm([job(r, n) for r, n in names], desc="figures", **bars)]
     (out / "report.html").unlink(missing_ok=True)  # the earlier report stays whole until now (Ctrl-C in the
     for d in (fig_dir, data_dir):  # experiments leaves it), then no page stands beside half-written figures
         shutil.rmtree(d, ignore_errors=True)

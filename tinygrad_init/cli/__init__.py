@@ -442,16 +442,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         parser = build_parser()
         commands = next(a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        # options before the command (`--seed 1 demo` was "invalid choice: '1'"): the command (not the value of
-        # `--out report report`) and the line with them after it
-        at = next((i for i, w in enumerate(argv) if w in commands and (not i or getattr(
-            commands[w]._option_string_actions.get(argv[i - 1]), "nargs", 0) == 0)), 0)
-        if at and argv[0][:1] == "-" and not any(o.startswith(argv[0]) for o in ("-h", "--help", "--version", "--")) \
-                and (argv[at] == "exercises" or all(w.split("=")[0] in commands[argv[at]]._option_string_actions
-                                                    for w in argv[:at] if w[:1] == "-")):
+        # options before the command (`--seed 1 demo` was "invalid choice: '1'"): the first word that names a command
+        # and is no option's value (`--out demo graph`), and the line with the options after it. known: does a
+        # command's option of that name take a value (an option of none: argparse's own error)
+        known = {o: a.nargs != 0 for p in commands.values() for o, a in p._option_string_actions.items()}
+        at = next((i for i, w in enumerate(argv) if w in commands and (not i or not known.get(argv[i - 1]))), 0)
+        if at and argv[0].split("=")[0] in known and argv[0] not in ("-h", "--help"):
             cmd, cut = argv[at:], argv[at:].index("--") if "--" in argv[at:] else len(argv) - at
-            parser.error(f"{' '.join(argv[:at])} stands before the command {argv[at]}; options go after the command: "
-                         f"tinygrad-init {shlex.join(cmd[:cut] + argv[:at] + cmd[cut:])}")
+            its = all(w.split("=")[0] in commands[argv[at]]._option_string_actions for w in argv[:at] if w[:1] == "-")
+            parser.error(f"{' '.join(argv[:at])} stands before the command {argv[at]}; options go after the command" + (
+                f": tinygrad-init {shlex.join(cmd[:cut] + argv[:at] + cmd[cut:])}" if its else
+                f" (`tinygrad-init {argv[at]} --help` lists them)"))
         args, rest = parser.parse_known_args(argv)
         if rest and isinstance(getattr(args, "bindings", None), list) and not any(w.startswith("-") for w in rest):
             args.bindings += rest  # graph: NAME=VALUE words after an option (argparse leaves them over)

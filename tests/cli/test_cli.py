@@ -267,7 +267,7 @@ def test_a_closed_stdout_is_no_traceback(argv: list[str]) -> None:  # `tinygrad-
 
 
 def test_the_help_gives_the_report_timings_the_readme_measured() -> None:
-    # the README: 14.0-16.3 s idle, 22-75 s shared; --quick 6.2-7.9 s idle, 6-20 s shared
+    # the README: 11.9-12.4 s idle, 22-75 s shared; --quick 4.6-5.0 s idle, 6-20 s shared
     from pathlib import Path
 
     readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8").split())

@@ -410,7 +410,7 @@ def test_bad_options_exit_2_with_a_message(argv, fragment, capsys: pytest.Captur
 
 @pytest.mark.parametrize("command,words", [
     ("report", ["report.html", "--quick", "--seed", "--svg", "examples:", "Xavier slower at 22, stalled at 30",
-                "offline", "the report takes about", "--quick 8 s", "the edge of chaos", "lr 0.01, 15,000 steps"]),
+                "offline", "the report takes about", "--quick 5 s", "the edge of chaos", "lr 0.01, 15,000 steps"]),
     ("sweep", ["--init", "--activation", "--depth", "--width", "--batch", "--seed", "examples:", "*_theory",
                "grad_w_std"]),
 ])

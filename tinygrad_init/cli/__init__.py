@@ -40,7 +40,7 @@ from ..utils import as_rng, check_int, check_real, cli_type, counted, not_instal
 __all__ = ["main", "build_parser", "add_commands", "run_demo", "gradient_table"]
 
 # Measured on two cores (see the README): keep in step with the README.
-_TIMES = "the report takes about 16 s on two idle cores (22-75 s when busy), --quick 8 s (6-20 s)"
+_TIMES = "the report takes about 12 s on two idle cores (22-75 s when busy), --quick 5 s (6-20 s)"
 
 _MAIN_EPILOG = f"""\
 examples:

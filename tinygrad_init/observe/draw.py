@@ -309,9 +309,9 @@ class _Scene:
         if owner and (noted := [t for c in tr.calls for t in _tensors(c[3])]) and in_graph.isdisjoint(noted):
             raise ValueError("draw: module= is the trace of another forward pass: the model's parameters are in this "
                              "graph, but no tensor the trace noted is (a second model(x) builds new ones; a graph of "
-                             "the parameters alone, as a weight-decay term, has none). Compute the loss from tr.output: "
-                             "tr = draw.trace(model, x); loss = loss_fn(tr.output, y); or pass module=model, which "
-                             "groups the parameters only")
+                             "the parameters alone, as a weight-decay term, has none). Compute the loss from "
+                             "tr.output: tr = draw.trace(model, x); loss = loss_fn(tr.output, y); or pass "
+                             "module=model, which groups the parameters only")
         collapse = tr.collapse
         if collapse is True:
             used = {q for o in set(owner.values()) for q in accumulate(o.split("."), "{}.{}".format)}  # and outer

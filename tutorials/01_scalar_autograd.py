@@ -149,7 +149,8 @@ assert all(v.grad == by_hand_loop[v.label] for v in (w, x, b))   # the very same
 # $-1.1845 \times 1.5 = -1.777$, the value you predicted.
 
 # %%
-assert math.isclose(w.grad, -1.777, abs_tol=5e-4)
+assert math.isclose(w.grad, -1.777, abs_tol=5e-4), (
+    f"w.grad is {w.grad:.4g}: a backward ran since and added to it; run the cell with L.backward() again")
 picture = draw.draw(L, show_data=True, show_grad=True, show_local=True)
 assert 'n0 [label="{ w |' in picture.source and 'n0 -> n2op [label="×1.5"]' in picture.source   # w's edge into *
 picture
@@ -169,7 +170,8 @@ dL_dh = 2 * (h.data - y)
 dh_dz = 1 - h.data ** 2
 print(f"by hand: {dL_dh * dh_dz * x.data:.10f}")
 print(f"engine:  {w.grad:.10f}")
-assert math.isclose(dL_dh * dh_dz * x.data, w.grad, rel_tol=1e-12)
+assert math.isclose(dL_dh * dh_dz * x.data, w.grad, rel_tol=1e-12), (
+    f"w.grad is {w.grad:.4g}: a backward ran since and added to it; run the cell with L.backward() again")
 
 
 # %% [markdown]
@@ -187,7 +189,8 @@ def loss(w_, x_=1.5, b_=0.3):
 eps = 1e-6
 numeric = (loss(-0.8 + eps) - loss(-0.8 - eps)) / (2 * eps)
 print(f"numeric: {numeric:.10f}   difference {abs(numeric - w.grad):.1e}")
-assert abs(numeric - w.grad) < 1e-8     # eps^2 = 1e-12, plus rounding of about 1e-16 / eps
+assert abs(numeric - w.grad) < 1e-8, (     # eps^2 = 1e-12, plus rounding of about 1e-16 / eps
+    f"w.grad is {w.grad:.4g}: a backward ran since and added to it; run the cell with L.backward() again")
 
 # %% [markdown]
 # `gradcheck` does this for every input at once, and also multiplies the output by a random
@@ -225,7 +228,8 @@ draw.draw(f, show_data=True, show_grad=True, show_local=True)
 # %%
 f.backward()
 print("after a second backward:", a.grad)
-assert a.grad == 7 + 7                      # the second pass adds to the first
+assert a.grad == 7 + 7, (                   # the second pass adds to the first
+    f"a.grad is {a.grad}: f.backward() ran since the cell above, which makes f; run that cell again")
 a.zero_grad()
 f.backward()
 print("after zero_grad and backward:", a.grad)

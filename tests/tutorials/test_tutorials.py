@@ -476,6 +476,29 @@ def test_tutorial_1_graph_cell_run_again_after_backward_says_what_to_do():
     _run_cell(cells[graph], namespace)
 
 
+
+def test_tutorial_1_checks_of_a_gradient_after_another_backward_say_what_to_do():
+    """Tutorial 1 says `L.backward()` runs the walk and invites calling `f.backward()` a second time: a student who
+    tries either in a cell of their own makes the gradient checks below it print a doubled engine value and stop on a
+    bare AssertionError (section 5's on 21, one pass more than it counts); each says what ran and which cell to run."""
+    cells, namespace = _code_cells("01_scalar_autograd"), {}
+    backward = next(k for k, cell in enumerate(cells) if "L.backward()" in cell)
+    checks = [k for k, cell in enumerate(cells) if "w.grad" in cell and k > backward]
+    for cell in cells[:backward + 1]:
+        _run_cell(cell, namespace)
+    _run_cell("L.backward()", namespace)
+    assert len(checks) == 3
+    for k in checks:
+        with pytest.raises(AssertionError, match=r"w.grad is -3.553: a backward ran since.*L.backward\(\) again"):
+            _run_cell(cells[k], namespace)
+    build = next(k for k, cell in enumerate(cells) if cell.startswith('a = Value(3.0'))
+    _run_cell(cells[build], namespace)
+    _run_cell("f.backward()", namespace)
+    with pytest.raises(AssertionError, match="a.grad is 21.0: f.backward.. ran since the cell above, which makes f"):
+        _run_cell(cells[build + 1], namespace)
+    for k in [backward, *checks, build, build + 1]:   # run again as the messages say, each passes
+        _run_cell(cells[k], namespace)
+
 DRAW = re.compile(r"\b(\w+)\.(standard_normal|integers|uniform|normal|permutation|choice|random|shuffle)\(")
 
 

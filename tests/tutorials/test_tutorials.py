@@ -499,6 +499,27 @@ def test_tutorial_1_checks_of_a_gradient_after_another_backward_say_what_to_do()
     for k in [backward, *checks, build, build + 1]:   # run again as the messages say, each passes
         _run_cell(cells[k], namespace)
 
+
+
+def test_tutorial_2_gradient_checks_after_another_backward_say_what_to_do(tmp_path, monkeypatch):
+    """As in tutorial 1: `L.backward()` run again in a cell of one's own (tutorial 1 has students do it) doubled the
+    a.grad that the cells after the ledger compare with the ledger's lines and the paths, and they printed the doubled
+    value (`a.grad from backward: 0.5966`) and stopped on a bare AssertionError; they say which cell to run again."""
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.chdir(tmp_path)                         # the notebook writes its player page
+    cells, namespace = _code_cells("02_backprop_chain"), {}
+    target = next(k for k, cell in enumerate(cells) if "with ledger.record() as steps:" in cell)
+    checks = [k for k, cell in enumerate(cells) if cell.startswith(("s = steps[3]", "paths = path_products(L, a)"))]
+    for cell in cells[:target + 1]:
+        _run_cell(cell, namespace)
+    _run_cell("L.backward()", namespace)
+    assert len(checks) == 2
+    for k in checks:
+        with pytest.raises(AssertionError, match="a.grad is 0.5966: a backward ran since.*the ledger again"):
+            _run_cell(cells[k], namespace)
+    for k in [target, *checks]:                         # run again as the message says, each passes
+        _run_cell(cells[k], namespace)
+
 DRAW = re.compile(r"\b(\w+)\.(standard_normal|integers|uniform|normal|permutation|choice|random|shuffle)\(")
 
 

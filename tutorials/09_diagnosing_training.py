@@ -244,9 +244,10 @@ def first_step_ratios(lr):
     return np.array([np.log10(np.std(m.weight.data - b) / np.std(b)) for m, b in zip(linears, before)])
 
 
-low, high = first_step_ratios(0.003), first_step_ratios(0.03)
-print("log10 update:data, lr 0.003:", low.round(3))
-print("log10 update:data, lr 0.03: ", high.round(3))
+lr_low, lr_high = 0.003, 0.03                                   # ten times larger
+low, high = first_step_ratios(lr_low), first_step_ratios(lr_high)
+print(f"log10 update:data, lr {lr_low:g}:".ljust(28), low.round(3))
+print(f"log10 update:data, lr {lr_high:g}:".ljust(28), high.round(3))
 assert np.allclose(high - low, 1.0, atol=1e-3)
 
 

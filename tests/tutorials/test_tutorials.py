@@ -753,6 +753,24 @@ def test_tutorial_9_update_data_edited_as_suggested_is_titled_with_its_init(monk
         plt.close("all")
 
 
+
+def test_tutorial_9_first_step_ratios_edited_are_labelled_with_their_learning_rates(monkeypatch):
+    """Tutorial 9 asks what a ten times larger learning rate does to update:data; the cell printed its two rows under
+    the labels 'lr 0.003' and 'lr 0.03' whatever rates it was given, so a student who tried 0.01 and 0.1 read them
+    as 0.003's and 0.03's. The labels are made from the rates (and print as before)."""
+    import numpy as np
+
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    cells, namespace = _code_cells("09_diagnosing_training"), {}
+    _run_cell(cells[0], namespace)                      # the data, make and forward
+    namespace["batch"] = np.random.default_rng(1).integers(0, len(namespace["X"]), size=64)   # as section 0
+    target = next(cell for cell in cells if cell.startswith("def first_step_ratios("))
+    lines = _run_cell(target, namespace).splitlines()
+    assert [ln[:29] for ln in lines] == ["log10 update:data, lr 0.003: ", "log10 update:data, lr 0.03:  "]
+    assert (changed := target.replace("0.003, 0.03 ", "0.01, 0.1 ")) != target
+    edited = _run_cell(changed, namespace).splitlines()
+    assert [ln[:29] for ln in edited] == ["log10 update:data, lr 0.01:  ", "log10 update:data, lr 0.1:   "]
+
 #: Terms the series uses, and the words that explain each where it first appears (checked in the order of the series).
 EXPLAINED = {"logit": "a score whose sigmoid is the predicted probability",
              "momentum": "plus 0.9 times the previous step",

@@ -265,7 +265,7 @@ while hi - lo > 1e-9:
     mid = (lo + hi) / 2
     lo, hi = (mid, hi) if chi_1(mid, sb) < 1 else (lo, mid)
 critical = (lo + hi) / 2
-print(f"critical sigma_w^2 at sigma_b^2 = 0.05: by bisection {critical:.6f}, "
+print(f"critical sigma_w^2 at sigma_b^2 = {sb:g}: by bisection {critical:.6f}, "
       f"theory.critical_sigma_w2: {theory.critical_sigma_w2('tanh', sb):.6f}")
 assert abs(critical - theory.critical_sigma_w2("tanh", sb)) < 1e-7 and round(critical, 3) == 1.761
 assert critical < 2 and chi_1(2.0, sb) > 1
@@ -315,7 +315,7 @@ xi = np.array([theory.depth_scales("tanh", s, sb)[1] for s in grid])
 fig, ax = plt.subplots(figsize=(8, 3.5))
 ax.plot(grid, xi, ".-")
 ax.axvline(critical, color="black", linestyle="--", label=f"critical sigma_w^2 = {critical:.3f}")
-ax.set(xlabel="sigma_w^2", ylabel="xi_c (layers)", yscale="log", title="tanh, sigma_b^2 = 0.05")
+ax.set(xlabel="sigma_w^2", ylabel="xi_c (layers)", yscale="log", title=f"tanh, sigma_b^2 = {sb:g}")
 ax.legend()
 plt.show()
 assert abs(grid[np.argmax(xi)] - critical) < 0.05  # the peak sits on the critical point

@@ -771,6 +771,31 @@ def test_tutorial_9_first_step_ratios_edited_are_labelled_with_their_learning_ra
     edited = _run_cell(changed, namespace).splitlines()
     assert [ln[:29] for ln in edited] == ["log10 update:data, lr 0.01:  ", "log10 update:data, lr 0.1:   "]
 
+
+def test_tutorial_10_critical_line_cells_name_the_bias_variance_they_were_given(monkeypatch):
+    """Tutorial 10 sets `sw, sb = 1.5, 0.05` once, in section 1; a student who changes sb there and runs on saw the
+    bisection print 'critical sigma_w^2 at sigma_b^2 = 0.05' for another sb, and the depth-scale figure keep the title
+    'tanh, sigma_b^2 = 0.05' (its check that the peak sits on the critical point passes for any sb). Both name sb."""
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    import matplotlib.pyplot as plt
+
+    cells, namespace = _code_cells("10_edge_of_chaos"), {}
+    _run_cell(cells[0], namespace)                      # the imports and the quadrature
+    bisection = next(cell for cell in cells if cell.startswith("def chi_1("))
+    figure = next(cell for cell in cells if cell.startswith("grid = np.linspace("))
+    namespace.update(sw=1.5, sb=0.3)
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), pytest.raises(AssertionError):   # it pins 1.761, the critical of 0.05
+        exec(compile(bisection, "<cell>", "exec"), namespace)
+    assert printed.getvalue().startswith("critical sigma_w^2 at sigma_b^2 = 0.3: by bisection 2.505")
+    # the figure's depth scales on 5 points around that critical value, not 69 (1 s)
+    assert (fewer := figure.replace("np.linspace(0.6, 4.0, 69)", "np.linspace(2.3, 2.7, 5)")) != figure
+    try:
+        _run_cell(fewer, namespace)
+        assert plt.gcf().axes[0].get_title() == "tanh, sigma_b^2 = 0.3"
+    finally:
+        plt.close("all")
+
 #: Terms the series uses, and the words that explain each where it first appears (checked in the order of the series).
 EXPLAINED = {"logit": "a score whose sigmoid is the predicted probability",
              "momentum": "plus 0.9 times the previous step",

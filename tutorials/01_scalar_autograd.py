@@ -150,7 +150,7 @@ assert all(v.grad == by_hand_loop[v.label] for v in (w, x, b))   # the very same
 
 # %%
 assert math.isclose(w.grad, -1.777, abs_tol=5e-4), (
-    f"w.grad is {w.grad:.4g}: a backward ran since and added to it; run the cell with L.backward() again")
+    f"w.grad is {w.grad:.4g}: if a backward ran since, it added to it; run the cell with L.backward() again")
 picture = draw.draw(L, show_data=True, show_grad=True, show_local=True)
 assert 'n0 [label="{ w |' in picture.source and 'n0 -> n2op [label="×1.5"]' in picture.source   # w's edge into *
 picture
@@ -171,7 +171,7 @@ dh_dz = 1 - h.data ** 2
 print(f"by hand: {dL_dh * dh_dz * x.data:.10f}")
 print(f"engine:  {w.grad:.10f}")
 assert math.isclose(dL_dh * dh_dz * x.data, w.grad, rel_tol=1e-12), (
-    f"w.grad is {w.grad:.4g}: a backward ran since and added to it; run the cell with L.backward() again")
+    f"w.grad is {w.grad:.4g}: if a backward ran since, it added to it; run the cell with L.backward() again")
 
 
 # %% [markdown]
@@ -190,7 +190,7 @@ eps = 1e-6
 numeric = (loss(-0.8 + eps) - loss(-0.8 - eps)) / (2 * eps)
 print(f"numeric: {numeric:.10f}   difference {abs(numeric - w.grad):.1e}")
 assert abs(numeric - w.grad) < 1e-8, (     # eps^2 = 1e-12, plus rounding of about 1e-16 / eps
-    f"w.grad is {w.grad:.4g}: a backward ran since and added to it; run the cell with L.backward() again")
+    f"w.grad is {w.grad:.4g}: if a backward ran since, it added to it; run the cell with L.backward() again")
 
 # %% [markdown]
 # `gradcheck` does this for every input at once, and also multiplies the output by a random

@@ -92,7 +92,7 @@ assert (steps[1].parent_name, steps[1].contribution) == ("c", steps[0].contribut
 assert steps[4].parent_name == "b" and steps[4].contribution == steps[0].contribution * 1.5
 assert [(st.index, st.contribution_number) for st in steps if st.parent_name == "a"] == [(2, 1), (3, 2)]
 assert s.grad_after == a.grad and round(a.grad, 4) == 0.2983, (
-    f"a.grad is {a.grad:.4f}: a backward ran since and added to it; run the cell with the ledger again")
+    f"a.grad is {a.grad:.4f}: if a backward ran since, it added to it; run the cell with the ledger again")
 
 # %% [markdown]
 # ## 3. Step through the backward pass
@@ -133,7 +133,7 @@ paths = path_products(L, a)
 print(paths.explain())
 print(f"a.grad from backward: {a.grad:.4f}")
 assert len(paths) == 2 and abs(paths.total - a.grad) < 1e-15, (
-    f"a.grad is {a.grad:.4f}: a backward ran since and added to it; run the cell with the ledger again")
+    f"a.grad is {a.grad:.4f}: if a backward ran since, it added to it; run the cell with the ledger again")
 
 # %% [markdown]
 # Backpropagation never lists the paths. It adds up the shared tails once, at the node where

@@ -38,6 +38,12 @@ def tiny(backward: bool = True):
     return a, b, c, o
 
 
+def _steps(o):
+    with ledger.record() as steps:
+        o.backward()
+    return steps
+
+
 GOLDEN = """digraph {
 \tgraph [fontname=Helvetica rankdir=LR]
 \tnode [fontname=Helvetica fontsize=11]
@@ -622,6 +628,9 @@ def test_a_drawn_graph_is_freed_without_a_gc_run():
     (lambda o, p: draw.compare_inits((2, 1), show_local="off"), TypeError, "^compare_inits: show_local must be Tr"),
     (lambda o, p: draw.compare_inits((2, 1), rankdir="XY"), ValueError, "^compare_inits: rankdir .* got 'XY'"),
     (lambda o, p: draw.trace(o), TypeError, "trace: model must be an nn.Module, got Value"),
+    (lambda o, p: draw.draw_step(_steps(o), 0, rankdir="XY"), ValueError, "^draw_step: rankdir .* got 'XY'"),  # draw:
+    (lambda o, p: draw.frames(_steps(o), max_nodes=0), ValueError, "^frames: max_nodes must be >= 1"),
+    (lambda o, p: draw.frames(_steps(o), colour=1), TypeError, "^frames: no option colour=; draw's are"),
     (lambda o, p: draw.draw(o, color_by_grad=ColorScale(0, 10**30)), ValueError, "ColorScale: .*hi=10*"),  # Overflow
     (lambda o, p: ColorScale(-10**8, 0), ValueError, "ColorScale: needs whole decades"),  # a 10**8-entry legend list
     (lambda o, p: draw.draw(o, grads={o: "1.5"}), TypeError, "draw: a gradient in grads must be a number, got str"),

@@ -180,11 +180,11 @@ def mlp_loss(sizes: Sequence[int], init: Any = None, *, activation: str = "tanh"
 
 def _said_by(where: str, f: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """`f(*args, **kwargs)`; an error that names a function the user did not call (`MLP: `, `Linear: `, `init.get: `,
-    `mlp_loss: `, `draw: `) names `where` instead (the user's arguments have the same names there)."""
+    `mlp_loss: `, `draw: `, `draw_step: `) names `where` instead (the user's arguments have the same names there)."""
     try:
         return f(*args, **kwargs)
     except (TypeError, ValueError) as e:
-        if (said := str(e).partition(": "))[0] not in ("MLP", "Linear", "init.get", "mlp_loss", "draw"):
+        if (said := str(e).partition(": "))[0] not in ("MLP", "Linear", "init.get", "mlp_loss", "draw", "draw_step"):
             raise
         raise type(e)(f"{where}: {said[2]}") from None
 
@@ -555,13 +555,13 @@ def draw_step(steps: Ledger, k: int | LedgerState, *, caption: bool = True, show
     if check_bool("draw_step", "caption", caption) and options.get("title") is None:
         options["title"] = (steps.line(state.k - 1) if state.step is not None else
                             f"step 0 of {len(steps)}: {steps.seed_line(state.pass_.index)}")
-    return draw(state.pass_.root, grads=state, show_local=show_local, **options)
+    return _said_by("draw_step", draw, state.pass_.root, grads=state, show_local=show_local, **options)
 
 
 def frames(steps: Ledger, **options: Any) -> list[str]:
     """The DOT text of `draw_step` for `k = 0, 1, ..., len(steps)` (one frame per step), in one sweep."""
     as_ledger("frames", steps).get_pass()  # a ValueError for a ledger without a pass, as draw_step
-    return [draw_step(steps, state, **options).source for state in steps.states()]
+    return [_said_by("frames", draw_step, steps, state, **options).source for state in steps.states()]
 
 
 @enable_grad()  # it draws gradients, also when called inside no_grad()

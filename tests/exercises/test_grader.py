@@ -124,7 +124,7 @@ def test_usage_errors_exit_2(tmp_path, capsys):
     assert code == 2 and "there is no folder" in text and "start" in text
     assert text.startswith("tinygrad-init exercises: error: there is no folder ")  # as every command names itself
     code, text = run(["grade", str(tmp_path), "nope"])
-    assert code == 2 and "unknown exercise 'nope'" in text
+    assert code == 2 and "unknown exercise 'nope'" in text and "names:" not in text, text  # no Python argument
     assert run(["start", str(tmp_path), "nope"])[0] == 2
     assert run([])[0] == 2
     for command in ("grade", "start"):  # NAME is optional: the message asked for it too

@@ -307,8 +307,8 @@ def test_a_title_that_is_not_text_is_written_as_text() -> None:
 
 
 @pytest.mark.parametrize("path,fmt,match", [
-    ("slide.jpg", None, r"figure_bytes: fmt must be one of 'png', 'svg', 'pdf', got 'jpg'"),
-    ("slide.dat", ".png", r"figure_bytes: fmt must be one of .*, got '\.png' \(did you mean 'png'\?\)"),
+    ("slide.jpg", None, r"^save_figure: fmt must be one of 'png', 'svg', 'pdf', got 'jpg'"),  # was figure_bytes:
+    ("slide.dat", ".png", r"^save_figure: fmt must be one of .*, got '\.png' \(did you mean 'png'\?\)"),
     ("slide", None, r"save_figure: give a file name ending in \.png, \.svg or \.pdf, or pass fmt="),
     # an SVG written into slide.png, which no image viewer opens
     ("slide.png", "svg", r"save_figure: fmt='svg' and the file name '.*slide\.png' say two formats; give one")])
@@ -328,6 +328,11 @@ def test_save_figure_into_a_missing_folder_or_onto_a_folder_names_itself_before_
         plots.save_figure(fig, tmp_path)
     with pytest.raises(TypeError, match=r"save_figure: path must be a file name or a pathlib.Path, got None"):
         plots.save_figure(fig, None)
+    monkeypatch.undo()
+    with pytest.raises(TypeError, match=r"^save_figure: fig must be a matplotlib Figure, got int"):  # figure_bytes:
+        plots.save_figure(3, tmp_path / "f.png")
+    with pytest.raises(ValueError, match=r"^save_figure: dpi must be >= 10, got 1"):
+        plots.save_figure(fig, tmp_path / "f.png", dpi=1)
 
 
 @pytest.mark.parametrize("panels", [

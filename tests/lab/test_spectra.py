@@ -276,6 +276,8 @@ def test_the_report_sections_from_a_generator_are_json_ready():
     # 'math domain error' (log chi_1 = log 0; sqrt of a negative variance)
     (lambda: S.phase_diagram(sigma_w2=(0.0, 4.0), n=5), ValueError, "phase_diagram: sigma_w2 must be > 0"),
     (lambda: S.network(2, 4, "tanh", 1.0, -0.1), ValueError, "network: sigma_b2 must be >= 0"),
+    (lambda: S.trainability(sigma_w2s=[1.0], depths=[2], sigma_b2=-0.1), ValueError,
+     "trainability: sigma_b2 must be >= 0"),  # was 'network: ...', a function not called
     (lambda: S.phase_diagram(n=2.5), TypeError, "phase_diagram: n must be a whole number"),  # numpy's TypeError
     (lambda: S.phase_diagram(n=0), ValueError, "phase_diagram: n must be >= 2"),  # an empty diagram
     # one value was taken as the start, n as the end of 50 points: sigma_w^2 from 4 to 5

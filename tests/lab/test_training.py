@@ -180,3 +180,5 @@ def test_fit_refuses_a_batch_of_no_points_as_accuracy_does() -> None:
     with pytest.raises(ValueError, match=r"^fit: X must be \(batch, 2\) and y \(batch,\) labels in \{0, 1\}, batch "
                                          r">= 1, got \(0, 2\) and \(0,\)$"):
         T.fit([T.nn.MLP([2, 3, 1], rng=0)], np.zeros((0, 2)), np.zeros(0), steps=1, lr=0.1)
+    with pytest.raises(ValueError, match=r"got \(4, 2\) and \(4,\) with labels \[0 1 2\]$"):  # the shapes were right
+        T.fit([T.nn.MLP([2, 3, 1], rng=0)], np.zeros((4, 2)), np.array([0, 1, 2, 1]), steps=1, lr=0.1)

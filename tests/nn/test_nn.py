@@ -584,8 +584,9 @@ def test_train_mode_must_be_a_bool():
     (lambda: nn.Linear(2, 3, bias_init="he_normal"), r"Linear: the bias initializer .he_normal.: shape \(3"),
     (lambda: nn.Linear(2, 3, bias_init=0), r"^Linear: bias_init, the bias initializer: expected a scheme name or a "
                                            r"function f\(shape, rng=None, dtype=np.float32\), got int 0$"),
-    (lambda: nn.MLP([2, 3], init="he_nromal"), r"^Linear: init, the weight initializer: unknown initialization scheme "
-                                               r"'he_nromal'. Did you mean 'he_normal'\?"),
+    (lambda: nn.MLP([2, 3], init="he_nromal"), r"^MLP: init, the weight initializer: unknown initialization scheme "
+                                               r"'he_nromal'. Did you mean 'he_normal'\?"),  # was Linear:, not called
+    (lambda: nn.MLP([2, 3], bias_init="he_normal"), r"^MLP: the bias initializer 'he_normal': shape \(3,\) is 1-D"),
     (lambda: scalar_nn.Layer(2, 3, bias_init=0.1), "^Layer: bias_init, the bias initializer: expected a scheme name"),
     (lambda: nn.MLP(3), "MLP: sizes must be a list of widths"),
     (lambda: nn.MLP(3, [4, 4, 1]), r"got 3; micrograd's MLP\(nin, nouts\) is MLP\(\[nin, \*nouts\]\), or "

@@ -285,4 +285,6 @@ def test_a_batch_given_to_a_scalar_net_is_told_to_go_one_sample_at_a_time():
             model([1.0, 2.0, 3.0])
         with pytest.raises(ValueError, match=rf"^{where}: expected 2 inputs, got 3$"):  # 0-d arrays: was a TypeError
             model([np.array(1.0), np.array(2.0), np.array(3.0)])
+        with pytest.raises(TypeError, match=rf"^{where}: x\[1\]: expected a plain number, got str '2'"):  # was 'mul: '
+            model([1.0, "2"])  # a row read from a CSV file as text
         assert {type(model(X[0])), type(model(list(X[0])))} <= {Value, list}

@@ -38,6 +38,12 @@ def tiny(backward: bool = True):
     return a, b, c, o
 
 
+def _steps(o):
+    with ledger.record() as steps:
+        o.backward()
+    return steps
+
+
 GOLDEN = """digraph {
 \tgraph [fontname=Helvetica rankdir=LR]
 \tnode [fontname=Helvetica fontsize=11]
@@ -169,6 +175,15 @@ def test_mlp_loss_same_data_for_every_scheme_and_named_errors():
             draw.mlp_loss([2], engine=engine)
     with pytest.raises(TypeError, match=r"mlp_loss: sizes must be the layer widths, e.g. \(2, 4, 1\), got int"):
         draw.mlp_loss(3)
+    for engine in ("tensor", "scalar"):  # said as 'Linear: init, ...' and 'MLP: activation ...', which were not called
+        with pytest.raises(ValueError, match=r"^mlp_loss: init, the weight initializer: unknown .* 'xavier_normal'"):
+            draw.mlp_loss([2, 1], "xaviernormal", engine=engine)
+        with pytest.raises(ValueError, match=r"^mlp_loss: activation must be one of .*got 'tahn'"):
+            draw.mlp_loss([2, 1], activation="tahn", engine=engine)
+    with pytest.raises(ValueError, match=r"^compare_inits: schemes\[1\]: unknown initialization scheme 'smal'"):
+        draw.compare_inits((2, 1), ("small", "smal"))  # was 'init.get: ...'
+    with pytest.raises(ValueError, match=r"^compare_inits: sizes must list an input and an output width"):
+        draw.compare_inits((2,))  # was 'mlp_loss: ...'
 
 
 def test_the_example_nets_picture_names_its_input_x_and_its_target_y():
@@ -605,13 +620,17 @@ def test_a_drawn_graph_is_freed_without_a_gc_run():
     (lambda o, p: draw.render(draw.draw(o), None), TypeError, "render: path must be"),
     (lambda o, p: draw.to_svg("digraph { a -> }"), ValueError, "to_svg: Graphviz failed .*syntax error"),
     (lambda o, p: draw.render("not dot", p / "g.png"), ValueError, "render: Graphviz failed on the DOT text"),
-    (lambda o, p: draw.compare_inits((2, 1), None), TypeError, "init.get: expected a scheme name"),
-    (lambda o, p: draw.compare_inits((2, 1), 3), TypeError, "init.get: expected a scheme name"),
+    (lambda o, p: draw.compare_inits((2, 1), None), TypeError, r"^compare_inits: schemes\[0\]: expected a scheme name"),
+    (lambda o, p: draw.compare_inits((2, 1), 3), TypeError, r"^compare_inits: schemes\[0\]: expected a scheme name"),
     (lambda o, p: ColorScale(-3, 0).decades(1), ValueError, "ColorScale.decades: max_entries must be"),
     (lambda o, p: draw.draw(o, show_data="no"), TypeError, "draw: show_data must be True or False"),  # was: shown
     (lambda o, p: draw.draw(o, show_grad=np.array([0, 1])), TypeError, "draw: show_grad must be True or False"),
-    (lambda o, p: draw.compare_inits((2, 1), show_local="off"), TypeError, "draw: show_local must be True or"),
+    (lambda o, p: draw.compare_inits((2, 1), show_local="off"), TypeError, "^compare_inits: show_local must be Tr"),
+    (lambda o, p: draw.compare_inits((2, 1), rankdir="XY"), ValueError, "^compare_inits: rankdir .* got 'XY'"),
     (lambda o, p: draw.trace(o), TypeError, "trace: model must be an nn.Module, got Value"),
+    (lambda o, p: draw.draw_step(_steps(o), 0, rankdir="XY"), ValueError, "^draw_step: rankdir .* got 'XY'"),  # draw:
+    (lambda o, p: draw.frames(_steps(o), max_nodes=0), ValueError, "^frames: max_nodes must be >= 1"),
+    (lambda o, p: draw.frames(_steps(o), colour=1), TypeError, "^frames: no option colour=; draw's are"),
     (lambda o, p: draw.draw(o, color_by_grad=ColorScale(0, 10**30)), ValueError, "ColorScale: .*hi=10*"),  # Overflow
     (lambda o, p: ColorScale(-10**8, 0), ValueError, "ColorScale: needs whole decades"),  # a 10**8-entry legend list
     (lambda o, p: draw.draw(o, grads={o: "1.5"}), TypeError, "draw: a gradient in grads must be a number, got str"),

@@ -328,7 +328,7 @@ def test_draw_step_names_an_option_draw_does_not_have():
         (a * a).backward()
     with pytest.raises(TypeError, match=r"^draw_step: no option colour=; draw's are show_data, show_grad, "):
         draw.draw_step(steps, 1, colour=1)  # was Python's "draw() got an unexpected keyword argument"
-    with pytest.raises(TypeError, match=r"^draw_step: no option grads=; draw's are .*, title$"):
+    with pytest.raises(TypeError, match=r"^frames: no option grads=; draw's are .*, title$"):
         draw.frames(steps, grads=None)  # draw_step sets them: the state after k steps
 
 

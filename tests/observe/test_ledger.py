@@ -530,8 +530,10 @@ def test_layer_gains_refuses_value_ledgers():
         o.backward()
     with pytest.raises(TypeError, match="path_products"):
         layer_gains(steps)
-    with pytest.raises(ValueError, match="no backward pass"):
+    with pytest.raises(ValueError, match="^layer_gains: no backward pass"):  # was 'Ledger: ...'
         layer_gains(ledger.Ledger())
+    with pytest.raises(IndexError, match="^layer_gains: there is no pass 5; 1 was recorded"):
+        layer_gains(steps, pass_index=5)
 
 
 def test_a_stale_dispatcher_left_installed_does_not_loop():

@@ -14,10 +14,10 @@ from tinygrad_init import Tensor, Value, ledger, player
     ({"grads": {}}, TypeError, r"player: grads= is set by the player itself"),
     ({"digits": 0}, ValueError, r"player: digits must be >= 1, got 0"),
     ({"digits": "3"}, TypeError, r"player: digits must be a whole number"),
-    ({"rankdir": "XX"}, ValueError, r"draw: rankdir \(LR: inputs left, TB: inputs on top\) must be one of "
-                                         "'lr', 'tb', 'rl', 'bt', got 'XX'"),
-    ({"max_nodes": 0}, ValueError, r"draw: max_nodes must be >= 1"),
-    ({"show_data": "no"}, TypeError, r"draw: show_data must be True or False"),
+    ({"rankdir": "XX"}, ValueError, r"^player: rankdir \(LR: inputs left, TB: inputs on top\) must be one of "
+                                         "'lr', 'tb', 'rl', 'bt', got 'XX'"),  # was 'draw: ...', not called
+    ({"max_nodes": 0}, ValueError, r"^player: max_nodes must be >= 1"),
+    ({"show_data": "no"}, TypeError, r"^player: show_data must be True or False"),
     ({"colour_by_grad": True}, TypeError, r"player: no option colour_by_grad=; .*rankdir, show_data, show_local, "
                                           r"module and max_nodes"),
     ({"pass_index": 1}, TypeError, r"player: pass_index picks a pass of a Ledger"),
@@ -73,3 +73,5 @@ def test_a_pass_index_beyond_the_ledger_is_named_by_the_player():
         player.player_html(steps, pass_index=3)
     with pytest.raises(TypeError, match=r"^player: pass_index must be a whole number"):
         player.player_html(steps, pass_index="0")
+    with pytest.raises(ValueError, match=r"^player: rankdir .* got 'XX'"):  # a ledger's picture: was 'draw: ...'
+        player.player_html(steps, rankdir="XX")

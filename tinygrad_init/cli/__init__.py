@@ -383,7 +383,7 @@ def _cannot(command: str, what: str, e: OSError) -> int:
         why = f"{file} is a file, not a folder" if file else f"{e.filename} is a folder, not a file: move it away or " \
             "write elsewhere"
     else:
-        why = f"{e.strerror or e}" + f" ({e.filename})" * bool(e.filename)
+        why = f"{e.strerror or e}".removeprefix("build_report: ") + f" ({e.filename})" * bool(e.filename)
     print(f"{f'tinygrad-init {command}'.rstrip()}: cannot {what}: {why}", file=sys.stderr)
     return 1
 

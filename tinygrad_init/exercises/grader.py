@@ -377,5 +377,5 @@ def main(argv: Sequence[str] | None = None, prog: str = "tinygrad-init exercises
     try:
         return args.func(args, out, prog)
     except ValueError as exc:  # a usage error: an unknown exercise name, no such folder, not an exercise file
-        out.write(f"{prog}: error: {exc}\n")
+        out.write(f"{prog}: error: {str(exc).replace(': names: ', ': ', 1)}\n")  # names: the Python argument
         return 2

@@ -575,5 +575,9 @@ def save_figure(fig: Figure, path: str | Path, fmt: str | None = None, dpi: floa
         raise ValueError("save_figure: give a file name ending in .png, .svg or .pdf, or pass fmt=")
     if suffix in _METADATA and suffix != str(fmt).lower():  # an SVG in a .png: no viewer opens it
         raise ValueError(f"save_figure: fmt={fmt!r} and the file name {str(path)!r} say two formats; give one")
-    p.write_bytes(figure_bytes(fig, fmt, dpi=dpi))
+    try:
+        data = figure_bytes(fig, fmt, dpi=dpi)
+    except (TypeError, ValueError) as e:  # its fig, fmt or dpi: the user's, given to save_figure
+        raise type(e)(str(e).replace("figure_bytes:", "save_figure:", 1)) from None
+    p.write_bytes(data)
     return p

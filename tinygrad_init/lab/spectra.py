@@ -116,6 +116,7 @@ def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] | None = Non
     sws, depths, steps = (d if v is None else v for v, d in zip((sigma_w2s, depths, steps), grid))
     sws, depths = _each(fn, "sigma_w2s", sws, check_real, 0.0, low_open=True), _each(fn, "depths", depths, check_int, 1)
     steps, width, gen = check_int(fn, "steps", steps, 1), check_int(fn, "width", width, 1), as_rng(rng, fn)
+    sigma_b2 = check_real(fn, "sigma_b2", sigma_b2, 0.0)  # as network checks it, in the name of the function called
     teacher, X = gen.standard_normal((16, 4)), gen.standard_normal((512, 16)).astype(np.float32)
     y, acc = (X @ teacher).argmax(axis=1), []
     for sw in sws:

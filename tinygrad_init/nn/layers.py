@@ -313,9 +313,14 @@ class MLP(Module):
         final = [] if final_activation is None else [ACTIVATIONS[activations.get(  # checked before any draw
             final_activation, "MLP", engine_only=True, what="final_activation").name]()]
         gen, mods = as_rng(rng, "MLP"), []
-        for i, (n_in, n_out) in enumerate(zip(self.sizes, self.sizes[1:])):
-            mods += [Linear(n_in, n_out, bias, init, bias_init, gen, dtype)]
-            mods += [ACTIVATIONS[self.activation]()] if i < len(self.sizes) - 2 else []
+        try:
+            for i, (n_in, n_out) in enumerate(zip(self.sizes, self.sizes[1:])):
+                mods += [Linear(n_in, n_out, bias, init, bias_init, gen, dtype)]
+                mods += [ACTIVATIONS[self.activation]()] if i < len(self.sizes) - 2 else []
+        except (TypeError, ValueError) as e:  # init, bias_init, bias or dtype: the user's, given to MLP, not Linear
+            if not str(e).startswith("Linear: "):
+                raise
+            raise type(e)(f"MLP: {str(e).removeprefix('Linear: ')}") from None
         self.layers = Sequential(*mods, *final)
 
     def forward(self, x: Any) -> Tensor: return self.layers(x)

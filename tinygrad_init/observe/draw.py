@@ -166,15 +166,27 @@ def mlp_loss(sizes: Sequence[int], init: Any = None, *, activation: str = "tanh"
     gen, n = as_rng(rng, "mlp_loss"), check_int("mlp_loss", "batch", batch, 1) if engine == "tensor" else 1
     x, y = gen.standard_normal((n, sizes[0])), gen.standard_normal((n, sizes[-1]))
     if engine == "tensor":
-        tr = trace(nn.MLP(sizes, activation=activation, init=init, rng=gen, dtype=np.float64), Tensor(x, name="x"))
+        model = _said_by("mlp_loss", nn.MLP, sizes, activation=activation, init=init, rng=gen, dtype=np.float64)
+        tr = trace(model, Tensor(x, name="x"))
         loss = nn.mse_loss(tr.output, Tensor(y, name="y"))
         loss.name = "loss"
         return loss, tr
-    out = nn.scalar.MLP(sizes[0], sizes[1:], activation=activation, init=init, rng=gen)(
+    out = _said_by("mlp_loss", nn.scalar.MLP, sizes[0], sizes[1:], activation=activation, init=init, rng=gen)(
         [Value(float(v), label=f"x{i}") for i, v in enumerate(x[0])])
     loss = Value.sum([(o - float(t)) ** 2 for o, t in zip(out if isinstance(out, list) else [out], y[0])])
     loss.label = "loss"
     return loss, None
+
+
+def _said_by(where: str, f: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """`f(*args, **kwargs)`; an error that names a function the user did not call (`MLP: `, `Linear: `, `init.get: `,
+    `mlp_loss: `, `draw: `, `draw_step: `) names `where` instead (the user's arguments have the same names there)."""
+    try:
+        return f(*args, **kwargs)
+    except (TypeError, ValueError) as e:
+        if (said := str(e).partition(": "))[0] not in ("MLP", "Linear", "init.get", "mlp_loss", "draw", "draw_step"):
+            raise
+        raise type(e)(f"{where}: {said[2]}") from None
 
 
 def _tensors(x: Any) -> list:
@@ -543,13 +555,13 @@ def draw_step(steps: Ledger, k: int | LedgerState, *, caption: bool = True, show
     if check_bool("draw_step", "caption", caption) and options.get("title") is None:
         options["title"] = (steps.line(state.k - 1) if state.step is not None else
                             f"step 0 of {len(steps)}: {steps.seed_line(state.pass_.index)}")
-    return draw(state.pass_.root, grads=state, show_local=show_local, **options)
+    return _said_by("draw_step", draw, state.pass_.root, grads=state, show_local=show_local, **options)
 
 
 def frames(steps: Ledger, **options: Any) -> list[str]:
     """The DOT text of `draw_step` for `k = 0, 1, ..., len(steps)` (one frame per step), in one sweep."""
     as_ledger("frames", steps).get_pass()  # a ValueError for a ledger without a pass, as draw_step
-    return [draw_step(steps, state, **options).source for state in steps.states()]
+    return [_said_by("frames", draw_step, steps, state, **options).source for state in steps.states()]
 
 
 @enable_grad()  # it draws gradients, also when called inside no_grad()
@@ -564,10 +576,12 @@ def compare_inits(sizes: Sequence[int] = (2, 4, 4, 1), schemes: Sequence[str | C
         raise ValueError("compare_inits: schemes must name at least one scheme, e.g. ('small', 'he_normal')")
     seed, scenes, titles = int(as_rng(rng, "compare_inits").integers(2**31)), [], []
     for k, scheme in enumerate(schemes):
-        fn = nn.init.get(scheme)
-        loss, _ = mlp_loss(sizes, fn, activation=activation, engine=engine, batch=batch, rng=seed)
+        fn = _said_by(f"compare_inits: schemes[{k}]", nn.init.get, scheme)
+        loss, _ = _said_by("compare_inits", mlp_loss, sizes, fn, activation=activation, engine=engine, batch=batch,
+                           rng=seed)
         loss.backward(**({} if loss.scalar else {"retain_grads": True}))
-        scenes.append(_Scene(loss, False, False, show_local, True, None, None, MAX_NODES, rankdir, f"i{k}_"))
+        scenes.append(_said_by("compare_inits", _Scene, loss, False, False, show_local, True, None, None, MAX_NODES,
+                               rankdir, f"i{k}_"))
         name, formula = getattr(fn, "name", None) or getattr(fn, "__name__", str(scheme)), getattr(fn, "formula", "")
         titles.append([f"{name}: {formula}" if formula else str(name), f"loss {_num(float(loss.data))}"])
     rankdir = scenes[0].rankdir  # checked, in capitals as Graphviz wants it

@@ -576,7 +576,7 @@ def layer_gains(ledger: Ledger, pass_index: int | None = None) -> LayerGains:
     """Per-layer gradient gains `|dL/dh_{l-1}|_F / |dL/dh_l|_F` of a Tensor MLP, read from a recorded pass
     (default: the last); every matmul is a Linear layer `z_l = h_{l-1} @ W_l`, numbered from the input side.
     With `0.01 * randn` weights on 500 tanh units each layer scales the gradient by about `0.224`."""
-    ps = as_ledger("layer_gains", ledger, "ledger").get_pass(pass_index)
+    ps = as_ledger("layer_gains", ledger, "ledger").get_pass(pass_index, "layer_gains")
     if ps.scalar:
         raise TypeError("layer_gains reads a Tensor backward pass (matmul layers); this ledger holds a Value pass. "
                         "For a scalar graph use path_products(root, node).")

@@ -19,7 +19,7 @@ import numpy as np
 from ..core.autograd import topological_order
 from ..utils import check_int, quoted, writable
 from .colors import WHAT, ColorScale, font_color, magnitude
-from .draw import FORMATS, MAX_NODES, GraphvizNotFoundError, _num, draw, to_svg
+from .draw import FORMATS, MAX_NODES, GraphvizNotFoundError, _num, _said_by, draw, to_svg
 from .ledger import Ledger, record
 
 __all__ = ["player_html", "write_player", "DEFAULT_MAX_STEPS"]
@@ -48,7 +48,7 @@ def _record(root: Any, max_steps: int | None, options: Mapping) -> Ledger:
                          "Reduce it first (out.sum() or a loss), or record `with ledger.record() as steps: "
                          "out.backward(grad)` and pass steps")
     _check_steps(sum(getattr(p, "_requires_grad", True) for n in topological_order(root) for p in n.parents), max_steps)
-    draw(root, **options)  # its errors name the option (a graph within max_steps: milliseconds)
+    _said_by("player", draw, root, **options)  # its errors name the option (a graph within max_steps: milliseconds)
     if shutil.which("dot") is None:  # the page needs Graphviz: without it, no backward whose call put right repeats
         raise GraphvizNotFoundError()
     with record() as steps:
@@ -141,7 +141,8 @@ def player_html(source: Any, *, title: str | None = None, pass_index: int | None
         widest[s.parent] = max(widest.get(s.parent, info), info, key=lambda i: len(text(i)))
     scale = ColorScale.fit([magnitude(i, scalar, mode) for i in (ps.seed, *hooked, *shown)], WHAT[
         "scalar" if scalar else mode]) if color_by_grad else None  # what the colours measure, as draw() names it
-    g = draw(root, **{"show_local": True, "max_nodes": None, **options}, color_by_grad=scale or False, grads=widest)
+    g = _said_by("player", draw, root, **{"show_local": True, "max_nodes": None, **options},
+                 color_by_grad=scale or False, grads=widest)
     g.node_attr["id"], g.edge_attr["id"] = "node_\\N", "edge_\\T_\\H"
     nid = {node: f"node_n{i}" for node, i in topo.items()}  # and each node's own ids: a Value's record and op bubble
     own_ids = {node: [nid[node], nid[node] + "op"] if scalar and node.parents else [nid[node]] for node in topo}

@@ -23,7 +23,7 @@ from ..utils import (Rng, as_rng, check_bool, check_real, check_type, counted, f
 from .autograd import topological_order
 from .ops import quiet
 from .tensor import Tensor, no_grad
-from .value import Value, _number
+from .value import Value, as_number
 
 __all__ = ["gradcheck", "numerical_grad", "GradcheckError", "GradcheckResult", "InputCheck", "Worst"]
 _fmt = functools.partial(format_number, digits=6)
@@ -155,7 +155,7 @@ def _point(x: Any, i: int, fn: str, notes: list[str]) -> np.ndarray:
                         "number (or a Value, for the scalar engine)" + ("; for a PyTorch tensor pass its numbers, "
                         "x.detach().numpy()" if is_torch(x) else ""))
     if isinstance(raw, Real) and type(raw) not in (bool, float) and not isinstance(raw, np.generic):
-        raw = _number(raw, f"{fn}: input {i}")  # a Fraction, or an int beyond a float, as a Value reads it
+        raw = as_number(raw, f"{fn}: input {i}")  # a Fraction, or an int beyond a float, as a Value reads it
     try:
         arr = np.asarray(raw)
     except ValueError as e:

@@ -38,7 +38,7 @@ Number = Union[int, float, np.integer, np.floating]  # what `Value` reads as a n
 _INF, _NAN = math.inf, math.nan
 
 
-def _number(x: object, op: str) -> float:
+def as_number(x: object, op: str) -> float:
     """A plain number (or a one-element numpy array) as a float; anything else is a TypeError."""
     if isinstance(x, (float, int, Real, np.bool_)):  # float and int first: they are checked without the ABC
         try:
@@ -123,7 +123,7 @@ class Value:
     __reduce_ex__ = reduce_node  # pickle and deepcopy without recursion
 
     def __init__(self, data: Number, label: str = "", *_op: object) -> None:  # (_op: micrograd's, refused below)
-        self.data = data if type(data) is float else _number(data, "Value")
+        self.data = data if type(data) is float else as_number(data, "Value")
         self.grad, self.op = 0.0, ""
         self.label = check_type("Value", "label", (label, *_op) if _op else label, str, "a string (unlike micrograd's "
                                 "Value(data, _children, _op): a Value records its parents itself when an op makes it)")
@@ -179,41 +179,41 @@ class Value:
 
     def __add__(self, other: Value | Number) -> Value:
         if type(other) is not Value:
-            return _node(self.data + (k := _number(other, "add")), "+", self, 1.0, None, k)
+            return _node(self.data + (k := as_number(other, "add")), "+", self, 1.0, None, k)
         return _node(self.data + other.data, "+", self, 1.0, other, 1.0)
 
     def __mul__(self, other: Value | Number) -> Value:
         if type(other) is not Value:
-            return _node(self.data * (k := _number(other, "mul")), "*", self, k, None, k)
+            return _node(self.data * (k := as_number(other, "mul")), "*", self, k, None, k)
         return _node(self.data * other.data, "*", self, other.data, other, self.data)
 
     def __sub__(self, other: Value | Number) -> Value:
         if type(other) is not Value:
-            return _node(self.data - (k := _number(other, "sub")), "-", self, 1.0, None, k)
+            return _node(self.data - (k := as_number(other, "sub")), "-", self, 1.0, None, k)
         return _node(self.data - other.data, "-", self, 1.0, other, -1.0)
 
     def __rsub__(self, other: Number) -> Value:  # other - self
-        return _node((k := _number(other, "sub")) - self.data, "-", self, -1.0, None, _First(k))
+        return _node((k := as_number(other, "sub")) - self.data, "-", self, -1.0, None, _First(k))
 
     def __truediv__(self, other: Value | Number) -> Value:
         # d(a/b)/da = 1/b,  d(a/b)/db = -(a/b)/b
         a = self.data
         if type(other) is not Value:
-            b = _number(other, "div")
+            b = as_number(other, "div")
             return _node(_div(a, b), "/", self, _div(1.0, b), None, b)
         b = other.data
         out = _div(a, b)
         return _node(out, "/", self, _div(1.0, b), other, -_div(out, b))
 
     def __rtruediv__(self, other: Number) -> Value:  # other / self
-        a, b = _number(other, "div"), self.data
+        a, b = as_number(other, "div"), self.data
         out = _div(a, b)
         return _node(out, "/", self, -_div(out, b), None, _First(a))
 
     def __pow__(self, other: Value | Number) -> Value:
         # d(x^y)/dx = y x^(y-1) (0 where y = 0),  d(x^y)/dy = x^y ln x (0 where x = 0 and y >= 0)
         x = self.data
-        y = other.data if type(other) is Value else _number(other, "pow")
+        y = other.data if type(other) is Value else as_number(other, "pow")
         out = _pow(x, y)
         dx = 0.0 if y == 0.0 else y * _pow(x, y - 1.0)
         if type(other) is not Value:
@@ -222,7 +222,7 @@ class Value:
         return _node(out, "**", self, dx, other, dy)
 
     def __rpow__(self, other: Number) -> Value:  # other ** self
-        x, y = _number(other, "pow"), self.data
+        x, y = as_number(other, "pow"), self.data
         out = _pow(x, y)
         return _node(out, "**", self, 0.0 if x == 0.0 and y >= 0.0 else out * _log(x), None, _First(x))
 
@@ -260,7 +260,7 @@ class Value:
                 parents.append(v)
                 total += v.data
             else:
-                total += (n := _number(v, "sum"))
+                total += (n := as_number(v, "sum"))
                 k += n
         return _node(total, "+", tuple(parents), (1.0,) * len(parents), None, k or None) if parents else Value(total)
 

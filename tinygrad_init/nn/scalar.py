@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 from . import activations, init as _init
-from ..core.value import Value, _number
+from ..core.value import Value, as_number
 from ..utils import MAX_SIZE, Rng, as_rng, check_bool, check_int, check_real, check_type, counted, ordered
 
 __all__ = ["Neuron", "Layer", "MLP"]
@@ -28,7 +28,7 @@ def _inputs(where: str, x: Iterable[Value | float], n: int) -> list[Value | floa
         batch = xs and isinstance(xs[0], (list, tuple, np.ndarray)) and np.ndim(xs[0]) == 1 and len(xs[0]) == n  # X
         raise ValueError(f"{where}: expected {n} inputs, got " + (f"{counted(len(xs), 'row')} of {n}: a scalar net "
                          "takes one sample at a time, [model(x) for x in X]" if batch else str(len(xs))))
-    return [v if isinstance(v, Value) else _number(v, f"{where}: x[{i}]") for i, v in enumerate(xs)]  # not 'mul: ...'
+    return [v if isinstance(v, Value) else as_number(v, f"{where}: x[{i}]") for i, v in enumerate(xs)]  # not 'mul: ...'
 
 
 def _activation(where: str, activation: str | None, nonlin: bool | None) -> str:

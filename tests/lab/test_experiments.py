@@ -1122,6 +1122,11 @@ def test_a_sweep_of_zeros_alone_draws_its_figure_saying_nothing_is_drawn(experim
     assert [t.get_text() for t in fig.legends[0].get_texts()][0] == "zeros (<= 0: not drawn)"
 
 
+def test_a_bad_quick_of_run_all_names_run_all_not_the_first_experiment_it_calls() -> None:
+    with pytest.raises(TypeError, match=r"^run_all: quick must be True or False, got int 3"):  # was 'depth: ...'
+        E.run_all(quick=3)
+
+
 @pytest.mark.parametrize("where, call", [
     ("run_sweep", lambda rng: E.run_sweep(rng=rng)), ("run_all", lambda rng: E.run_all(rng=rng)),
     ("batch_norm", lambda rng: E.batch_norm(rng=rng)), ("theory_average", lambda rng: E.theory_average(rng=rng)),

@@ -576,7 +576,8 @@ def run_all(rng: Rng = 0, quick: bool = False, submit: Callable[..., Any] | None
     """Every experiment in report order, each with the seed `rng` (a Generator or None: a seed drawn from it) as if
     called on its own (the sweep-based ones share two sweeps). `submit(f, *args, **kwargs)` (a pool's; default: each
     here in turn) runs the parts, longest first; `done(result)` gets each result as soon as it exists."""
-    call, rng = submit or _now, rng if as_seed(rng, "run_all") is not None else int(as_rng(rng).integers(2**63 - 1))
+    call, quick = submit or _now, check_bool("run_all", "quick", quick)  # (not 'depth: quick ...', called first)
+    rng = rng if as_seed(rng, "run_all") is not None else int(as_rng(rng).integers(2**63 - 1))
     names = sorted(EXPERIMENTS, key=lambda k: -_SECONDS.get(k, 0))
     jobs = {k: call(EXPERIMENTS[k], rng=rng, quick=quick) for k in names[:2]}
     sweeps = [[call(run_sweep, schemes, (a,), rng=rng, quick=quick, batchnorm=bn) for a in ACTIVATIONS]
@@ -590,8 +591,7 @@ def run_all(rng: Rng = 0, quick: bool = False, submit: Callable[..., Any] | None
               for parts in sweeps)
     here = [verdict(sw, bn), activation_statistics(sweep=sw), gradient_statistics(sweep=sw),
             batch_norm(sweep=bn, plain=sw)]  # the sweeps' sections, made here (0.1 s) while the pool runs the rest
-    for result in here if done else ():
-        done(result)
+    for result in here if done else (): done(result)
     return here[:3] + [jobs[k].result() for k in EXPERIMENTS if k not in BEYOND] + [
         here[3], *(jobs[k].result() for k in BEYOND if k in EXPERIMENTS)]
 

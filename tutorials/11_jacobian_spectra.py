@@ -171,7 +171,7 @@ assert measured[1.5][-1] < measured[1.5][0]
 spec = spectra.jacobian_spectra(depths=(2, 8, 32), width=100, networks=2, rng=0)
 for key, r in spec.items():
     print(f"{key:18s} sigma_w^2 = {r['sigma_w2']:.3f}  chi_1 = {r['chi_1']:.3f}  spread by depth "
-          f"{np.round(r['spread'], 2)}  largest s at L = 32: {max(r['singular_values'][-1]):.2f}")
+          f"{np.round(r['spread'], 2)}  largest s at L = {r['depths'][-1]}: {max(r['singular_values'][-1]):.2f}")
 gauss, ortho = spec["tanh, Gaussian"], spec["tanh, orthogonal"]
 assert all(abs(r["chi_1"] - 1) < 1e-6 for r in spec.values())
 assert max(ortho["spread"]) < 1 and max(ortho["singular_values"][-1]) < 2
@@ -203,8 +203,8 @@ for linear, act in zip(he[::2], he[1::2]):
 print("fraction of units with relu'(y) = 0, layers 1-8:", np.round(off, 3))
 assert all(abs(f - 0.5) < 0.1 for f in off)
 relu_g, relu_o = spec["relu, Gaussian"], spec["relu, orthogonal"]
-print(f"spread at L = 32: ReLU Gaussian {relu_g['spread'][-1]:.1f}, ReLU orthogonal {relu_o['spread'][-1]:.1f}, "
-      f"tanh orthogonal {ortho['spread'][-1]:.2f}")
+print(f"spread at L = {relu_g['depths'][-1]}: ReLU Gaussian {relu_g['spread'][-1]:.1f}, ReLU orthogonal "
+      f"{relu_o['spread'][-1]:.1f}, tanh orthogonal {ortho['spread'][-1]:.2f}")
 assert relu_o["spread"][-1] > 10 and relu_g["spread"][-1] > 10
 assert relu_o["spread"][-1] > 20 * ortho["spread"][-1]
 

@@ -165,13 +165,15 @@ def _pow_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
     a, b, out = saved
     with np.errstate(all="ignore"):  # PyTorch's conventions: da is 0 where b == 0 (selected: also for an inf or nan
         # g), the local db 0 where a == 0 <= b (a factor: an inf or nan g gives nan there, as PyTorch's)
-        if needs[0] and type(da := a ** (b - 1)) is np.ndarray and da.shape == g.shape and da.dtype == np.result_type(
-                g, b, da):  # g * (b * a ** (b - 1)) in place: one array of a's size, not three (the same numbers)
-            np.multiply(g, np.multiply(b, da, out=da), out=da)
-        else:
-            da = g * (b * a ** (b - 1)) if needs[0] else None
-        # a number b other than 0 (x ** 2) selects nothing: da as it is, without np.where's copy (half the backward)
-        ga = (np.where(b == 0, 0, da) if b.ndim or b == 0 else da).astype(out.dtype, copy=False) if needs[0] else None
+        ga = None
+        if needs[0]:
+            da = a ** (b - 1)  # g * (b * da), in place where it fits: one array of a's size, not three
+            if type(da) is np.ndarray and da.shape == g.shape and da.dtype == np.result_type(g, b, da):
+                np.multiply(g, np.multiply(b, da, out=da), out=da)
+            else:
+                da = g * (b * da)
+            # a number b other than 0 (x ** 2) selects nothing: da as it is, without np.where's copy (half the backward)
+            ga = (np.where(b == 0, 0, da) if b.ndim or b == 0 else da).astype(out.dtype, copy=False)
         gb = (g * np.where((a == 0) & (b >= 0), 0, out * np.log(a, dtype=np.result_type(a, out)))).astype(
             out.dtype, copy=False) if needs[1] else None  # (ln a in the result's precision, not a float16 base's)
     return ga, gb

@@ -124,10 +124,10 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
             not all(p.requires_grad for m in models for p in m.parameters()):
         raise ValueError("fit: the models must share sizes and activation, have biases and one output unit, and "
                          "none frozen (requires_grad=False): fit trains every parameter")
-    if y.ndim != 1 or not len(y) or X.shape != (len(y), models[0].sizes[0]) or not np.isin(y, (0, 1)).all():
+    shapes = y.ndim == 1 and len(y) > 0 and X.shape == (len(y), models[0].sizes[0])  # right: then the labels are not
+    if not shapes or not np.isin(y, (0, 1)).all():
         raise ValueError(f"fit: X must be (batch, {models[0].sizes[0]}) and y (batch,) labels in {{0, 1}}, batch >= 1, "
-                         f"got {X.shape} and {y.shape}" + f" with labels {np.unique(y)[:6]}" * (  # the shapes right
-                             y.ndim == 1 and len(y) > 0 and X.shape == (len(y), models[0].sizes[0])))
+                         f"got {X.shape} and {y.shape}" + f" with labels {np.unique(y)[:6]}" * shapes)
     steps, every = check_int("fit", "steps", steps, 0), check_int("fit", "every", every, 1)
     for name, v, high in (("lr", lr, None), ("momentum", momentum, 1.0)):
         values = [v] if np.ndim(v) == 0 else list(v)

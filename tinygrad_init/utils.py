@@ -28,7 +28,7 @@ if int(np.__version__.split(".")[0]) < 2:  # numpy 1 promotes types by value (no
 
 __all__ = [
     "as_rng", "as_seed", "quoted", "got", "check_int", "check_real", "check_choice", "check_bool", "check_type",
-    "cli_type", "path_arg", "did_you_mean", "real_array",
+    "cli_type", "path_arg", "did_you_mean", "real_array", "renamed",
     "format_number", "counted", "shape_text", "text_width", "Moments", "moments", "ratio", "WeakHook", "not_installed",
     "Checked",
 ]
@@ -159,6 +159,17 @@ class Checked:
 
     def __set__(self, obj: Any, value: Any) -> None:
         obj.__dict__[self.name] = self.check(value)
+
+
+def renamed(fn: str, f: Callable[..., Any], *args: Any, said: Sequence[str] = (), **kwargs: Any) -> Any:
+    """`f(*args, **kwargs)`, its errors that start with its name (`fixed_point: `) or one of `said` (functions it
+    passes the caller's arguments on to: `Linear`, `init.get`) in the name of `fn`, the function the user called."""
+    try:
+        return f(*args, **kwargs)
+    except (TypeError, ValueError) as e:
+        if (head := str(e).partition(": "))[0] not in (f.__qualname__, *said):  # a method's: `Probe.stats: `
+            raise
+        raise type(e)(f"{fn}: {head[2]}") from None
 
 
 def check_choice(where: str, name: str, value: Any, options: Sequence[str]) -> str:

@@ -18,7 +18,7 @@ from numpy.polynomial.hermite_e import hermegauss
 from numpy.polynomial.legendre import leggauss
 
 from ..nn import activations as _acts, init as _init
-from ..utils import MAX_SIZE, check_int, check_real, check_type, counted, ordered, quoted
+from ..utils import MAX_SIZE, check_int, check_real, check_type, counted, ordered, quoted, renamed
 
 __all__ = ["gaussian_expectation", "activation_moments", "Moments", "predict", "TheoryResult", "fixed_point",
            "FixedPoint", "chi1", "correlation_map", "correlation_fixed_point", "critical_sigma_w2", "depth_scales"]
@@ -316,16 +316,6 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
         q = newton if newton >= 0.0 else max(value, 2.0 * q) if value > q else value
     raise RuntimeError(f"fixed_point: no convergence after {max_iter} iterations (q = {q:.6g}); near the "
                        "critical point the variance approaches its fixed point only slowly")
-
-
-def renamed(fn: str, f: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """`f(*args, **kwargs)`, its errors that start with its name (`fixed_point: `) in the name of `fn`, the caller."""
-    try:
-        return f(*args, **kwargs)
-    except (TypeError, ValueError) as e:
-        if not str(e).startswith(f"{f.__qualname__}: "):  # a method's: `Probe.stats: `
-            raise
-        raise type(e)(f"{fn}: {str(e).partition(': ')[2]}") from None
 
 
 def chi1(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> float:

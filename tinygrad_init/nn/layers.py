@@ -15,7 +15,7 @@ from .losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
 from .optim import zero_grads
 from ..core.inputs import TorchName, real_dtype
 from ..core.tensor import OPS, Tensor, _HookHandle
-from ..utils import Checked, Rng, as_rng, check_bool, check_int, check_real, check_type, ordered, quoted
+from ..utils import Checked, Rng, as_rng, check_bool, check_int, check_real, check_type, ordered, quoted, renamed
 
 __all__ = ["Module", "Linear", "Tanh", "Sigmoid", "ReLU", "Identity", "Sequential", "MLP", "BatchNorm1d",
            "ACTIVATIONS", "mse_loss", "cross_entropy", "binary_cross_entropy_with_logits"]
@@ -313,14 +313,9 @@ class MLP(Module):
         final = [] if final_activation is None else [ACTIVATIONS[activations.get(  # checked before any draw
             final_activation, "MLP", engine_only=True, what="final_activation").name]()]
         gen, mods = as_rng(rng, "MLP"), []
-        try:
-            for i, (n_in, n_out) in enumerate(zip(self.sizes, self.sizes[1:])):
-                mods += [Linear(n_in, n_out, bias, init, bias_init, gen, dtype)]
-                mods += [ACTIVATIONS[self.activation]()] if i < len(self.sizes) - 2 else []
-        except (TypeError, ValueError) as e:  # init, bias_init, bias or dtype: the user's, given to MLP, not Linear
-            if not str(e).startswith("Linear: "):
-                raise
-            raise type(e)(f"MLP: {str(e).removeprefix('Linear: ')}") from None
+        for i, (n_in, n_out) in enumerate(zip(self.sizes, self.sizes[1:])):  # Linear's errors: MLP's arguments
+            mods += [renamed("MLP", Linear, n_in, n_out, bias, init, bias_init, gen, dtype)]
+            mods += [ACTIVATIONS[self.activation]()] if i < len(self.sizes) - 2 else []
         self.layers = Sequential(*mods, *final)
 
     def forward(self, x: Any) -> Tensor: return self.layers(x)

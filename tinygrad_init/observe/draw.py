@@ -24,7 +24,7 @@ from ..core import autograd, ops
 from ..core.tensor import Tensor, enable_grad
 from ..core.value import Value
 from ..utils import (Rng, got, as_rng, check_bool, check_choice, check_int, check_type, counted, moments, ordered,
-                     quoted, shape_text, writable)
+                     quoted, renamed, shape_text, writable)
 from .colors import BAD_COLOR, WHAT, ZERO_COLOR, UNKNOWN_COLOR, ColorScale, filled, font_color, grad_color, magnitude
 from .ledger import GradStats, Ledger, LedgerState, as_ledger, format_number, node_names
 
@@ -179,14 +179,8 @@ def mlp_loss(sizes: Sequence[int], init: Any = None, *, activation: str = "tanh"
 
 
 def _said_by(where: str, f: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """`f(*args, **kwargs)`; an error that names a function the user did not call (`MLP: `, `Linear: `, `init.get: `,
-    `mlp_loss: `, `draw: `, `draw_step: `) names `where` instead (the user's arguments have the same names there)."""
-    try:
-        return f(*args, **kwargs)
-    except (TypeError, ValueError) as e:
-        if (said := str(e).partition(": "))[0] not in ("MLP", "Linear", "init.get", "mlp_loss", "draw", "draw_step"):
-            raise
-        raise type(e)(f"{where}: {said[2]}") from None
+    """`renamed`: an error of a function the user did not call, given the user's arguments, names `where` instead."""
+    return renamed(where, f, *args, said=("MLP", "Linear", "init.get", "mlp_loss", "draw", "draw_step"), **kwargs)
 
 
 def _tensors(x: Any) -> list:

@@ -19,7 +19,6 @@ _TORCH_SGD = {"param_groups": "one group here, its settings attributes: optimize
               "state_dict": _COPY, "load_state_dict": _COPY, "add_param_group": "make one SGD per group"}
 
 
-
 def __getattr__(name: str) -> Any:  # PyTorch's other optimizers and schedulers: say what there is
     if name in ("Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "NAdam", "LBFGS", "lr_scheduler"):
         raise unoffered(name, f"optim.{name} is PyTorch's, not here: the optimizer is SGD (momentum, weight_decay); "

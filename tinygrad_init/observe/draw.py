@@ -190,11 +190,9 @@ def _tensors(x: Any) -> list:
 
 
 # --------------------------------------------------------------------------- the scene: what to draw
+_XML_BAD = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not in an SVG (XML 1.0)
 _ESC = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "&": "&amp;", "\0": "\\\\0", **dict.fromkeys("\t\r", " ")}  # Graphviz:
 _CELL = str.maketrans({**_ESC, **{c: "\\" + c for c in "{}|<>"}, **dict.fromkeys(" \t\r", "&#32;")})  # "&lt;" is "<";
-
-
-_XML_BAD = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not in an SVG (XML 1.0)
 
 
 def _esc(s: str, record: bool = False) -> str:  # it drops \t, \r; NUL, or 16,384 characters (2.43), end DOT

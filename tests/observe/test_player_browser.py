@@ -477,6 +477,29 @@ def test_a_presenters_clicker_and_the_space_bar_step_one_step(browser, tmp_path)
     assert browser.errors() == []
 
 
+RING = """(function (e, s) {  // the focused element, its focus ring, and whether the ring is whole in its header/footer
+  var r = e.getBoundingClientRect(), p = e.closest('header, footer'), b = p ? p.getBoundingClientRect() : r;
+  var o = parseFloat(s.outlineOffset) + parseFloat(s.outlineWidth);
+  return [e.id || e.tagName, s.outlineStyle + ' ' + s.outlineWidth,
+          r.left - o >= b.left && r.top - o >= b.top && r.right + o <= b.right && r.bottom + o <= b.bottom];
+})(document.activeElement, getComputedStyle(document.activeElement))"""
+
+
+def test_tab_reaches_every_control_in_order_and_each_shows_the_focus_as_a_projector_needs(browser, tmp_path):
+    # the list of lines, once it scrolls, is a stop of the Tab key (Chromium focuses scrollers): it showed Chromium's
+    # own thin ring (outline auto 1px), where the buttons and the slider show 3 px; each ring is whole, inside the
+    # header or the footer (which scrolls, and clips what passes its edges)
+    _open_chain(browser, tmp_path / "tab.html", 1.0, 1.5, 24)
+    browser.key("End", 35)
+    stops = []
+    for _ in range(10):
+        browser.key("Tab", 9)
+        stops.append(browser.js(RING))
+    order = ["home", "prev", "slider", "next", "end", "view", "zoom-out", "zoom-in", "lines"]
+    assert stops[:-1] == [[c, "solid 3px", True] for c in order] and stops[-1][0] == "BODY", stops  # then out
+    assert browser.errors() == []
+
+
 LIVE = """Array.prototype.map.call(document.querySelectorAll(
   '[aria-live=polite], [aria-live=assertive], [role=status], [role=log], [role=alert]'),
   function (e) { return e.textContent; }).join(' | ')"""

@@ -467,6 +467,8 @@ def test_a_presenters_clicker_and_the_space_bar_step_one_step(browser, tmp_path)
         f"step {k} / {n}" for k in (11, 1)]  # ten steps at a time
     browser.js("document.getElementById('next').focus()")
     assert _press(browser, " ", 32) == f"step 2 / {n}"  # a focused button takes the space bar, once
+    # but not Shift+space, which steps back as the keys say (it clicked the focused next: one step on)
+    assert [_press(browser, " ", 32, shift=True), _press(browser, " ", 32)] == [f"step {k} / {n}" for k in (1, 2)]
     # and the page's list of keys says so: it read "PageUp / PageDown or space: step; shift: 10 steps", but Shift
     # with space steps back one and Shift with PageDown steps one
     keys = " ".join(browser.js("document.querySelector('#legend .keys').textContent").split())

@@ -157,7 +157,7 @@
   document.addEventListener("keydown", (e) => {
     const page = e.target === document.body || e.target === document.documentElement;
     if (e.ctrlKey || e.altKey || e.metaKey || !(root.contains(e.target) || page && own)) return;
-    if (e.key === " " && e.target.closest && e.target.closest("button")) return;  // the button's own
+    if (e.key === " " && !e.shiftKey && e.target.closest && e.target.closest("button")) return;  // the button's own
     const by = e.shiftKey ? 10 : 1, back = e.shiftKey ? cur - 1 : cur + 1;  // a clicker sends PageDown / PageUp
     const k = {ArrowRight: cur + by, ArrowLeft: cur - by, PageDown: cur + 1, PageUp: cur - 1, " ": back,
                Home: 0, End: N}[e.key];

@@ -547,7 +547,10 @@ def test_on_a_laptop_and_a_projector_the_charts_fill_the_width_and_the_focus_sho
     # the charts were 380 x 260 px on every screen: at 1920 x 1080 they took 60% of the width and their ticks were
     # 10 px; on a 1024 x 768 projector two to a row, as before, and the page scrolls neither way. Each layer's line
     # stands out from the chart at 3:1 at least (WCAG AA for graphics): the green-yellow middle layers were 1.8:1
-    grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [1.0], "depth": [24], "width": [8]}
+    # a scheme with parameters is named as a layer's repr names it: its menu, as wide as that name, ran 177 px past a
+    # phone's right edge, and the whole page scrolled sideways
+    long = nn.init.SCHEMES["variance_scaling"].configure(scale=2.0, mode="fan_out", distribution="truncated_normal")
+    grid = {"activation": ["tanh"], "scheme": ["he_normal", long], "gain": [1.0], "depth": [24], "width": [8]}
     path = E.explore(grid=grid, rng=0).write(tmp_path)
     # a phone: the page had no viewport tag, so it was laid out 980 px wide and shrunk to 38% (ticks 4 px high, the
     # menus' text 6 px), and at the phone's own width the charts (380 px at least) ran 23 px past its right edge

@@ -434,12 +434,13 @@ def test_printing_keeps_the_whole_graph_on_the_page(browser, tmp_path, rankdir):
     assert browser.errors() == []
 
 
-def _press(browser, key: str, code: int, shift: bool = False) -> str:
-    """A key (with Shift) as a keyboard or a presenter's clicker sends it; returns the counter."""
+def _press(browser, key: str, code: int, shift: bool = False, modifiers: int = 0) -> str:
+    """A key (with Shift, or `modifiers`: 1 Alt, 2 Ctrl, 4 Meta) as a keyboard or a presenter's clicker sends it;
+    returns the counter."""
     text = {" ": " "}.get(key, "")
     for kind in ("keyDown", "keyUp"):
         browser.call("Input.dispatchKeyEvent", {"type": kind, "key": key, "code": "Space" if key == " " else key,
-                                                "windowsVirtualKeyCode": code, "modifiers": 8 * shift,
+                                                "windowsVirtualKeyCode": code, "modifiers": 8 * shift | modifiers,
                                                 **({"text": text} if text and kind == "keyDown" else {})},
                      session=True)
     return browser.js("document.getElementById('counter').textContent")
@@ -476,6 +477,9 @@ def test_a_presenters_clicker_and_the_space_bar_step_one_step(browser, tmp_path)
     browser.js("document.activeElement.blur()")
     assert [_press(browser, "PageDown", 34, shift=True), _press(browser, " ", 32, shift=True)] == [
         f"step {k} / {n}" for k in (3, 2)]
+    # with Alt, Ctrl or Meta an arrow or End is the browser's (forward, the next word, the page's end), not a step
+    assert {_press(browser, key, code, modifiers=m) for m in (1, 2, 4) for key, code in (
+        ("ArrowRight", 39), ("End", 35))} == {f"step 2 / {n}"}
     assert browser.errors() == []
 
 

@@ -54,7 +54,6 @@
       for (const text of g.getElementsByTagName("text")) text.style.fill = st[2];
     }
     g.classList.toggle("partial", !st[3]);
-    g.classList.toggle("reached", s >= 0 || id === D.root);
   }
 
   let marked = [];

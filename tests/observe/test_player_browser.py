@@ -258,6 +258,8 @@ def test_player_steps_with_clicks_and_keys(browser, neuron_player):
     browser.key("ArrowLeft", 37)  # backwards: b's gradient is unknown again
     s4 = browser.js(STATE)
     assert s4["line"] == steps.line(3) and s4["grads"][1] == "grad ?" and s4["grads"][0] == "grad -0.004023"
+    browser.click('#lines li[data-k="2"]')  # a line of the list: its step
+    assert browser.js(STATE) == s2
 
     browser.key("Home", 36)
     assert browser.js(STATE) == s0

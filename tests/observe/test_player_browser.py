@@ -650,6 +650,12 @@ def test_two_players_in_one_notebook_page_step_each_on_its_own(browser, tmp_path
     browser.click(".output:nth-of-type(1) #line")
     browser.key("End", 35)
     assert browser.js(counters) == [f"step {n1} / {n1}", f"step 2 / {n2}"]
+    # the address is the notebook's: a player neither writes its step there (after the steps pause) nor follows it
+    browser.js("location.hash = '#1'")
+    later = "new Promise(function (done) { setTimeout(function () { done(location.hash); }, 400); })"
+    assert browser.call("Runtime.evaluate", {"expression": later, "awaitPromise": True, "returnByValue": True},
+                        session=True)["result"]["value"] == "#1"
+    assert browser.js(counters) == [f"step {n1} / {n1}", f"step 2 / {n2}"]
     assert browser.errors() == []
 
 

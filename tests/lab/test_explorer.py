@@ -617,6 +617,8 @@ def test_a_histograms_fraction_axis_starts_at_zero(tmp_path, browser):
     assert s["verdict"] == "not computed: relu|large|2|2|4" and s["key"] == "relu|large|2|2|4", s
     assert s["rule"] == s["legend"] == s["acts"] == s["grads"] == s["stds"] == "" and s["lines"] == 0, s
     assert browser.js("document.querySelectorAll('svg text').length") == 0
+    # and no word's colour beside it (the bar kept the last word's)
+    assert browser.js("getComputedStyle(document.getElementById('verdict')).borderLeftColor") == "rgba(0, 0, 0, 0)"
     _choose(browser, "gain", "1")
     assert browser.js(ticks.replace("ID", "acts")) == [0, 0.25, 0.5] and browser.js(STATE)["legend"]
     assert browser.errors() == []

@@ -242,6 +242,8 @@ def test_the_page_in_chromium(page, browser):
     assert s2["lines"] == 6 and s2["acts"] != s1["acts"]
     # tanh's saturated fraction counts entries (batch x units), ReLU's dead one units (it said "of the units" both)
     assert s2["legend"].endswith("% of the entries (within 0.03 of a limit).")
+    f = page[0].data["tanh|xavier_normal|1|6|32"]["fraction"][-1]  # in percent, one decimal
+    assert abs(float(re.search(r"Last layer: saturated (\d+\.\d)% ", s2["legend"])[1]) - 100 * f) <= 0.05 + 1e-9
     assert "Near a threshold" not in s2["rule"]
     _choose(browser, "activation", "relu")
     assert browser.js(STATE)["key"] == "relu|xavier_normal|1|6|32"

@@ -1120,6 +1120,17 @@ def test_the_steps_node_is_outlined_in_red_and_its_parent_in_blue(browser, neuro
         red, blue = browser.js(OUTLINED)
         assert sorted(red) == [[f"node_n{i}", "rgb(214, 39, 40)"], [f"node_n{i}op", "rgb(214, 39, 40)"]], k
         assert blue == [[f"node_n{j}", "rgb(31, 119, 180)"]], k
+    # and the legend's swatches keep them in a high-contrast mode (forced colours), where the graph keeps its red and
+    # blue: both swatches were drawn in the system's text colour, and the legend no longer said which was which
+    forced = [{"name": "forced-colors", "value": "active"}]
+    browser.call("Emulation.setEmulatedMedia", {"features": forced}, session=True)
+    try:
+        swatches = browser.js("['upstream', 'receiver'].map(c => getComputedStyle(document.querySelector('.swatch.' + "
+                              "c)).borderTopColor)")
+        red, blue = browser.js(OUTLINED)
+    finally:
+        browser.call("Emulation.setEmulatedMedia", {"features": []}, session=True)
+    assert swatches == [red[0][1], blue[0][1]] == ["rgb(214, 39, 40)", "rgb(31, 119, 180)"], swatches
     assert browser.errors() == []
 
 

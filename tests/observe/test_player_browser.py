@@ -779,6 +779,9 @@ def test_a_notebook_output_shown_later_or_narrowed_shows_the_whole_graph(browser
         browser.js(f"document.querySelector('.output').style.cssText += '; {style}'")
         time.sleep(0.2)  # a frame or two
         assert browser.js(fits) == [True, True], style
+    # and there the legend goes below the ledger lines: beside them (the window, not the output, was narrow enough
+    # to stack the two) it left the lines 11 px of the 500, every line hidden
+    assert browser.js("document.getElementById('lines').getBoundingClientRect().width") >= 450
     assert browser.errors() == []
 
 

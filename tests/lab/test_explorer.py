@@ -242,6 +242,8 @@ def test_the_page_in_chromium(page, browser):
     assert s2["lines"] == 6 and s2["acts"] != s1["acts"]
     # tanh's saturated fraction counts entries (batch x units), ReLU's dead one units (it said "of the units" both)
     assert s2["legend"].endswith("% of the entries (within 0.03 of a limit).")
+    f = page[0].data["tanh|xavier_normal|1|6|32"]["fraction"][-1]  # in percent, one decimal
+    assert abs(float(re.search(r"Last layer: saturated (\d+\.\d)% ", s2["legend"])[1]) - 100 * f) <= 0.05 + 1e-9
     assert "Near a threshold" not in s2["rule"]
     _choose(browser, "activation", "relu")
     assert browser.js(STATE)["key"] == "relu|xavier_normal|1|6|32"
@@ -547,7 +549,10 @@ def test_on_a_laptop_and_a_projector_the_charts_fill_the_width_and_the_focus_sho
     # the charts were 380 x 260 px on every screen: at 1920 x 1080 they took 60% of the width and their ticks were
     # 10 px; on a 1024 x 768 projector two to a row, as before, and the page scrolls neither way. Each layer's line
     # stands out from the chart at 3:1 at least (WCAG AA for graphics): the green-yellow middle layers were 1.8:1
-    grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [1.0], "depth": [24], "width": [8]}
+    # a scheme with parameters is named as a layer's repr names it: its menu, as wide as that name, ran 177 px past a
+    # phone's right edge, and the whole page scrolled sideways
+    long = nn.init.SCHEMES["variance_scaling"].configure(scale=2.0, mode="fan_out", distribution="truncated_normal")
+    grid = {"activation": ["tanh"], "scheme": ["he_normal", long], "gain": [1.0], "depth": [24], "width": [8]}
     path = E.explore(grid=grid, rng=0).write(tmp_path)
     # a phone: the page had no viewport tag, so it was laid out 980 px wide and shrunk to 38% (ticks 4 px high, the
     # menus' text 6 px), and at the phone's own width the charts (380 px at least) ran 23 px past its right edge
@@ -614,6 +619,8 @@ def test_a_histograms_fraction_axis_starts_at_zero(tmp_path, browser):
     assert s["verdict"] == "not computed: relu|large|2|2|4" and s["key"] == "relu|large|2|2|4", s
     assert s["rule"] == s["legend"] == s["acts"] == s["grads"] == s["stds"] == "" and s["lines"] == 0, s
     assert browser.js("document.querySelectorAll('svg text').length") == 0
+    # and no word's colour beside it (the bar kept the last word's)
+    assert browser.js("getComputedStyle(document.getElementById('verdict')).borderLeftColor") == "rgba(0, 0, 0, 0)"
     _choose(browser, "gain", "1")
     assert browser.js(ticks.replace("ID", "acts")) == [0, 0.25, 0.5] and browser.js(STATE)["legend"]
     assert browser.errors() == []

@@ -258,6 +258,8 @@ def test_player_steps_with_clicks_and_keys(browser, neuron_player):
     browser.key("ArrowLeft", 37)  # backwards: b's gradient is unknown again
     s4 = browser.js(STATE)
     assert s4["line"] == steps.line(3) and s4["grads"][1] == "grad ?" and s4["grads"][0] == "grad -0.004023"
+    browser.click('#lines li[data-k="2"]')  # a line of the list: its step
+    assert browser.js(STATE) == s2
 
     browser.key("Home", 36)
     assert browser.js(STATE) == s0
@@ -434,12 +436,13 @@ def test_printing_keeps_the_whole_graph_on_the_page(browser, tmp_path, rankdir):
     assert browser.errors() == []
 
 
-def _press(browser, key: str, code: int, shift: bool = False) -> str:
-    """A key (with Shift) as a keyboard or a presenter's clicker sends it; returns the counter."""
+def _press(browser, key: str, code: int, shift: bool = False, modifiers: int = 0) -> str:
+    """A key (with Shift, or `modifiers`: 1 Alt, 2 Ctrl, 4 Meta) as a keyboard or a presenter's clicker sends it;
+    returns the counter."""
     text = {" ": " "}.get(key, "")
     for kind in ("keyDown", "keyUp"):
         browser.call("Input.dispatchKeyEvent", {"type": kind, "key": key, "code": "Space" if key == " " else key,
-                                                "windowsVirtualKeyCode": code, "modifiers": 8 * shift,
+                                                "windowsVirtualKeyCode": code, "modifiers": 8 * shift | modifiers,
                                                 **({"text": text} if text and kind == "keyDown" else {})},
                      session=True)
     return browser.js("document.getElementById('counter').textContent")
@@ -467,6 +470,8 @@ def test_a_presenters_clicker_and_the_space_bar_step_one_step(browser, tmp_path)
         f"step {k} / {n}" for k in (11, 1)]  # ten steps at a time
     browser.js("document.getElementById('next').focus()")
     assert _press(browser, " ", 32) == f"step 2 / {n}"  # a focused button takes the space bar, once
+    # but not Shift+space, which steps back as the keys say (it clicked the focused next: one step on)
+    assert [_press(browser, " ", 32, shift=True), _press(browser, " ", 32)] == [f"step {k} / {n}" for k in (1, 2)]
     # and the page's list of keys says so: it read "PageUp / PageDown or space: step; shift: 10 steps", but Shift
     # with space steps back one and Shift with PageDown steps one
     keys = " ".join(browser.js("document.querySelector('#legend .keys').textContent").split())
@@ -474,6 +479,32 @@ def test_a_presenters_clicker_and_the_space_bar_step_one_step(browser, tmp_path)
     browser.js("document.activeElement.blur()")
     assert [_press(browser, "PageDown", 34, shift=True), _press(browser, " ", 32, shift=True)] == [
         f"step {k} / {n}" for k in (3, 2)]
+    # with Alt, Ctrl or Meta an arrow or End is the browser's (forward, the next word, the page's end), not a step
+    assert {_press(browser, key, code, modifiers=m) for m in (1, 2, 4) for key, code in (
+        ("ArrowRight", 39), ("End", 35))} == {f"step 2 / {n}"}
+    assert browser.errors() == []
+
+
+RING = """(function (e, s) {  // the focused element, its focus ring, and whether the ring is whole in its header/footer
+  var r = e.getBoundingClientRect(), p = e.closest('header, footer'), b = p ? p.getBoundingClientRect() : r;
+  var o = parseFloat(s.outlineOffset) + parseFloat(s.outlineWidth);
+  return [e.id || e.tagName, s.outlineStyle + ' ' + s.outlineWidth,
+          r.left - o >= b.left && r.top - o >= b.top && r.right + o <= b.right && r.bottom + o <= b.bottom];
+})(document.activeElement, getComputedStyle(document.activeElement))"""
+
+
+def test_tab_reaches_every_control_in_order_and_each_shows_the_focus_as_a_projector_needs(browser, tmp_path):
+    # the list of lines, once it scrolls, is a stop of the Tab key (Chromium focuses scrollers): it showed Chromium's
+    # own thin ring (outline auto 1px), where the buttons and the slider show 3 px; each ring is whole, inside the
+    # header or the footer (which scrolls, and clips what passes its edges)
+    _open_chain(browser, tmp_path / "tab.html", 1.0, 1.5, 24)
+    browser.key("End", 35)
+    stops = []
+    for _ in range(10):
+        browser.key("Tab", 9)
+        stops.append(browser.js(RING))
+    order = ["home", "prev", "slider", "next", "end", "view", "zoom-out", "zoom-in", "lines"]
+    assert stops[:-1] == [[c, "solid 3px", True] for c in order] and stops[-1][0] == "BODY", stops  # then out
     assert browser.errors() == []
 
 
@@ -619,6 +650,12 @@ def test_two_players_in_one_notebook_page_step_each_on_its_own(browser, tmp_path
     browser.click(".output:nth-of-type(1) #line")
     browser.key("End", 35)
     assert browser.js(counters) == [f"step {n1} / {n1}", f"step 2 / {n2}"]
+    # the address is the notebook's: a player neither writes its step there (after the steps pause) nor follows it
+    browser.js("location.hash = '#1'")
+    later = "new Promise(function (done) { setTimeout(function () { done(location.hash); }, 400); })"
+    assert browser.call("Runtime.evaluate", {"expression": later, "awaitPromise": True, "returnByValue": True},
+                        session=True)["result"]["value"] == "#1"
+    assert browser.js(counters) == [f"step {n1} / {n1}", f"step 2 / {n2}"]
     assert browser.errors() == []
 
 
@@ -742,6 +779,9 @@ def test_a_notebook_output_shown_later_or_narrowed_shows_the_whole_graph(browser
         browser.js(f"document.querySelector('.output').style.cssText += '; {style}'")
         time.sleep(0.2)  # a frame or two
         assert browser.js(fits) == [True, True], style
+    # and there the legend goes below the ledger lines: beside them (the window, not the output, was narrow enough
+    # to stack the two) it left the lines 11 px of the 500, every line hidden
+    assert browser.js("document.getElementById('lines').getBoundingClientRect().width") >= 450
     assert browser.errors() == []
 
 
@@ -1083,6 +1123,17 @@ def test_the_steps_node_is_outlined_in_red_and_its_parent_in_blue(browser, neuro
         red, blue = browser.js(OUTLINED)
         assert sorted(red) == [[f"node_n{i}", "rgb(214, 39, 40)"], [f"node_n{i}op", "rgb(214, 39, 40)"]], k
         assert blue == [[f"node_n{j}", "rgb(31, 119, 180)"]], k
+    # and the legend's swatches keep them in a high-contrast mode (forced colours), where the graph keeps its red and
+    # blue: both swatches were drawn in the system's text colour, and the legend no longer said which was which
+    forced = [{"name": "forced-colors", "value": "active"}]
+    browser.call("Emulation.setEmulatedMedia", {"features": forced}, session=True)
+    try:
+        swatches = browser.js("['upstream', 'receiver'].map(c => getComputedStyle(document.querySelector('.swatch.' + "
+                              "c)).borderTopColor)")
+        red, blue = browser.js(OUTLINED)
+    finally:
+        browser.call("Emulation.setEmulatedMedia", {"features": []}, session=True)
+    assert swatches == [red[0][1], blue[0][1]] == ["rgb(214, 39, 40)", "rgb(31, 119, 180)"], swatches
     assert browser.errors() == []
 
 

@@ -54,7 +54,6 @@
       for (const text of g.getElementsByTagName("text")) text.style.fill = st[2];
     }
     g.classList.toggle("partial", !st[3]);
-    g.classList.toggle("reached", s >= 0 || id === D.root);
   }
 
   let marked = [];
@@ -157,7 +156,7 @@
   document.addEventListener("keydown", (e) => {
     const page = e.target === document.body || e.target === document.documentElement;
     if (e.ctrlKey || e.altKey || e.metaKey || !(root.contains(e.target) || page && own)) return;
-    if (e.key === " " && e.target.closest && e.target.closest("button")) return;  // the button's own
+    if (e.key === " " && !e.shiftKey && e.target.closest && e.target.closest("button")) return;  // the button's own
     const by = e.shiftKey ? 10 : 1, back = e.shiftKey ? cur - 1 : cur + 1;  // a clicker sends PageDown / PageUp
     const k = {ArrowRight: cur + by, ArrowLeft: cur - by, PageDown: cur + 1, PageUp: cur - 1, " ": back,
                Home: 0, End: N}[e.key];

@@ -44,6 +44,10 @@ def test_a_collapsed_module_called_twice_shows_the_gradient_of_each_call():
                     .source).group(1)
     assert box.split("\\n") == ["0", "Linear (2 calls)", "-> (4, 3) float64", f"|grad| {norms[0]}",
                                   "-> (4, 3) float64", f"|grad| {norms[1]}"] and norms[0] != norms[1]
+    scale = draw.ColorScale(-2, 2, "|grad|_F")  # the box is filled by the last call's gradient, 6.132 (5.171 is paler)
+    fill = re.search(r'fillcolor="(#\w+)" shape=box3d', draw.draw(loss, module=tr.collapsed(), grads=steps,
+                                                                 color_by_grad=scale).source)[1]
+    assert fill == scale.color(steps.final_grads()[calls[-1]].norm) != scale.color(steps.final_grads()[calls[0]].norm)
 
 
 def test_draw_step_keeps_a_title_given_and_caption_false_leaves_it_out():

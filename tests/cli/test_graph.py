@@ -54,6 +54,7 @@ def test_variables_become_labelled_leaves_with_the_right_gradients():
     z.backward()
     a_, b_ = z._parents
     assert (a_.grad, b_.grad) == (pytest.approx(12.0), pytest.approx(8.0 * math.log(2.0)))
+    assert parse_expression("-a", v).op == "neg"  # unary minus is a neg node, not a product with -1.0
 
 
 @pytest.mark.parametrize("text, fragment", [
@@ -83,6 +84,8 @@ def test_variables_become_labelled_leaves_with_the_right_gradients():
     ("a < b", "comparisons: not allowed"),
     ("a and b", "'and'/'or': not allowed"),
     ("[a, b]", "lists: not allowed"),
+    ("[a + b]", "lists: not allowed"),  # not cut at the + inside the brackets
+    ("{a - b}", "sets: not allowed"),
     ("(a, b)", "tuples: not allowed"),
     ("(y := a)", "':=' assignments: not allowed"),
     ("a +", "this is not a valid expression"),
@@ -278,9 +281,14 @@ def test_an_expression_starting_with_a_minus_is_pointed_after_the_double_dash(tm
 def test_graph_command_counts_one_node_and_one_step_in_the_singular(tmp_path, capsys):
     require_binary("dot")  # the command renders the picture: exit 1 without Graphviz
     assert cli.main(["graph", "x*2", "x=1", "--out", str(tmp_path), "--no-player"]) == 0
-    assert "the expression x*2: 2 nodes, 1 chain-rule step in backward" in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert "the expression x*2: 2 nodes, 1 chain-rule step in backward" in text
+    assert "\ndL/dx = dL/dL × ∂L/∂x (local) = 1.0 × 2.0 = 2.0\n" in text  # and its ledger
     assert cli.main(["graph", "x", "x=1", "--out", str(tmp_path), "--no-player"]) == 0
     assert "the expression x: 1 node, 0 chain-rule steps in backward" in capsys.readouterr().out
+    # the ledger is printed for a short expression only: 41 steps are left to the player
+    assert cli.main(["graph", "x" + "*1.5" * 41, "x=1", "--out", str(tmp_path), "--no-player"]) == 0
+    assert "42 nodes, 41 chain-rule steps" in (text := capsys.readouterr().out) and "backward starts here" not in text
 
 
 def test_graph_command_names_an_expression_written_over_several_lines_on_one_line(tmp_path, capsys):

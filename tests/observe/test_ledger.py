@@ -914,8 +914,9 @@ def test_the_last_state_shows_each_gradient_as_its_hooks_leave_it_as_torch_does(
             assert last.grads[node] == GradStats.of(tt.grad.numpy()) == steps.final_grads()[t], t.name
             assert node in last.complete
         # the line at which the gradient is complete says what the hooks make of it
-        into_h = [s for s in steps if s.parent is h.grad_fn][-1]
+        first_h, *_, into_h = [s for s in steps if s.parent is h.grad_fn]
         assert f"its hooks make it |dL/dh| = {format_number(float(th.grad.norm()))}" in steps.line(into_h.index)
+        assert "its hooks" not in steps.line(first_h.index)  # (h * h): the hooks run on the sum of both
 
 
 def test_path_sums_that_overflow_or_meet_inf_minus_inf_total_what_backprop_and_torch_get():

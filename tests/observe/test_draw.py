@@ -343,6 +343,9 @@ def test_module_clusters_trace_and_collapse():
     assert draw.draw(loss, module=tr.collapsed(p for p in ["layers.2"])).source == one  # any iterable, read once
     with pytest.raises(ValueError, match="no module named 'layers.9'"):
         draw.draw(loss, module=tr.collapsed(["layers.9"]))
+    tr1 = draw.trace(nn.Linear(2, 2, rng=0), Tensor(np.ones((1, 2))))  # the message listed no module: "are: "
+    with pytest.raises(ValueError, match=r"no module named '0'; Linear has no sub-modules to collapse$"):
+        draw.draw(tr1.output.sum(), module=tr1.collapsed(["0"]))
     *_, o = tiny()
     with pytest.raises(TypeError, match="Value graph has no modules"):
         draw.draw(o, module=model)

@@ -322,8 +322,9 @@ class _Scene:
             collapse = [p for p, (_, m) in modules.items() if p in used and not list(m.children())]
         for p in collapse or ():
             if p not in modules or not p:
-                raise ValueError(f"draw: collapse: no module named {p!r}; the modules are: "
-                                 + ", ".join(repr(q) for q in modules if q))
+                names = ", ".join(repr(q) for q in modules if q)
+                raise ValueError(f"draw: collapse: no module named {p!r}; " + (f"the modules are: {names}" if names else
+                                 f"{type(tr.model).__name__} has no sub-modules to collapse"))
         return owner, modules, outputs, collapse
 
     def _units(self, max_nodes: int | None) -> dict:

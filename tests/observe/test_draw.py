@@ -640,6 +640,10 @@ def test_a_drawn_graph_is_freed_without_a_gc_run():
     (lambda o, p: ColorScale(-10**8, 0), ValueError, "ColorScale: needs whole decades"),  # a 10**8-entry legend list
     (lambda o, p: draw.draw(o, grads={o: "1.5"}), TypeError, "draw: a gradient in grads must be a number, got str"),
     (lambda o, p: draw.draw(o, grads={o: [1.0]}), TypeError, "draw: a gradient in grads must be a number, got list"),
+    (lambda o, p: draw.draw(w := Tensor([1.0], requires_grad=True), grads={w: [[1.0], []]}), TypeError,
+     r"^draw: a gradient in grads must be an array of numbers, got list \[\[1.0\], \[\]\]"),  # was numpy's words
+    (lambda o, p: draw.draw(w := Tensor([1.0], requires_grad=True), grads={w: "x"}), TypeError,
+     "^draw: a gradient in grads must be an array of numbers, got str 'x'"),  # was GradStats.of's
     (lambda o, p: draw.mlp_loss((2, 1))[1].collapsed(None), TypeError, "Trace.collapsed: paths must be"),
     (lambda o, p: ColorScale(0, 0), ValueError, r"ColorScale: needs whole decades -323 <= lo < hi <= 308"),
 ])

@@ -24,7 +24,7 @@ from ..core import autograd, ops
 from ..core.tensor import Tensor, enable_grad
 from ..core.value import Value
 from ..utils import (Rng, got, as_rng, check_bool, check_choice, check_int, check_type, counted, moments, ordered,
-                     quoted, renamed, shape_text, writable)
+                     quoted, real_array, renamed, shape_text, writable)
 from .colors import BAD_COLOR, WHAT, ZERO_COLOR, UNKNOWN_COLOR, ColorScale, filled, font_color, grad_color, magnitude
 from .ledger import GradStats, Ledger, LedgerState, as_ledger, format_number, node_names
 
@@ -283,9 +283,10 @@ class _Scene:
                 infos[n] = float(check_type("draw", "a gradient in grads", v, Real, "a number")) if self.scalar else v
             elif isinstance(v, (int, float)):
                 infos[n] = GradStats((), math.nan, math.nan, abs(float(v)))
+            elif (a := real_array(getattr(v, "data", v))) is None:  # str, None, objects or ragged rows
+                raise TypeError(f"draw: a gradient in grads must be an array of numbers, got {got(v)}")
             else:
-                arrays[n] = np.asarray(getattr(v, "data", v))
-                infos[n] = GradStats.of(arrays[n])
+                arrays[n], infos[n] = a, GradStats.of(a)
         return infos, arrays, marked, edges, {n for n, h in hooked.items() if grads.get(n) is h}  # as the ledger
 
     def _owners(self, module: Any) -> tuple[dict, dict, dict, Any]:

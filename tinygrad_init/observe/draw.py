@@ -478,7 +478,9 @@ def _legend(g: graphviz.Digraph, scale: ColorScale, scenes: Sequence[_Scene]) ->
     leg.attr(label=_esc(f"{scenes[0].what}, log scale"), **_FRAME)
     worn = {scale.color(it.magnitude) for s in scenes for it in s.items if it.attrs.get("shape") != "note"}
     on_scale = worn - {ZERO_COLOR, BAD_COLOR, UNKNOWN_COLOR}  # no decade boxes when no gradient lies on the scale
-    boxes = [(f"legend{k}", f"1e{d:+03d}" if d else "1", scale.color(10.0 ** d))
+    logs = [math.log10(m) for s in scenes for m in s.magnitudes if 0 < m < math.inf]  # beyond a fixed scale's ends:
+    mark = {scale.lo: "≤" * any(v < scale.lo for v in logs), scale.hi: "≥" * any(v > scale.hi for v in logs)}  # ≤, ≥
+    boxes = [(f"legend{k}", mark.get(d, "") + (f"1e{d:+03d}" if d else "1"), scale.color(10.0 ** d))
              for k, d in enumerate(scale.decades() if on_scale else [])]
     boxes += [box for box in (("legend_zero", "0", ZERO_COLOR), ("legend_bad", "inf/nan", BAD_COLOR),
                               ("legend_unknown", "no grad", UNKNOWN_COLOR)) if box[2] in worn]  # off the scale

@@ -123,6 +123,9 @@ def test_names_are_read_as_python_reads_them_whatever_their_unicode_form():
         assert out.data == 6.0 and out._a.label == "x"
     with pytest.raises(ExpressionError, match="x is bound twice"):
         parse_bindings(["x=1", "\uff58=2"])
+    # Python refuses a subscript digit in a name, which the binding x₁=3 reads as x1: the refusal says so
+    with pytest.raises(ExpressionError, match=r"invalid character '₁' \(U\+2081\)\); write 1 for ₁\n"):
+        parse_expression("x₁*2", parse_bindings(["x₁=3"]))
 
 
 def test_the_caret_points_at_the_offending_part_after_non_ascii_names():
@@ -530,7 +533,7 @@ def test_a_binding_given_in_place_of_the_expression_is_named_as_such(argv, first
 
 
 @pytest.mark.parametrize("text, fix", [("x×2", "write * for ×"), ("x − 2", "write - for −"), ("x²", "write **2 for ²"),
-                                       ("2·x", "write * for ·"), ("x÷2", "write / for ÷")])
+                                       ("2·x", "write * for ·"), ("x÷2", "write / for ÷"), ("x＋2", "write + for ＋")])
 def test_a_formula_pasted_with_math_signs_is_told_the_ascii_sign(text, fix) -> None:
     # "invalid character '×' (U+00D7)" and a caret: right, but not what to type instead
     with pytest.raises(ExpressionError) as e:

@@ -111,7 +111,9 @@ def test_bindings():
     assert parse_bindings([]) == {}
     for words, fragment in [(["a"], "expected NAME=VALUE"), (["1a=2"], "'1a' is not a valid name"),
                             (["if=2"], "'if' is not a valid name"), (["a=two"], "'two' is not a number"),
-                            (["a=1", "a=2"], "a is bound twice"), (["--out"], "looks like an option")]:
+                            (["a=1", "a=2"], "a is bound twice"), (["--out"], "looks like an option"),
+                            # a regularisation strength: letters only, refused for a reason the message did not say
+                            (["lambda=0.5"], "'lambda' is not a valid name: it is a Python keyword; write lambda_ ")]:
         with pytest.raises(ExpressionError, match=re.escape(fragment)):
             parse_bindings(words)
 

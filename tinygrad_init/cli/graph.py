@@ -223,8 +223,9 @@ def parse_bindings(words: Sequence[str]) -> dict[str, float]:
                 "binding; put the options before `--`" if w.startswith("-") else
                 "expected NAME=VALUE, e.g. a=2 (the expression goes first, in quotes: \"(a*b + c).tanh()\")"))
         if not name.isidentifier() or keyword.iskeyword(name):
-            raise ExpressionError(f"binding {w!r}: {name!r} is not a valid name; use letters, digits and _, "
-                                  "starting with a letter (a, x1, w_0)")
+            why = (f": it is a Python keyword; write {name}_ (in the expression too)" if keyword.iskeyword(name) else
+                   "; use letters, digits and _, starting with a letter (a, x1, w_0)")
+            raise ExpressionError(f"binding {w!r}: {name!r} is not a valid name{why}")
         try:
             number = float(value)
         except ValueError:

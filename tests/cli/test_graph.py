@@ -54,6 +54,7 @@ def test_variables_become_labelled_leaves_with_the_right_gradients():
     z.backward()
     a_, b_ = z._parents
     assert (a_.grad, b_.grad) == (pytest.approx(12.0), pytest.approx(8.0 * math.log(2.0)))
+    assert parse_expression("-a", v).op == "neg"  # unary minus is a neg node, not a product with -1.0
 
 
 @pytest.mark.parametrize("text, fragment", [
@@ -83,6 +84,8 @@ def test_variables_become_labelled_leaves_with_the_right_gradients():
     ("a < b", "comparisons: not allowed"),
     ("a and b", "'and'/'or': not allowed"),
     ("[a, b]", "lists: not allowed"),
+    ("[a + b]", "lists: not allowed"),  # not cut at the + inside the brackets
+    ("{a - b}", "sets: not allowed"),
     ("(a, b)", "tuples: not allowed"),
     ("(y := a)", "':=' assignments: not allowed"),
     ("a +", "this is not a valid expression"),
@@ -108,7 +111,9 @@ def test_bindings():
     assert parse_bindings([]) == {}
     for words, fragment in [(["a"], "expected NAME=VALUE"), (["1a=2"], "'1a' is not a valid name"),
                             (["if=2"], "'if' is not a valid name"), (["a=two"], "'two' is not a number"),
-                            (["a=1", "a=2"], "a is bound twice"), (["--out"], "looks like an option")]:
+                            (["a=1", "a=2"], "a is bound twice"), (["--out"], "looks like an option"),
+                            # a regularisation strength: letters only, refused for a reason the message did not say
+                            (["lambda=0.5"], "'lambda' is not a valid name: it is a Python keyword; write lambda_ ")]:
         with pytest.raises(ExpressionError, match=re.escape(fragment)):
             parse_bindings(words)
 
@@ -120,6 +125,9 @@ def test_names_are_read_as_python_reads_them_whatever_their_unicode_form():
         assert out.data == 6.0 and out._a.label == "x"
     with pytest.raises(ExpressionError, match="x is bound twice"):
         parse_bindings(["x=1", "\uff58=2"])
+    # Python refuses a subscript digit in a name, which the binding x₁=3 reads as x1: the refusal says so
+    with pytest.raises(ExpressionError, match=r"invalid character '₁' \(U\+2081\)\); write 1 for ₁\n"):
+        parse_expression("x₁*2", parse_bindings(["x₁=3"]))
 
 
 def test_the_caret_points_at_the_offending_part_after_non_ascii_names():
@@ -278,9 +286,14 @@ def test_an_expression_starting_with_a_minus_is_pointed_after_the_double_dash(tm
 def test_graph_command_counts_one_node_and_one_step_in_the_singular(tmp_path, capsys):
     require_binary("dot")  # the command renders the picture: exit 1 without Graphviz
     assert cli.main(["graph", "x*2", "x=1", "--out", str(tmp_path), "--no-player"]) == 0
-    assert "the expression x*2: 2 nodes, 1 chain-rule step in backward" in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert "the expression x*2: 2 nodes, 1 chain-rule step in backward" in text
+    assert "\ndL/dx = dL/dL × ∂L/∂x (local) = 1.0 × 2.0 = 2.0\n" in text  # and its ledger
     assert cli.main(["graph", "x", "x=1", "--out", str(tmp_path), "--no-player"]) == 0
     assert "the expression x: 1 node, 0 chain-rule steps in backward" in capsys.readouterr().out
+    # the ledger is printed for a short expression only: 41 steps are left to the player
+    assert cli.main(["graph", "x" + "*1.5" * 41, "x=1", "--out", str(tmp_path), "--no-player"]) == 0
+    assert "42 nodes, 41 chain-rule steps" in (text := capsys.readouterr().out) and "backward starts here" not in text
 
 
 def test_graph_command_names_an_expression_written_over_several_lines_on_one_line(tmp_path, capsys):
@@ -522,7 +535,7 @@ def test_a_binding_given_in_place_of_the_expression_is_named_as_such(argv, first
 
 
 @pytest.mark.parametrize("text, fix", [("x×2", "write * for ×"), ("x − 2", "write - for −"), ("x²", "write **2 for ²"),
-                                       ("2·x", "write * for ·"), ("x÷2", "write / for ÷")])
+                                       ("2·x", "write * for ·"), ("x÷2", "write / for ÷"), ("x＋2", "write + for ＋")])
 def test_a_formula_pasted_with_math_signs_is_told_the_ascii_sign(text, fix) -> None:
     # "invalid character '×' (U+00D7)" and a caret: right, but not what to type instead
     with pytest.raises(ExpressionError) as e:

@@ -135,8 +135,10 @@ def test_max_nodes_summarises_the_rest():
     out.label = "L"
     g = draw.draw(out, max_nodes=5)
     src = g.source
-    drawn = re.findall(r"^\tn\d+ \[", src, flags=re.M)
+    drawn = re.findall(r"^\tn(\d+) \[", src, flags=re.M)
     assert len(drawn) == 5
+    order = autograd.topological_order(out)  # the 30 tanh are equally near L: the last ones the walk reached stay
+    assert drawn == [str(i) for i, n in enumerate(order) if n.op == "tanh"][-4:] + [str(len(order) - 1)]
     # 91 nodes in all (30 leaves, 30 *, 30 tanh, 1 +): 86 are summarised
     assert '"... 86 more nodes: 30 *, 30 leaves, 26 tanh"' in src
     assert src.count("-> n") >= 4 and "more -> " in src and "style=dashed" in src
@@ -341,6 +343,9 @@ def test_module_clusters_trace_and_collapse():
     assert draw.draw(loss, module=tr.collapsed(p for p in ["layers.2"])).source == one  # any iterable, read once
     with pytest.raises(ValueError, match="no module named 'layers.9'"):
         draw.draw(loss, module=tr.collapsed(["layers.9"]))
+    tr1 = draw.trace(nn.Linear(2, 2, rng=0), Tensor(np.ones((1, 2))))  # the message listed no module: "are: "
+    with pytest.raises(ValueError, match=r"no module named '0'; Linear has no sub-modules to collapse$"):
+        draw.draw(tr1.output.sum(), module=tr1.collapsed(["0"]))
     *_, o = tiny()
     with pytest.raises(TypeError, match="Value graph has no modules"):
         draw.draw(o, module=model)
@@ -635,6 +640,10 @@ def test_a_drawn_graph_is_freed_without_a_gc_run():
     (lambda o, p: ColorScale(-10**8, 0), ValueError, "ColorScale: needs whole decades"),  # a 10**8-entry legend list
     (lambda o, p: draw.draw(o, grads={o: "1.5"}), TypeError, "draw: a gradient in grads must be a number, got str"),
     (lambda o, p: draw.draw(o, grads={o: [1.0]}), TypeError, "draw: a gradient in grads must be a number, got list"),
+    (lambda o, p: draw.draw(w := Tensor([1.0], requires_grad=True), grads={w: [[1.0], []]}), TypeError,
+     r"^draw: a gradient in grads must be an array of numbers, got list \[\[1.0\], \[\]\]"),  # was numpy's words
+    (lambda o, p: draw.draw(w := Tensor([1.0], requires_grad=True), grads={w: "x"}), TypeError,
+     "^draw: a gradient in grads must be an array of numbers, got str 'x'"),  # was GradStats.of's
     (lambda o, p: draw.mlp_loss((2, 1))[1].collapsed(None), TypeError, "Trace.collapsed: paths must be"),
     (lambda o, p: ColorScale(0, 0), ValueError, r"ColorScale: needs whole decades -323 <= lo < hi <= 308"),
 ])

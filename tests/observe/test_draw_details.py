@@ -44,6 +44,10 @@ def test_a_collapsed_module_called_twice_shows_the_gradient_of_each_call():
                     .source).group(1)
     assert box.split("\\n") == ["0", "Linear (2 calls)", "-> (4, 3) float64", f"|grad| {norms[0]}",
                                   "-> (4, 3) float64", f"|grad| {norms[1]}"] and norms[0] != norms[1]
+    scale = draw.ColorScale(-2, 2, "|grad|_F")  # the box is filled by the last call's gradient, 6.132 (5.171 is paler)
+    fill = re.search(r'fillcolor="(#\w+)" shape=box3d', draw.draw(loss, module=tr.collapsed(), grads=steps,
+                                                                 color_by_grad=scale).source)[1]
+    assert fill == scale.color(steps.final_grads()[calls[-1]].norm) != scale.color(steps.final_grads()[calls[0]].norm)
 
 
 def test_draw_step_keeps_a_title_given_and_caption_false_leaves_it_out():
@@ -339,3 +343,14 @@ def test_a_power_by_a_number_shows_the_number_once_on_the_side_it_stands():
     for out, box in ((a ** (1 / 3), "** 0.3333"), (a ** 2, "** 2.0"), (2 ** a, "2.0 **")):
         src = draw.draw(out).source
         assert 'n1op [label="**" ' in src and f'n1c [label="{box}" ' in src, src
+
+
+def test_a_tensor_computed_under_no_grad_is_drawn_as_a_constant_with_the_op_that_made_it():
+    from tinygrad_init.core.tensor import no_grad
+    w = Tensor([1.0, 2.0], requires_grad=True, name="w")
+    with no_grad():
+        m = w.mean()  # a leaf of the graph below: no gradient flows into it, or through it into w
+    loss = ((w - m) * (w - m)).sum()
+    loss.backward()
+    assert '\tn1 [label="constant n1 (mean, no grad)\\n() float32\\ndata 1.5" shape=box style=dashed]\n' in \
+        draw.draw(loss).source

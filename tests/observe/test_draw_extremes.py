@@ -117,6 +117,18 @@ def test_a_legend_shows_no_decades_that_no_node_wears() -> None:
     assert boxes(draw.draw(out, color_by_grad=True).source) == ["1", "1e+01"]
 
 
+def test_a_fixed_scale_marks_the_ends_of_its_legend_that_gradients_lie_beyond() -> None:
+    # with ColorScale(-2, 0) a gradient of 1000 wore the darkest fill, which the legend called "1"
+    x = Value(3.0, label="x")
+    out = x * 1e-5 * 1e3  # |grad|: 1.0 (out), 1000 (x * 1e-5), 0.01 (x)
+    out.backward()
+    boxes = lambda scale: re.findall(r'legend\w* \[label="?([^"]+?)"? fillcolor',  # noqa: E731
+                                     draw.draw(out, color_by_grad=scale).source)
+    assert boxes(draw.ColorScale(-2, 0)) == ["1e-02", "1e-01", "≥1"]
+    assert boxes(draw.ColorScale(-1, 3)) == ["≤1e-01", "1", "1e+01", "1e+02", "1e+03"]
+    assert boxes(True) == ["1e-02", "1e-01", "1", "1e+01", "1e+02", "1e+03"]  # a fitted scale holds them all
+
+
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
 def test_a_tensors_values_read_as_numpy_prints_them_in_their_own_precision(dtype) -> None:
     # float16(0.1) is 0.0999755859375, which numpy and torch print as 0.1; the picture wrote 0.09998, a digit

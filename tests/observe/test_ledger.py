@@ -123,6 +123,14 @@ def test_leftover_gradient_from_an_earlier_backward_is_pointed_out():
     line = steps.explain().splitlines()[-1]
     assert line.startswith("dL/dw += ") and "including 3.0 left from an earlier backward()" in line
     assert "zero_grad()" in line
+    v = Value(2.0, label="v")
+    sq = v * v
+    sq.backward()
+    with ledger.record() as steps:
+        sq.backward()
+    # the leftover is part of the first contribution's sum only: the second adds to a sum that already holds it
+    assert [s.earlier_grad for s in steps] == [4.0, None] and v.grad == 8.0
+    assert ["earlier backward" in line for line in steps.explain().splitlines()] == [False, True, False]
 
 
 def test_names_labels_generated_and_duplicates():
@@ -173,6 +181,7 @@ def test_to_rows_and_to_dict_are_plain_data():
         o.backward()
     rows = steps.to_rows()
     assert rows[3]["parent"] == "a" and rows[3]["local"] == -3.0 and rows[3]["node"] == "mul#2"
+    assert rows[3]["gain"] == 3.0  # |local|: a factor -3 triples the gradient's size
     d = steps.to_dict()
     json.dumps(d)  # no node objects inside
     assert d["passes"][0]["root"] == "o" and d["passes"][0]["engine"] == "value" and len(d["steps"]) == 5
@@ -653,6 +662,11 @@ def test_path_products_names_an_astronomical_number_of_paths_in_a_few_characters
     with pytest.raises(ValueError, match=r"path_products: about 10\^9030.9 paths lead from L to x, more than") as info:
         path_products(y, x)
     assert len(str(info.value)) < 600
+    x = y = Value(1.0, label="x")
+    for _ in range(50):
+        y = y + y
+    with pytest.raises(ValueError, match=r"^path_products: about 10\^15.1 paths lead from L to x"):  # 2 ** 50
+        path_products(y, x)
 
 
 def test_a_hook_that_only_watches_a_leaf_changes_no_line_of_the_ledger():
@@ -900,8 +914,9 @@ def test_the_last_state_shows_each_gradient_as_its_hooks_leave_it_as_torch_does(
             assert last.grads[node] == GradStats.of(tt.grad.numpy()) == steps.final_grads()[t], t.name
             assert node in last.complete
         # the line at which the gradient is complete says what the hooks make of it
-        into_h = [s for s in steps if s.parent is h.grad_fn][-1]
+        first_h, *_, into_h = [s for s in steps if s.parent is h.grad_fn]
         assert f"its hooks make it |dL/dh| = {format_number(float(th.grad.norm()))}" in steps.line(into_h.index)
+        assert "its hooks" not in steps.line(first_h.index)  # (h * h): the hooks run on the sum of both
 
 
 def test_path_sums_that_overflow_or_meet_inf_minus_inf_total_what_backprop_and_torch_get():

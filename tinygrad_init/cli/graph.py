@@ -134,7 +134,8 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
                 warnings.simplefilter("ignore")
                 node = ast.parse(text, mode="eval").body
         except SyntaxError as e:  # a formula pasted from a slide: x×y, x−1, x²
-            fix = "".join(f"; write {_ASCII[c]} for {c}" for c in re.findall(r"character '(.)'", e.msg) if c in _ASCII)
+            fix = "".join(f"; write {_ASCII.get(c) or _nfkc(c)} for {c}" for c in re.findall(r"character '(.)'", e.msg)
+                          if c in _ASCII or _nfkc(c) != c and _nfkc(c).isascii())  # x₁: x1, as its binding reads
             raise error(f"this is not a valid expression ({e.msg}){fix}", start + max((e.offset or 1) - 1, 0)) from None
         return ev(node)
 
@@ -222,8 +223,9 @@ def parse_bindings(words: Sequence[str]) -> dict[str, float]:
                 "binding; put the options before `--`" if w.startswith("-") else
                 "expected NAME=VALUE, e.g. a=2 (the expression goes first, in quotes: \"(a*b + c).tanh()\")"))
         if not name.isidentifier() or keyword.iskeyword(name):
-            raise ExpressionError(f"binding {w!r}: {name!r} is not a valid name; use letters, digits and _, "
-                                  "starting with a letter (a, x1, w_0)")
+            why = (f": it is a Python keyword; write {name}_ (in the expression too)" if keyword.iskeyword(name) else
+                   "; use letters, digits and _, starting with a letter (a, x1, w_0)")
+            raise ExpressionError(f"binding {w!r}: {name!r} is not a valid name{why}")
         try:
             number = float(value)
         except ValueError:

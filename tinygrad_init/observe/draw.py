@@ -24,7 +24,7 @@ from ..core import autograd, ops
 from ..core.tensor import Tensor, enable_grad
 from ..core.value import Value
 from ..utils import (Rng, got, as_rng, check_bool, check_choice, check_int, check_type, counted, moments, ordered,
-                     quoted, renamed, shape_text, writable)
+                     quoted, real_array, renamed, shape_text, writable)
 from .colors import BAD_COLOR, WHAT, ZERO_COLOR, UNKNOWN_COLOR, ColorScale, filled, font_color, grad_color, magnitude
 from .ledger import GradStats, Ledger, LedgerState, as_ledger, format_number, node_names
 
@@ -283,9 +283,10 @@ class _Scene:
                 infos[n] = float(check_type("draw", "a gradient in grads", v, Real, "a number")) if self.scalar else v
             elif isinstance(v, (int, float)):
                 infos[n] = GradStats((), math.nan, math.nan, abs(float(v)))
+            elif (a := real_array(getattr(v, "data", v))) is None:  # str, None, objects or ragged rows
+                raise TypeError(f"draw: a gradient in grads must be an array of numbers, got {got(v)}")
             else:
-                arrays[n] = np.asarray(getattr(v, "data", v))
-                infos[n] = GradStats.of(arrays[n])
+                arrays[n], infos[n] = a, GradStats.of(a)
         return infos, arrays, marked, edges, {n for n, h in hooked.items() if grads.get(n) is h}  # as the ledger
 
     def _owners(self, module: Any) -> tuple[dict, dict, dict, Any]:
@@ -322,8 +323,9 @@ class _Scene:
             collapse = [p for p, (_, m) in modules.items() if p in used and not list(m.children())]
         for p in collapse or ():
             if p not in modules or not p:
-                raise ValueError(f"draw: collapse: no module named {p!r}; the modules are: "
-                                 + ", ".join(repr(q) for q in modules if q))
+                names = ", ".join(repr(q) for q in modules if q)
+                raise ValueError(f"draw: collapse: no module named {p!r}; " + (f"the modules are: {names}" if names else
+                                 f"{type(tr.model).__name__} has no sub-modules to collapse"))
         return owner, modules, outputs, collapse
 
     def _units(self, max_nodes: int | None) -> dict:
@@ -476,7 +478,9 @@ def _legend(g: graphviz.Digraph, scale: ColorScale, scenes: Sequence[_Scene]) ->
     leg.attr(label=_esc(f"{scenes[0].what}, log scale"), **_FRAME)
     worn = {scale.color(it.magnitude) for s in scenes for it in s.items if it.attrs.get("shape") != "note"}
     on_scale = worn - {ZERO_COLOR, BAD_COLOR, UNKNOWN_COLOR}  # no decade boxes when no gradient lies on the scale
-    boxes = [(f"legend{k}", f"1e{d:+03d}" if d else "1", scale.color(10.0 ** d))
+    logs = [math.log10(m) for s in scenes for m in s.magnitudes if 0 < m < math.inf]  # beyond a fixed scale's ends:
+    mark = {scale.lo: "≤" * any(v < scale.lo for v in logs), scale.hi: "≥" * any(v > scale.hi for v in logs)}  # ≤, ≥
+    boxes = [(f"legend{k}", mark.get(d, "") + (f"1e{d:+03d}" if d else "1"), scale.color(10.0 ** d))
              for k, d in enumerate(scale.decades() if on_scale else [])]
     boxes += [box for box in (("legend_zero", "0", ZERO_COLOR), ("legend_bad", "inf/nan", BAD_COLOR),
                               ("legend_unknown", "no grad", UNKNOWN_COLOR)) if box[2] in worn]  # off the scale

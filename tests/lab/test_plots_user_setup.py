@@ -29,3 +29,21 @@ def test_a_lecturers_own_figure_is_saved_as_matplotlib_draws_it(rc) -> None:
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=50)
         np.testing.assert_array_equal(_pixels(plots.figure_bytes(fig, "png", 50)), _pixels(buf.getvalue()))
+
+
+def test_a_lecturers_style_changes_neither_the_slide_nor_is_changed_by_it() -> None:
+    # a dark style with 3 colours, 18 pt and thick lines: the slide keeps its white face, black text and a colour a
+    # series; pyplot holds no figure of it; the rcParams are the lecturer's after a figure and after a refused one
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+
+    rc = {"font.size": 18, "lines.linewidth": 4, "axes.prop_cycle": matplotlib.cycler(color=["r", "g", "b"])}
+    with matplotlib.style.context(["dark_background", rc]):
+        before = dict(matplotlib.rcParams)
+        fig = plots.curves({"p": {"he_normal": [1.0, 2.0], "small": [0.5, 0.2], "mine": [1.0, 1.5], "yours": [2, 3]}})
+        with pytest.raises(ValueError, match="panel 'q' has no series"):
+            plots.curves({"q": {}})
+        assert dict(matplotlib.rcParams) == before and plt.get_fignums() == []
+    assert to_hex(fig.get_facecolor()) == to_hex(fig.axes[0].get_facecolor()) == "#ffffff"
+    assert {to_hex(t.get_color()) for t in fig.findobj(matplotlib.text.Text) if t.get_text()} == {"#000000"}
+    assert len({to_hex(line.get_color()) for line in fig.axes[0].lines}) == 4

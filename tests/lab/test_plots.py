@@ -225,10 +225,12 @@ def test_a_series_keeps_one_colour_and_marker_in_every_panel_and_the_legend() ->
     assert drawn == legend and len(legend) == 2  # 'b' was drawn in a's colour in p2, and the legend showed both alike
 
 
-def test_many_series_never_share_both_colour_and_marker() -> None:
-    ax = plots.curves({"p": {f"layer {k}": [1.0, 2.0] for k in range(1, 13)}}, log=False).axes[0]
+@pytest.mark.parametrize("names", [[f"layer {k}" for k in range(1, 13)],
+                                   ["he_normal"] + [f"layer {k}" for k in range(1, 9)]])  # 7 colours left beside He's
+def test_many_series_never_share_both_colour_and_marker(names) -> None:
+    ax = plots.curves({"p": {name: [1.0, 2.0] for name in names}}, log=False).axes[0]
     looks = [(line.get_color(), line.get_marker()) for line in ax.lines]
-    assert len(set(looks)) == len(looks) == 12  # layer 9 once looked exactly like layer 1
+    assert len(set(looks)) == len(looks) == len(names)  # layer 9 once looked exactly like layer 1
 
 
 def test_a_name_that_is_no_scheme_takes_a_colour_that_no_scheme_in_its_figure_has() -> None:

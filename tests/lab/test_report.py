@@ -327,6 +327,7 @@ def test_save_figure_and_errors(tmp_path: Path) -> None:
     for suffix in (".png", ".svg", ".pdf"):
         assert plots.save_figure(fig, tmp_path / f"f{suffix}").stat().st_size > 500
     assert plots.figure_bytes(fig, "pdf") == plots.figure_bytes(fig, "pdf")  # no creation date
+    assert plots.save_figure(fig, tmp_path / "g.PDF", "Pdf").read_bytes()[:5] == b"%PDF-"  # one format, in capitals
     with pytest.raises(ValueError, match="^save_figure: fmt must be one of"):
         plots.save_figure(fig, tmp_path / "f.gif")
     with pytest.raises(ValueError, match="ending in .png"):

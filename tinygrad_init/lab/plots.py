@@ -37,6 +37,7 @@ SLIDE_STYLE: dict[str, Any] = {
     "axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False, "savefig.dpi": 100,
     "svg.hashsalt": "tinygrad-init", "svg.fonttype": "path", "text.parse_math": False}  # "$5" is text, not TeX
 SLIDE = (13.33, 7.5)
+_SLIDE_LABEL = "tinygrad-init slide"
 _PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999933", "#882255")
 _COLORS = {"zeros": "#555555", "constant": "#E69F00", "small": "#0072B2", "large": "#D55E00", "large10": "#D55E00",
            "cs231n": "#009E73", "xavier_uniform": "#009E73", "xavier_normal": "#56B4E9", "glorot_standard": "#999933",
@@ -108,7 +109,7 @@ def slide_figure(nrows: int, ncols: int, size: tuple[float, float] = SLIDE, *, l
     if min(aw, ah) <= 0:  # else matplotlib's 'bottom cannot be >= top'
         raise ValueError(f"slide_figure: {nrows} x {ncols} panels do not fit on {w:g} x {h:g} in beside the margins "
                          "(a legend of many series?); draw fewer series or panels")
-    fig = mpl().figure.Figure(figsize=(w, h))
+    fig = mpl().figure.Figure(figsize=(w, h), label=_SLIDE_LABEL)  # figure_bytes draws it in matplotlib's defaults
     fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
     fig.subplots_adjust(left=left / w, right=1 - right / w, top=1 - top / h, bottom=bottom / h, wspace=wgap / aw,
                         hspace=hgap / ah)
@@ -560,8 +561,9 @@ def figure_bytes(fig: Figure, fmt: str = "png", dpi: float | None = None) -> byt
     """The figure as `"png"`, `"svg"` or `"pdf"` bytes, the same for the same figure (PNG at `dpi`, default 100)."""
     check_type("figure_bytes", "fig", fig, mpl().figure.Figure, "a matplotlib Figure")
     key = check_choice("figure_bytes", "fmt", fmt, tuple(_METADATA))
-    buf = io.BytesIO()  # drawn with matplotlib's defaults, whatever the user's rcParams
-    with mpl().style.context(["default", {k: SLIDE_STYLE[k] for k in ("svg.hashsalt", "svg.fonttype")}]):
+    buf = io.BytesIO()  # a slide drawn with matplotlib's defaults, whatever the user's rcParams; a user's own figure
+    with mpl().style.context(["default"] * (fig.get_label() == _SLIDE_LABEL) + [  # with them, as its savefig would
+            {k: SLIDE_STYLE[k] for k in ("svg.hashsalt", "svg.fonttype")}]):
         fig.savefig(buf, format=key, metadata=_METADATA[key], dpi=SLIDE_STYLE["savefig.dpi"] if dpi is None else
                     check_real("figure_bytes", "dpi", dpi, 10),  # FreeType fails below 4
                     **{"pil_kwargs": {"compress_level": 1}} if key == "png" else {})  # a quarter faster, 10% larger

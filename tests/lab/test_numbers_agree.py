@@ -1,0 +1,84 @@
+"""The theory's numbers that its other tests left unchecked, against values computed independently (by hand, or by
+mpmath at 30 digits)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from tinygrad_init import theory
+
+
+def test_biases_enter_the_variance_every_layer_passes_on() -> None:
+    # q_l = n Var(W) E[h_{l-1}^2] + sigma_b^2 feeds E[h_l^2]; only pre_std had been checked, which predict computes
+    # apart, so a recursion without the bias (or with sigma_b for sigma_b^2) passed. Linear: by hand
+    r = theory.predict([100, 100, 100], "linear", 0.1, bias_std=0.5)
+    assert (r.act_std ** 2).tolist() == pytest.approx([1.25, 1.5], rel=1e-14)  # 1 + 0.25; 1.25 + 0.25
+    assert (r.pre_std ** 2).tolist() == pytest.approx([1.25, 1.5], rel=1e-14)
+    # tanh: sqrt(E[tanh(u)^2]), u ~ N(0, 1.25) (mpmath, 30 digits)
+    r = theory.predict([100, 100], "tanh", 0.1, bias_std=0.5)
+    assert r.act_std[0] == pytest.approx(0.659564393360205207, rel=1e-12)
+
+
+def test_relu_at_zero_variance_is_all_zero_and_a_negative_slope_is_never_zero() -> None:
+    # relu(0) = 0: a layer after all-zero weights has every unit off (the theory said 0.5); f(z) = a z with a < 0 is 0
+    # only at z = 0 (a negative slope was counted as relu's half)
+    assert theory.predict([4, 4, 4], "relu", "zeros").zero_fraction.tolist() == [1.0, 1.0]
+    assert theory.activation_moments("leaky_relu", 1.0, negative_slope=-0.5).zero == 0.0
+
+
+def test_sigmoid_variance_map_slope_where_the_quadrature_takes_over() -> None:
+    # sigma_w^2 = 1e-6: q* = 2.5e-7, between the series (q <= 1e-10) and the quadrature; the slope sigma_w^2 (1/16 -
+    # q*/16 + ...) by mpmath at 30 digits. The series' 1/16 there is 2.5e-7 off, which xi_q shows
+    fp = theory.fixed_point("sigmoid", 1e-6)
+    assert fp.q == pytest.approx(2.500000156249990e-7, rel=1e-12, abs=0)
+    assert fp.slope == pytest.approx(6.2499984375003174e-8, rel=1e-10, abs=0)
+
+
+def test_saturated_fraction_at_a_threshold_beyond_sigmoid_of_20() -> None:
+    # |sigmoid - 1/2| within 2^-30 of 1/2: z beyond log((1 - e) / e) = 20.79, P = erfc(20.79 / sqrt 2) (mpmath); float64
+    # resolves sigmoid near 1 to 1e-16, so z to 1e-7 and P to a few 1e-6. A search for z up to 20 gave 5.5e-89
+    m = theory.activation_moments("sigmoid", 1.0, threshold=1 - 2.0 ** -30)
+    assert m.saturated == pytest.approx(4.862425844391096e-96, rel=1e-5, abs=0)
+
+
+@pytest.mark.parametrize("activation,q", [("tanh", 1e150), ("sigmoid", 5e149)])
+def test_fixed_point_of_a_huge_weight_variance(activation, q) -> None:
+    # E[f^2] -> 1 (tanh), 1/2 (sigmoid) up to 1/sqrt(q): q* = sigma_w^2 E[f^2], far below the 1e200 it refuses
+    assert theory.fixed_point(activation, 1e150).q == pytest.approx(q, rel=1e-12)
+
+
+def test_chi1_of_the_relu_family_is_sigma_w2_times_the_slopes_mean_square() -> None:
+    # chi_1 = sigma_w^2 E[f'^2]: relu 1/2, linear 1, leaky_relu (1 + a^2) / 2 with a = 0.01; also where q* is infinite
+    assert (theory.chi1("relu", 3.0), theory.chi1("linear", 0.5)) == (1.5, 0.5)
+    assert theory.chi1("leaky_relu", 2.0) == pytest.approx(1.0001, rel=1e-14)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_without_weights_or_biases_the_depth_scales_are_0(activation) -> None:
+    # every layer outputs 0 at once: the correlation map sends every c to 1 in one layer (xi_c = 0, not inf)
+    assert theory.depth_scales(activation, 0.0, 0.0) == (0.0, 0.0)
+
+
+def test_critical_line_at_a_small_bias_variance_beyond_the_series() -> None:
+    # sigma_b^2 = 1e-8, above the series' 1e-13: bisection on q* (mpmath: q* = 0.001965093503875, 30 digits); the
+    # series (0.75 sigma_b^2)^(1/3) (1 + 2q) is 7e-9 off there
+    assert theory.critical_sigma_w2("tanh", 1e-8) == pytest.approx(1.00391868733405866, rel=1e-12)
+
+
+def test_correlation_map_where_the_conditional_variance_is_small() -> None:
+    # q = 0.2, c = 0.8: u_2 | u_1 has variance 0.072 (Gauss-Hermite, not the grid); mpmath's double integral at 20
+    # digits, (1.5 E[tanh(u_1) tanh(u_2)] + 0.05) / (1.5 E[tanh(u)^2] + 0.05)
+    assert theory.correlation_map("tanh", 0.8, 1.5, 0.05, q=0.2) == pytest.approx(0.83410613384670043, abs=1e-12)
+
+
+def test_refusals_name_the_number_given() -> None:
+    with pytest.raises(ValueError, match=r"^gaussian_expectation: n must be <= 370 .*, got 5000;"):
+        theory.gaussian_expectation(np.tanh, 1.0, n=5000)
+    with pytest.raises(ValueError, match=r"f must map an array of shape \(101,\) to the same shape, got \(101, 1\)"):
+        theory.gaussian_expectation(lambda z: z[:, None], 1.0)  # one column: the same size, not the same shape
+    with pytest.raises(ValueError, match=r"^fixed_point: tol must be in \[1e-15, 1\), got 5e-16: below 1e-15"):
+        theory.fixed_point("tanh", 1.5, 0.05, tol=5e-16)
+    assert math.isfinite(theory.fixed_point("tanh", 1.5, 0.05, tol=1e-15).q)

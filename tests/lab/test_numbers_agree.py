@@ -1,14 +1,63 @@
-"""The theory's numbers that its other tests left unchecked, against values computed independently (by hand, or by
-mpmath at 30 digits)."""
+"""The same number wherever a lecturer takes it from (the report, the command, a second call), and the theory's numbers
+that its other tests left unchecked, against values computed independently (by hand, or by mpmath at 30 digits)."""
 
 from __future__ import annotations
 
+import io
+import json
 import math
+from contextlib import redirect_stdout
 
 import numpy as np
 import pytest
 
-from tinygrad_init import theory
+from tinygrad_init import Tensor, cli, experiments, nn, theory
+from tinygrad_init.lab import probe
+
+from lab import _runs
+
+
+@_runs.QUICK_REPORT
+@pytest.mark.parametrize("scheme,activation", [("small", "tanh"), ("large", "sigmoid"), ("he_normal", "relu")])
+def test_the_report_and_the_sweep_command_print_the_same_numbers(scheme, activation, tmp_path_factory) -> None:
+    # the report's per-layer tables (made in its worker processes) and `tinygrad-init sweep` at the report's settings,
+    # in this process, every digit
+    results = {r.name: r for r in _runs.quick_report(tmp_path_factory).results}
+    st = results["activations"].settings
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        assert cli.main(["sweep", "--init", scheme, "--activation", activation, "--format", "json", "--seed",
+                         str(st["seed"]), *(f"--{k}={st[k]}" for k in ("depth", "width", "batch"))]) == 0
+    rows = json.loads(buf.getvalue())["rows"]
+    for name in ("activations", "gradients"):
+        want = [r for r in results[name].tables["main"].rows if (r["scheme"], r["activation"]) == (scheme, activation)]
+        assert len(want) == len(rows) == st["depth"]
+        assert [{k: v for k, v in w.items() if k in got} for w, got in zip(want, rows)] == \
+            [{k: v for k, v in got.items() if k in w} for w, got in zip(want, rows)]
+
+
+def test_a_second_call_and_the_global_numpy_state_change_no_number() -> None:
+    # no hidden global generator, no state kept between calls: the same seed, the same numbers, whatever ran between
+    # and whatever the user did to np.random; a model passed to probe_model comes back as it was
+    def sizes():
+        return experiments.run_one("xavier_normal", "tanh", depth=3, width=20, batch=30, rng=1).to_dict()
+    first, state = sizes(), np.random.get_state()  # noqa: NPY002 (the user's global generator, put back below)
+    try:
+        np.random.seed(123)  # noqa: NPY002
+        np.random.standard_normal(7)  # noqa: NPY002
+        theory.predict([5, 5], "relu", "he_normal")
+        assert sizes() == first
+    finally:
+        np.random.set_state(state)  # noqa: NPY002
+    model = nn.Sequential(nn.Linear(4, 6, rng=0), nn.Tanh(), nn.Linear(6, 2, rng=1))
+    model(Tensor(np.ones((3, 4), np.float32))).sum().backward()
+    model[0].weight.requires_grad = False
+    before = [(p.data.copy(), p.grad.copy(), p.requires_grad) for p in model.parameters()]
+    x = np.random.default_rng(0).standard_normal((8, 4))
+    tables = [probe.probe_model(model, x, rng=2).rows for _ in range(2)]
+    assert tables[0] == tables[1] and x.tolist() == np.random.default_rng(0).standard_normal((8, 4)).tolist()
+    for (data, grad, flag), p in zip(before, model.parameters()):
+        assert np.array_equal(p.data, data) and np.array_equal(p.grad, grad) and p.requires_grad is flag
 
 
 def test_biases_enter_the_variance_every_layer_passes_on() -> None:

@@ -131,3 +131,9 @@ def test_refusals_name_the_number_given() -> None:
     with pytest.raises(ValueError, match=r"^fixed_point: tol must be in \[1e-15, 1\), got 5e-16: below 1e-15"):
         theory.fixed_point("tanh", 1.5, 0.05, tol=5e-16)
     assert math.isfinite(theory.fixed_point("tanh", 1.5, 0.05, tol=1e-15).q)
+
+
+def test_the_batch_in_a_probes_title_counts_every_row_of_a_3d_input() -> None:
+    # (2, 5, 3) -> (2, 5, 4): the statistics are over all 2 x 5 rows, and the title says batch 10 (not 2)
+    table = probe.probe_model(nn.Sequential(nn.Linear(3, 4, rng=0), nn.Tanh()), np.ones((2, 5, 3)), rng=0)
+    assert table.title == "Probe of Sequential: 1 layer(s), batch 10"

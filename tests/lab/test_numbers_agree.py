@@ -137,3 +137,25 @@ def test_the_batch_in_a_probes_title_counts_every_row_of_a_3d_input() -> None:
     # (2, 5, 3) -> (2, 5, 4): the statistics are over all 2 x 5 rows, and the title says batch 10 (not 2)
     table = probe.probe_model(nn.Sequential(nn.Linear(3, 4, rng=0), nn.Tanh()), np.ones((2, 5, 3)), rng=0)
     assert table.title == "Probe of Sequential: 1 layer(s), batch 10"
+
+
+def test_the_phase_diagram_computes_each_row_at_its_own_bias_variance() -> None:
+    # rows sigma_b^2 = 0, 0.05, columns sigma_w^2 = 1 and the critical 1.761 of sigma_b^2 = 0.05 (Schoenholz et al.
+    # 2017): (1, 0) is critical (log chi_1 = 0), (1.761, 0) chaotic, (1, 0.05) ordered, (1.761, 0.05) critical again;
+    # every row at sigma_b^2 = 0 passed (only the critical line had been checked)
+    from tinygrad_init.lab import spectra
+
+    critical = theory.critical_sigma_w2("tanh", 0.05)
+    chi = spectra.phase_diagram("tanh", sigma_w2=(1.0, critical), sigma_b2=(0.0, 0.05), n=2)["log_chi1"]
+    assert chi[0][0] == 0.0 and chi[0][1] > 0.05 and chi[1][0] < -0.05 and abs(chi[1][1]) < 1e-9
+
+
+def test_correlations_start_the_first_layer_at_q_star() -> None:
+    # inputs of correlation c0 and variance (q* - sigma_b^2) / sigma_w^2: y = x W + b has variance q* and correlation
+    # ((q* - sigma_b^2) c0 + sigma_b^2) / q*, 0.407 in the ordered phase (q* = 0.194); inputs scaled to q* / sigma_w^2
+    # gave 0.364 (one network of 1,000 units, 32 pairs: within 0.003 of the expectation)
+    from tinygrad_init.lab import spectra
+
+    q = theory.fixed_point("tanh", 1.0, 0.05).q
+    c1 = spectra.correlations(depth=1, width=1000, starts=(0.2,), networks=1, pairs=32)["ordered, c0 = 0.2"]
+    assert c1["measured"][0] == pytest.approx(((q - 0.05) * 0.2 + 0.05) / q, abs=0.015)

@@ -159,3 +159,18 @@ def test_correlations_start_the_first_layer_at_q_star() -> None:
     q = theory.fixed_point("tanh", 1.0, 0.05).q
     c1 = spectra.correlations(depth=1, width=1000, starts=(0.2,), networks=1, pairs=32)["ordered, c0 = 0.2"]
     assert c1["measured"][0] == pytest.approx(((q - 0.05) * 0.2 + 0.05) / q, abs=0.015)
+
+
+def test_a_weight_gradients_histogram_spans_plus_minus_four_stds_as_dl_dhs_does() -> None:
+    # the weight-gradient histograms (grad:data's figure) had no test of their range: +-2 std passed
+    from tinygrad_init.lab.diagnostics import Diagnostics
+    from tinygrad_init.nn.optim import SGD
+
+    model = nn.Sequential(nn.Linear(3, 5, rng=0), nn.Tanh())
+    opt = SGD(model.parameters(), lr=0.1)
+    diag = Diagnostics(model, opt, bins=10)
+    model(Tensor(np.random.default_rng(1).standard_normal((4, 3)))).sum().backward()
+    s = float(np.std(model[0].weight.grad))
+    opt.step()
+    lo, hi, counts = diag.records[0]["params"]["0.weight"]["grad_hist"]
+    assert (lo, hi) == pytest.approx((-4 * s, 4 * s), rel=1e-6) and counts.sum() == 15

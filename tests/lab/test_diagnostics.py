@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -150,6 +151,11 @@ def test_every_figure_draws_on_a_slide():
     assert [l.get_label() for l in lines] == ["layer 1", "layer 2", "output", "1e-3: rule of thumb"]
     assert len({l.get_markevery()[0] for l in lines[:-1]}) == 3  # markers staggered: each line shows its own
     assert lines[-1].get_ydata()[0] == -3.0
+    with plt.style.context("dark_background"):  # on a lecturer's own dark axes the reference line was black on black
+        fig, ax = plt.subplots()
+        diag.plot("update", ax)
+        assert ax.get_lines()[-1].get_color() == plt.rcParams["text.color"] == "white"
+        plt.close(fig)
     for kind in ("colorful", "update"):  # a figure for ax: 'Figure' object has no attribute 'imshow' / 'plot'
         with pytest.raises(TypeError, match="Diagnostics.plot: ax must be a matplotlib Axes .* got Figure"):
             diag.plot(kind, diag.plot(kind))

@@ -250,7 +250,8 @@ class Diagnostics:
         handles = [ax.plot(steps, v, color=scheme_color(k, i), marker=marker(i), label=k, markersize=6,
                            markevery=(i * every // len(lines), every))[0] for i, (k, v) in enumerate(lines)]
         if kind == "update":
-            handles.append(ax.axhline(-3.0, color="black", linestyle="--", linewidth=1.5, label="1e-3: rule of thumb"))
+            handles.append(ax.axhline(-3.0, color=mpl().rcParams["text.color"], linestyle="--", linewidth=1.5,
+                                      label="1e-3: rule of thumb"))  # the text's colour: seen on a dark style too
         ax.set(title=_LABELS[kind][0], xlabel="step", ylabel="log10 std(update) / std(W)" if kind == "update" else "%",
                xlim=(steps[0] - 0.5, steps[-1] + 0.5))  # every recorded step, also those of nan (a diverged run)
         return handles

@@ -42,5 +42,6 @@ def test_explorer_md_says_which_words_of_the_default_page_another_seed_changes_u
     assert ("sigmoid with `large` weights, 5 layers of 50 units, says holds on the default page (seed 0), its "
             "last layer 38% saturated where the band starts at 40%, and saturates for 4 of seeds 1 to 9 (51% to "
             "56%)") in page
-    assert ("ReLU at 20 layers of 50 units says explodes with `large` weights and vanishes with `small` ones at "
-            "gain 2, its last layer 34% and 30% dead, and dies for 2 and 1 of those seeds (52% to 56% dead)") in page
+    assert ("ReLU at 20 layers of 50 units says explodes with `large` weights at gain 1 and vanishes with `small` "
+            "ones at gain 2, its last layer 34% and 30% dead, and dies for 2 and 1 of those seeds (52% to 56% "
+            "dead)") in page

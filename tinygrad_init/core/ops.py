@@ -120,11 +120,9 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     return grad
 
 
-def _expand(g: np.ndarray, shape: tuple, axis: tuple | None, keepdims: bool) -> np.ndarray:
-    """A reduced gradient reshaped so that it broadcasts against the input of shape `shape`."""
-    if keepdims or (axis is None and g.ndim == 0):
-        return g
-    return g.reshape((1,) * len(shape)) if axis is None else np.expand_dims(g, axis)
+def _expand(g: np.ndarray, axis: tuple | None, keepdims: bool) -> np.ndarray:
+    """A reduced gradient with the reduced axes put back, of size 1, to broadcast against the input (0-d: as it is)."""
+    return g if keepdims or axis is None else np.expand_dims(g, axis)
 
 
 # ------------------------------------------------------------------ elementwise, and matmul
@@ -260,7 +258,7 @@ def _mean_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
     shape, axis, keepdims, n = saved
     if n:  # n = 0: nothing to fill; a loss's 0-d gradient is divided as a number (a seventh of the time of a ufunc)
         g = (g[()] if g.ndim == 0 else g) / n
-    return (broadcast_to(_expand(g, shape, axis, keepdims), shape),)
+    return (broadcast_to(_expand(g, axis, keepdims), shape),)
 
 
 def _max(x: np.ndarray, axis: tuple | None = None, keepdims: bool = False) -> tuple:
@@ -273,7 +271,7 @@ def _max_backward(saved: tuple, g: np.ndarray, needs: tuple) -> tuple:
     x, out, axis, keepdims = saved
     mask = x == out  # ties share the gradient equally: g / their count each, rounded once (as PyTorch's amax)
     with np.errstate(invalid="ignore", divide="ignore"):  # no element equals a nan maximum: g / 0, times 0 (nan)
-        share = (_expand(g, x.shape, axis, keepdims) / mask.sum(axis=axis, keepdims=True)).astype(g.dtype, copy=False)
+        share = (_expand(g, axis, keepdims) / mask.sum(axis=axis, keepdims=True)).astype(g.dtype, copy=False)
     return (share * mask,)
 
 
@@ -336,7 +334,7 @@ _TABLE = [
     Op("softplus", _in_float32(_softplus), lambda s, g, n: (g * s,), ("dx = g * sigmoid(x)",)),
     Op("sum", quiet(lambda x, axis=None, keepdims=False: (add_reduce(x, axis, keepdims, _count(x, axis)),
                                                           (x.shape, axis, keepdims))),
-       lambda s, g, n: (broadcast_to(_expand(g, *s), s[0]),), ("dx = broadcast(g)",)),
+       lambda s, g, n: (broadcast_to(_expand(g, *s[1:]), s[0]),), ("dx = broadcast(g)",)),
     Op("mean", _mean, _mean_backward, ("dx = broadcast(g) / n, n = the count averaged",)),
     Op("max", _max, _max_backward, ("dx = g at the maximum (shared equally among ties)",), (0, -1)),
     Op("reshape", lambda x, shape: (x.reshape(shape), x.shape), lambda shape, g, n: (g.reshape(shape),),

@@ -127,8 +127,7 @@ class Value:
         self.grad, self.op = 0.0, ""
         self.label = check_type("Value", "label", (label, *_op) if _op else label, str, "a string (unlike micrograd's "
                                 "Value(data, _children, _op): a Value records its parents itself when an op makes it)")
-        self._a = self._b = None
-        self._da, self._db = 0.0, None
+        self._a = self._b = self._da = self._db = None  # a leaf: no parents, no local derivatives, no constant
 
     # ------------------------------------------------------------------ the graph
 

@@ -238,7 +238,10 @@ def test_a_rerun_stopped_in_its_experiments_leaves_the_earlier_report_whole_and_
         report.build_report(tmp_path, seed=5, sections=[_section], workers=1)
     assert len(calls) == 1 and not (tmp_path / "report.html").exists()  # no page beside half-written figures
     monkeypatch.undo()
-    assert report.build_report(tmp_path, seed=5, sections=[_section], workers=1).html.is_file()  # may run again
+    with (tmp_path / "report.json").open("rb") as reader:  # a browser reading a file as the rerun replaces it
+        assert report.build_report(tmp_path, seed=5, sections=[_section], workers=1).html.is_file()  # may run again
+        assert reader.read() == before[tmp_path / "report.json"]  # was the new file, truncated and half-written
+    assert len(files()) == 6  # no file it wrote into before renaming is left
 
 
 def test_a_report_worker_ends_at_once_and_quietly_on_ctrl_c() -> None:

@@ -26,7 +26,7 @@ from threadpoolctl import threadpool_limits
 
 from .. import __version__
 from ..nn import init as _init
-from ..utils import check_bool, check_int, check_type, not_installed, ordered, quoted
+from ..utils import check_bool, check_int, check_type, not_installed, ordered, quoted, write_whole as _write
 from .plots import WORD_COLORS, figure_bytes, mpl
 from .experiments import EXPERIMENTS, SCHEME_LABELS, ExperimentResult, _now, run_all
 from .table import Table
@@ -140,11 +140,6 @@ def render_html(results: Sequence[ExperimentResult], pngs: dict[tuple[str, str],
             "learning through dynamical isometry.</p></footer>",
             "</body>\n</html>"]
     return "\n".join(out) + "\n"
-
-
-def _write(path: Path, data: bytes | str) -> Path:
-    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    return path
 
 
 def _render(result: ExperimentResult, name: str, svg: bool) -> tuple[dict[str, bytes], str]:

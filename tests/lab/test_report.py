@@ -623,3 +623,9 @@ def test_a_file_where_the_report_puts_a_folder_is_refused_before_the_experiments
             R.build_report(out, sections=[never_run], workers=1, progress=False)
     with pytest.raises(TypeError, match=r"^build_report: out_dir must be a folder \(a str or a Path\), got NoneType"):
         R.build_report(None, sections=[never_run], workers=1)
+    # figures/ a link to a folder of the lecturer's slides: "File exists" after the experiments, report.html deleted
+    (tmp_path / "figures").symlink_to((tmp_path / "slides").resolve())
+    (tmp_path / "slides").mkdir()
+    with pytest.raises(FileExistsError, match=r"^build_report: .*figures is a link to .*slides, whose .*; remove"):
+        R.build_report(tmp_path, sections=[never_run], workers=1, progress=False)
+    assert (tmp_path / "report.html").read_text() == "the earlier report"

@@ -185,6 +185,9 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
     out = Path(check_type("build_report", "out_dir", out_dir, (str, os.PathLike), "a folder (a str or a Path)"))
     fig_dir, data_dir = out / "figures", out / "data"
     for d in (fig_dir, data_dir):  # replaced only where a report wrote them: never a folder of the user's
+        if d.is_symlink():  # emptying it would delete the files of the folder it links to (a lecturer's slides)
+            raise FileExistsError(f"build_report: {d} is a link to {os.readlink(d)}, whose files the report would "
+                                  "delete; remove the link (copy the figures over after the run), or write elsewhere")
         if not (there := next(p for p in (d, *d.parents) if p.exists())).is_dir():  # a file where the report puts a
             raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(there))  # folder (out, figures)
         if (page := out / f"report.{'html' if d == fig_dir else 'json'}").is_dir():  # a folder where a file goes

@@ -244,6 +244,20 @@ def test_a_rerun_stopped_in_its_experiments_leaves_the_earlier_report_whole_and_
     assert len(files()) == 6  # no file it wrote into before renaming is left
 
 
+def test_a_figure_the_rerun_cannot_delete_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a figure open in a viewer (Windows) was left by rmtree(ignore_errors), then mkdir said "File exists: figures"
+    report.build_report(tmp_path, seed=4, sections=[_section], workers=1)
+    real = os.unlink
+
+    def held(path: Any, **kwargs: Any) -> None:
+        if str(path).endswith(".png"):
+            raise PermissionError(13, "Permission denied", path)
+        real(path, **kwargs)
+    monkeypatch.setattr(os, "unlink", held)
+    with pytest.raises(PermissionError, match=r"activations_loss\.png"):
+        report.build_report(tmp_path, seed=5, sections=[_section], workers=1)
+
+
 def test_a_report_worker_ends_at_once_and_quietly_on_ctrl_c() -> None:
     # a terminal sends Ctrl-C to each process of the command: a worker waiting for work printed KeyboardInterrupt's
     # 20-line traceback of its own before the command's "interrupted"

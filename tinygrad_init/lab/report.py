@@ -225,7 +225,8 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
         drawn = [j.result() for j in tqdm([job(r, n) for r, n in names], desc="figures", **bars)]
     (out / "report.html").unlink(missing_ok=True)  # the earlier report stays whole until now (Ctrl-C in the
     for d in (fig_dir, data_dir):  # experiments leaves it), then no page stands beside half-written figures
-        shutil.rmtree(d, ignore_errors=True)
+        with contextlib.suppress(FileNotFoundError):  # a file it cannot delete (open in a viewer) named, not left
+            shutil.rmtree(d)
         d.mkdir(parents=True)
     pngs = {(r.name, name): formats["png"] for (r, name), (formats, _) in zip(names, drawn)}
     alts = {(r.name, name): alt for (r, name), (_, alt) in zip(names, drawn)}

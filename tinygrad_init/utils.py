@@ -228,12 +228,13 @@ def write_whole(path: Path, data: bytes | str) -> Path:
     """Write `data` (a str as UTF-8) into `path` whole: into a file beside it, then renamed over it, so that a browser
     reloading the page (or a second run) never reads half of it, and a failed write leaves the earlier file as it
     was."""
-    part = path.with_name(f".tinygrad-init-{os.getpid()}.part")
+    part = (real := path.resolve()).with_name(f".tinygrad-init-{os.getpid()}.part")  # a link: the file it names
     try:
         part.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-        return part.replace(path)
+        part.replace(real)
     finally:
         part.unlink(missing_ok=True)
+    return path
 
 
 def check_type(where: str, name: str, value: Any, types: Any, what: str) -> Any:

@@ -198,6 +198,11 @@ def test_a_second_write_replaces_the_page_whole(tmp_path, monkeypatch):
     with pytest.raises(ZeroDivisionError):
         E.Explorer({"activation": ["tanh"]}, {}).write(tmp_path)
     assert path.read_bytes() == old and [p.name for p in tmp_path.iterdir()] == ["explorer.html"]  # nothing half
+    monkeypatch.undo()
+    path.rename(tmp_path / "web.html")  # a page linked into the folder a web server shows: written through the link
+    path.symlink_to(tmp_path / "web.html")
+    assert E.Explorer({"activation": ["tanh"]}, {}).write(tmp_path) == path and path.is_symlink()
+    assert (tmp_path / "web.html").read_bytes() == path.read_bytes() != old
 
 
 # The browser tests share one Chromium (chromium): one process runs them (pytest-xdist's --dist loadgroup)

@@ -224,6 +224,19 @@ def writable(who: str, path: Any, name: str, arg: str = "path") -> Path:
     return path
 
 
+def write_whole(path: Path, data: bytes | str) -> Path:
+    """Write `data` (a str as UTF-8) into `path` whole: into a file beside it, then renamed over it, so that a browser
+    reloading the page (or a second run) never reads half of it, and a failed write leaves the earlier file as it
+    was."""
+    part = (real := path.resolve()).with_name(f".tinygrad-init-{os.getpid()}.part")  # a link: the file it names
+    try:
+        part.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        part.replace(real)
+    finally:
+        part.unlink(missing_ok=True)
+    return path
+
+
 def check_type(where: str, name: str, value: Any, types: Any, what: str) -> Any:
     """`value` if it is an instance of `types` (a container, a figure, an Axes...), else a TypeError naming `what`
     it must be (in place of Python's own error from deep inside the code that uses it)."""

@@ -180,6 +180,8 @@ def test_explore_refuses_a_read_only_folder_before_measuring(tmp_path, capsys, m
     assert args.run(args) == 1
     assert capsys.readouterr().err == f"tinygrad-init explore: cannot write {shared}: Permission denied " \
         f"({shared / 'explorer.html'})\n"
+    (shared / "explorer.html").write_text("last week's")  # a page of one's own there: renamed over, so the folder
+    assert args.run(args) == 1 and capsys.readouterr().err.endswith(f"Permission denied ({shared / 'explorer.html'})\n")
 
 
 def test_chaos_heatmap_draws_the_accuracies_it_writes_and_calls_them_made_now(tmp_path, monkeypatch):

@@ -186,6 +186,25 @@ def test_the_page_is_written_with_the_same_bytes_on_every_platform(tmp_path, mon
     assert page.write(tmp_path / "e.html").read_bytes() == page.html.encode()
 
 
+def test_a_second_write_replaces_the_page_whole(tmp_path, monkeypatch):
+    # the page was truncated, then written: a browser reloading it meanwhile read half a page
+    path = E.Explorer({"activation": ["tanh"]}, {}).write(tmp_path)
+    with path.open("rb") as reader:
+        old = path.read_bytes()
+        assert E.Explorer({"activation": ["relu"]}, {}).write(tmp_path).read_bytes() != old
+        assert reader.read() == old
+    old, write = path.read_bytes(), Path.write_bytes
+    monkeypatch.setattr(Path, "write_bytes", lambda p, data: write(p, data[:99]) and 1 / 0)  # a full disk, halfway
+    with pytest.raises(ZeroDivisionError):
+        E.Explorer({"activation": ["tanh"]}, {}).write(tmp_path)
+    assert path.read_bytes() == old and [p.name for p in tmp_path.iterdir()] == ["explorer.html"]  # nothing half
+    monkeypatch.undo()
+    path.rename(tmp_path / "web.html")  # a page linked into the folder a web server shows: written through the link
+    path.symlink_to(tmp_path / "web.html")
+    assert E.Explorer({"activation": ["tanh"]}, {}).write(tmp_path) == path and path.is_symlink()
+    assert (tmp_path / "web.html").read_bytes() == path.read_bytes() != old
+
+
 # The browser tests share one Chromium (chromium): one process runs them (pytest-xdist's --dist loadgroup)
 CHROMIUM = pytest.mark.xdist_group("explorer_chromium")
 

@@ -238,7 +238,24 @@ def test_a_rerun_stopped_in_its_experiments_leaves_the_earlier_report_whole_and_
         report.build_report(tmp_path, seed=5, sections=[_section], workers=1)
     assert len(calls) == 1 and not (tmp_path / "report.html").exists()  # no page beside half-written figures
     monkeypatch.undo()
-    assert report.build_report(tmp_path, seed=5, sections=[_section], workers=1).html.is_file()  # may run again
+    with (tmp_path / "report.json").open("rb") as reader:  # a browser reading a file as the rerun replaces it
+        assert report.build_report(tmp_path, seed=5, sections=[_section], workers=1).html.is_file()  # may run again
+        assert reader.read() == before[tmp_path / "report.json"]  # was the new file, truncated and half-written
+    assert len(files()) == 6  # no file it wrote into before renaming is left
+
+
+def test_a_figure_the_rerun_cannot_delete_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a figure open in a viewer (Windows) was left by rmtree(ignore_errors), then mkdir said "File exists: figures"
+    report.build_report(tmp_path, seed=4, sections=[_section], workers=1)
+    real = os.unlink
+
+    def held(path: Any, **kwargs: Any) -> None:
+        if str(path).endswith(".png"):
+            raise PermissionError(13, "Permission denied", path)
+        real(path, **kwargs)
+    monkeypatch.setattr(os, "unlink", held)
+    with pytest.raises(PermissionError, match=r"activations_loss\.png"):
+        report.build_report(tmp_path, seed=5, sections=[_section], workers=1)
 
 
 def test_a_report_worker_ends_at_once_and_quietly_on_ctrl_c() -> None:
@@ -620,3 +637,9 @@ def test_a_file_where_the_report_puts_a_folder_is_refused_before_the_experiments
             R.build_report(out, sections=[never_run], workers=1, progress=False)
     with pytest.raises(TypeError, match=r"^build_report: out_dir must be a folder \(a str or a Path\), got NoneType"):
         R.build_report(None, sections=[never_run], workers=1)
+    # figures/ a link to a folder of the lecturer's slides: "File exists" after the experiments, report.html deleted
+    (tmp_path / "figures").symlink_to((tmp_path / "slides").resolve())
+    (tmp_path / "slides").mkdir()
+    with pytest.raises(FileExistsError, match=r"^build_report: .*figures is a link to .*slides, whose .*; remove"):
+        R.build_report(tmp_path, sections=[never_run], workers=1, progress=False)
+    assert (tmp_path / "report.html").read_text() == "the earlier report"

@@ -35,7 +35,7 @@ from ..lab.training import accuracy
 from ..nn import MLP, data
 from ..nn.losses import binary_cross_entropy_with_logits
 from ..nn.optim import SGD
-from ..utils import as_rng, check_int, check_real, cli_type, counted, not_installed, path_arg
+from ..utils import as_rng, check_int, check_real, cli_type, counted, not_installed, path_arg, write_whole
 
 __all__ = ["main", "build_parser", "add_commands", "run_demo", "gradient_table"]
 
@@ -396,10 +396,10 @@ def _unwritten(command: str, e: OSError) -> int:
 
 def _writable(path: Path) -> None:
     """Make `path`'s folder; raise the OSError that writing `path` would (a folder there, a file or folder this user
-    may not write into) now, before minutes of work."""
+    may not write into: a file is written beside and renamed over) now, before minutes of work."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    where = path if path.exists() else path.parent
-    code = errno.EISDIR if path.is_dir() else 0 if os.access(where, os.W_OK) else errno.EROFS if hasattr(
+    where = next((p for p in (path, path.parent) if p.exists() and not os.access(p, os.W_OK)), None)
+    code = errno.EISDIR if path.is_dir() else 0 if where is None else errno.EROFS if hasattr(
         os, "statvfs") and os.statvfs(where).f_flag & os.ST_RDONLY else errno.EACCES  # a read-only disk: say so
     if code:
         raise OSError(code, os.strerror(code), str(path))
@@ -422,7 +422,7 @@ def _chaos(args: argparse.Namespace) -> int:
         mpl()  # the figure's matplotlib, also before
         result = spectra.trainability(args.quick, rng=args.seed)
         save_figure(spectra.figure("trainability", result), args.figure)  # first: Ctrl-C while it is drawn leaves no
-        args.json.write_text(json.dumps(result, indent=1) + "\n", "utf-8", newline="\n")  # new JSON by an old one; LF
+        write_whole(args.json, json.dumps(result, indent=1) + "\n")  # new JSON by an old one
     except OSError as e:
         return _cannot("chaos", f"write {args.json} and {args.figure}", e)
     print(f"{spectra.finding('trainability', result)}\nwrote {args.json} and {args.figure}")

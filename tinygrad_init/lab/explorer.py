@@ -21,7 +21,8 @@ from threadpoolctl import threadpool_limits
 
 from ..core.tensor import Tensor, enable_grad
 from ..nn import init
-from ..utils import Rng, as_rng, check_bool, check_choice, check_int, check_real, check_type, writable
+from ..utils import (Rng, as_rng, check_bool, check_choice, check_int, check_real, check_type, writable,
+                     write_whole)
 from . import theory
 from .diagnostics import SATURATION, Diagnostics
 from .experiments import THRESHOLDS, WORDS, judge, nearby
@@ -117,9 +118,7 @@ class Explorer:
 
     def write(self, path: str | Path) -> Path:
         """Write the page to `Explorer.file(path)` (a folder gets `explorer.html`); returns the file."""
-        path = _page_file("Explorer.write", "path", path)
-        path.write_text(self.html, encoding="utf-8", newline="\n")  # the same bytes on every platform
-        return path
+        return write_whole(_page_file("Explorer.write", "path", path), self.html)  # LF on every platform
 
     def _repr_html_(self) -> str:
         return (f'<iframe title="init explorer" srcdoc="{html.escape(self.html, quote=True)}" style="width: 100%; '

@@ -26,7 +26,7 @@ from threadpoolctl import threadpool_limits
 
 from .. import __version__
 from ..nn import init as _init
-from ..utils import check_bool, check_int, check_type, not_installed, ordered, quoted
+from ..utils import check_bool, check_int, check_type, not_installed, ordered, quoted, write_whole as _write
 from .plots import WORD_COLORS, figure_bytes, mpl
 from .experiments import EXPERIMENTS, SCHEME_LABELS, ExperimentResult, _now, run_all
 from .table import Table
@@ -142,11 +142,6 @@ def render_html(results: Sequence[ExperimentResult], pngs: dict[tuple[str, str],
     return "\n".join(out) + "\n"
 
 
-def _write(path: Path, data: bytes | str) -> Path:
-    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    return path
-
-
 def _render(result: ExperimentResult, name: str, svg: bool) -> tuple[dict[str, bytes], str]:
     """The figure's files, and what it shows (its title, its panels' titles and y labels) for the page's alt text."""
     fig = result.get_figure(name)
@@ -190,6 +185,9 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
     out = Path(check_type("build_report", "out_dir", out_dir, (str, os.PathLike), "a folder (a str or a Path)"))
     fig_dir, data_dir = out / "figures", out / "data"
     for d in (fig_dir, data_dir):  # replaced only where a report wrote them: never a folder of the user's
+        if d.is_symlink():  # emptying it would delete the files of the folder it links to (a lecturer's slides)
+            raise FileExistsError(f"build_report: {d} is a link to {os.readlink(d)}, whose files the report would "
+                                  "delete; remove the link (copy the figures over after the run), or write elsewhere")
         if not (there := next(p for p in (d, *d.parents) if p.exists())).is_dir():  # a file where the report puts a
             raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(there))  # folder (out, figures)
         if (page := out / f"report.{'html' if d == fig_dir else 'json'}").is_dir():  # a folder where a file goes
@@ -227,7 +225,8 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
         drawn = [j.result() for j in tqdm([job(r, n) for r, n in names], desc="figures", **bars)]
     (out / "report.html").unlink(missing_ok=True)  # the earlier report stays whole until now (Ctrl-C in the
     for d in (fig_dir, data_dir):  # experiments leaves it), then no page stands beside half-written figures
-        shutil.rmtree(d, ignore_errors=True)
+        with contextlib.suppress(FileNotFoundError):  # a file it cannot delete (open in a viewer) named, not left
+            shutil.rmtree(d)
         d.mkdir(parents=True)
     pngs = {(r.name, name): formats["png"] for (r, name), (formats, _) in zip(names, drawn)}
     alts = {(r.name, name): alt for (r, name), (_, alt) in zip(names, drawn)}

@@ -311,3 +311,26 @@ def test_as_rng_says_what_to_pass_for_pytorchs_generator() -> None:
     with pytest.raises(TypeError, match=r"^init: rng must be .* \(PyTorch's generator: pass its seed, rng=g\."
                                         r"initial_seed\(\), or np\.random\.default_rng\(seed\)\)$"):
         utils.as_rng(torch.Generator(), "init")
+
+
+def test_write_whole_from_two_threads_at_once_leaves_one_whole_file(tmp_path) -> None:
+    # the file written beside the target was named by the process alone: two threads writing one page (a notebook's
+    # Explorer.write in a thread pool) wrote into one temporary file, and the second rename found it gone
+    import threading
+
+    target, errors = tmp_path / "page.html", []
+
+    def write(text: str) -> None:
+        try:
+            for _ in range(300):
+                utils.write_whole(target, text)
+        except OSError as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=write, args=(c * 5000,)) for c in "ab"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and target.read_text() in ("a" * 5000, "b" * 5000)
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]

@@ -15,6 +15,7 @@ import math
 import numbers
 import os
 import sys
+import threading
 import unicodedata
 import weakref
 from pathlib import Path
@@ -228,7 +229,8 @@ def write_whole(path: Path, data: bytes | str) -> Path:
     """Write `data` (a str as UTF-8) into `path` whole: into a file beside it, then renamed over it, so that a browser
     reloading the page (or a second run) never reads half of it, and a failed write leaves the earlier file as it
     was."""
-    part = (real := path.resolve()).with_name(f".tinygrad-init-{os.getpid()}.part")  # a link: the file it names
+    real = path.resolve()  # a link: the file it names; the part's name is this thread's own
+    part = real.with_name(f".tinygrad-init-{os.getpid()}-{threading.get_ident()}.part")
     try:
         part.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         part.replace(real)

@@ -231,9 +231,14 @@ def write_whole(path: Path, data: bytes | str) -> Path:
     was."""
     real = path.resolve()  # a link: the file it names; the part's name is this thread's own
     part = real.with_name(f".tinygrad-init-{os.getpid()}-{threading.get_ident()}.part")
+    data = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        part.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        part.write_bytes(data)
         part.replace(real)
+    except PermissionError:  # a folder this user may not write into around a file they may: that file, in place
+        if not real.is_file() or part.exists():
+            raise
+        real.write_bytes(data)
     finally:
         part.unlink(missing_ok=True)
     return path

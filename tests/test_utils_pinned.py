@@ -334,3 +334,53 @@ def test_write_whole_from_two_threads_at_once_leaves_one_whole_file(tmp_path) ->
         t.join()
     assert errors == [] and target.read_text() in ("a" * 5000, "b" * 5000)
     assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
+
+
+@pytest.mark.parametrize("writer", ["write_player", "render", "save_figure", "to_csv", "Explorer.write"])
+def test_the_writers_of_files_a_browser_or_a_viewer_shows_never_write_the_file_in_place(writer, tmp_path,
+                                                                                        monkeypatch) -> None:
+    # a player page, a picture, a figure or a table rewritten in place was read half-written by a browser reloading
+    # it (494 of 187,293 reads of player.html and graph.svg over a loop of `graph` runs): each is written beside and
+    # renamed over (utils.write_whole), the earlier file whole until then
+    from pathlib import Path
+
+    from matplotlib.figure import Figure
+
+    from tinygrad_init import explorer, plots
+    from tinygrad_init.lab.table import Table
+    from tinygrad_init.observe import draw as draw_module, player
+
+    target, opened = tmp_path / {"render": "g.dot", "save_figure": "f.png", "to_csv": "t.csv"}.get(writer, "p.html"), []
+    target.write_text("the earlier file")
+    for name in ("write_bytes", "write_text"):
+        monkeypatch.setattr(Path, name, lambda self, *a, _f=getattr(Path, name), **k: opened.append(self) or _f(
+            self, *a, **k))
+    x = Value(2.0, "x")
+    y = (x * x).tanh()
+    y.backward()
+    fig = Figure()
+    fig.subplots().plot([0, 1])
+    {"write_player": lambda: player.write_player(target, y), "render": lambda: draw_module.render(draw(y), target),
+     "save_figure": lambda: plots.save_figure(fig, target), "to_csv": lambda: Table(["a"], [[1.0]]).to_csv(target),
+     "Explorer.write": lambda: explorer.Explorer({}, {}).write(target)}[writer]()
+    assert target.read_bytes() != b"the earlier file" and opened and target not in opened
+
+
+def test_write_whole_writes_in_place_where_the_folder_takes_no_new_file(tmp_path, monkeypatch) -> None:
+    # a file the user may write in a folder they may not: no file beside it can be made, the file itself is written
+    # (as before write_whole); with no file there, the refusal is the folder's
+    from pathlib import Path
+
+    target, real = tmp_path / "page.html", Path.write_bytes
+
+    def write(self, data):
+        if self.name.endswith(".part"):
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", write)
+    with pytest.raises(PermissionError, match="Permission denied"):
+        utils.write_whole(target, "new")
+    target.write_text("old")
+    assert utils.write_whole(target, "new") == target and target.read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 import numpy as np
 
 from ..utils import (got, check_bool, check_choice, check_int, check_real, check_type, format_number, not_installed,
-                     ordered, quoted, renamed, writable)
+                     ordered, quoted, renamed, writable, write_whole)
 from .table import band, label
 
 if TYPE_CHECKING:
@@ -577,5 +577,4 @@ def save_figure(fig: Figure, path: str | Path, fmt: str | None = None, dpi: floa
         raise ValueError("save_figure: give a file name ending in .png, .svg or .pdf, or pass fmt=")
     if suffix in _METADATA and suffix != str(fmt).lower():  # an SVG in a .png: no viewer opens it
         raise ValueError(f"save_figure: fmt={fmt!r} and the file name {str(path)!r} say two formats; give one")
-    p.write_bytes(renamed("save_figure", figure_bytes, fig, fmt, dpi=dpi))  # its fig, fmt or dpi: the user's
-    return p
+    return write_whole(p, renamed("save_figure", figure_bytes, fig, fmt, dpi=dpi))  # its fig, fmt or dpi: the user's

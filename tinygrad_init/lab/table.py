@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ..utils import check_int, check_type, format_number, ordered, quoted, text_width, writable
+from ..utils import check_int, check_type, format_number, ordered, quoted, text_width, writable, write_whole
 
 __all__ = ["Table", "format_number", "ExperimentResult", "SCHEME_LABELS", "label", "band", "span", "plain"]
 
@@ -182,7 +182,7 @@ class Table:
         csv.writer(buf, lineterminator="\n").writerows([self.columns] + [
             ["" if v is None else repr(v) if isinstance(v, float) else v for v in r] for r in self._rows])
         if path is not None:
-            writable("Table.to_csv", path, "table.csv").write_text(buf.getvalue(), encoding="utf-8", newline="")
+            write_whole(writable("Table.to_csv", path, "table.csv"), buf.getvalue())
         return buf.getvalue()
 
     def _cells(self, digits: int | None) -> list[list[str]]:

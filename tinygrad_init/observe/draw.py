@@ -24,7 +24,7 @@ from ..core import autograd, ops
 from ..core.tensor import Tensor, enable_grad
 from ..core.value import Value
 from ..utils import (Rng, got, as_rng, check_bool, check_choice, check_int, check_type, counted, moments, ordered,
-                     quoted, real_array, renamed, shape_text, writable)
+                     quoted, real_array, renamed, shape_text, writable, write_whole)
 from .colors import BAD_COLOR, WHAT, ZERO_COLOR, UNKNOWN_COLOR, ColorScale, filled, font_color, grad_color, magnitude
 from .ledger import GradStats, Ledger, LedgerState, as_ledger, format_number, node_names
 
@@ -96,8 +96,8 @@ def render(dot: graphviz.Digraph | graphviz.Source | str, path: str | os.PathLik
     source = _source(dot, "render")  # DOT text is written as is: the same bytes everywhere
     out = source.encode() if fmt in ("dot", "gv") else _friendly("render", graphviz.Source(source).pipe, format=fmt)
     # cairo stamps the time into a PDF: blanked, its length kept (the offsets after it), the same graph the same bytes
-    path.write_bytes(re.sub(rb"/CreationDate \(D:[^)]*\)", lambda m: b" " * len(m[0]), out) if fmt == "pdf" else out)
-    return path
+    return write_whole(path, re.sub(rb"/CreationDate \(D:[^)]*\)", lambda m: b" " * len(m[0]), out) if fmt == "pdf"
+                       else out)
 
 
 def to_svg(dot: graphviz.Digraph | graphviz.Source | str) -> str:

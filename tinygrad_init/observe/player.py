@@ -17,7 +17,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from ..core.autograd import topological_order
-from ..utils import check_int, quoted, writable
+from ..utils import check_int, quoted, writable, write_whole
 from .colors import WHAT, ColorScale, font_color, magnitude
 from .draw import FORMATS, MAX_NODES, GraphvizNotFoundError, _num, _said_by, draw, to_svg
 from .ledger import Ledger, record
@@ -178,9 +178,8 @@ def write_player(path: str | os.PathLike, source: Any, **kwargs: Any) -> Path:
     if path.suffix.lower()[1:] in FORMATS:  # as render refuses SVG in a .png
         raise ValueError(f"write_player: path {str(path)!r} names a picture, but the page is HTML; name it "
                          f"{path.with_suffix('.html')}, or write the picture with draw.render(draw.draw(out), path)")
-    path.write_text(player_html(source, **kwargs), encoding="utf-8", errors="backslashreplace",  # a lone surrogate in
-                    newline="\n")  # a name: \udcff, as the picture draws it
-    return path
+    return write_whole(path, player_html(source, **kwargs).encode("utf-8", "backslashreplace"))  # a lone surrogate in
+    # a name: \udcff, as the picture draws it; written beside and renamed over: a browser reloading never reads half
 
 
 def _page(heading: str, svg: str, lines: Sequence[str], data: dict, engine: str, scale: ColorScale | None) -> str:

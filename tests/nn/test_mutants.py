@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import require_module
-from tinygrad_init import Tensor, init, nn
+from tinygrad_init import Tensor, data, init, nn, scalar_nn
 
 
 @pytest.mark.torch
@@ -34,3 +34,24 @@ def test_lsuv_warns_when_a_bias_keeps_the_variance_off_1_by_more_than_tol():
     with pytest.warns(RuntimeWarning, match=r"variance 1\.1\d* \(off 1 by 0\.1\d*\) after 10 rescalings"):
         init.lsuv(lin, np.random.default_rng(1).normal(size=(64, 4)), rng=0)
 
+
+
+def test_uniform_mean_is_the_midpoint():
+    assert (init.uniform.mean(), init.get("uniform", a=1.0, b=3.0).mean()) == (0.5, 2.0)
+
+
+def test_a_scalar_layers_neuron_j_reads_column_j_and_its_bias_is_zero_by_default():
+    def weights(layer):  # column j: neuron j's
+        return np.array([[w.data for w in n.w] for n in layer.neurons]).T
+
+    default, he = scalar_nn.Layer(3, 3, rng=0), scalar_nn.Layer(3, 3, init="he_normal", rng=0)
+    np.testing.assert_array_equal(weights(default), np.random.default_rng(0).uniform(-1.0, 1.0, (3, 3)))
+    np.testing.assert_array_equal(weights(he), nn.Linear(3, 3, init="he_normal", rng=0, dtype=np.float64).weight.data)
+    assert [n.b.data for n in default.neurons] == [0.0] * 3
+
+
+def test_train_test_split_rounds_half_up_and_shuffles_the_training_part_too():
+    X, y = np.arange(20.0).reshape(10, 2), np.arange(10) % 2
+    assert [len(data.train_test_split(X, y, f, rng=0, stratify=False)[1]) for f in (0.25, 0.35)] == [3, 4]
+    y_train = data.train_test_split(X, y, 0.25, rng=0)[2]
+    assert (np.diff(y_train) < 0).any()  # not class 0's rows, then class 1's

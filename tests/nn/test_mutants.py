@@ -55,3 +55,17 @@ def test_train_test_split_rounds_half_up_and_shuffles_the_training_part_too():
     assert [len(data.train_test_split(X, y, f, rng=0, stratify=False)[1]) for f in (0.25, 0.35)] == [3, 4]
     y_train = data.train_test_split(X, y, 0.25, rng=0)[2]
     assert (np.diff(y_train) < 0).any()  # not class 0's rows, then class 1's
+
+
+def test_linear_keeps_its_own_copy_of_an_array_input_for_backward():
+    lin, x = nn.Linear(3, 1, rng=0), np.ones((2, 3), np.float32)
+    y = lin(x)
+    x[:] = 7.0  # the caller's array changed after the forward pass
+    y.sum().backward()
+    np.testing.assert_array_equal(lin.weight.grad, [[2.0]] * 3)
+
+
+def test_batchnorm_running_statistics_keep_the_layers_dtype_for_a_float64_input():
+    bn = nn.BatchNorm1d(3)
+    bn(Tensor(np.random.default_rng(0).normal(size=(4, 3))))
+    assert (bn.running_mean.dtype, bn.running_var.dtype) == (np.float32, np.float32)

@@ -69,3 +69,10 @@ def test_batchnorm_running_statistics_keep_the_layers_dtype_for_a_float64_input(
     bn = nn.BatchNorm1d(3)
     bn(Tensor(np.random.default_rng(0).normal(size=(4, 3))))
     assert (bn.running_mean.dtype, bn.running_var.dtype) == (np.float32, np.float32)
+
+
+@pytest.mark.parametrize("activation, f", [("tanh", np.tanh), ("sigmoid", lambda z: 1 / (1 + np.exp(-z))),
+                                           ("relu", lambda z: max(z, 0.0)), ("linear", lambda z: z)])
+def test_a_scalar_neuron_applies_its_activation(activation, f):
+    out = scalar_nn.Neuron(2, activation, weights=[1.0, 2.0], bias=0.5)([1.0, -1.0])  # z = 1 - 2 + 0.5 = -0.5
+    assert out.data == pytest.approx(f(-0.5), rel=1e-15)

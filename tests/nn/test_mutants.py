@@ -76,3 +76,18 @@ def test_batchnorm_running_statistics_keep_the_layers_dtype_for_a_float64_input(
 def test_a_scalar_neuron_applies_its_activation(activation, f):
     out = scalar_nn.Neuron(2, activation, weights=[1.0, 2.0], bias=0.5)([1.0, -1.0])  # z = 1 - 2 + 0.5 = -0.5
     assert out.data == pytest.approx(f(-0.5), rel=1e-15)
+
+
+def test_every_forward_hook_runs_in_order_each_seeing_the_output_the_one_before_returned():
+    lin, seen = nn.Linear(2, 1, bias_init="ones", init="zeros"), []
+    lin.register_forward_hook(lambda m, x, out: out * 2)
+    lin.register_forward_hook(lambda m, x, out: seen.append(out.item()) or out + 1)
+    assert (lin(np.zeros((1, 2))).item(), seen) == (3.0, [2.0])
+
+
+def test_linear_draws_its_bias_from_the_layers_rng_after_its_weight():
+    gen = np.random.default_rng(5)
+    w, b = gen.standard_normal((3, 2)), gen.standard_normal(2)
+    lin = nn.Linear(3, 2, init="normal", bias_init="normal", rng=5, dtype=np.float64)
+    np.testing.assert_array_equal(lin.weight.data, w)
+    np.testing.assert_array_equal(lin.bias.data, b)

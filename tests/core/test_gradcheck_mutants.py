@@ -1,0 +1,100 @@
+"""The gradient checker's numbers and refusals, pinned where a changed comparison, upstream or reading of the inputs
+would otherwise pass the other tests: each expectation is worked out by hand or from PyTorch's gradcheck semantics
+(an element passes when |analytic - numeric| <= atol + rtol |numeric|, as torch.allclose(analytic, numeric))."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from tinygrad_init.core import ops, tensor as tensor_module
+from tinygrad_init.gradcheck import gradcheck
+
+def _times(factor, scale=1.0):  # x * scale whose backward rule gives factor * g: with u = 1, numeric scale, analytic
+    # factor (a correct rule has factor == scale)
+    op = ops.Op("times", lambda x: (x * scale, None), lambda s, g, needs: (factor * g,), ("dx = ?",))
+    return lambda t: tensor_module._result(t.data * scale, op, None, t)
+
+
+_triple = _times(3)
+
+
+def test_the_tolerance_is_a_fraction_of_the_numeric_gradient_and_equality_at_it_passes():
+    # analytic 3, numeric 1: |3 - 1| = 2 fails rtol 0.9 (0.9 x |numeric|), though it is below 0.9 x |analytic|
+    assert not gradcheck(_triple, np.array([0.5]), upstream=np.ones(1), atol=0.0, rtol=0.9, raise_on_fail=False).ok
+    assert gradcheck(_triple, np.array([0.5]), upstream=np.ones(1), atol=0.0, rtol=2.0).ok  # 2 <= 2 x 1
+    # 2x at 0.5 with u = 1: S moves by 2 (x + eps) - 2 (x - eps), exactly twice the step, so numeric is exactly 2 and
+    # an error of 0 passes atol = rtol = 0 (<=, as torch.allclose)
+    c = gradcheck(lambda a: a * 2, np.array([0.5]), upstream=np.ones(1), atol=0.0, rtol=0.0).inputs[0]
+    assert c.numeric.tolist() == [2.0] and c.abs_error.tolist() == [0.0]
+
+
+def test_the_relative_error_is_over_the_larger_gradient_and_never_below_atol():
+    # analytic [3, 3e-7], numeric [1, 1e-7]: |a - n| / max(|a|, |n|, atol) = 2/3 and 2e-7 / 1e-5 (atol, the default)
+    c = gradcheck(lambda a: _triple(a * np.array([1.0, 1e-7])), np.array([0.5, 0.5]), upstream=np.ones(2),
+                  raise_on_fail=False).inputs[0]
+    np.testing.assert_allclose(c.rel_error, [2 / 3, 0.02], rtol=1e-3)
+    np.testing.assert_allclose(c.abs_error, [2.0, 2e-7], rtol=1e-3)
+
+
+def test_a_non_finite_analytic_gradient_has_no_absolute_error():
+    # 1/x at 1e-200: f is 1e200, finite, but backward's -u / x^2 overflows to inf; the error is nan, not inf
+    r = gradcheck(lambda a: 1 / a, np.array([1e-200]), raise_on_fail=False)
+    assert math.isinf(r.inputs[0].analytic[0]) and math.isfinite(r.inputs[0].numeric[0])
+    assert math.isnan(r.inputs[0].abs_error[0]) and math.isnan(r.max_abs_error) and not r.ok
+
+
+def test_a_gradient_of_the_transposed_shape_is_named_not_compared():
+    # an f that replaces its input's array by the transpose: backward leaves a (4, 3) gradient on a (3, 4) input
+    def f(x):
+        x.data = x.data.T.copy()
+        return x * 2
+
+    r = gradcheck(f, np.arange(12.0).reshape(3, 4), raise_on_fail=False)
+    assert not r.ok and r.where.index is None and np.isnan(r.inputs[0].analytic).all()
+    assert "backward gave it a gradient of shape (4, 3), but the input has shape (3, 4)" in str(r)
+
+
+def test_an_upstream_must_have_the_output_shape_not_only_its_size():
+    with pytest.raises(ValueError, match=r"upstream has shape \(3, 2\) but f's output has shape \(2, 3\)"):
+        gradcheck(lambda a: a * a, np.ones((2, 3)), upstream=np.ones((3, 2)))
+    # one number for one output element is taken in the output's shape (as backward's seed)
+    r = gradcheck(lambda a: (a * a).sum(), np.ones((2, 3)), upstream=np.array([2.0]))
+    assert r.upstream.shape == () and r.upstream == 2.0
+    assert gradcheck(lambda v: v * v, 1.5).upstream.shape == ()  # a Value's output: one number, shape ()
+
+
+@pytest.mark.parametrize("upstream", ["1.5", b"1.5"])
+def test_an_upstream_that_numpy_would_parse_as_a_number_is_refused(upstream):
+    with pytest.raises(TypeError, match="upstream must be an array of numbers"):
+        gradcheck(lambda a: a * a, np.ones(1), upstream=upstream)
+
+
+def test_the_rng_seeds_the_sizes_of_the_upstream_too_not_only_its_signs():
+    r3, r4 = (gradcheck(lambda a: a * 2, np.ones(6), rng=seed).upstream for seed in (3, 4))
+    assert not np.array_equal(np.abs(r3), np.abs(r4))
+
+
+def test_a_boolean_input_is_refused_not_read_as_one():
+    with pytest.raises(TypeError, match="input 0 has dtype bool"):
+        gradcheck(lambda a: a * 2, True)
+
+
+def test_a_gradient_5_percent_off_that_passes_by_atol_alone_is_noted():
+    # analytic 1.05e-7, numeric 1e-7: 5e-9 apart, far below atol 1e-5, yet 5% of the gradient (the note's bar is 1%);
+    # the note names the first such element
+    r = gradcheck(lambda a: _times(1.05)(a * 1e-7), np.array([0.5, 0.5]), upstream=np.array([1.0, 2.0]))
+    assert r.ok and len(r.notes) == 1
+    assert "2 elements passed by atol alone (the first: input 0 at [0], analytic 1.05e-7, numeric 1e-7, 5% apart)" \
+        in r.notes[0]
+
+
+@pytest.mark.parametrize("f,kwargs", [(_times(3), {}), (_times(1.05), {"rtol": 0.1}), (_times(1.0, 0.0), {}),
+                                      (lambda a: a * 2, {"upstream": np.zeros(1)})])
+def test_no_note_of_an_unchecked_gradient_where_the_tolerance_did_check_it(f, kwargs):
+    # failed (3 for 1; 1 for 0: no note that it passed by atol, or that both gradients are 0), passed by rtol (5% off
+    # with rtol 10%: not by atol alone), or u = 0 (said once: not again as "f does not depend on the input")
+    r = gradcheck(f, np.array([0.5]), **{"upstream": np.ones(1), **kwargs}, raise_on_fail=False)
+    assert len(r.notes) == ("upstream" in kwargs and not kwargs["upstream"].any())

@@ -179,12 +179,11 @@ def _point(x: Any, i: int, fn: str, notes: list[str]) -> np.ndarray:
 
 def _upstream(upstream: Any, fn: str) -> np.ndarray:
     """The upstream gradient `u` (an array, a list, a number or a Tensor) as a float64 array, finite."""
-    raw = upstream.data if isinstance(upstream, Tensor) else upstream
     try:
-        u = np.asarray(raw, dtype=np.float64)
+        u = np.asarray(upstream, dtype=np.float64)  # (a Tensor's numbers through its __array__)
     except (TypeError, ValueError):
         u = None
-    if u is None or isinstance(raw, (str, bytes)):
+    if u is None or isinstance(upstream, (str, bytes)):
         raise TypeError(f"{fn}: upstream must be an array of numbers of f's output shape, got "
                         f"{type(upstream).__name__} {upstream!r:.40}")
     if not np.all(np.isfinite(u)):

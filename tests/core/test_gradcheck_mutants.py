@@ -47,13 +47,15 @@ def test_a_non_finite_analytic_gradient_has_no_absolute_error():
 
 
 def test_a_gradient_of_the_transposed_shape_is_named_not_compared():
-    # an f that replaces its input's array by the transpose: backward leaves a (4, 3) gradient on a (3, 4) input
-    def f(x):
-        x.data = x.data.T.copy()
-        return x * 2
+    # an f that replaces its inputs' arrays by their transposes: backward leaves a (4, 3) gradient on a (3, 4) input;
+    # the first such input is named, with no guess from its (nan) numbers
+    def f(x, y):
+        x.data, y.data = x.data.T.copy(), y.data.T.copy()
+        return x * 2 + y.sum()
 
-    r = gradcheck(f, np.arange(12.0).reshape(3, 4), raise_on_fail=False)
-    assert not r.ok and r.where.index is None and np.isnan(r.inputs[0].analytic).all()
+    r = gradcheck(f, np.arange(12.0).reshape(3, 4), np.ones((2, 1)), raise_on_fail=False)
+    assert not r.ok and r.where.input == 0 and r.where.index is None and r.hint == ""
+    assert np.isnan(r.inputs[0].analytic).all() and r.inputs[1].note
     assert "backward gave it a gradient of shape (4, 3), but the input has shape (3, 4)" in str(r)
 
 
@@ -98,3 +100,37 @@ def test_no_note_of_an_unchecked_gradient_where_the_tolerance_did_check_it(f, kw
     # with rtol 10%: not by atol alone), or u = 0 (said once: not again as "f does not depend on the input")
     r = gradcheck(f, np.array([0.5]), **{"upstream": np.ones(1), **kwargs}, raise_on_fail=False)
     assert len(r.notes) == ("upstream" in kwargs and not kwargs["upstream"].any())
+
+
+@pytest.mark.parametrize("scale,factor", [([1000.0, 1e-3], [1001.0, 0.0]), ([1.0, 1.0], [0.0, 1e4])])
+def test_the_worst_element_is_the_one_furthest_beyond_its_own_tolerance(scale, factor):
+    # tolerances 1e-5 + 1e-4 |numeric|: A: errors 1 (of 0.10001) and 1e-3 (of 1.01e-5), 10 and 99 times theirs;
+    # B: errors 1 and 9999 over 1.1e-4 each (over atol + rtol |analytic| the first would be the worse, 1e5 to 1e4)
+    r = gradcheck(_times(np.array(factor), np.array(scale)), np.array([0.5, 0.5]), upstream=np.ones(2),
+                  raise_on_fail=False)
+    assert r.where.index == (1,) and r.where.numeric == pytest.approx(scale[1], rel=1e-3)
+
+
+def test_the_outputs_of_f_are_read_as_they_come():
+    x = np.array([0.5, 1.0])
+    # a constant among f's outputs (requires no grad) is checked as f's output, with no backward of its own
+    assert gradcheck(lambda a: (a * 2, tensor_module.Tensor(np.ones(2))), x).ok
+    # a 0-d float64 input times a float32 vector is float32, as in PyTorch (a 0-d tensor takes the other's dtype)
+    r = gradcheck(lambda a: a * tensor_module.Tensor(np.ones(2, np.float32)), np.array(0.5), raise_on_fail=False)
+    assert any(n.startswith("f's output is float32 although its inputs were float64") for n in r.notes)
+    # an output whose shape changes at a nudged point (as many elements) is refused, not read in another order
+    with pytest.raises(ValueError, match=r"f returned shape \(1, 2\) at a nudged point but \(2,\) at the start"):
+        gradcheck(lambda a: a if a.data[0] == 0.5 else a.reshape(1, 2), x)
+    # an empty input is not one that "f does not depend on"
+    assert gradcheck(lambda a, b: a * 2 + b.sum(), x, np.zeros(0)).notes == []
+
+
+def test_the_tensor_engine_reads_numbers_of_a_given_dtype_as_pytorch_does():
+    Tensor = tensor_module.Tensor
+    # torch.tensor(np.array([300]), dtype=torch.int8) is a cast, 44; torch.tensor([300], dtype=torch.int8) refuses
+    assert Tensor(np.array([300]), dtype=np.int8).data.tolist() == [44]
+    with pytest.raises(ValueError, match=r"\[300\] does not fit dtype int8"):
+        Tensor([300], dtype=np.int8)
+    assert Tensor([0, 2], dtype=np.bool_).data.tolist() == [False, True]  # torch.tensor([0, 2], dtype=torch.bool)
+    # a list operand takes the tensor's dtype, as a number does (float16 stays float16)
+    assert (Tensor(np.ones(2, np.float16)) * [2.0, 3.0]).dtype == np.float16

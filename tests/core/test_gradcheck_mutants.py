@@ -134,3 +134,39 @@ def test_the_tensor_engine_reads_numbers_of_a_given_dtype_as_pytorch_does():
     assert Tensor([0, 2], dtype=np.bool_).data.tolist() == [False, True]  # torch.tensor([0, 2], dtype=torch.bool)
     # a list operand takes the tensor's dtype, as a number does (float16 stays float16)
     assert (Tensor(np.ones(2, np.float16)) * [2.0, 3.0]).dtype == np.float16
+
+
+def test_an_f_whose_output_drifts_by_far_less_than_a_slope_can_show_is_still_named():
+    # S drifts by 1e-11 a call: far beyond f's rounding (4e-16 |S|), far below a one-sided slope's noise (1e-9); the
+    # numeric gradient is off by 1e-11 / 2e-6 = 5e-6, which atol 1e-8 (rtol 0) catches
+    calls = []
+
+    def f(a):
+        calls.append(1)
+        return a * 2 + len(calls) * 1e-11
+
+    r = gradcheck(f, np.array([0.5]), upstream=np.ones(1), atol=1e-8, rtol=0.0, raise_on_fail=False)
+    assert not r.ok and r.hint.startswith("f gives two different outputs at the same point")
+
+
+def test_a_smooth_minimum_within_eps_is_not_noted_as_a_kink():
+    # S = 1e4 x^2 at 1e-7: one-sided slopes 1e4 (2x -+ eps), -8e-3 and 1.2e-2, opposite signs as at a kink; at eps / 10
+    # they close in tenfold (a kink's would not), so the pass has no note
+    r = gradcheck(lambda a: a * a * 1e4, np.array([1e-7]), upstream=np.ones(1))
+    assert r.ok and r.notes == []
+    # the same curve with a rule adding 1 to its gradient: eps / 10 does not bring the numeric one near the analytic
+    # one (2e-3 against 1.002), so eps is not blamed
+    r = gradcheck(lambda a: a * a * 1e4 + _times(1.0, 0.0)(a), np.array([1e-7]), upstream=np.ones(1),
+                  raise_on_fail=False)
+    assert not r.ok and r.hint and "eps=" not in r.hint
+
+
+@pytest.mark.parametrize("factor,scale,kwargs,hint", [
+    ([0.0, 1.0], [1.0, 1.0], {}, "Only some elements are wrong"),  # one gradient 0, not all: not "no gradient reached"
+    ([1 + 1e-8], [1.0], {"atol": 0.0, "rtol": 0.0}, "The error is small but above the tolerance"),  # 1e-8: 20 x noise
+    ([2.0, 2e-7], [1.0, 1e-7], {}, "The analytic gradient is twice the numeric one here"),  # (1e-7: noisy, not read)
+])
+def test_the_hint_names_the_mistake_from_the_elements_that_show_it(factor, scale, kwargs, hint):
+    r = gradcheck(_times(np.array(factor), np.array(scale)), np.full(len(scale), 0.5), upstream=np.ones(len(scale)),
+                  raise_on_fail=False, **kwargs)
+    assert not r.ok and r.hint.startswith(hint)

@@ -165,6 +165,9 @@ def test_a_smooth_minimum_within_eps_is_not_noted_as_a_kink():
     ([0.0, 1.0], [1.0, 1.0], {}, "Only some elements are wrong"),  # one gradient 0, not all: not "no gradient reached"
     ([1 + 1e-8], [1.0], {"atol": 0.0, "rtol": 0.0}, "The error is small but above the tolerance"),  # 1e-8: 20 x noise
     ([2.0, 2e-7], [1.0, 1e-7], {}, "The analytic gradient is twice the numeric one here"),  # (1e-7: noisy, not read)
+    ([-1.0, -1.0, -1.0, 5.0], [1.0] * 4, {}, "A sign error"),  # the typical element (median) flipped, not the worst
+    ([2.0, 2.0, 1.0], [1.0] * 3, {}, "Only some elements are wrong"),  # twice at two elements, not at every one
+    ([0.0, 0.0, 1e-6], [1.0, 1.0, 1e-6], {}, "Only some elements are wrong"),  # 0 where read, not "0 x" the numeric
 ])
 def test_the_hint_names_the_mistake_from_the_elements_that_show_it(factor, scale, kwargs, hint):
     r = gradcheck(_times(np.array(factor), np.array(scale)), np.full(len(scale), 0.5), upstream=np.ones(len(scale)),

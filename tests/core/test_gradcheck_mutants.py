@@ -53,9 +53,9 @@ def test_a_gradient_of_the_transposed_shape_is_named_not_compared():
         x.data, y.data = x.data.T.copy(), y.data.T.copy()
         return x * 2 + y.sum()
 
-    r = gradcheck(f, np.arange(12.0).reshape(3, 4), np.ones((2, 1)), raise_on_fail=False)
+    r = gradcheck(f, np.arange(12.0).reshape(3, 4), np.ones((0, 2)), raise_on_fail=False)
     assert not r.ok and r.where.input == 0 and r.where.index is None and r.hint == ""
-    assert np.isnan(r.inputs[0].analytic).all() and r.inputs[1].note
+    assert np.isnan(r.inputs[0].analytic).all() and r.inputs[1].note and not r.inputs[1].ok  # (empty, yet off)
     assert "backward gave it a gradient of shape (4, 3), but the input has shape (3, 4)" in str(r)
 
 
@@ -168,8 +168,16 @@ def test_a_smooth_minimum_within_eps_is_not_noted_as_a_kink():
     ([-1.0, -1.0, -1.0, 5.0], [1.0] * 4, {}, "A sign error"),  # the typical element (median) flipped, not the worst
     ([2.0, 2.0, 1.0], [1.0] * 3, {}, "Only some elements are wrong"),  # twice at two elements, not at every one
     ([0.0, 0.0, 1e-6], [1.0, 1.0, 1e-6], {}, "Only some elements are wrong"),  # 0 where read, not "0 x" the numeric
+    ([1.5, 3.0], [1.0, 1.0], {}, ""),  # every element off, by no one factor, not slightly: no guess
 ])
 def test_the_hint_names_the_mistake_from_the_elements_that_show_it(factor, scale, kwargs, hint):
     r = gradcheck(_times(np.array(factor), np.array(scale)), np.full(len(scale), 0.5), upstream=np.ones(len(scale)),
                   raise_on_fail=False, **kwargs)
-    assert not r.ok and r.hint.startswith(hint)
+    assert not r.ok and r.hint.startswith(hint) and (r.hint == "") == (hint == "")
+
+
+def test_the_eleventh_input_is_named_and_ten_are_listed():
+    r = gradcheck(lambda *xs: sum(xs[:10], xs[0] * 0) + _triple(xs[10]), *[np.array([0.5])] * 11, raise_on_fail=False)
+    text = str(r)
+    assert text.startswith("gradcheck failed for input 10 (the 11th input, shape (1,)) at [0]")
+    assert "  input 9 (the 10th input, shape (1,)): ok" in text and "  ... 1 more input, 1 of them off." in text

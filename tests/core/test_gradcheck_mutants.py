@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from tinygrad_init.core import ops, tensor as tensor_module
-from tinygrad_init.gradcheck import gradcheck
+from tinygrad_init.gradcheck import gradcheck, numerical_grad
 
 def _times(factor, scale=1.0):  # x * scale whose backward rule gives factor * g: with u = 1, numeric scale, analytic
     # factor (a correct rule has factor == scale)
@@ -56,7 +56,8 @@ def test_a_gradient_of_the_transposed_shape_is_named_not_compared():
     r = gradcheck(f, np.arange(12.0).reshape(3, 4), np.ones((0, 2)), raise_on_fail=False)
     assert not r.ok and r.where.input == 0 and r.where.index is None and r.hint == ""
     assert np.isnan(r.inputs[0].analytic).all() and r.inputs[1].note and not r.inputs[1].ok  # (empty, yet off)
-    assert "backward gave it a gradient of shape (4, 3), but the input has shape (3, 4)" in str(r)
+    assert str(r).startswith("gradcheck failed for input 0 (the 1st input, shape (3, 4)): backward gave it a gradient "
+                             "of shape (4, 3), but the input has shape (3, 4)")
 
 
 def test_an_upstream_must_have_the_output_shape_not_only_its_size():
@@ -186,3 +187,17 @@ def test_the_eleventh_input_is_named_and_ten_are_listed():
     text = str(r)
     assert text.startswith("gradcheck failed for input 10 (the 11th input, shape (1,)) at [0]")
     assert "  input 9 (the 10th input, shape (1,)): ok" in text and "  ... 1 more input, 1 of them off." in text
+
+
+def test_f_gets_a_fresh_input_of_the_kind_given_at_every_call():
+    # numerical_grad: a Tensor for a Tensor (tanh is a Tensor's method), an array for a numpy scalar
+    x = tensor_module.Tensor([0.5, -1.0])
+    np.testing.assert_allclose(numerical_grad(lambda t: t.tanh().sum(), x), 1 - np.tanh([0.5, -1.0]) ** 2, rtol=1e-8)
+    assert type(numerical_grad(lambda a: a * a, np.float64(2.0))) is np.ndarray
+    # gradcheck: an f writing into its input's array changes that call's copy, not the point checked at: S = (x + 1)^2
+
+    def f(a):
+        a.data += 1.0
+        return a * a
+
+    assert gradcheck(f, np.array([0.5]), upstream=np.ones(1)).inputs[0].numeric == pytest.approx(3.0)

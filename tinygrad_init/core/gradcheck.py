@@ -275,14 +275,13 @@ def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream:
         if out is None:
             raise TypeError("numerical_grad: f must return numbers, an array or a Tensor (or a list or tuple of them), "
                             f"got {type(got).__name__} {got!r:.60}")
-        out = out.astype(np.float64)
         if upstream is None and out.size != 1:
             raise ValueError(f"numerical_grad: f returned shape {out.shape}; pass upstream= (dL/d(output), an array "
                              f"of shape {out.shape}) or make f return a scalar")
         if upstream is not None and u.shape != out.shape and not u.size == 1 == out.size:
             raise ValueError(f"numerical_grad: upstream has shape {u.shape} but f's output has shape {out.shape}; "
                              "they must be equal")
-        return float(np.dot(np.ravel(u), out.reshape(-1)))
+        return float(np.dot(np.ravel(u), out.reshape(-1)))  # (in float64, whatever f's dtype)
 
     g = _central(total, arr, eps, "numerical_grad: input 0")[0]
     return float(g) if scalar else g

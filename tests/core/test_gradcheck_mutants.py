@@ -187,6 +187,8 @@ def test_the_eleventh_input_is_named_and_ten_are_listed():
     text = str(r)
     assert text.startswith("gradcheck failed for input 10 (the 11th input, shape (1,)) at [0]")
     assert "  input 9 (the 10th input, shape (1,)): ok" in text and "  ... 1 more input, 1 of them off." in text
+    ten = gradcheck(lambda *xs: sum(xs[1:], _triple(xs[0])), *[np.array([0.5])] * 10, raise_on_fail=False)
+    assert "  input 9 (the 10th input" in str(ten) and "more input" not in str(ten)  # ten: all listed
 
 
 def test_f_gets_a_fresh_input_of_the_kind_given_at_every_call():

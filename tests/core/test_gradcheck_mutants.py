@@ -135,9 +135,9 @@ def test_the_tensor_engine_reads_numbers_of_a_given_dtype_as_pytorch_does():
     assert Tensor([0, 2], dtype=np.bool_).data.tolist() == [False, True]  # torch.tensor([0, 2], dtype=torch.bool)
     # a list operand takes the tensor's dtype, as a number does (float16 stays float16)
     assert (Tensor(np.ones(2, np.float16)) * [2.0, 3.0]).dtype == np.float16
-    # torch.tensor([4]) ** -0.5 is 0.5 (a float exponent: no integer power); torch.tensor([250], dtype=torch.uint8) +
+    # torch.tensor([4], dtype=torch.uint8) ** -0.5 is 0.5 (a float exponent: no integer power); uint8 250 +
     # torch.tensor(10) is uint8 4 (a 0-d integer tensor takes the other integer dtype, unsigned or not)
-    assert (Tensor([4], dtype=np.int64) ** -0.5).data.tolist() == [0.5]
+    assert (Tensor([4], dtype=np.uint8) ** -0.5).data.tolist() == [0.5]
     total = Tensor([250], dtype=np.uint8) + Tensor(10, dtype=np.int64)
     assert total.dtype == np.uint8 and total.data.tolist() == [4]
 

@@ -140,6 +140,9 @@ def test_the_tensor_engine_reads_numbers_of_a_given_dtype_as_pytorch_does():
     assert (Tensor([4], dtype=np.uint8) ** -0.5).data.tolist() == [0.5]
     total = Tensor([250], dtype=np.uint8) + Tensor(10, dtype=np.int64)
     assert total.dtype == np.uint8 and total.data.tolist() == [4]
+    # a 0-d float16 tensor times a float32 vector is float32; a float16 vector plus an int64 one is float16 (PyTorch's)
+    assert (Tensor(2.0, dtype=np.float16) * Tensor([3.0])).dtype == np.float32
+    assert (Tensor([1.5], dtype=np.float16) + Tensor([1], dtype=np.int64)).dtype == np.float16
 
 
 def test_an_f_whose_output_drifts_by_far_less_than_a_slope_can_show_is_still_named():

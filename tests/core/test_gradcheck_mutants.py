@@ -143,6 +143,9 @@ def test_the_tensor_engine_reads_numbers_of_a_given_dtype_as_pytorch_does():
     # a 0-d float16 tensor times a float32 vector is float32; a float16 vector plus an int64 one is float16 (PyTorch's)
     assert (Tensor(2.0, dtype=np.float16) * Tensor([3.0])).dtype == np.float32
     assert (Tensor([1.5], dtype=np.float16) + Tensor([1], dtype=np.int64)).dtype == np.float16
+    with pytest.raises(IndexError, match="an index must be an int, a slice, or an array of integers or booleans, got "
+                                         "float"):
+        Tensor([1.0, 2.0])[1.0]  # refused in the engine's words, not numpy's
 
 
 def test_an_f_whose_output_drifts_by_far_less_than_a_slope_can_show_is_still_named():

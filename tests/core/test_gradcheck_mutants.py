@@ -146,6 +146,12 @@ def test_the_tensor_engine_reads_numbers_of_a_given_dtype_as_pytorch_does():
     with pytest.raises(IndexError, match="an index must be an int, a slice, or an array of integers or booleans, got "
                                          "float"):
         Tensor([1.0, 2.0])[1.0]  # refused in the engine's words, not numpy's
+    # t[0, ..., mask] with a 2-d mask over the last two of three axes: the ellipsis is empty, so numpy's order is
+    # PyTorch's, and the index is taken (x[0][mask] in both)
+    x, mask = np.arange(24.0).reshape(2, 3, 4), np.array([[True, False, True, False]] * 3)
+    assert Tensor(x)[0, ..., mask].data.tolist() == x[0][mask].tolist() == [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]
+    with pytest.raises(TypeError, match="alpha must be a number, got bool"):  # (PyTorch: only for boolean results)
+        Tensor([1], dtype=np.int64).add_(Tensor([1], dtype=np.int64), alpha=True)
 
 
 def test_an_f_whose_output_drifts_by_far_less_than_a_slope_can_show_is_still_named():

@@ -179,12 +179,11 @@ def _point(x: Any, i: int, fn: str, notes: list[str]) -> np.ndarray:
 
 def _upstream(upstream: Any, fn: str) -> np.ndarray:
     """The upstream gradient `u` (an array, a list, a number or a Tensor) as a float64 array, finite."""
-    raw = upstream.data if isinstance(upstream, Tensor) else upstream
     try:
-        u = np.asarray(raw, dtype=np.float64)
+        u = np.asarray(upstream, dtype=np.float64)  # (a Tensor's numbers through its __array__)
     except (TypeError, ValueError):
         u = None
-    if u is None or isinstance(raw, (str, bytes)):
+    if u is None or isinstance(upstream, (str, bytes)):
         raise TypeError(f"{fn}: upstream must be an array of numbers of f's output shape, got "
                         f"{type(upstream).__name__} {upstream!r:.40}")
     if not np.all(np.isfinite(u)):
@@ -276,14 +275,13 @@ def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream:
         if out is None:
             raise TypeError("numerical_grad: f must return numbers, an array or a Tensor (or a list or tuple of them), "
                             f"got {type(got).__name__} {got!r:.60}")
-        out = out.astype(np.float64)
         if upstream is None and out.size != 1:
             raise ValueError(f"numerical_grad: f returned shape {out.shape}; pass upstream= (dL/d(output), an array "
                              f"of shape {out.shape}) or make f return a scalar")
         if upstream is not None and u.shape != out.shape and not u.size == 1 == out.size:
             raise ValueError(f"numerical_grad: upstream has shape {u.shape} but f's output has shape {out.shape}; "
                              "they must be equal")
-        return float(np.dot(np.ravel(u), out.reshape(-1)))
+        return float(np.dot(np.ravel(u), out.reshape(-1)))  # (in float64, whatever f's dtype)
 
     g = _central(total, arr, eps, "numerical_grad: input 0")[0]
     return float(g) if scalar else g

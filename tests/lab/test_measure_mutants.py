@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from tinygrad_init import Tensor, nn
 from tinygrad_init.lab.probe import Probe
@@ -32,3 +33,35 @@ def test_a_relu_unit_with_small_positive_outputs_is_alive():
     with Probe(model) as probe:
         model(Tensor(X))
     assert probe.stats("forward")["dead"] == [np.mean(np.all(np.maximum(X, 0) == 0, axis=0))] == [0.5]
+
+
+def test_two_activations_of_one_layer_output_get_a_row_each():
+    # z = x W; tanh(z) on the layer's row, sigmoid(z) on a row of its own: neither overwrites the other's numbers
+    lin, tanh, sigmoid = nn.Linear(2, 3, rng=0, dtype=np.float64), nn.Tanh(), nn.Sigmoid()
+
+    class Both(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin, self.tanh, self.sigmoid = lin, tanh, sigmoid
+
+        def forward(self, x):
+            z = self.lin(x)
+            return self.tanh(z) + self.sigmoid(z)
+
+    X = np.random.default_rng(0).standard_normal((4, 2))
+    model = Both()
+    with Probe(model) as probe:
+        model(Tensor(X))
+    z = X @ lin.weight.data + lin.bias.data
+    table = probe.stats("forward")
+    assert table["act"] == ["tanh", "sigmoid"] and table["pre_std"] == pytest.approx([z.std()] * 2, rel=1e-12)
+    assert table["act_mean"] == pytest.approx([np.tanh(z).mean(), (1 / (1 + np.exp(-z))).mean()], rel=1e-12)
+
+
+def test_a_nan_activation_is_not_counted_outside_hist_range():
+    # tanh of [nan, 0.5, 2]: 0.964 is outside (-0.9, 0.9), nan is non-finite (its own warning), not outside
+    model = _one_to_one(1, nn.Tanh())
+    with Probe(model, hist_range=(-0.9, 0.9)) as probe:
+        model(Tensor(np.array([[np.nan], [0.5], [2.0]])))
+    notes = [n for n in probe.stats("forward").notes if "outside hist_range" in n]
+    assert len(notes) == 1 and notes[0].startswith(f"0: {np.sum(np.abs(np.tanh([0.5, 2.0])) > 0.9)} activation value")

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from tinygrad_init import Tensor, nn
+from tinygrad_init.lab.diagnostics import Diagnostics
 from tinygrad_init.lab.probe import Probe
 
 
@@ -65,3 +66,13 @@ def test_a_nan_activation_is_not_counted_outside_hist_range():
         model(Tensor(np.array([[np.nan], [0.5], [2.0]])))
     notes = [n for n in probe.stats("forward").notes if "outside hist_range" in n]
     assert len(notes) == 1 and notes[0].startswith(f"0: {np.sum(np.abs(np.tanh([0.5, 2.0])) > 0.9)} activation value")
+
+
+def test_diagnostics_saturated_counts_tanh_beyond_0_97_not_at_it():
+    # Karpathy's |tanh| > 0.97: z with tanh(z) = 0.97 exactly (and -z) sit at the edge, not beyond; tanh(3) beyond
+    z = np.arctanh(0.97)
+    z = next(v for v in (z + k * np.spacing(z) for k in range(-50, 51)) if np.tanh(v) == 0.97)
+    model = _one_to_one(1, nn.Tanh())
+    diag = Diagnostics(model)
+    h = model(Tensor(np.array([[z], [-z], [0.0], [3.0]]))).data
+    assert [r["fraction"] for r in diag.records[0]["layers"].values()] == [np.mean(np.abs(h) > 0.97)] == [0.25]

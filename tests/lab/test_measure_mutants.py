@@ -76,3 +76,13 @@ def test_diagnostics_saturated_counts_tanh_beyond_0_97_not_at_it():
     diag = Diagnostics(model)
     h = model(Tensor(np.array([[z], [-z], [0.0], [3.0]]))).data
     assert [r["fraction"] for r in diag.records[0]["layers"].values()] == [np.mean(np.abs(h) > 0.97)] == [0.25]
+
+
+def test_diagnostics_dead_counts_units_zero_for_the_whole_batch():
+    # unit 0: positive once (tiny), else 0: alive; unit 1: 0 for every example: dead; 1/2 of the units, 5/6 entries 0
+    X = np.array([[1e-4, -1.0], [-1.0, -2.0], [-3.0, 0.0]])
+    model = _one_to_one(2, nn.ReLU())
+    diag = Diagnostics(model)
+    model(Tensor(X))
+    assert [r["fraction"] for r in diag.records[0]["layers"].values()] == [
+        np.mean(np.all(np.maximum(X, 0) == 0, axis=0))] == [0.5]

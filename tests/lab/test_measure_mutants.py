@@ -86,3 +86,17 @@ def test_diagnostics_dead_counts_units_zero_for_the_whole_batch():
     model(Tensor(X))
     assert [r["fraction"] for r in diag.records[0]["layers"].values()] == [
         np.mean(np.all(np.maximum(X, 0) == 0, axis=0))] == [0.5]
+
+
+def test_diagnostics_relu_histogram_keeps_the_first_steps_edges():
+    # ReLU has no upper limit: the edges are 0 and mean + 4 std of the first recorded step, the same at every step
+    # (the colorful dimension plot stacks them), values beyond them counted in the last bin
+    X = np.random.default_rng(0).standard_normal((40, 3))
+    model = _one_to_one(3, nn.ReLU())
+    diag = Diagnostics(model, bins=8)
+    h1, h2 = (model(Tensor(x)).data for x in (X, 5 * X))
+    hi = h1.mean() + 4 * h1.std()
+    (lo1, hi1, c1), (lo2, hi2, c2) = (r["layers"]["1"]["hist"] for r in diag.records)
+    assert (lo1, lo2) == (0.0, 0.0) and hi1 == hi2 == pytest.approx(hi, rel=1e-12)
+    np.testing.assert_array_equal(c2, np.histogram(np.minimum(h2, hi2), 8, (0.0, hi2))[0])
+    assert c2[-1] > c1[-1] and c2.sum() == h2.size

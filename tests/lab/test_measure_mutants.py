@@ -8,6 +8,7 @@ import pytest
 from tinygrad_init import Tensor, nn
 from tinygrad_init.lab.diagnostics import Diagnostics
 from tinygrad_init.lab.probe import Probe
+from tinygrad_init.nn.optim import SGD
 
 
 def _one_to_one(n: int, activation: nn.Module, dtype=np.float64) -> nn.Sequential:
@@ -100,3 +101,39 @@ def test_diagnostics_relu_histogram_keeps_the_first_steps_edges():
     assert (lo1, lo2) == (0.0, 0.0) and hi1 == hi2 == pytest.approx(hi, rel=1e-12)
     np.testing.assert_array_equal(c2, np.histogram(np.minimum(h2, hi2), 8, (0.0, hi2))[0])
     assert c2[-1] > c1[-1] and c2.sum() == h2.size
+
+
+def test_diagnostics_histograms_count_the_first_sample_entries():
+    X = np.random.default_rng(0).standard_normal((4, 3))
+    model = _one_to_one(3, nn.Tanh())
+    diag = Diagnostics(model, bins=4, sample=5)
+    h = model(Tensor(X)).data
+    np.testing.assert_array_equal(diag.records[0]["layers"]["1"]["hist"][2], np.histogram(h.ravel()[:5], 4, (-1, 1))[0])
+
+
+def _sgd_step(dtype, lr):
+    model = nn.Sequential(nn.Linear(4, 3, rng=0, dtype=dtype), nn.Tanh())
+    opt = SGD(model.parameters(), lr=lr)
+    diag = Diagnostics(model, opt)
+    out = model(Tensor(np.random.default_rng(1).standard_normal((6, 4)).astype(dtype)))
+    (out * out).sum().backward()
+    w, g = model[0].weight.data.astype(np.float64), model[0].weight.grad.astype(np.float64)
+    return model, opt, diag, w, g
+
+
+def test_diagnostics_update_data_of_plain_sgd_is_lr_grad_before_its_rounding():
+    # update:data = lr std(grad) / std(W before): in float32, W_after - W_before is that step rounded into W
+    model, opt, diag, w, g = _sgd_step(np.float32, 1e-6)
+    opt.step()
+    p = diag.records[0]["params"]["0.weight"]
+    assert p["update_data"] == pytest.approx(1e-6 * g.std() / w.std(), rel=1e-5)
+    assert p["grad_data"] == pytest.approx(g.std() / w.std(), rel=1e-5)
+    moved = (model[0].weight.data.astype(np.float64) - w).std() / w.std()
+    assert abs(moved / p["update_data"] - 1) > 1e-4  # the rounded step: another number
+
+
+def test_diagnostics_a_second_step_without_a_pass_keeps_the_first_steps_numbers():
+    model, opt, diag, w, g = _sgd_step(np.float64, 0.1)
+    opt.step()
+    opt.step()  # the same gradient again, W moved: not this record's step
+    assert diag.records[0]["params"]["0.weight"]["update_data"] == pytest.approx(0.1 * g.std() / w.std(), rel=1e-12)

@@ -128,6 +128,7 @@ def test_diagnostics_update_data_of_plain_sgd_is_lr_grad_before_its_rounding():
     p = diag.records[0]["params"]["0.weight"]
     assert p["update_data"] == pytest.approx(1e-6 * g.std() / w.std(), rel=1e-5)
     assert p["grad_data"] == pytest.approx(g.std() / w.std(), rel=1e-5)
+    assert p["grad_hist"][:2] == pytest.approx((-4 * g.std(), 4 * g.std()), rel=1e-5)  # +-4 std, as dL/dh's
     moved = (model[0].weight.data.astype(np.float64) - w).std() / w.std()
     assert abs(moved / p["update_data"] - 1) > 1e-4  # the rounded step: another number
 

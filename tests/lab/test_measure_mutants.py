@@ -138,3 +138,13 @@ def test_diagnostics_a_second_step_without_a_pass_keeps_the_first_steps_numbers(
     opt.step()
     opt.step()  # the same gradient again, W moved: not this record's step
     assert diag.records[0]["params"]["0.weight"]["update_data"] == pytest.approx(0.1 * g.std() / w.std(), rel=1e-12)
+
+
+def test_diagnostics_std_of_float64_activations_after_float32_ones_is_float64s():
+    # float32 weights: a float32 batch gives float32 h, a float64 batch float64 h; the second std is not float32's
+    model = _one_to_one(3, nn.Tanh(), np.float32)
+    diag = Diagnostics(model)
+    X = np.random.default_rng(0).standard_normal((400, 3))
+    model(Tensor(X.astype(np.float32)))
+    h = model(Tensor(X)).data
+    assert h.dtype == np.float64 and diag.records[1]["layers"]["1"]["std"] == pytest.approx(h.std(), rel=1e-13)

@@ -8,7 +8,7 @@ import pytest
 from tinygrad_init import Tensor, nn
 from tinygrad_init.lab.diagnostics import Diagnostics
 from tinygrad_init.lab.probe import Probe
-from tinygrad_init.lab.training import fit
+from tinygrad_init.lab.training import distinct_units, fit
 from tinygrad_init.nn.optim import SGD
 
 
@@ -164,3 +164,20 @@ def test_fit_gives_relu_slope_0_at_a_pre_activation_of_exactly_0():
     fit([model], X, y, steps=1, lr=0.5)
     assert (z[0] == 0).all()
     np.testing.assert_allclose(model.linears()[0].bias.data, -0.5 * ((g @ W2.T) * (z > 0)).sum(0), rtol=1e-12)
+
+
+def test_fit_records_the_last_step_and_the_hidden_layers_population_std():
+    X, y = np.random.default_rng(0).standard_normal((5, 2)), np.array([0, 1, 1, 0, 1])
+    model = nn.MLP([2, 4, 1], rng=0, dtype=np.float64)
+    h = np.tanh(X @ model.linears()[0].weight.data + model.linears()[0].bias.data)  # before training
+    hist = fit([model], X, y, steps=3, every=2, lr=0.1, watch=True)
+    assert list(hist["step"]) == [0, 2, 3]  # every 2nd step and the last
+    assert hist["hidden_std"][0, 0, 0] == pytest.approx(h.std(), rel=1e-12)  # over batch x units, ddof 0
+
+
+def test_distinct_units_tolerance_is_relative_to_the_largest_parameter():
+    # rtol * max |parameter|: 1e3 and 1e3 + 1e-3 agree (tol 1e-2), 1e-3 and 1.001e-3 do not (tol 1e-8); rtol=0: equal
+    assert distinct_units(np.array([[1e3, 1e3 + 1e-3]])) == 1
+    assert distinct_units(np.array([[1e-3, 1.001e-3]])) == 2
+    assert distinct_units(np.array([[0.5, 0.5, 0.25]]), rtol=0.0) == 2
+    assert distinct_units(np.zeros((3, 0))) == 0  # no units

@@ -8,7 +8,7 @@ import pytest
 from tinygrad_init import Tensor, nn
 from tinygrad_init.lab.diagnostics import Diagnostics
 from tinygrad_init.lab.probe import Probe
-from tinygrad_init.lab.training import distinct_units, fit
+from tinygrad_init.lab.training import distinct_units, fit, seeds_of
 from tinygrad_init.nn.optim import SGD
 
 
@@ -181,3 +181,8 @@ def test_distinct_units_tolerance_is_relative_to_the_largest_parameter():
     assert distinct_units(np.array([[1e-3, 1.001e-3]])) == 2
     assert distinct_units(np.array([[0.5, 0.5, 0.25]]), rtol=0.0) == 2
     assert distinct_units(np.zeros((3, 0))) == 0  # no units
+
+
+def test_seeds_of_an_int_count_up_from_it_and_a_generators_are_drawn_from_it():
+    assert seeds_of(7, None, True)[1] == [7, 8, 9] and seeds_of(7, None, False)[1] == [7, 8, 9, 10, 11]
+    assert seeds_of(np.random.default_rng(0), 2, False)[1] == list(np.random.default_rng(0).integers(0, 2**31 - 1, 2))

@@ -7,7 +7,9 @@ import pytest
 
 from tinygrad_init import Tensor, nn
 from tinygrad_init.lab.diagnostics import Diagnostics
+from tinygrad_init.lab import theory
 from tinygrad_init.lab.probe import Probe
+from tinygrad_init.lab.spectra import jacobian_spectra
 from tinygrad_init.lab.training import distinct_units, fit, seeds_of
 from tinygrad_init.nn.optim import SGD
 
@@ -186,3 +188,16 @@ def test_distinct_units_tolerance_is_relative_to_the_largest_parameter():
 def test_seeds_of_an_int_count_up_from_it_and_a_generators_are_drawn_from_it():
     assert seeds_of(7, None, True)[1] == [7, 8, 9] and seeds_of(7, None, False)[1] == [7, 8, 9, 10, 11]
     assert seeds_of(np.random.default_rng(0), 2, False)[1] == list(np.random.default_rng(0).integers(0, 2**31 - 1, 2))
+
+
+def test_jacobian_spectra_numbers_follow_from_its_singular_values():
+    # mean_sq = mean(s^2) over the pooled networks' singular values, spread = Var(s^2) / mean(s^2)^2 (population),
+    # theory = chi_1^depth; width singular values per network
+    res = jacobian_spectra(depths=(1, 3), width=4, networks=2, rng=0)
+    for r in res.values():
+        chi = theory.fixed_point("tanh" if r["sigma_w2"] != 2.0 else "relu", r["sigma_w2"], r["sigma_b2"]).chi
+        assert r["theory"] == pytest.approx([chi, chi ** 3], rel=1e-12)
+        for s, m, v in zip(r["singular_values"], r["mean_sq"], r["spread"]):
+            lam = np.square(s)
+            assert len(s) == 8 and m == pytest.approx(lam.mean(), rel=1e-12)
+            assert v == pytest.approx(lam.var() / lam.mean() ** 2, rel=1e-12)

@@ -9,7 +9,7 @@ from tinygrad_init import Tensor, nn
 from tinygrad_init.lab.diagnostics import Diagnostics
 from tinygrad_init.lab import theory
 from tinygrad_init.lab.probe import Probe
-from tinygrad_init.lab.spectra import jacobian_spectra
+from tinygrad_init.lab.spectra import jacobian_spectra, network
 from tinygrad_init.lab.training import distinct_units, fit, seeds_of
 from tinygrad_init.nn.optim import SGD
 
@@ -201,3 +201,15 @@ def test_jacobian_spectra_numbers_follow_from_its_singular_values():
             lam = np.square(s)
             assert len(s) == 8 and m == pytest.approx(lam.mean(), rel=1e-12)
             assert v == pytest.approx(lam.var() / lam.mean() ** 2, rel=1e-12)
+
+
+def test_jacobian_spectra_of_one_tanh_layer_are_those_of_its_jacobian_in_numpy():
+    # the first case drawn from rng 0: an input of per-entry variance (q* - sigma_b^2) / sigma_w^2 (so that q_1 = q*),
+    # then the layer; J[i, j] = tanh'(z_i) W[j, i] (W is (fan_in, fan_out))
+    res = jacobian_spectra(depths=(1,), width=4, networks=1, rng=0)["tanh, Gaussian"]
+    gen, sw, sb = np.random.default_rng(0), res["sigma_w2"], res["sigma_b2"]
+    x = gen.standard_normal(4) * np.sqrt((res["q_star"] - sb) / sw)
+    lin = network(1, 4, "tanh", sw, sb, rng=gen)[0]
+    z = x @ lin.weight.data + lin.bias.data
+    J = (1 - np.tanh(z) ** 2)[:, None] * lin.weight.data.T
+    np.testing.assert_allclose(res["singular_values"][0], np.linalg.svd(J, compute_uv=False), rtol=1e-10)

@@ -9,7 +9,7 @@ from tinygrad_init import Tensor, nn
 from tinygrad_init.lab.diagnostics import Diagnostics
 from tinygrad_init.lab import theory
 from tinygrad_init.lab.probe import Probe
-from tinygrad_init.lab.spectra import jacobian_spectra, network
+from tinygrad_init.lab.spectra import PHASES, correlations, jacobian_spectra, network
 from tinygrad_init.lab.training import distinct_units, fit, seeds_of
 from tinygrad_init.nn.optim import SGD
 
@@ -213,3 +213,20 @@ def test_jacobian_spectra_of_one_tanh_layer_are_those_of_its_jacobian_in_numpy()
     z = x @ lin.weight.data + lin.bias.data
     J = (1 - np.tanh(z) ** 2)[:, None] * lin.weight.data.T
     np.testing.assert_allclose(res["singular_values"][0], np.linalg.svd(J, compute_uv=False), rtol=1e-10)
+
+
+def test_correlations_measure_the_cosine_of_two_inputs_pre_activations():
+    # the first phase's one network and pair, from rng 0: c_1 = y1 . y2 / (|y1| |y2|), not centred; the theory starts
+    # from it and applies the correlation map
+    res = correlations(depth=2, width=4, starts=(0.5,), networks=1, pairs=1, rng=0)
+    phase, sw = next(iter(PHASES.items()))
+    r, gen = res[f"{phase}, c0 = 0.5"], np.random.default_rng(0)
+    q = theory.fixed_point("tanh", sw, 0.05).q
+    z = gen.standard_normal((2, 4))
+    h = np.stack([z[0], 0.5 * z[0] + np.sqrt(0.75) * z[1]]) * np.sqrt((q - 0.05) / sw)
+    lin = network(2, 4, "tanh", sw, 0.05, rng=gen)[0]
+    y = h @ lin.weight.data + lin.bias.data
+    c1 = y[0] @ y[1] / np.sqrt((y[0] @ y[0]) * (y[1] @ y[1]))
+    assert len(r["measured"]) == len(r["theory"]) == 2 and r["theory"][0] == r["measured"][0]
+    assert r["measured"][0] == pytest.approx(c1, rel=1e-12)
+    assert r["theory"][1] == pytest.approx(theory.correlation_map("tanh", c1, sw, 0.05, q=q), rel=1e-12)

@@ -8,6 +8,7 @@ import pytest
 from tinygrad_init import Tensor, nn
 from tinygrad_init.lab.diagnostics import Diagnostics
 from tinygrad_init.lab import theory
+from tinygrad_init.lab.experiments import judge, nearby
 from tinygrad_init.lab.probe import Probe
 from tinygrad_init.lab.spectra import PHASES, correlations, jacobian_spectra, network
 from tinygrad_init.lab.training import distinct_units, fit, seeds_of
@@ -230,3 +231,11 @@ def test_correlations_measure_the_cosine_of_two_inputs_pre_activations():
     assert len(r["measured"]) == len(r["theory"]) == 2 and r["theory"][0] == r["measured"][0]
     assert r["measured"][0] == pytest.approx(c1, rel=1e-12)
     assert r["theory"][1] == pytest.approx(theory.correlation_map("tanh", c1, sw, 0.05, q=q), rel=1e-12)
+
+
+def test_nearby_tries_the_thresholds_on_both_sides():
+    # dead thresholds 0.4 / 0.5 / 0.6: a last layer 55% dead dies, and holds with 0.6; 42% holds, and dies with 0.4
+    def say(dead):
+        return lambda t: judge([1.0, 1.0], [1.0, 1.0], [0.0, dead], "relu", t)
+    assert nearby(say(0.55)) == ("dies", ["holds"]) and nearby(say(0.42)) == ("holds", ["dies"])
+    assert nearby(say(0.7)) == ("dies", [])

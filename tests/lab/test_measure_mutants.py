@@ -239,3 +239,10 @@ def test_nearby_tries_the_thresholds_on_both_sides():
         return lambda t: judge([1.0, 1.0], [1.0, 1.0], [0.0, dead], "relu", t)
     assert nearby(say(0.55)) == ("dies", ["holds"]) and nearby(say(0.42)) == ("holds", ["dies"])
     assert nearby(say(0.7)) == ("dies", [])
+
+
+def test_judge_calls_symmetric_an_exactly_0_std_at_layer_1_only():
+    ones, none = [1.0, 1.0], [0.0, 0.0]
+    assert judge([0.0, 1.0], ones, none, "tanh") == "symmetric"
+    assert judge([1e-13, 1e-13], ones, none, "tanh") == "holds"  # tiny, but its units differ
+    assert judge([1.0, 0.0], ones, none, "tanh") == "vanishes"  # layer 1 not symmetric: h fell to 0 on the way

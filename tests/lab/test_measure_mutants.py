@@ -239,6 +239,9 @@ def test_nearby_tries_the_thresholds_on_both_sides():
         return lambda t: judge([1.0, 1.0], [1.0, 1.0], [0.0, dead], "relu", t)
     assert nearby(say(0.55)) == ("dies", ["holds"]) and nearby(say(0.42)) == ("holds", ["dies"])
     assert nearby(say(0.7)) == ("dies", [])
+    # 45% dead, std of h falling to 0.08: vanishes; dies at dead 0.4, holds at shrink 0.05: both, in sorted order
+    said = nearby(lambda t: judge([1.0, 0.08], [1.0, 1.0], [0.0, 0.45], "relu", t))
+    assert said == ("vanishes", ["dies", "holds"])
 
 
 def test_judge_calls_symmetric_an_exactly_0_std_at_layer_1_only():

@@ -184,6 +184,7 @@ def test_distinct_units_tolerance_is_relative_to_the_largest_parameter():
     assert distinct_units(np.array([[1e-3, 1.001e-3]])) == 2
     assert distinct_units(np.array([[0.5, 0.5, 0.25]]), rtol=0.0) == 2
     assert distinct_units(np.zeros((3, 0))) == 0  # no units
+    assert distinct_units(np.array([[1e-3, 1.001e-3]]), bias=[100.0, 100.0]) == 1  # the bias is a parameter too
 
 
 def test_seeds_of_an_int_count_up_from_it_and_a_generators_are_drawn_from_it():

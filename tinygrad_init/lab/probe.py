@@ -352,7 +352,6 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
     saved = [(p, "grad", p.grad) for p in model.parameters()] + [
         (m, k, getattr(m, k)) for m in bns for k in ("running_mean", "running_var")]
     try:
-        model.zero_grad()
         if not check_bool("probe_model", "return_probe", return_probe):  # a table only: the histograms it reads
             # (hist_range's note on the activations), no more
             probe_kwargs.setdefault("histograms", ["activation"] if probe_kwargs.get("hist_range") is not None else [])

@@ -39,11 +39,11 @@ def test_a_lecturers_style_changes_neither_the_slide_nor_is_changed_by_it() -> N
 
     rc = {"font.size": 18, "lines.linewidth": 4, "axes.prop_cycle": matplotlib.cycler(color=["r", "g", "b"])}
     with matplotlib.style.context(["dark_background", rc]):
-        before = dict(matplotlib.rcParams)
+        before, open_figures = dict(matplotlib.rcParams), plt.get_fignums()  # (other tests' figures: theirs)
         fig = plots.curves({"p": {"he_normal": [1.0, 2.0], "small": [0.5, 0.2], "mine": [1.0, 1.5], "yours": [2, 3]}})
         with pytest.raises(ValueError, match="panel 'q' has no series"):
             plots.curves({"q": {}})
-        assert dict(matplotlib.rcParams) == before and plt.get_fignums() == []
+        assert dict(matplotlib.rcParams) == before and plt.get_fignums() == open_figures
     assert to_hex(fig.get_facecolor()) == to_hex(fig.axes[0].get_facecolor()) == "#ffffff"
     assert {to_hex(t.get_color()) for t in fig.findobj(matplotlib.text.Text) if t.get_text()} == {"#000000"}
     assert len({to_hex(line.get_color()) for line in fig.axes[0].lines}) == 4

@@ -233,7 +233,7 @@ def test_a_rerun_stopped_in_its_experiments_leaves_the_earlier_report_whole_and_
         report.build_report(tmp_path, seed=5, sections=[_interrupted], workers=1)
     assert files() == before  # it emptied figures/ and data/ before running: the page showed missing pictures
     calls = []
-    monkeypatch.setattr(report, "_write", lambda *a: calls.append(a) or (_ for _ in ()).throw(KeyboardInterrupt))
+    monkeypatch.setattr(report, "write_whole", lambda *a: calls.append(a) or (_ for _ in ()).throw(KeyboardInterrupt))
     with pytest.raises(KeyboardInterrupt):  # stopped while writing its first file
         report.build_report(tmp_path, seed=5, sections=[_section], workers=1)
     assert len(calls) == 1 and not (tmp_path / "report.html").exists()  # no page beside half-written figures

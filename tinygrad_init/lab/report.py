@@ -26,7 +26,7 @@ from threadpoolctl import threadpool_limits
 
 from .. import __version__
 from ..nn import init as _init
-from ..utils import check_bool, check_int, check_type, not_installed, ordered, quoted, write_whole as _write
+from ..utils import check_bool, check_int, check_type, not_installed, ordered, quoted, write_whole
 from .plots import WORD_COLORS, figure_bytes, mpl
 from .experiments import EXPERIMENTS, SCHEME_LABELS, ExperimentResult, _now, run_all
 from .table import Table
@@ -214,9 +214,9 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
                     job(result, name)
         with tqdm(desc="experiments", total=len(sections or EXPERIMENTS) + 2 * (sections is None), **bars) as bar:
             def tracked(f: Callable[..., Any], *a: Any, **k: Any) -> Any:
-                job = run(f, *a, **k)
-                job.add_done_callback(lambda _: bar.update())
-                return job
+                future = run(f, *a, **k)
+                future.add_done_callback(lambda _: bar.update())
+                return future
             results = run_all(seed, quick, tracked, draw if pool else None) if sections is None else \
                 [j.result() for j in [tracked(f, rng=seed, quick=quick) for f in sections]]
         files = ReportFiles(out_dir=out, html=out / "report.html", json=out / "report.json", results=results)
@@ -231,16 +231,16 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
     pngs = {(r.name, name): formats["png"] for (r, name), (formats, _) in zip(names, drawn)}
     alts = {(r.name, name): alt for (r, name), (_, alt) in zip(names, drawn)}
     for (r, name), (formats, _) in zip(names, drawn):
-        files.figures += [_write(fig_dir / f"{r.name}_{name}.{fmt}", data) for fmt, data in formats.items()]
+        files.figures += [write_whole(fig_dir / f"{r.name}_{name}.{fmt}", data) for fmt, data in formats.items()]
     files.stage_seconds["figures"] = time.perf_counter() - start - files.stage_seconds["experiments"]
     for r in results:
-        files.data.append(_write(data_dir / f"{r.name}.json", json.dumps(r.to_dict(), indent=1, allow_nan=False)))
-        files.data += [_write(data_dir / _table_file(r, k), t.to_csv()) for k, t in r.tables.items()]
-    files.data.append(_write(data_dir / "schemes.csv", schemes_table().to_csv()))
+        files.data.append(write_whole(data_dir / f"{r.name}.json", json.dumps(r.to_dict(), indent=1, allow_nan=False)))
+        files.data += [write_whole(data_dir / _table_file(r, k), t.to_csv()) for k, t in r.tables.items()]
+    files.data.append(write_whole(data_dir / "schemes.csv", schemes_table().to_csv()))
     everything = {"tinygrad_init": __version__, "seed": seed, "quick": bool(quick),
                   "schemes": schemes_table().to_dict(), "experiments": [r.to_dict() for r in results]}
-    _write(files.json, json.dumps(everything, indent=1, allow_nan=False))
-    _write(files.html, render_html(results, pngs, seed=seed, quick=quick, svg=svg, alts=alts))
+    write_whole(files.json, json.dumps(everything, indent=1, allow_nan=False))
+    write_whole(files.html, render_html(results, pngs, seed=seed, quick=quick, svg=svg, alts=alts))
     files.seconds = time.perf_counter() - start
     files.stage_seconds["files"] = files.seconds - sum(files.stage_seconds.values())
     if log is not None:

@@ -37,8 +37,7 @@ __all__ = ["SCHEMES", "ACTIVATIONS", "SCHEME_LABELS", "HIST_RANGE", "LAYER_FIELD
 
 #: The schemes of the report's sweeps, the verdict's columns: zeros, `0.01 randn`, `1.0 randn`, CS231n's "Xavier", He.
 SCHEMES: tuple[str, ...] = ("zeros", "small", "large", "cs231n", "he_normal")
-#: The histograms' x range, shared by every panel: a bounded activation's limits; ReLU [0, 4]
-#: (He's layer-1 h = relu(N(0, 2)) is below 4 in 99.8% of cases).
+#: The histograms' x range, every panel's: a bounded activation's limits; ReLU [0, 4] (He's relu(N(0, 2)): 99.8% < 4).
 HIST_RANGE: dict[str, tuple[float, float]] = {a: (lo, hi if math.isfinite(hi) else 4.0) for a in ACTIVATIONS
                                               for lo, hi in [_acts.get(a).limits]}
 _SIZES = {False: {"depth": 10, "width": 500, "batch": 1000}, True: {"depth": 10, "width": 100, "batch": 200}}
@@ -591,7 +590,8 @@ def run_all(rng: Rng = 0, quick: bool = False, submit: Callable[..., Any] | None
               for parts in sweeps)
     here = [verdict(sw, bn), activation_statistics(sweep=sw), gradient_statistics(sweep=sw),
             batch_norm(sweep=bn, plain=sw)]  # the sweeps' sections, made here (0.1 s) while the pool runs the rest
-    for result in here if done else (): done(result)
+    for result in here if done else ():
+        done(result)
     return here[:3] + [jobs[k].result() for k in EXPERIMENTS if k not in BEYOND] + [
         here[3], *(jobs[k].result() for k in BEYOND if k in EXPERIMENTS)]
 

@@ -4,7 +4,7 @@ argument checks `check_int`, `check_real`, `check_choice`, `check_bool` (one mes
 `path_arg` (a path typed on a command line) and `Checked` (an attribute checked at every assignment, as
 `optimizer.lr = 0.01`); `format_number`, `shape_text`, `text_width`; `moments` (mean, std, norm in float64) and
 `ratio` (float `a / b`); `WeakHook`, a hook that holds its watcher weakly; `not_installed`, the error for a
-dependency missing."""
+dependency missing; `renamed` (a callee's errors in the caller's name); `writable` and `write_whole` (files)."""
 
 from __future__ import annotations
 
@@ -271,6 +271,7 @@ def cli_type(check: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[
             raise argparse.ArgumentTypeError(message.replace("the value must be ", f"expected {what} ")) from None
 
     return convert
+
 
 def path_arg(text: str, suffixes: tuple[str, ...] = ()) -> Path:
     """An argparse type: a path, never empty (`--out "$UNSET"` writes into the current folder), ending in `suffixes`."""

@@ -304,6 +304,15 @@ def test_graph_command_names_an_expression_written_over_several_lines_on_one_lin
 
 
 @pytest.mark.parametrize("engine", ["scalar", "tensor"])
+def test_graph_command_names_a_net_without_hidden_layer_a_linear_layer(tmp_path, capsys, engine):
+    require_binary("dot")  # --mlp 1,1 was called "a 1-1 tanh MLP": no tanh is in its graph
+    assert cli.main(["graph", "--mlp", "1,1", "--engine", engine, "--out", str(tmp_path), "--no-player"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("tinygrad-init graph: a 1-1 linear layer (no hidden layer, no activation) (")
+    assert "tanh" not in (tmp_path / "graph.dot").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("engine", ["scalar", "tensor"])
 def test_graph_command_mlp(tmp_path, capsys, engine):
     require_binary("dot")
     out = tmp_path / engine

@@ -363,7 +363,8 @@ def run_graph(args: argparse.Namespace) -> int:
             root, tr = draw.mlp_loss(args.mlp, args.init, activation=args.activation, engine=args.engine,
                                      batch=args.batch, rng=args.seed)
             extra = {} if tr is None else {"module": tr}  # one cluster per layer
-            what = (f"a {_widths(args.mlp)} {args.activation} MLP ({args.engine} engine, "
+            kind = f"{args.activation} MLP" if len(args.mlp) > 2 else "linear layer (no hidden layer, no activation)"
+            what = (f"a {_widths(args.mlp)} {kind} ({args.engine} engine, "
                     + (f"batch {args.batch})" if args.engine == "tensor" else "one sample)"))
     except OSError as e:
         return _cannot("graph", f"write into {args.out}", e)

@@ -381,6 +381,10 @@ def test_the_slide_check_catches_what_it_should() -> None:
 def test_scheme_colors_are_fixed() -> None:
     assert plots.scheme_color("he_normal") == plots.scheme_color(experiments.label("he_normal"))
     assert plots.scheme_color("small") != plots.scheme_color("large")
+    # constant and orthogonal shared an orange, in one training figure of eight networks
+    named = ["zeros", "constant", "small", "large", "xavier_uniform", "xavier_normal", "glorot_standard",
+             "lecun_normal", "he_normal", "orthogonal"]
+    assert len({plots.scheme_color(k) for k in named}) == len(named)
     assert plots.scheme_color("some_new_scheme") == plots.scheme_color("some_new_scheme")
 
 

@@ -41,7 +41,7 @@ _SLIDE_LABEL = "tinygrad-init slide"
 _PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999933", "#882255")
 _COLORS = {"zeros": "#555555", "constant": "#E69F00", "small": "#0072B2", "large": "#D55E00", "large10": "#D55E00",
            "cs231n": "#009E73", "xavier_uniform": "#009E73", "xavier_normal": "#56B4E9", "glorot_standard": "#999933",
-           "lecun_normal": "#882255", "he_normal": "#CC79A7", "he_uniform": "#CC79A7", "orthogonal": "#E69F00"}
+           "lecun_normal": "#882255", "he_normal": "#CC79A7", "he_uniform": "#CC79A7", "orthogonal": "#332288"}
 #: The colour of each verdict word (figures, the report's grid, the explorer).
 WORD_COLORS = {"holds": "#009E73", "vanishes": "#56B4E9", "saturates": "#E69F00", "explodes": "#D55E00",
                "dies": "#999999", "symmetric": "#CCCCCC"}

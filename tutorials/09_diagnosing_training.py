@@ -185,7 +185,7 @@ for l, h in enumerate(hs, 1):
     density = np.where(counts > 0, counts / (g.size * 0.5), np.nan)    # an empty bin is a gap, not a plunge
     ax.plot((edges[:-1] + edges[1:]) / 2, density, ".-", label=f"layer {l}: std {grad_std[l - 1]:.2g}")
 u = np.linspace(-4.5, 4.5, 91)
-ax.plot(u, np.exp(-u ** 2 / 2) / np.sqrt(2 * np.pi), "k--", label="a Gaussian")
+ax.plot(u, np.exp(-u ** 2 / 2) / np.sqrt(2 * np.pi), "--", color="gray", label="a Gaussian")
 ax.set(xlabel="dL/dh / std", ylabel="density", yscale="log", ylim=(1e-4, 3), title="gradients, poor init")
 ax.legend()
 plt.show()
@@ -280,7 +280,7 @@ losses, ud = train(make(scheme), steps=150, lr=lr)
 fig, ax = plt.subplots(figsize=(9, 4))
 for l in range(ud.shape[1]):
     ax.plot(ud[:, l], label=f"layer {l + 1}" + (" (output)" if l == 5 else ""))
-ax.axhline(-3, color="black", linestyle="--", label="1e-3")
+ax.axhline(-3, color="gray", linestyle="--", label="1e-3")
 ax.set(xlabel="step", ylabel="log10 update:data",
        title=f"update:data, {'good init' if scheme is GOOD else f'init {scheme!r}'}, lr {lr:g}")
 ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))

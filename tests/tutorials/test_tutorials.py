@@ -176,6 +176,18 @@ def test_products_in_the_prose_are_right():
     assert PRODUCT.findall("$-1.184 \\times 1.5 = -1.777$") == [("-1.184", "1.5", "-1.777", "777")]
 
 
+BLACK_LINE = re.compile(r"""\bcolor=["'](?:k|black)["']|["']k[-:.]+["']""")
+
+
+def test_no_reference_line_is_drawn_black():
+    # on a lecturer's dark_background style a black reference line (the Gaussian, the 1e-3 update ratio, the
+    # critical sigma_w^2 of tutorials 9 and 10) vanished into the axes; grey shows on light and dark axes alike
+    found = {n: BLACK_LINE.findall((TUTORIALS / f"{n}.py").read_text(encoding="utf-8")) for n in NAMES}
+    assert not {n: f for n, f in found.items() if f}, found
+    assert BLACK_LINE.findall('ax.plot(u, v, "k--"); ax.axhline(0, color="black"); c(edgecolors="k")') == ['"k--"',
+                                                                                                           'color="black"']
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_section_headings_are_markdown_not_code_comments(name):
     # a heading left in a code cell (a missing `# %% [markdown]`) shows as a comment, not as a section

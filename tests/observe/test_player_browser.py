@@ -1003,6 +1003,11 @@ def test_following_the_step_puts_the_outlined_nodes_in_the_middle_of_the_frame(b
         browser.key("ArrowRight", 39)
         cx, cy, fx, fy, *inside = browser.js(FOLLOWED)
         assert (cx, cy) == pytest.approx((fx, fy), abs=2.0) and all(inside), k
+    # with Caps Lock on (or Shift) the f key sends "F": it left the view as it was
+    view = "document.getElementById('view').textContent"
+    assert browser.js(view) == "whole graph"  # following the step
+    _press(browser, "F", 70)
+    assert browser.js(view) == "follow the step"
     assert browser.errors() == []
 
 

@@ -534,6 +534,10 @@ LUMINANCE = """var lum = function (s) {  // WCAG's relative luminance of a CSS r
 # the verdict's contrast on white, and its left bar's colour and width
 VERDICT = f"""(function () {{ {LUMINANCE} var c = getComputedStyle(document.getElementById('verdict'));
   return [1.05 / lum(c.color), c.borderLeftColor, c.borderLeftWidth]; }})()"""
+# the verdict's left bar's colour, and its text's contrast on the page's background
+FORCED = f"""(function () {{ {LUMINANCE} var c = getComputedStyle(document.getElementById('verdict'));
+  var r = lum(c.color) / lum(getComputedStyle(document.body).backgroundColor);
+  return [c.borderLeftColor, Math.max(r, 1 / r)]; }})()"""
 # the contrast of each activation histogram's line on its chart
 LINES = f"""(function () {{ {LUMINANCE} var bg = lum(getComputedStyle(document.getElementById('acts')).backgroundColor);
   return Array.from(document.querySelectorAll('#acts path.line'), p => bg / lum(getComputedStyle(p).stroke)); }})()"""
@@ -557,6 +561,15 @@ def test_every_verdict_word_reads_on_white_keeps_its_colour_and_is_announced(tmp
         assert browser.js(STATE)["verdict"] == word and ratio >= 4.5, (word, ratio)
         rgb = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
         assert bar == "rgb(%d, %d, %d)" % rgb and float(width[:-2]) >= 8, (word, bar, width)
+    # in a high-contrast mode (forced colours) the bar took the text's colour, one for every word: its meaning was lost
+    for scheme in ("light", "dark"):
+        browser.call("Emulation.setEmulatedMedia", {"features": [{"name": "forced-colors", "value": "active"}, {
+            "name": "prefers-color-scheme", "value": scheme}]}, session=True)
+        try:  # and the word in the mode's own text colour, on its background
+            bar, ratio = browser.js(FORCED)
+        finally:
+            browser.call("Emulation.setEmulatedMedia", {"features": []}, session=True)
+        assert bar == "rgb(%d, %d, %d)" % rgb and ratio >= 4.5, (scheme, bar, ratio)
     # and read out when a choice changes it (a screen reader said nothing: the page had no live region)
     assert browser.js("document.getElementById('verdict').getAttribute('aria-live')") == "polite"
     assert browser.errors() == []

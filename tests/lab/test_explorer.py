@@ -270,6 +270,13 @@ def test_the_page_in_chromium(page, browser):
     # 'holds', where shrink 0.2 gives 'vanishes': the page says that another network may get that word
     assert browser.js(STATE)["rule"].endswith(" Near a threshold: thresholds a little to either side give vanishes, "
                                               "so another network of these settings (another seed) may get that word.")
+    # the std chart told activations from gradients by colour alone (blue, orange): one grey on a grey-scale printout
+    # or to a colour-blind student. The gradients' dots are rings, their theory dash-dots, and the legend says so
+    marks = ("Array.from(document.querySelectorAll('#stds circle, #stds path.line'), e => e.tagName === 'circle' ? "
+             "e.getAttribute('fill') : e.getAttribute('stroke-dasharray'))")
+    assert browser.js(marks) == ["#0072B2"] * 6 + ["none", "5,4"] + ["#fcfcfc"] * 6 + ["none", "8,3,2,3"]
+    assert ("std: activations in blue (filled dots, dashes), gradients in orange (rings, dash-dots)."
+            in browser.js(STATE)["legend"])
     assert browser.errors() == []
 
 
@@ -486,7 +493,7 @@ def test_one_layer_of_one_unit_shows_its_theory_on_one_layer_tick(tmp_path, brow
     grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [1.0], "depth": [1, 2], "width": [1]}
     browser.open(E.explore(grid=grid, rng=0).write(tmp_path))
     _choose(browser, "depth", "1")
-    dashes = "Array.from(document.querySelectorAll('#stds path[stroke-dasharray=\"5,4\"]'), p => p.getBBox().width)"
+    dashes = "Array.from(document.querySelectorAll('#stds .line:not([stroke-dasharray=none])'), p => p.getBBox().width)"
     assert browser.js(dashes) == [16, 16]  # the theory of activations and gradients: a dash each
     ticks = "Array.from(document.querySelectorAll('#stds text.tick:not(.y)'), t => t.textContent)"
     assert browser.js(ticks) == ["1"]

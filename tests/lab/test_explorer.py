@@ -616,6 +616,9 @@ def test_on_a_laptop_and_a_projector_the_charts_fill_the_width_and_the_focus_sho
     focus = browser.js("[document.activeElement.id, getComputedStyle(document.activeElement).outlineWidth]")
     assert focus == ["activation", "3px"]
     assert len(lines) == 24 and min(lines) >= 3, np.round(lines, 2)
+    # and each layer darker than the one before: the colours went from blue through green to red at one lightness, and
+    # on a grey-scale printout layer 1 and layer 24 were near one dark grey (11:1 and 9:1), the middle ones light
+    assert np.all(np.diff(lines) > 0), np.round(lines, 2)
     assert browser.errors() == []
 
 

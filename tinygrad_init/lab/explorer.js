@@ -13,8 +13,17 @@
     return e;
   }
 
-  function color(i, n) {  // input layer blue ... output layer red, each at least 3:1 on the charts' #fcfcfc
-    return "hsl(" + Math.round(230 - 230 * (n > 1 ? i / (n - 1) : 0)) + ", 70%, 33%)";
+  // Layer 1 blue ... layer n dark red, each darker than the one before (a grey printout keeps their order), each at
+  // least 3:1 on the charts' #fcfcfc: mixed in linear light, where a colour's luminance is linear in the mix
+  var STOPS = [[30, 120, 230], [20, 115, 90], [150, 55, 10], [150, 15, 25], [90, 10, 20]].map(function (c) {
+    return c.map(function (v) { v /= 255; return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+  });
+  function color(i, n) {
+    var t = (n > 1 ? i / (n - 1) : 0) * (STOPS.length - 1), k = Math.min(Math.floor(t), STOPS.length - 2);
+    return "rgb(" + STOPS[k].map(function (a, j) {
+      var v = a + (STOPS[k + 1][j] - a) * (t - k);
+      return Math.round(255 * (v <= 0.0031308 ? 12.92 * v : 1.055 * Math.pow(v, 1 / 2.4) - 0.055));
+    }).join(", ") + ")";
   }
 
   function fmt(v, p) {  // p significant digits (3), plain from 1e-3 to 1e4 (0.005, 1230), else at most 2 digits with
@@ -154,8 +163,8 @@
     legend.textContent = layers.length + " layer" + plural(layers.length) + " of " + width + " " +
       selects.activation.value + " unit" + plural(width) + ", Gaussian weights of std " + selects.gain.value + " x " +
       selects.scheme.value + "'s, a batch of N(0, 1) inputs and an N(0, 1) gradient at the top. Histograms from blue " +
-      "(layer 1) to red (layer " + layers.length + "); std: activations in blue (filled dots, " +
-      "dashes), gradients in orange (rings, dash-dots)." +
+      "(layer 1) to dark red (layer " + layers.length + "), darker layer by layer; std: activations in blue " +
+      "(filled dots, dashes), gradients in orange (rings, dash-dots)." +
       (nan.length ? " NaN at layer" + plural(nan.length) + " " + runs(nan) + ": the values passed float32's " +
        "largest number (3.4e38) and overflowed; not drawn." : "") +
       (zero.length ? " Std 0, every value the same, which a log axis cannot show (not drawn): " +

@@ -605,6 +605,10 @@ def test_on_a_laptop_and_a_projector_the_charts_fill_the_width_and_the_focus_sho
                           "window.innerWidth]")
         assert page[0] <= width and page[2] == width and (page[1] <= height or width < 600), (width, page)
         rows = sorted({round(b[1]) for b in boxes})
+        # the menus' text was 15 px: iPhones zoom into a menu of text below 16 px when it is tapped, and stay zoomed
+        # after it is closed, the page then wider than the phone
+        assert min(browser.js("Array.from(document.querySelectorAll('select'), s => parseFloat(getComputedStyle(s)"
+                              ".fontSize))")) >= 16
         assert len(rows) == {375: 3, 1920: 1, 1024: 2}[width], boxes
         if width == 1920:  # one row across the page (16 px margins), the ticks at least 14 px high
             assert boxes[-1][2] - boxes[0][0] >= 0.95 * (width - 32), boxes

@@ -101,6 +101,8 @@ def test_a_folder_name_with_a_dot_gets_the_page_inside_it(page, tmp_path):
     deep = tmp_path / "course" / "week3" / "init.html"  # folders that do not exist yet are made
     assert ex.write(deep) == deep and deep.read_text(encoding="utf-8") == ex.html
     assert E.Explorer.file("out") == Path("out") / "explorer.html"
+    (tmp_path / "site.html").mkdir()  # a folder named like a page: the page goes inside it
+    assert ex.write(tmp_path / "site.html") == tmp_path / "site.html" / "explorer.html"
 
 
 def test_a_file_in_the_way_of_the_folder_is_named_by_write(page, tmp_path):

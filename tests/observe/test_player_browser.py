@@ -734,12 +734,14 @@ def test_a_phone_a_projector_and_a_4k_screen_show_the_whole_player_without_scrol
         page = browser.js("""(function () { var d = document.documentElement, r = function (s) {
             var b = document.querySelector(s).getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
             return {size: [d.scrollWidth, d.scrollHeight], buttons: ['#prev', '#next', '#counter'].map(r),
-                    frame: r('#frame')}; })()""")
+                    frame: r('#frame'), view: document.getElementById('view').textContent}; })()""")
     finally:
         browser.call("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 800, **size}, session=True)
     assert page["size"][0] == width and (page["size"][1] == height or width < 600), page  # a phone may scroll down
     assert all(0 <= b[0] and b[2] <= width and 0 <= b[1] and b[3] <= height for b in page["buttons"]), page
     assert page["frame"][3] - page["frame"][1] >= 100, page  # room for the graph
+    # the whole graph on a phone is a third of its size, its text about 5 px: the player starts following the step
+    assert page["view"] == ("whole graph" if width < 600 else "follow the step"), page
 
 
 def test_the_space_bar_steps_after_the_slider_or_a_node_was_clicked(browser, neuron_player):
@@ -1003,6 +1005,7 @@ def test_following_the_step_puts_the_outlined_nodes_in_the_middle_of_the_frame(b
         browser.key("ArrowRight", 39)
         cx, cy, fx, fy, *inside = browser.js(FOLLOWED)
         assert (cx, cy) == pytest.approx((fx, fy), abs=2.0) and all(inside), k
+        assert browser.js(_SCALE) <= 1.5, k  # two small nodes are not blown up to fill the frame
     # with Caps Lock on (or Shift) the f key sends "F": it left the view as it was
     view = "document.getElementById('view').textContent"
     assert browser.js(view) == "whole graph"  # following the step

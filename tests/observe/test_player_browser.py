@@ -659,6 +659,24 @@ def test_two_players_in_one_notebook_page_step_each_on_its_own(browser, tmp_path
     assert browser.errors() == []
 
 
+def test_a_player_shown_after_an_output_whose_script_never_ran_steps_itself(browser, tmp_path):
+    # a notebook opened untrusted shows its saved outputs without running their scripts; a player run after one of them
+    # takes its own elements, not those of the first player that is not ready (that one's script never ran)
+    require_binary("dot")
+    pages = [player.player_html((Value(2.0, label=n) * Value(-3.0)).tanh()) for n in "ab"]
+    path = tmp_path / "untrusted.html"
+    page = NOTEBOOK.replace("PAGES", json.dumps(pages).replace("</", "<\\/")).replace("HEAD && old.type", "!i")
+    path.write_text(page.replace("HEAD", "false"), encoding="utf-8")  # the first output's scripts are not run
+    browser.open(path)
+    browser.js("document.querySelectorAll('[id=next]')[1].scrollIntoView()")
+    browser.click(".output:nth-of-type(2) #next")
+    counters = "Array.prototype.map.call(document.querySelectorAll('[id=counter]'), c => c.textContent)"
+    assert browser.js(counters) == ["step 0 / 3", "step 1 / 3"]
+    assert browser.js("Array.from(document.querySelectorAll('[data-steps]'), p => p.hasAttribute('data-ready'))") == [
+        False, True]
+    assert browser.errors() == []
+
+
 def test_holding_an_arrow_key_leaves_the_console_quiet_and_the_address_right(browser, neuron_player):
     # each step wrote the address (#k): held keys (30 a second) made Chromium throttle it ("Throttling
     # navigation to prevent the browser from hanging") after 200 writes, and the address stopped following

@@ -268,7 +268,8 @@ def test_the_page_in_chromium(page, browser):
     assert "Near a threshold" not in s2["rule"]
     _choose(browser, "activation", "relu")
     assert browser.js(STATE)["key"] == "relu|xavier_normal|1|6|32"
-    assert browser.js(STATE)["legend"].endswith("% of the units (0 for the whole batch).")
+    legend = browser.js(STATE)["legend"]
+    assert re.search(r"Last layer: dead \d+\.\d% of the units \(0 for the whole batch\)\.$", legend), legend
     # 'holds', where shrink 0.2 gives 'vanishes': the page says that another network may get that word
     assert browser.js(STATE)["rule"].endswith(" Near a threshold: thresholds a little to either side give vanishes, "
                                               "so another network of these settings (another seed) may get that word.")
@@ -694,6 +695,7 @@ def test_the_layer_axis_ticks_whole_layers(tmp_path, browser):
 @pytest.mark.parametrize("std, grad_std, expect", [
     ([1.0, 0.03, 1e-5], [1.0, 0.1, 1e-3], {"1", "0.1", "0.001", "1e-4", "1e-5"}),
     ([2e5, 3e5, 5e5], [2.5e5, 3e5, 4e5], {"2e+5", "3.16e+5", "5e+5"}),  # within a decade: 200000, 316000, 500000
+    ([2e4, 3e4, 5e4], [2.5e4, 3e4, 4e4], {"2e+4", "3.16e+4", "5e+4"}),  # from 1e4 on with an exponent, not 20000
 ])
 def test_every_tick_reads_as_utils_format_number_writes_it(tmp_path, browser, std, grad_std, expect):
     # the std chart's log axis read "1e0", "1e-1", "1e-3" where the slides' plots read 1, 0.1, 0.001 (and "1e30"

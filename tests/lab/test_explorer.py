@@ -101,6 +101,8 @@ def test_a_folder_name_with_a_dot_gets_the_page_inside_it(page, tmp_path):
     deep = tmp_path / "course" / "week3" / "init.html"  # folders that do not exist yet are made
     assert ex.write(deep) == deep and deep.read_text(encoding="utf-8") == ex.html
     assert E.Explorer.file("out") == Path("out") / "explorer.html"
+    (tmp_path / "site.html").mkdir()  # a folder named like a page: the page goes inside it
+    assert ex.write(tmp_path / "site.html") == tmp_path / "site.html" / "explorer.html"
 
 
 def test_a_file_in_the_way_of_the_folder_is_named_by_write(page, tmp_path):
@@ -266,10 +268,18 @@ def test_the_page_in_chromium(page, browser):
     assert "Near a threshold" not in s2["rule"]
     _choose(browser, "activation", "relu")
     assert browser.js(STATE)["key"] == "relu|xavier_normal|1|6|32"
-    assert browser.js(STATE)["legend"].endswith("% of the units (0 for the whole batch).")
+    legend = browser.js(STATE)["legend"]
+    assert re.search(r"Last layer: dead \d+\.\d% of the units \(0 for the whole batch\)\.$", legend), legend
     # 'holds', where shrink 0.2 gives 'vanishes': the page says that another network may get that word
     assert browser.js(STATE)["rule"].endswith(" Near a threshold: thresholds a little to either side give vanishes, "
                                               "so another network of these settings (another seed) may get that word.")
+    # the std chart told activations from gradients by colour alone (blue, orange): one grey on a grey-scale printout
+    # or to a colour-blind student. The gradients' dots are rings, their theory dash-dots, and the legend says so
+    marks = ("Array.from(document.querySelectorAll('#stds circle, #stds path.line'), e => e.tagName === 'circle' ? "
+             "e.getAttribute('fill') : e.getAttribute('stroke-dasharray'))")
+    assert browser.js(marks) == ["#0072B2"] * 6 + ["none", "5,4"] + ["#fcfcfc"] * 6 + ["none", "8,3,2,3"]
+    assert ("std: activations in blue (filled dots, dashes), gradients in orange (rings, dash-dots)."
+            in browser.js(STATE)["legend"])
     assert browser.errors() == []
 
 
@@ -486,7 +496,7 @@ def test_one_layer_of_one_unit_shows_its_theory_on_one_layer_tick(tmp_path, brow
     grid = {"activation": ["tanh"], "scheme": ["he_normal"], "gain": [1.0], "depth": [1, 2], "width": [1]}
     browser.open(E.explore(grid=grid, rng=0).write(tmp_path))
     _choose(browser, "depth", "1")
-    dashes = "Array.from(document.querySelectorAll('#stds path[stroke-dasharray=\"5,4\"]'), p => p.getBBox().width)"
+    dashes = "Array.from(document.querySelectorAll('#stds .line:not([stroke-dasharray=none])'), p => p.getBBox().width)"
     assert browser.js(dashes) == [16, 16]  # the theory of activations and gradients: a dash each
     ticks = "Array.from(document.querySelectorAll('#stds text.tick:not(.y)'), t => t.textContent)"
     assert browser.js(ticks) == ["1"]
@@ -534,6 +544,10 @@ LUMINANCE = """var lum = function (s) {  // WCAG's relative luminance of a CSS r
 # the verdict's contrast on white, and its left bar's colour and width
 VERDICT = f"""(function () {{ {LUMINANCE} var c = getComputedStyle(document.getElementById('verdict'));
   return [1.05 / lum(c.color), c.borderLeftColor, c.borderLeftWidth]; }})()"""
+# the verdict's left bar's colour, and its text's contrast on the page's background
+FORCED = f"""(function () {{ {LUMINANCE} var c = getComputedStyle(document.getElementById('verdict'));
+  var r = lum(c.color) / lum(getComputedStyle(document.body).backgroundColor);
+  return [c.borderLeftColor, Math.max(r, 1 / r)]; }})()"""
 # the contrast of each activation histogram's line on its chart
 LINES = f"""(function () {{ {LUMINANCE} var bg = lum(getComputedStyle(document.getElementById('acts')).backgroundColor);
   return Array.from(document.querySelectorAll('#acts path.line'), p => bg / lum(getComputedStyle(p).stroke)); }})()"""
@@ -557,6 +571,15 @@ def test_every_verdict_word_reads_on_white_keeps_its_colour_and_is_announced(tmp
         assert browser.js(STATE)["verdict"] == word and ratio >= 4.5, (word, ratio)
         rgb = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
         assert bar == "rgb(%d, %d, %d)" % rgb and float(width[:-2]) >= 8, (word, bar, width)
+    # in a high-contrast mode (forced colours) the bar took the text's colour, one for every word: its meaning was lost
+    for scheme in ("light", "dark"):
+        browser.call("Emulation.setEmulatedMedia", {"features": [{"name": "forced-colors", "value": "active"}, {
+            "name": "prefers-color-scheme", "value": scheme}]}, session=True)
+        try:  # and the word in the mode's own text colour, on its background
+            bar, ratio = browser.js(FORCED)
+        finally:
+            browser.call("Emulation.setEmulatedMedia", {"features": []}, session=True)
+        assert bar == "rgb(%d, %d, %d)" % rgb and ratio >= 4.5, (scheme, bar, ratio)
     # and read out when a choice changes it (a screen reader said nothing: the page had no live region)
     assert browser.js("document.getElementById('verdict').getAttribute('aria-live')") == "polite"
     assert browser.errors() == []
@@ -585,6 +608,10 @@ def test_on_a_laptop_and_a_projector_the_charts_fill_the_width_and_the_focus_sho
                           "window.innerWidth]")
         assert page[0] <= width and page[2] == width and (page[1] <= height or width < 600), (width, page)
         rows = sorted({round(b[1]) for b in boxes})
+        # the menus' text was 15 px: iPhones zoom into a menu of text below 16 px when it is tapped, and stay zoomed
+        # after it is closed, the page then wider than the phone
+        assert min(browser.js("Array.from(document.querySelectorAll('select'), s => parseFloat(getComputedStyle(s)"
+                              ".fontSize))")) >= 16
         assert len(rows) == {375: 3, 1920: 1, 1024: 2}[width], boxes
         if width == 1920:  # one row across the page (16 px margins), the ticks at least 14 px high
             assert boxes[-1][2] - boxes[0][0] >= 0.95 * (width - 32), boxes
@@ -596,6 +623,9 @@ def test_on_a_laptop_and_a_projector_the_charts_fill_the_width_and_the_focus_sho
     focus = browser.js("[document.activeElement.id, getComputedStyle(document.activeElement).outlineWidth]")
     assert focus == ["activation", "3px"]
     assert len(lines) == 24 and min(lines) >= 3, np.round(lines, 2)
+    # and each layer darker than the one before: the colours went from blue through green to red at one lightness, and
+    # on a grey-scale printout layer 1 and layer 24 were near one dark grey (11:1 and 9:1), the middle ones light
+    assert np.all(np.diff(lines) > 0), np.round(lines, 2)
     assert browser.errors() == []
 
 
@@ -665,6 +695,7 @@ def test_the_layer_axis_ticks_whole_layers(tmp_path, browser):
 @pytest.mark.parametrize("std, grad_std, expect", [
     ([1.0, 0.03, 1e-5], [1.0, 0.1, 1e-3], {"1", "0.1", "0.001", "1e-4", "1e-5"}),
     ([2e5, 3e5, 5e5], [2.5e5, 3e5, 4e5], {"2e+5", "3.16e+5", "5e+5"}),  # within a decade: 200000, 316000, 500000
+    ([2e4, 3e4, 5e4], [2.5e4, 3e4, 4e4], {"2e+4", "3.16e+4", "5e+4"}),  # from 1e4 on with an exponent, not 20000
 ])
 def test_every_tick_reads_as_utils_format_number_writes_it(tmp_path, browser, std, grad_std, expect):
     # the std chart's log axis read "1e0", "1e-1", "1e-3" where the slides' plots read 1, 0.1, 0.001 (and "1e30"

@@ -659,6 +659,24 @@ def test_two_players_in_one_notebook_page_step_each_on_its_own(browser, tmp_path
     assert browser.errors() == []
 
 
+def test_a_player_shown_after_an_output_whose_script_never_ran_steps_itself(browser, tmp_path):
+    # a notebook opened untrusted shows its saved outputs without running their scripts; a player run after one of them
+    # takes its own elements, not those of the first player that is not ready (that one's script never ran)
+    require_binary("dot")
+    pages = [player.player_html((Value(2.0, label=n) * Value(-3.0)).tanh()) for n in "ab"]
+    path = tmp_path / "untrusted.html"
+    page = NOTEBOOK.replace("PAGES", json.dumps(pages).replace("</", "<\\/")).replace("HEAD && old.type", "!i")
+    path.write_text(page.replace("HEAD", "false"), encoding="utf-8")  # the first output's scripts are not run
+    browser.open(path)
+    browser.js("document.querySelectorAll('[id=next]')[1].scrollIntoView()")
+    browser.click(".output:nth-of-type(2) #next")
+    counters = "Array.prototype.map.call(document.querySelectorAll('[id=counter]'), c => c.textContent)"
+    assert browser.js(counters) == ["step 0 / 3", "step 1 / 3"]
+    assert browser.js("Array.from(document.querySelectorAll('[data-steps]'), p => p.hasAttribute('data-ready'))") == [
+        False, True]
+    assert browser.errors() == []
+
+
 def test_holding_an_arrow_key_leaves_the_console_quiet_and_the_address_right(browser, neuron_player):
     # each step wrote the address (#k): held keys (30 a second) made Chromium throttle it ("Throttling
     # navigation to prevent the browser from hanging") after 200 writes, and the address stopped following
@@ -734,12 +752,14 @@ def test_a_phone_a_projector_and_a_4k_screen_show_the_whole_player_without_scrol
         page = browser.js("""(function () { var d = document.documentElement, r = function (s) {
             var b = document.querySelector(s).getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
             return {size: [d.scrollWidth, d.scrollHeight], buttons: ['#prev', '#next', '#counter'].map(r),
-                    frame: r('#frame')}; })()""")
+                    frame: r('#frame'), view: document.getElementById('view').textContent}; })()""")
     finally:
         browser.call("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 800, **size}, session=True)
     assert page["size"][0] == width and (page["size"][1] == height or width < 600), page  # a phone may scroll down
     assert all(0 <= b[0] and b[2] <= width and 0 <= b[1] and b[3] <= height for b in page["buttons"]), page
     assert page["frame"][3] - page["frame"][1] >= 100, page  # room for the graph
+    # the whole graph on a phone is a third of its size, its text about 5 px: the player starts following the step
+    assert page["view"] == ("whole graph" if width < 600 else "follow the step"), page
 
 
 def test_the_space_bar_steps_after_the_slider_or_a_node_was_clicked(browser, neuron_player):
@@ -1003,6 +1023,12 @@ def test_following_the_step_puts_the_outlined_nodes_in_the_middle_of_the_frame(b
         browser.key("ArrowRight", 39)
         cx, cy, fx, fy, *inside = browser.js(FOLLOWED)
         assert (cx, cy) == pytest.approx((fx, fy), abs=2.0) and all(inside), k
+        assert browser.js(_SCALE) <= 1.5, k  # two small nodes are not blown up to fill the frame
+    # with Caps Lock on (or Shift) the f key sends "F": it left the view as it was
+    view = "document.getElementById('view').textContent"
+    assert browser.js(view) == "whole graph"  # following the step
+    _press(browser, "F", 70)
+    assert browser.js(view) == "follow the step"
     assert browser.errors() == []
 
 

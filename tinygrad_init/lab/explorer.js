@@ -13,8 +13,17 @@
     return e;
   }
 
-  function color(i, n) {  // input layer blue ... output layer red, each at least 3:1 on the charts' #fcfcfc
-    return "hsl(" + Math.round(230 - 230 * (n > 1 ? i / (n - 1) : 0)) + ", 70%, 33%)";
+  // Layer 1 blue ... layer n dark red, each darker than the one before (a grey printout keeps their order), each at
+  // least 3:1 on the charts' #fcfcfc: mixed in linear light, where a colour's luminance is linear in the mix
+  var STOPS = [[30, 120, 230], [20, 115, 90], [150, 55, 10], [150, 15, 25], [90, 10, 20]].map(function (c) {
+    return c.map(function (v) { v /= 255; return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+  });
+  function color(i, n) {
+    var t = (n > 1 ? i / (n - 1) : 0) * (STOPS.length - 1), k = Math.min(Math.floor(t), STOPS.length - 2);
+    return "rgb(" + STOPS[k].map(function (a, j) {
+      var v = a + (STOPS[k + 1][j] - a) * (t - k);
+      return Math.round(255 * (v <= 0.0031308 ? 12.92 * v : 1.055 * Math.pow(v, 1 / 2.4) - 0.055));
+    }).join(", ") + ")";
   }
 
   function fmt(v, p) {  // p significant digits (3), plain from 1e-3 to 1e4 (0.005, 1230), else at most 2 digits with
@@ -23,7 +32,7 @@
     return a === 0 || (a >= 1e-3 && a < 1e4) ? String(r) : Number(v.toPrecision(p || 2)).toExponential();
   }
 
-  // A line chart: series = [{x: [...], y: [...], color, dash, dots, label, ends: x values the axis spans}]; log: a
+  // A line chart: series = [{x: [...], y: [...], color, dash, dots, ring, ends: x values the axis spans}]; log: a
   // log10 y axis. A point that cannot be drawn (nan; on the log axis also <= 0) leaves a gap.
   function clear(svg) {
     while (svg.firstChild) { svg.removeChild(svg.firstChild); }
@@ -72,7 +81,10 @@
         d += pen + px(v).toFixed(1) + "," + py(s.y[i]).toFixed(1);
         if (pen === "M" && !s.dots && !isFinite(tx(s.y[i + 1]))) { d += "h-8h16"; }  // a lone point: a dash
         pen = "L";
-        if (s.dots) { el("circle", {cx: px(v), cy: py(s.y[i]), r: 3, fill: s.color}, svg, true); }
+        if (s.dots) {  // filled, or rings: the series told apart also in grey
+          el("circle", {cx: px(v), cy: py(s.y[i]), r: 3, fill: s.ring ? "#fcfcfc" : s.color, stroke: s.color,
+                        "stroke-width": s.ring ? 1.5 : 0}, svg, true);
+        }
       });
       el("path", {d: d, stroke: s.color, "stroke-dasharray": s.dash || "none", "class": "line"}, svg, true);
     });
@@ -131,8 +143,8 @@
     chart(svgs[1], "gradients dL/dh_l: fraction per bin", "dL/dh", histSeries(d.grad_hist, d.grad_std), false);
     chart(svgs[2], "std per layer (dots: engine, dashes: theory)", "layer", [
       {x: layers, y: d.std, color: "#0072B2", dots: true}, {x: layers, y: d.theory_std, color: "#0072B2", dash: "5,4"},
-      {x: layers, y: d.grad_std, color: "#D55E00", dots: true},
-      {x: layers, y: d.theory_grad_std, color: "#D55E00", dash: "5,4"}], true);
+      {x: layers, y: d.grad_std, color: "#D55E00", dots: true, ring: true},
+      {x: layers, y: d.theory_grad_std, color: "#D55E00", dash: "8,3,2,3"}], true);
     var word = EXPLORER.words[d.verdict];  // the report's words, rules and colours, passed in by Python
     verdict.textContent = d.verdict;  // in ink: "symmetric"'s #CCCCCC read 1.6:1 on white; the colour is a bar
     verdict.style.borderLeftColor = word.color;
@@ -151,7 +163,8 @@
     legend.textContent = layers.length + " layer" + plural(layers.length) + " of " + width + " " +
       selects.activation.value + " unit" + plural(width) + ", Gaussian weights of std " + selects.gain.value + " x " +
       selects.scheme.value + "'s, a batch of N(0, 1) inputs and an N(0, 1) gradient at the top. Histograms from blue " +
-      "(layer 1) to red (layer " + layers.length + "); std: blue activations, orange gradients." +
+      "(layer 1) to dark red (layer " + layers.length + "), darker layer by layer; std: activations in blue " +
+      "(filled dots, dashes), gradients in orange (rings, dash-dots)." +
       (nan.length ? " NaN at layer" + plural(nan.length) + " " + runs(nan) + ": the values passed float32's " +
        "largest number (3.4e38) and overflowed; not drawn." : "") +
       (zero.length ? " Std 0, every value the same, which a log axis cannot show (not drawn): " +

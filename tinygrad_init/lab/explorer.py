@@ -41,9 +41,6 @@ QUICK_GRID: dict[str, tuple] = {"activation": ("tanh", "relu"), "scheme": ("smal
                                 "gain": (1.0, 2.0), "depth": (3, 6), "width": (32,)}
 
 
-_SHAPE_ALONE = "the page draws weights from their shape alone"  # why LSUV does not fit
-
-
 #: The verdict word of a network from its per-layer stds and fractions: the report's rule (`experiments.judge`).
 verdict = judge
 
@@ -53,7 +50,7 @@ def _checked(fn: str, activation: str, scheme: Any, gain: float, depth: int, wid
     gain, depth, width = check_real(fn, "gain", gain, 0.0), check_int(fn, "depth", depth, 1), check_int(
         fn, "width", width, 1)
     activation = check_choice(fn, "activation", activation, GRID["activation"])  # the engine's (deep_mlp's)
-    sc = theory.check_scheme(fn, scheme, zero_mean=True, user=_SHAPE_ALONE)
+    sc = theory.check_scheme(fn, scheme, zero_mean=True, user="the page draws weights from their shape alone")
     if not (std := gain * sc.std(width, width)) < 1e37:  # N(0, std^2) draws reach 5 std: past float32's 3.4e38
         raise ValueError(f"{fn}: gain {gain:g} x {sc.name}'s std gives weights of std {std:.3g}, beyond float32 "
                          "(the engine's dtype, up to 3.4e38); take a smaller gain")

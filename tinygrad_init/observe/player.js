@@ -161,7 +161,7 @@
     const k = {ArrowRight: cur + by, ArrowLeft: cur - by, PageDown: cur + 1, PageUp: cur - 1, " ": back,
                Home: 0, End: N}[e.key];
     if (k !== undefined) { e.preventDefault(); go(k); return; }
-    if (e.key === "f") toggleView();
+    if (e.key === "f" || e.key === "F") toggleView();  // "F": with Caps Lock on
     else if (e.key === "+" || e.key === "=") zoomBy(1.25);
     else if (e.key === "-") zoomBy(0.8);
   });

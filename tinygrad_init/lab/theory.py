@@ -256,6 +256,7 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
         if not math.isfinite(var_gh[0]):
             raise ValueError(f"predict: the gradient variance overflows below layer {i + 1} (weight std {w_std[i]:g}); "
                              "use smaller weight stds, fewer layers or a smaller grad_std_top")
+    # stds as products of stds: a product of variances leaves float64 where each factor is in it (1e200 * 1e200)
     var_gy, col = np.array(var_gy), lambda k: np.array([getattr(m, k) for m in ms])  # noqa: E731
     settings = {"input_std": input_std, "input_mean": input_mean, "bias_std": bias_std, "grad_std_top": grad_std_top,
                 "batch_size": batch_size, "negative_slope": slope, "saturation_threshold": sat}
@@ -263,8 +264,8 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
                         pre_std=np.sqrt(np.array(ws[:-1], dtype=float) * w_std ** 2 * second[:-1] + bias_std ** 2),
                         act_mean=col("mean"), act_std=col("std"), saturated=col("saturated"),
                         zero_fraction=col("zero"), grad_act_std=np.sqrt(var_gh[1:]), grad_pre_std=np.sqrt(var_gy),
-                        grad_weight_std=np.sqrt(batch_size * np.array(second[:-1]) * var_gy),
-                        grad_bias_std=np.sqrt(batch_size * var_gy), grad_input_std=math.sqrt(var_gh[0]),
+                        grad_weight_std=math.sqrt(batch_size) * np.sqrt(second[:-1]) * np.sqrt(var_gy),
+                        grad_bias_std=math.sqrt(batch_size) * np.sqrt(var_gy), grad_input_std=math.sqrt(var_gh[0]),
                         settings=settings)
 
 

@@ -206,3 +206,22 @@ def test_an_optimizer_whose_step_takes_arguments_still_gets_them():
         o.step(scale=0.5)
     assert all(np.array_equal(a.data, b.data) for a, b in zip(model.parameters(), twin.parameters()))
     assert diag.records[0]["params"]["0.weight"]["update_data"] > 0
+
+
+@pytest.mark.parametrize("act, x_scale, loss_scale", [(nn.ReLU, 1e-322, 1.0), (nn.Tanh, 1.0, 1e-322)])
+def test_numbers_of_a_few_subnormals_are_counted_not_a_numpy_error(act, x_scale, loss_scale):
+    # a float64 net whose numbers fall to ~1e-322 (300 layers of 0.01 * randn): ReLU's 0 .. mean + 4 std, and +-4 std
+    # of dL/dh and dL/dW, were ranges np.histogram cannot split into 50 bins; its ValueError "Too many bins for data
+    # range" stopped the backward pass. Such values are counted as all-zero ones are, and their stds are numpy's
+    model = nn.Sequential(nn.Linear(2, 4, rng=0, dtype=np.float64), act(), nn.Linear(4, 3, rng=1, dtype=np.float64))
+    diag = D.Diagnostics(model, opt := SGD(model.parameters(), lr=0.1))
+    x = Tensor(x_scale * np.array([[1.0, -2.0], [0.5, 1.5], [-1.0, 0.5]]))
+    (cross_entropy(model(x), [0, 2, 1]) * loss_scale).backward()
+    z, g = x.data @ model[0].weight.data + model[0].bias.data, model[0].weight.grad  # (numpy's, by hand)
+    h = np.maximum(z, 0.0) if act is nn.ReLU else np.tanh(z)
+    opt.step()
+    layer, w = diag.records[0]["layers"]["1"], diag.records[0]["params"]["0.weight"]
+    assert [layer["hist"][2].sum(), layer["grad_hist"][2].sum(), w["grad_hist"][2].sum()] == [12, 12, 8]
+    sd = [m * np.std(a / m) for a in (h, g, model[0].weight.data) for m in [np.abs(a).max()]]  # (squares: 0 or inf)
+    assert (layer["std"], w["grad_data"]) == pytest.approx((sd[0], sd[1] / sd[2]), rel=1e-12, abs=0.0)
+    assert 0 < (layer["std"] if act is nn.ReLU else layer["grad_std"]) < 1e-300

@@ -62,7 +62,9 @@ def _hist(v: np.ndarray, lo: float, hi: float, bins: int, sample: int) -> tuple[
     v = v[np.isfinite(v)]  # finite values only, as the Probe's: an inf clipped into an edge bin would read as a number
     if not math.isfinite(hi - lo) and v.size and 0 < (s := float(v.std())) < math.inf:  # overflowed: the range of the
         lo, hi = float(v.mean()) - 4 * s, float(v.mean()) + 4 * s  # finite values (+-4 std, as a gradient's)
-    lo, hi = (float(lo), float(hi)) if math.isfinite(hi - lo) and hi > lo else (-1.0, 1.0)  # all 0 (or all inf)
+    # bins np.histogram can split: 2 ulps wide at least, and normal numbers (a subnormal width rounds by up to 20%)
+    split = math.isfinite(hi - lo) and hi - lo > bins * max(2 * np.spacing(max(abs(lo), abs(hi))), 2.3e-308)
+    lo, hi = (float(lo), float(hi)) if split else (-1.0, 1.0)  # all 0 (or all inf, or a std below 1e-307)
     return lo, hi, np.histogram(np.clip(v, lo, hi), bins, (lo, hi))[0]
 
 

@@ -156,7 +156,8 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
             out = hs[-1]
             if step % every == 0 or step == steps:
                 loss = np.mean(np.maximum(out, 0) - out * t + np.log1p(np.exp(-np.abs(out))), axis=(1, 2))
-                hidden = (np.stack([stat(h, axis=(1, 2)) for h in hs[1:-1]], -1) for stat in (np.mean, np.std) if watch)
+                hidden = (np.reshape([stat(h, axis=(1, 2)) for h in hs[1:-1]], (L - 1, len(models))).T  # (S, L - 1)
+                          for stat in (np.mean, np.std) if watch)
                 for k, v in zip(rec, (step, loss, np.mean(_right(out, t > 0.5), axis=(1, 2)), *hidden)):
                     rec[k].append(v)
             if step == steps:

@@ -242,7 +242,7 @@ class Probe:
         if not isinstance(output, Tensor):  # the identity passes anything on
             return
         x = inputs[0]
-        rec = next((self.records[row] for row, out in self._produced.items() if out() is x), None)
+        rec = next((self.records[row] for row, out in reversed(self._produced.items()) if out() is x), None)
         if rec is None or rec.activation_name is not None:  # not after a watched layer: a row of its own
             rec = self._start(name, "activation", x)
             if isinstance(x, Tensor):

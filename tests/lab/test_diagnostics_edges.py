@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import pickle
 
 import re
@@ -225,3 +226,23 @@ def test_numbers_of_a_few_subnormals_are_counted_not_a_numpy_error(act, x_scale,
     sd = [m * np.std(a / m) for a in (h, g, model[0].weight.data) for m in [np.abs(a).max()]]  # (squares: 0 or inf)
     assert (layer["std"], w["grad_data"]) == pytest.approx((sd[0], sd[1] / sd[2]), rel=1e-12, abs=0.0)
     assert 0 < (layer["std"] if act is nn.ReLU else layer["grad_std"]) < 1e-300
+
+
+def test_plotting_a_run_fit_stopped_at_a_non_finite_loss_says_why_there_is_nothing_to_draw():
+    # inputs of 3e38 overflow float32 at the first step: fit stops before its backward pass and step, as documented;
+    # the plots said "give Diagnostics the optimizer, then run optimizer.step()" (fit gave it) and "run loss.backward()"
+    model = nn.Sequential(nn.Linear(2, 4, rng=0), nn.ReLU(), nn.Linear(4, 3, rng=1))
+    with np.errstate(over="ignore", invalid="ignore"):
+        losses, diag = D.fit(model, np.array([[3e38, -3e38], [3e38, 3e38]], np.float32), [0, 2], 3, 0.1, every=1)
+    assert losses == [math.inf] and len(diag.records) == 1
+    why = "; diagnostics.fit stops at a non-finite loss, before its backward pass and step"
+    for kind, said in (("update", "nothing to draw for 'update': no optimizer.step() was recorded" + why),
+                       ("gradients", "at step 0: no gradient was recorded there (run loss.backward(), then for the "
+                                     "weights optimizer.step()" + why + ")")):
+        with pytest.raises(ValueError, match=re.escape(said) + "$"):
+            diag.plot(kind)
+    bare = D.Diagnostics(model)  # no optimizer given: as before
+    model(Tensor(np.ones((2, 2), np.float32)))
+    said = "nothing to draw for 'update': give Diagnostics the optimizer, then run optimizer.step()"
+    with pytest.raises(ValueError, match=re.escape(said) + "$"):
+        bare.plot("update")

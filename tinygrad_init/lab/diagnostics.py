@@ -53,6 +53,7 @@ _LABELS = {"activations": ("activations h", "h\nlayer"), "gradients": ("gradient
                                                 "(ReLU) %", "saturated %"),
            "colorful": ("h over time (log counts)", "h over time\nlayer")}
 _WATCHED = tuple(nn.ACTIVATIONS[a] for a in ACTIVATIONS)  # each knows its registry name (`name`), a subclass too
+_STOPPED = "; diagnostics.fit stops at a non-finite loss, before its backward pass and step"  # why a run has none
 #: The numbers `Diagnostics.series` reads, per layer and per parameter.
 _SERIES = {"layers": ("mean", "std", "fraction", "grad_std"), "params": ("grad_data", "update_data")}
 
@@ -202,7 +203,8 @@ class Diagnostics:
             raise ValueError("Diagnostics.plot: nothing recorded yet; run a training step with the model first")
         if not (self.weights() if (params := kind in ("weight_gradients", "update")) else self.layers):
             raise ValueError(f"Diagnostics.plot: nothing to draw for {kind!r}: " + (
-                "give Diagnostics the optimizer, then run optimizer.step()" if params else
+                "give Diagnostics the optimizer, then run optimizer.step()" if params and self.optimizer is None else
+                f"no optimizer.step() was recorded{_STOPPED}" if params else
                 "the model has no Tanh, Sigmoid or ReLU module"))
         if not -len(self.records) <= check_int("Diagnostics.plot", "step", step) < len(self.records):
             raise IndexError(f"Diagnostics.plot: step {step} is out of range for "
@@ -229,7 +231,8 @@ class Diagnostics:
                         for i, r in got if r and r["grad_hist" if kind == "gradients" else "hist"] is not None]
             if not rows:
                 raise ValueError(f"Diagnostics.plot: nothing to draw for {kind!r} at step {rec['step']}: no gradient "
-                                 "was recorded there (run loss.backward(), then for the weights optimizer.step())")
+                                 "was recorded there (run loss.backward(), then for the weights optimizer.step()"
+                                 f"{_STOPPED})")
             ridges(ax, *zip(*rows))
             ax.set(title=f"{_LABELS[kind][0]}, step {rec['step']}", xlabel=_LABELS[kind][1].split("\n")[0],
                    ylabel="layer")

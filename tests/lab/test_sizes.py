@@ -31,3 +31,30 @@ def test_predicted_weight_gradient_std_of_a_deep_relu_net_is_finite_where_its_fa
     r = theory.predict([500] * 129, "relu", "large", batch_size=10**6)
     log10 = 0.5 * math.log10(10**6 / 2) + 63.5 * math.log10(250)
     np.testing.assert_allclose(np.log10(r.grad_weight_std), log10, rtol=1e-12)
+
+
+def test_predicted_stds_of_a_deep_relu_net_stay_where_their_variances_leave_float64():
+    # CS231n's 500 ReLU units at 0.01 * randn, 300 layers: by hand std(y_l) = sqrt(n s^2) sqrt(n s^2 / 2)^(l - 1) =
+    # sqrt(0.05) sqrt(0.025)^(l - 1), std(dL/dh_l) = sqrt(0.025)^(L - l), std(h) = std(y) sqrt(1/2 - 1/(2 pi)), half the
+    # units 0. Var(y) falls below float64 (1e-308) from layer 193: the theory read 0 there and a zero fraction of 1,
+    # and as relu'(0) = 0 passed no gradient, std(dL/dh) 0 in every layer below the top (0.158 at layer 299)
+    L = 300
+    r = theory.predict([500] * (L + 1), "relu", "small")
+    l = np.arange(1, L + 1)
+    np.testing.assert_allclose(np.log10(r.pre_std), 0.5 * np.log10(0.05) + 0.5 * (l - 1) * np.log10(0.025), rtol=1e-12)
+    np.testing.assert_allclose(np.log2(r.act_std / r.pre_std), 0.5 * math.log2(0.5 - 0.5 / math.pi), rtol=1e-12)
+    np.testing.assert_allclose(np.log10(r.grad_act_std), 0.5 * (L - l) * np.log10(0.025), rtol=1e-12, atol=1e-12)
+    assert r.zero_fraction.tolist() == [0.5] * L
+
+
+def test_predicted_stds_below_1e_100_follow_the_activation_linear_about_0():
+    # tanh at 0.01 * randn, 300 layers of 500: from layer 30 on tanh is linear (q < 1e-38), each layer multiplies
+    # std(y) and, from the top down, std(dL/dh) by sqrt(500) 0.01 = sqrt(0.05), to 1e-194 (variance 1e-388; the theory
+    # read 0 from layer 249 and below layer 52). A sigmoid layer of y ~ 1e-160: mean 1/2, std(y) sigma'(0) = std(y) / 4
+    r = theory.predict([500] * 301, "tanh", "small")
+    np.testing.assert_allclose(r.pre_std[30:] / r.pre_std[29:-1], math.sqrt(0.05), rtol=1e-12)
+    np.testing.assert_allclose(r.grad_act_std[29:-1] / r.grad_act_std[30:], math.sqrt(0.05), rtol=1e-12)
+    s = theory.predict([10, 10, 10], "sigmoid", 1e-160)
+    assert s.act_mean.tolist() == [0.5, 0.5] and s.pre_std[0] == pytest.approx(math.sqrt(10) * 1e-160, rel=1e-14)
+    np.testing.assert_allclose(s.act_std, s.pre_std / 4, rtol=1e-12)
+    assert s.pre_std[1] == pytest.approx(math.sqrt(10) * 1e-160 * 0.5, rel=1e-14)

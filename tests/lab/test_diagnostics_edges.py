@@ -246,3 +246,17 @@ def test_plotting_a_run_fit_stopped_at_a_non_finite_loss_says_why_there_is_nothi
     said = "nothing to draw for 'update': give Diagnostics the optimizer, then run optimizer.step()"
     with pytest.raises(ValueError, match=re.escape(said) + "$"):
         bare.plot("update")
+
+
+@pytest.mark.parametrize("act", [nn.Tanh, nn.Sigmoid])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32])
+def test_the_saturated_fraction_of_a_float16_or_float32_layer_counts_every_value_beyond_the_limit(act, dtype):
+    # the limits were compared in h's dtype, 0.97 rounded to float16's 0.9702 (float32's 0.97000003): a tanh output
+    # of 0.9702 (x = 2.094; float32: 0.97000003 at x = 2.0922961) is beyond 0.97 but was not counted, and in a float16
+    # layer 2.4% saturated read 2.2%; numpy's count of the same outputs in float64
+    x = np.concatenate([np.linspace(-4, 4, 4001), [2.094, -2.094, 3.484, 2.0922961, -2.092297, 3.4760988]])
+    model = nn.Sequential(act())
+    diag = D.Diagnostics(model)
+    h = model(Tensor(x.astype(dtype), requires_grad=True)).data.astype(np.float64)
+    lo = -1.0 if act is nn.Tanh else 0.0
+    assert diag.records[0]["layers"]["0"]["fraction"] == np.mean((h > 1 - 0.03) | (h < lo + 0.03))

@@ -33,17 +33,22 @@ def test_predicted_weight_gradient_std_of_a_deep_relu_net_is_finite_where_its_fa
     np.testing.assert_allclose(np.log10(r.grad_weight_std), log10, rtol=1e-12)
 
 
-def test_predicted_stds_of_a_deep_relu_net_stay_where_their_variances_leave_float64():
-    # CS231n's 500 ReLU units at 0.01 * randn, 300 layers: by hand std(y_l) = sqrt(n s^2) sqrt(n s^2 / 2)^(l - 1) =
-    # sqrt(0.05) sqrt(0.025)^(l - 1), std(dL/dh_l) = sqrt(0.025)^(L - l), std(h) = std(y) sqrt(1/2 - 1/(2 pi)), half the
-    # units 0. Var(y) falls below float64 (1e-308) from layer 193: the theory read 0 there and a zero fraction of 1,
-    # and as relu'(0) = 0 passed no gradient, std(dL/dh) 0 in every layer below the top (0.158 at layer 299)
-    L = 300
-    r = theory.predict([500] * (L + 1), "relu", "small")
+@pytest.mark.parametrize("width", [500, 100])
+def test_predicted_stds_of_a_deep_relu_net_stay_where_their_variances_leave_float64(width):
+    # CS231n's ReLU units at 0.01 * randn, 300 layers: by hand (n s^2 = n 1e-4) std(y_l) = sqrt(n s^2) sqrt(n s^2 /
+    # 2)^(l - 1), std(dL/dh_l) = sqrt(n s^2 / 2)^(L - l), std(h) = std(y) sqrt(1/2 - 1/(2 pi)), half the units 0. At
+    # width 500 Var(y) falls below float64 (1e-308) from layer 193: the theory read 0 there and a zero fraction of 1,
+    # and as relu'(0) = 0 passed no gradient, std(dL/dh) 0 in every layer below the top (0.158 at layer 299); at width
+    # 100 std(y) itself falls below float64's 5e-324 from layer 229: 0, but std(dL/dh) there is not
+    L, g = 300, width * 1e-4
+    r = theory.predict([width] * (L + 1), "relu", "small")
     l = np.arange(1, L + 1)
-    np.testing.assert_allclose(np.log10(r.pre_std), 0.5 * np.log10(0.05) + 0.5 * (l - 1) * np.log10(0.025), rtol=1e-12)
-    np.testing.assert_allclose(np.log2(r.act_std / r.pre_std), 0.5 * math.log2(0.5 - 0.5 / math.pi), rtol=1e-12)
-    np.testing.assert_allclose(np.log10(r.grad_act_std), 0.5 * (L - l) * np.log10(0.025), rtol=1e-12, atol=1e-12)
+    pre, grad = 0.5 * np.log10(g) + 0.5 * (l - 1) * np.log10(g / 2), 0.5 * (L - l) * np.log10(g / 2)  # log10
+    for got, want in ((r.pre_std, pre), (r.grad_act_std, grad)):
+        np.testing.assert_allclose(np.log10(got[want > -300]), want[want > -300], rtol=1e-12, atol=1e-12)
+        assert (got[want < -324] == 0).all()
+    ok = pre > -300
+    np.testing.assert_allclose(np.log2(r.act_std[ok] / r.pre_std[ok]), 0.5 * math.log2(0.5 - 0.5 / math.pi), rtol=1e-12)
     assert r.zero_fraction.tolist() == [0.5] * L
 
 

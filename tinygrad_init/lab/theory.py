@@ -243,18 +243,21 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
     # variances (1e200 * 1e200). Below q = 1e-200 each activation is linear about 0 or homogeneous (ReLU): its moments
     # at q = 1e-200, their spread scaled by std(y) / 1e-100 (else the theory read 0, and ReLU's zero fraction 1)
     rms, pre, ms = [math.hypot(input_std, input_mean)], [], []  # sqrt(E[h_l^2]), std(y_l) and the moments, l = 1..L
+    alive = input_std > 0 or input_mean != 0  # E[h^2] > 0, also where it underflows (ReLU's f'(0) = 0 stopped there)
     for i in range(layers):
         pre.append(math.hypot(math.sqrt(ws[i]) * float(w_std[i]) * rms[-1], bias_std))
         if not math.isfinite(pre[-1] * pre[-1]):
             raise ValueError(f"predict: the variance of layer {i + 1} overflows (weight std {w_std[i]:g}); use "
                              "smaller weight stds or fewer layers")
-        m = activation_moments(acts[i], 1e-200 if (tiny := 0 < pre[-1] < 1e-100) else pre[-1] * pre[-1],
+        alive, f0 = alive and w_std[i] > 0 or bias_std > 0, float(_acts.get(acts[i]).fn(np.zeros(1))[0])
+        m = activation_moments(acts[i], 1e-200 if (tiny := alive and pre[-1] < 1e-100) else pre[-1] * pre[-1],
                                negative_slope=slope, threshold=sat)
         if tiny:
-            f0, r = float(_acts.get(acts[i]).fn(np.zeros(1))[0]), pre[-1] * 1e100
+            r = pre[-1] * 1e100
             m = replace(m, mean=f0 + (m.mean - f0) * r, std=m.std * r)
         ms.append(m)
         rms.append(math.hypot(m.mean, m.std) if tiny else math.sqrt(m.second))
+        alive = alive or f0 != 0.0
     grad, grad_pre = [grad_std_top], []  # std(dL/dh_l), std(dL/dy_l), from the top down
     for i in reversed(range(layers)):
         grad_pre.insert(0, math.sqrt(ms[i].deriv_second) * grad[0])

@@ -180,8 +180,9 @@ class Diagnostics:
             mean = np.einsum("i->", v) / n  # a vectorized sum: 2-3x the speed of `v.mean()`, within a rounding of it
             d = np.subtract(v, mean, out=self._buffer("d", v.shape, a.dtype))
             var, fi = float(np.dot(d, d)) / max(n, 1), np.finfo(a.dtype)
-        # too large for a's dtype, too small (squares under fi.tiny lose digits: float32 std < 3e-16), or no entries
-        return (float(mean), math.sqrt(var)) if fi.tiny / fi.eps <= var < math.inf else moments(a)[:2]
+        # too large for a's dtype, too small (squares under fi.tiny lose digits: float32 std < 3e-16), no entries, or
+        # float16, whose sums of a few thousand entries round to a few digits (or pass 65504: a mean 0 or inf)
+        return (float(mean), math.sqrt(var)) if fi.tiny / fi.eps <= var < math.inf and fi.bits > 16 else moments(a)[:2]
 
     def series(self, key: str, layer: str | None = None, param: str | None = None) -> np.ndarray:
         """A layer's or a parameter's `key` over the recorded steps `(steps,)`, nan where it is missing; naming neither,

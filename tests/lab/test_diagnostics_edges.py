@@ -275,3 +275,15 @@ def test_the_statistics_of_a_float16_layer_are_numpys_in_float64():
     assert (rec["0"]["mean"], rec["0"]["std"]) == pytest.approx((relu.mean(), relu.std()), rel=1e-12, abs=0.0)
     assert (rec["1"]["mean"], rec["1"]["std"]) == pytest.approx((tanh.mean(), tanh.std()), rel=1e-12, abs=0.0)
     assert rec["1"]["grad_std"] == pytest.approx(g.astype(np.float64).std(), rel=1e-12, abs=0.0)
+
+
+@pytest.mark.parametrize("layers, every", [(6, 1), (12, 1), (50, 5), (300, 25)])
+def test_the_colorful_plot_of_a_deep_net_names_at_most_12_layers(layers, every):
+    # a tick a layer: at 50 layers (compare_inits(depth=50)) the labels of a slide's panel ran into one black smear
+    model = nn.Sequential(*[nn.Tanh() for _ in range(layers)])
+    diag = D.Diagnostics(model)
+    model(Tensor(np.linspace(-2, 2, 8), requires_grad=True))
+    ax = D.mpl().figure.Figure().add_subplot()
+    diag.plot("colorful", ax)
+    assert [t.get_text() for t in ax.get_yticklabels()] == [str(k) for k in range(1, layers + 1, every)]
+    assert ax.get_yticks().tolist() == [k - 0.5 for k in range(1, layers + 1, every)]  # (row k - 1 of the image)

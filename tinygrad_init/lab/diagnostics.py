@@ -250,7 +250,8 @@ class Diagnostics:
             ax.imshow(np.vstack([np.log1p(np.array([r["layers"].get(n, none)["hist"][2] for r in self.records]).T)
                                  for n in self.layers]), aspect="auto", origin="lower", interpolation="nearest",
                       extent=(steps[0] - 0.5, steps[-1] + 0.5, 0, len(self.layers)))
-            ax.set_yticks(np.arange(len(self.layers)) + 0.5, [str(i + 1) for i in range(len(self.layers))])
+            shown = range(0, len(self.layers), math.ceil(len(self.layers) / 12))  # a tick a layer overlapped from ~20
+            ax.set_yticks(np.array(shown) + 0.5, [str(i + 1) for i in shown])
             ax.set(title=_LABELS[kind][0], xlabel="step", ylabel="layer")
             ax.grid(False)
             return []

@@ -60,6 +60,8 @@ def test_predicted_stds_below_1e_100_follow_the_activation_linear_about_0():
     np.testing.assert_allclose(r.pre_std[30:] / r.pre_std[29:-1], math.sqrt(0.05), rtol=1e-12)
     np.testing.assert_allclose(r.grad_act_std[29:-1] / r.grad_act_std[30:], math.sqrt(0.05), rtol=1e-12)
     s = theory.predict([10, 10, 10], "sigmoid", 1e-160)
-    assert s.act_mean.tolist() == [0.5, 0.5] and s.pre_std[0] == pytest.approx(math.sqrt(10) * 1e-160, rel=1e-14)
+    assert s.act_mean.tolist() == [0.5, 0.5] and s.pre_std[0] == pytest.approx(math.sqrt(10) * 1e-160, rel=1e-14, abs=0)
     np.testing.assert_allclose(s.act_std, s.pre_std / 4, rtol=1e-12)
-    assert s.pre_std[1] == pytest.approx(math.sqrt(10) * 1e-160 * 0.5, rel=1e-14)
+    assert s.pre_std[1] == pytest.approx(math.sqrt(10) * 1e-160 * 0.5, rel=1e-14, abs=0.0)
+    z = theory.predict([4, 4, 4], "sigmoid", [0.0, 1e-160])  # also after a layer of q = 0: sigmoid's h = 1/2 there
+    assert (z.pre_std[1], z.act_std[1]) == pytest.approx((1e-160, 2.5e-161), rel=1e-12, abs=0.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import pickle
 
 import re
@@ -206,3 +207,83 @@ def test_an_optimizer_whose_step_takes_arguments_still_gets_them():
         o.step(scale=0.5)
     assert all(np.array_equal(a.data, b.data) for a, b in zip(model.parameters(), twin.parameters()))
     assert diag.records[0]["params"]["0.weight"]["update_data"] > 0
+
+
+@pytest.mark.parametrize("act, x_scale, loss_scale", [(nn.ReLU, 1e-322, 1.0), (nn.Tanh, 1.0, 1e-322)])
+def test_numbers_of_a_few_subnormals_are_counted_not_a_numpy_error(act, x_scale, loss_scale):
+    # a float64 net whose numbers fall to ~1e-322 (300 layers of 0.01 * randn): ReLU's 0 .. mean + 4 std, and +-4 std
+    # of dL/dh and dL/dW, were ranges np.histogram cannot split into 50 bins; its ValueError "Too many bins for data
+    # range" stopped the backward pass. Such values are counted as all-zero ones are, and their stds are numpy's
+    model = nn.Sequential(nn.Linear(2, 4, rng=0, dtype=np.float64), act(), nn.Linear(4, 3, rng=1, dtype=np.float64))
+    diag = D.Diagnostics(model, opt := SGD(model.parameters(), lr=0.1))
+    x = Tensor(x_scale * np.array([[1.0, -2.0], [0.5, 1.5], [-1.0, 0.5]]))
+    (cross_entropy(model(x), [0, 2, 1]) * loss_scale).backward()
+    z, g = x.data @ model[0].weight.data + model[0].bias.data, model[0].weight.grad  # (numpy's, by hand)
+    h = np.maximum(z, 0.0) if act is nn.ReLU else np.tanh(z)
+    opt.step()
+    layer, w = diag.records[0]["layers"]["1"], diag.records[0]["params"]["0.weight"]
+    assert [layer["hist"][2].sum(), layer["grad_hist"][2].sum(), w["grad_hist"][2].sum()] == [12, 12, 8]
+    sd = [m * np.std(a / m) for a in (h, g, model[0].weight.data) for m in [np.abs(a).max()]]  # (squares: 0 or inf)
+    assert (layer["std"], w["grad_data"]) == pytest.approx((sd[0], sd[1] / sd[2]), rel=1e-12, abs=0.0)
+    assert 0 < (layer["std"] if act is nn.ReLU else layer["grad_std"]) < 1e-300
+
+
+def test_plotting_a_run_fit_stopped_at_a_non_finite_loss_says_why_there_is_nothing_to_draw():
+    # inputs of 3e38 overflow float32 at the first step: fit stops before its backward pass and step, as documented;
+    # the plots said "give Diagnostics the optimizer, then run optimizer.step()" (fit gave it) and "run loss.backward()"
+    model = nn.Sequential(nn.Linear(2, 4, rng=0), nn.ReLU(), nn.Linear(4, 3, rng=1))
+    with np.errstate(over="ignore", invalid="ignore"):
+        losses, diag = D.fit(model, np.array([[3e38, -3e38], [3e38, 3e38]], np.float32), [0, 2], 3, 0.1, every=1)
+    assert losses == [math.inf] and len(diag.records) == 1
+    why = "; diagnostics.fit stops at a non-finite loss, before its backward pass and step"
+    for kind, said in (("update", "nothing to draw for 'update': no optimizer.step() was recorded" + why),
+                       ("gradients", "at step 0: no gradient was recorded there (run loss.backward(), then for the "
+                                     "weights optimizer.step()" + why + ")")):
+        with pytest.raises(ValueError, match=re.escape(said) + "$"):
+            diag.plot(kind)
+    bare = D.Diagnostics(model)  # no optimizer given: as before
+    model(Tensor(np.ones((2, 2), np.float32)))
+    said = "nothing to draw for 'update': give Diagnostics the optimizer, then run optimizer.step()"
+    with pytest.raises(ValueError, match=re.escape(said) + "$"):
+        bare.plot("update")
+
+
+@pytest.mark.parametrize("act", [nn.Tanh, nn.Sigmoid])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32])
+def test_the_saturated_fraction_of_a_float16_or_float32_layer_counts_every_value_beyond_the_limit(act, dtype):
+    # the limits were compared in h's dtype, 0.97 rounded to float16's 0.9702 (float32's 0.97000003): a tanh output
+    # of 0.9702 (x = 2.094; float32: 0.97000003 at x = 2.0922961) is beyond 0.97 but was not counted, and in a float16
+    # layer 2.4% saturated read 2.2%; numpy's count of the same outputs in float64
+    x = np.concatenate([np.linspace(-4, 4, 4001), [2.094, -2.094, 3.484, 2.0922961, -2.092297, 3.4760988]])
+    model = nn.Sequential(act())
+    diag = D.Diagnostics(model)
+    h = model(Tensor(x.astype(dtype), requires_grad=True)).data.astype(np.float64)
+    lo = -1.0 if act is nn.Tanh else 0.0
+    assert diag.records[0]["layers"]["0"]["fraction"] == np.mean((h > 1 - 0.03) | (h < lo + 0.03))
+
+
+def test_the_statistics_of_a_float16_layer_are_numpys_in_float64():
+    # they were summed in float16: the sum of 131072 ReLU outputs passed 65504 (mean 0 and std 0.706 for numpy's 0.3995
+    # and 0.5823), and that of a tanh layer's 32768 kept a few digits (mean 0.0021038 for 0.0021042)
+    x = np.random.default_rng(1).standard_normal((512, 256)).astype(np.float16)
+    model = nn.Sequential(nn.ReLU(), nn.Tanh())
+    diag = D.Diagnostics(model)
+    g = np.random.default_rng(2).standard_normal((512, 256)).astype(np.float16)
+    model(Tensor(x, requires_grad=True)).backward(g)
+    relu, tanh = (np.maximum(x, 0).astype(np.float64), np.tanh(np.maximum(x, 0)).astype(np.float64))
+    rec = diag.records[0]["layers"]
+    assert (rec["0"]["mean"], rec["0"]["std"]) == pytest.approx((relu.mean(), relu.std()), rel=1e-12, abs=0.0)
+    assert (rec["1"]["mean"], rec["1"]["std"]) == pytest.approx((tanh.mean(), tanh.std()), rel=1e-12, abs=0.0)
+    assert rec["1"]["grad_std"] == pytest.approx(g.astype(np.float64).std(), rel=1e-12, abs=0.0)
+
+
+@pytest.mark.parametrize("layers, every", [(6, 1), (12, 1), (50, 5), (300, 25)])
+def test_the_colorful_plot_of_a_deep_net_names_at_most_12_layers(layers, every):
+    # a tick a layer: at 50 layers (compare_inits(depth=50)) the labels of a slide's panel ran into one black smear
+    model = nn.Sequential(*[nn.Tanh() for _ in range(layers)])
+    diag = D.Diagnostics(model)
+    model(Tensor(np.linspace(-2, 2, 8), requires_grad=True))
+    ax = D.mpl().figure.Figure().add_subplot()
+    diag.plot("colorful", ax)
+    assert [t.get_text() for t in ax.get_yticklabels()] == [str(k) for k in range(1, layers + 1, every)]
+    assert ax.get_yticks().tolist() == [k - 0.5 for k in range(1, layers + 1, every)]  # (row k - 1 of the image)

@@ -777,7 +777,10 @@ def test_histograms_of_values_closer_together_than_the_bins_can_split():
         model(Tensor(np.random.default_rng(0).standard_normal((8, 20)).astype(np.float32))).sum().backward()
     last = list(probe.records.values())[-2]
     assert last.histogram("activation").counts.sum() == 8 * 20
-    for a in (np.array([1.0, 1.0 + 2.3e-16]), np.array([0.99999994, 1.0], dtype=np.float32)):
+    # float64 subnormals 180 ulps apart (numbers of a float64 net of 300 small-init layers), and float16 sigmoid
+    # outputs of a unit at small init: bins of under 2 ulps, or of subnormal width, which rounds by up to 20%
+    for a in (np.array([1.0, 1.0 + 2.3e-16]), np.array([0.99999994, 1.0], dtype=np.float32),
+              np.array([1e-322, 1e-321]), np.array([0.5, 0.5005], dtype=np.float16)):
         with Probe(nn.Identity()) as probe:
             probe.model(Tensor(a))
         (record,) = probe.records.values()

@@ -81,3 +81,14 @@ def test_network_names_itself_and_its_arguments(kw, message) -> None:
 def test_trainability_names_itself_for_a_bad_learning_rate(lr) -> None:
     with pytest.raises((TypeError, ValueError), match="^trainability: lr must be"):  # read 'fit: lr ...', never called
         S.trainability(True, sigma_w2s=(1.0,), depths=(2,), steps=1, lr=lr)
+
+
+def test_a_jacobian_of_zeros_has_its_spread_of_nan_explained():
+    # one ReLU unit a layer is off at the input for every seed here (He, no biases): J = 0, every singular value 0, and
+    # the spread Var(s^2) / mean(s^2)^2 = 0/0 read "nan for relu, Gaussian" with no word of why
+    r = S.jacobian_spectra((3,), 1, 1, rng=0)
+    assert r["relu, Gaussian"]["mean_sq"] == [0.0] and math.isnan(r["relu, Gaussian"]["spread"][0])
+    text = S.finding("jacobian_spectra", r)
+    assert "nan for relu, Gaussian" in text and "a spread of nan is 0/0: every singular value 0, a Jacobian that " \
+                                                  "passes no gradient back" in text
+    assert "0/0" not in S.finding("jacobian_spectra", S.jacobian_spectra((2,), 8, 1, rng=0))  # (none of 0 there)

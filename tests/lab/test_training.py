@@ -182,3 +182,15 @@ def test_fit_refuses_a_batch_of_no_points_as_accuracy_does() -> None:
         T.fit([T.nn.MLP([2, 3, 1], rng=0)], np.zeros((0, 2)), np.zeros(0), steps=1, lr=0.1)
     with pytest.raises(ValueError, match=r"got \(4, 2\) and \(4,\) with labels \[0 1 2\]$"):  # the shapes were right
         T.fit([T.nn.MLP([2, 3, 1], rng=0)], np.zeros((4, 2)), np.array([0, 1, 2, 1]), steps=1, lr=0.1)
+
+
+def test_fit_watches_a_net_without_hidden_layers_as_one_with_none_to_show() -> None:
+    # logistic regression, MLP([2, 1]): watch=True ended in numpy's "need at least one array to stack"; it has L - 1 = 0
+    # hidden layers, so hidden_mean and hidden_std are (S, R, 0), and the losses are those of watch=False
+    X, y = np.array([[1.0, -2.0], [0.5, 1.5], [-1.0, 0.5]]), np.array([0, 1, 1])
+    hist = T.fit([T.nn.MLP([2, 1], rng=s) for s in (0, 1)], X, y, steps=2, lr=0.1, watch=True)
+    assert hist["hidden_mean"].shape == hist["hidden_std"].shape == (2, 3, 0)
+    np.testing.assert_array_equal(hist["loss"], T.fit([T.nn.MLP([2, 1], rng=s) for s in (0, 1)], X, y, steps=2,
+                                                      lr=0.1)["loss"])
+    deep = T.fit([T.nn.MLP([2, 3, 3, 1], rng=0)], X, y, steps=2, lr=0.1, watch=True)  # (the shape of one with some)
+    assert deep["hidden_mean"].shape == (1, 3, 2) and deep["hidden_mean"].dtype == np.float32

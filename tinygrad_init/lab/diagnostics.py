@@ -53,6 +53,7 @@ _LABELS = {"activations": ("activations h", "h\nlayer"), "gradients": ("gradient
                                                 "(ReLU) %", "saturated %"),
            "colorful": ("h over time (log counts)", "h over time\nlayer")}
 _WATCHED = tuple(nn.ACTIVATIONS[a] for a in ACTIVATIONS)  # each knows its registry name (`name`), a subclass too
+_STOPPED = "; diagnostics.fit stops at a non-finite loss, before its backward pass and step"  # why a run has none
 #: The numbers `Diagnostics.series` reads, per layer and per parameter.
 _SERIES = {"layers": ("mean", "std", "fraction", "grad_std"), "params": ("grad_data", "update_data")}
 
@@ -62,8 +63,17 @@ def _hist(v: np.ndarray, lo: float, hi: float, bins: int, sample: int) -> tuple[
     v = v[np.isfinite(v)]  # finite values only, as the Probe's: an inf clipped into an edge bin would read as a number
     if not math.isfinite(hi - lo) and v.size and 0 < (s := float(v.std())) < math.inf:  # overflowed: the range of the
         lo, hi = float(v.mean()) - 4 * s, float(v.mean()) + 4 * s  # finite values (+-4 std, as a gradient's)
-    lo, hi = (float(lo), float(hi)) if math.isfinite(hi - lo) and hi > lo else (-1.0, 1.0)  # all 0 (or all inf)
+    # bins np.histogram can split: 2 ulps wide at least, and normal numbers (a subnormal width rounds by up to 20%)
+    split = math.isfinite(hi - lo) and hi - lo > bins * max(2 * np.spacing(max(abs(lo), abs(hi))), 2.3e-308)
+    lo, hi = (float(lo), float(hi)) if split else (-1.0, 1.0)  # all 0 (or all inf, or a std below 1e-307)
     return lo, hi, np.histogram(np.clip(v, lo, hi), bins, (lo, hi))[0]
+
+
+def _below(x: float, dtype: Any) -> np.generic:
+    """The largest number of `dtype` <= `x`: `h > _below(x, h.dtype)` is `h > x`, compared in h's dtype (float64 took
+    4x the time); the limit rounded to float16 or float32 (0.97 to 0.9702) left out the values between."""
+    t = np.dtype(dtype).type(x)
+    return np.nextafter(t, np.dtype(dtype).type(-np.inf)) if float(t) > x else t
 
 
 class Diagnostics:
@@ -116,8 +126,8 @@ class Diagnostics:
         mask = self._buffer("mask", h.shape, bool)
         fraction = math.nan if not h.size or math.isnan(mean) else float(  # no samples, or nan ones: neither
             np.mean(~np.greater(h, 0, out=mask).reshape(-1, *h.shape[-1:]).any(axis=0))) if dead else (
-            np.count_nonzero(np.greater(h, hi - SATURATION, out=mask)) +
-            np.count_nonzero(np.less(h, lo + SATURATION, out=mask))) / h.size
+            np.count_nonzero(np.greater(h, _below(hi - SATURATION, h.dtype), out=mask)) +
+            np.count_nonzero(np.less(h, -_below(-(lo + SATURATION), h.dtype), out=mask))) / h.size
         edges = self._ranges.setdefault(name, (lo, hi) if np.isfinite(hi) else (lo, mean + 4.0 * std))
         rec["layers"][name] = r = {"kind": kind, "mean": mean, "std": std, "fraction": fraction, "grad_std": None,
                                    "hist": _hist(h, *edges, self.bins, self.sample), "grad_hist": None}
@@ -170,8 +180,9 @@ class Diagnostics:
             mean = np.einsum("i->", v) / n  # a vectorized sum: 2-3x the speed of `v.mean()`, within a rounding of it
             d = np.subtract(v, mean, out=self._buffer("d", v.shape, a.dtype))
             var, fi = float(np.dot(d, d)) / max(n, 1), np.finfo(a.dtype)
-        # too large for a's dtype, too small (squares under fi.tiny lose digits: float32 std < 3e-16), or no entries
-        return (float(mean), math.sqrt(var)) if fi.tiny / fi.eps <= var < math.inf else moments(a)[:2]
+        # too large for a's dtype, too small (squares under fi.tiny lose digits: float32 std < 3e-16), no entries, or
+        # float16, whose sums of a few thousand entries round to a few digits (or pass 65504: a mean 0 or inf)
+        return (float(mean), math.sqrt(var)) if fi.tiny / fi.eps <= var < math.inf and fi.bits > 16 else moments(a)[:2]
 
     def series(self, key: str, layer: str | None = None, param: str | None = None) -> np.ndarray:
         """A layer's or a parameter's `key` over the recorded steps `(steps,)`, nan where it is missing; naming neither,
@@ -200,7 +211,8 @@ class Diagnostics:
             raise ValueError("Diagnostics.plot: nothing recorded yet; run a training step with the model first")
         if not (self.weights() if (params := kind in ("weight_gradients", "update")) else self.layers):
             raise ValueError(f"Diagnostics.plot: nothing to draw for {kind!r}: " + (
-                "give Diagnostics the optimizer, then run optimizer.step()" if params else
+                "give Diagnostics the optimizer, then run optimizer.step()" if params and self.optimizer is None else
+                f"no optimizer.step() was recorded{_STOPPED}" if params else
                 "the model has no Tanh, Sigmoid or ReLU module"))
         if not -len(self.records) <= check_int("Diagnostics.plot", "step", step) < len(self.records):
             raise IndexError(f"Diagnostics.plot: step {step} is out of range for "
@@ -227,7 +239,8 @@ class Diagnostics:
                         for i, r in got if r and r["grad_hist" if kind == "gradients" else "hist"] is not None]
             if not rows:
                 raise ValueError(f"Diagnostics.plot: nothing to draw for {kind!r} at step {rec['step']}: no gradient "
-                                 "was recorded there (run loss.backward(), then for the weights optimizer.step())")
+                                 "was recorded there (run loss.backward(), then for the weights optimizer.step()"
+                                 f"{_STOPPED})")
             ridges(ax, *zip(*rows))
             ax.set(title=f"{_LABELS[kind][0]}, step {rec['step']}", xlabel=_LABELS[kind][1].split("\n")[0],
                    ylabel="layer")
@@ -237,7 +250,8 @@ class Diagnostics:
             ax.imshow(np.vstack([np.log1p(np.array([r["layers"].get(n, none)["hist"][2] for r in self.records]).T)
                                  for n in self.layers]), aspect="auto", origin="lower", interpolation="nearest",
                       extent=(steps[0] - 0.5, steps[-1] + 0.5, 0, len(self.layers)))
-            ax.set_yticks(np.arange(len(self.layers)) + 0.5, [str(i + 1) for i in range(len(self.layers))])
+            shown = range(0, len(self.layers), math.ceil(len(self.layers) / 12))  # a tick a layer overlapped from ~20
+            ax.set_yticks(np.array(shown) + 0.5, [str(i + 1) for i in shown])
             ax.set(title=_LABELS[kind][0], xlabel="step", ylabel="layer")
             ax.grid(False)
             return []

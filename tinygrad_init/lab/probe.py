@@ -110,10 +110,10 @@ class LayerRecord:
         if bins and v.size:
             r = value_range or ((float(w.min()), float(w.max())) if w.size else (0.0, 1.0))
             f = np.finfo(w.dtype)  # one value, or values closer than the bins can split in w's dtype: give bins a width
-            close = r[1] - r[0] < bins * max(float(f.eps) * max(map(abs, r)), float(f.smallest_subnormal))
+            close = r[1] - r[0] < bins * max(float(f.eps) * max(map(abs, r)), float(f.tiny))
             pad = 5e-4 * max(abs(r[0]), 1.0) * close
             wide = r[1] - r[0] > float(f.max) / 2  # np.histogram's arithmetic would overflow w's dtype
-            self.histograms[key] = Histogram(*np.histogram(w.astype(np.float64) if wide else w, bins=bins,
+            self.histograms[key] = Histogram(*np.histogram(w.astype(np.float64) if wide or close else w, bins=bins,
                                                            range=(r[0] - pad, r[1] + pad)))
         if self._keep:
             self._arrays[key] = np.array(v, copy=True)
@@ -242,7 +242,7 @@ class Probe:
         if not isinstance(output, Tensor):  # the identity passes anything on
             return
         x = inputs[0]
-        rec = next((self.records[row] for row, out in self._produced.items() if out() is x), None)
+        rec = next((self.records[row] for row, out in reversed(self._produced.items()) if out() is x), None)
         if rec is None or rec.activation_name is not None:  # not after a watched layer: a row of its own
             rec = self._start(name, "activation", x)
             if isinstance(x, Tensor):

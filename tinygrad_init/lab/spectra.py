@@ -260,7 +260,9 @@ def finding(name: str, result: dict[str, Any]) -> str:
 
     notes = ([f"medians of {counted(seeds, 'seed')}; seed by seed " + ", ".join(seen(k, "mean_sq") for k in result)]
              if seeds > 1 else []) + ["the mean of so spread a spectrum rests on its few largest values: it scatters "
-                                      "from network to network"] * scatters
+                                      "from network to network"] * scatters + [
+        "a spread of nan is 0/0: every singular value 0, a Jacobian that passes no gradient back"] * any(
+        math.isnan(v[0]) for v in deepest.values())
     return (f"At depth {next(iter(result.values()))['depths'][-1]} the spread Var(s^2) / mean(s^2)^2 of the Jacobian's "
             "squared singular values is " + ", ".join(f"{f(v[0], 2)} for {k}" + (
                 seen(k, "spread", " [{}]") if seeds > 1 else "") for k, v in deepest.items())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import numbers
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -239,32 +239,40 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
     batch_size = check_int(fn, "batch_size", batch_size, 1)
     sat = check_real(fn, "saturation_threshold", saturation_threshold, 0.0, 1.0, low_open=True, high_open=True)
 
-    second, ms = [input_std ** 2 + input_mean ** 2], []  # E[h_l^2] and the moments of layer l = 1..L
+    # stds, not variances: a variance leaves float64 where its std is in it (below 1e-154), so does a product of
+    # variances (1e200 * 1e200). Below q = 1e-200 each activation is linear about 0 or homogeneous (ReLU): its moments
+    # at q = 1e-200, their spread scaled by std(y) / 1e-100 (else the theory read 0, and ReLU's zero fraction 1)
+    rms, pre, ms = [math.hypot(input_std, input_mean)], [], []  # sqrt(E[h_l^2]), std(y_l) and the moments, l = 1..L
+    alive = input_std > 0 or input_mean != 0  # E[h^2] > 0, also where it underflows (ReLU's f'(0) = 0 stopped there)
     for i in range(layers):
-        with np.errstate(over="ignore"):
-            q = ws[i] * w_std[i] ** 2 * second[-1] + bias_std ** 2
-        if not math.isfinite(q):
+        pre.append(math.hypot(math.sqrt(ws[i]) * float(w_std[i]) * rms[-1], bias_std))
+        if not math.isfinite(pre[-1] * pre[-1]):
             raise ValueError(f"predict: the variance of layer {i + 1} overflows (weight std {w_std[i]:g}); use "
                              "smaller weight stds or fewer layers")
-        ms.append(activation_moments(acts[i], q, negative_slope=slope, threshold=sat))
-        second.append(ms[-1].second)
-    var_gh, var_gy = [grad_std_top ** 2], []  # Var(dL/dh_l), Var(dL/dy_l), from the top down
+        alive, f0 = alive and w_std[i] > 0 or bias_std > 0, float(_acts.get(acts[i]).fn(np.zeros(1))[0])
+        m = activation_moments(acts[i], 1e-200 if (tiny := alive and pre[-1] < 1e-100) else pre[-1] * pre[-1],
+                               negative_slope=slope, threshold=sat)
+        if tiny:
+            r = pre[-1] * 1e100
+            m = replace(m, mean=f0 + (m.mean - f0) * r, std=m.std * r)
+        ms.append(m)
+        rms.append(math.hypot(m.mean, m.std) if tiny else math.sqrt(m.second))
+        alive = alive or f0 != 0.0
+    grad, grad_pre = [grad_std_top], []  # std(dL/dh_l), std(dL/dy_l), from the top down
     for i in reversed(range(layers)):
-        var_gy.insert(0, ms[i].deriv_second * var_gh[0])
-        with np.errstate(over="ignore"):
-            var_gh.insert(0, ws[i + 1] * w_std[i] ** 2 * var_gy[0])
-        if not math.isfinite(var_gh[0]):
+        grad_pre.insert(0, math.sqrt(ms[i].deriv_second) * grad[0])
+        grad.insert(0, math.sqrt(ws[i + 1]) * float(w_std[i]) * grad_pre[0])
+        if not math.isfinite(grad[0] * grad[0]):
             raise ValueError(f"predict: the gradient variance overflows below layer {i + 1} (weight std {w_std[i]:g}); "
                              "use smaller weight stds, fewer layers or a smaller grad_std_top")
-    var_gy, col = np.array(var_gy), lambda k: np.array([getattr(m, k) for m in ms])  # noqa: E731
+    grad_pre, col = np.array(grad_pre), lambda k: np.array([getattr(m, k) for m in ms])  # noqa: E731
     settings = {"input_std": input_std, "input_mean": input_mean, "bias_std": bias_std, "grad_std_top": grad_std_top,
                 "batch_size": batch_size, "negative_slope": slope, "saturation_threshold": sat}
-    return TheoryResult(widths=ws, activations=acts, init=label, weight_std=w_std,
-                        pre_std=np.sqrt(np.array(ws[:-1], dtype=float) * w_std ** 2 * second[:-1] + bias_std ** 2),
+    return TheoryResult(widths=ws, activations=acts, init=label, weight_std=w_std, pre_std=np.array(pre),
                         act_mean=col("mean"), act_std=col("std"), saturated=col("saturated"),
-                        zero_fraction=col("zero"), grad_act_std=np.sqrt(var_gh[1:]), grad_pre_std=np.sqrt(var_gy),
-                        grad_weight_std=np.sqrt(batch_size * np.array(second[:-1]) * var_gy),
-                        grad_bias_std=np.sqrt(batch_size * var_gy), grad_input_std=math.sqrt(var_gh[0]),
+                        zero_fraction=col("zero"), grad_act_std=np.array(grad[1:]), grad_pre_std=grad_pre,
+                        grad_weight_std=math.sqrt(batch_size) * np.array(rms[:-1]) * grad_pre,
+                        grad_bias_std=math.sqrt(batch_size) * grad_pre, grad_input_std=grad[0],
                         settings=settings)
 
 

@@ -156,7 +156,8 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
             out = hs[-1]
             if step % every == 0 or step == steps:
                 loss = np.mean(np.maximum(out, 0) - out * t + np.log1p(np.exp(-np.abs(out))), axis=(1, 2))
-                hidden = (np.stack([stat(h, axis=(1, 2)) for h in hs[1:-1]], -1) for stat in (np.mean, np.std) if watch)
+                hidden = (np.reshape([stat(h, axis=(1, 2)) for h in hs[1:-1]], (L - 1, len(models))).T  # (S, L - 1)
+                          for stat in (np.mean, np.std) if watch)
                 for k, v in zip(rec, (step, loss, np.mean(_right(out, t > 0.5), axis=(1, 2)), *hidden)):
                     rec[k].append(v)
             if step == steps:
@@ -201,11 +202,12 @@ def distinct_units(weight: np.ndarray, bias: np.ndarray | None = None, outgoing:
                              f"got {v.shape}")
         parts += [] if v is None else [v.reshape(W.shape[1], -1)]
     units = np.concatenate(parts, axis=1)
-    tol, reps = check_real("distinct_units", "rtol", rtol, 0.0) * max(1e-12, float(np.abs(units).max(initial=0.0))), []
-    for u in units:
-        if not any(np.max(np.abs(u - r), initial=0.0) <= tol for r in reps):  # (0, n) weights: nothing to differ
-            reps.append(u)
-    return len(reps)
+    tol = check_real("distinct_units", "rtol", rtol, 0.0) * max(1e-12, float(np.abs(units).max(initial=0.0)))
+    reps, k = np.empty_like(units), 0  # the representatives: reps[:k]
+    for u in units:  # a new unit if no representative so far is within tol ((0, n) weights: nothing to differ)
+        if not (np.abs(reps[:k] - u).max(axis=1, initial=0.0) <= tol).any():
+            reps[k], k = u, k + 1
+    return k
 
 
 def seeds_of(rng: Rng, n: int | None, quick: bool, fn: str = "seeds") -> tuple[np.random.Generator, list[int]]:

@@ -785,6 +785,14 @@ def test_histograms_of_values_closer_together_than_the_bins_can_split():
             probe.model(Tensor(a))
         (record,) = probe.records.values()
         assert record.histogram("activation").counts.sum() == 2
+    # float16 values of std 1e-4 (a small-init layer): float64 splits them; their bins span them, not +-5e-4 more
+    a = (np.random.default_rng(0).standard_normal(1000) * 1e-4).astype(np.float16)
+    with Probe(nn.Identity()) as probe:
+        probe.model(Tensor(a))
+    (record,) = probe.records.values()
+    counts, edges = np.histogram(a.astype(np.float64), bins=len(record.histogram("activation").counts))
+    np.testing.assert_array_equal(record.histogram("activation").counts, counts)
+    np.testing.assert_array_equal(record.histogram("activation").edges, edges)
 
 
 def test_a_model_deep_copied_with_a_probe_attached():

@@ -109,11 +109,13 @@ class LayerRecord:
                                  prefix + "_nonfinite": v.size - w.size})
         if bins and v.size:
             r = value_range or ((float(w.min()), float(w.max())) if w.size else (0.0, 1.0))
-            f = np.finfo(w.dtype)  # one value, or values closer than the bins can split in w's dtype: give bins a width
-            close = r[1] - r[0] < bins * max(float(f.eps) * max(map(abs, r)), float(f.tiny))
-            pad = 5e-4 * max(abs(r[0]), 1.0) * close
-            wide = r[1] - r[0] > float(f.max) / 2  # np.histogram's arithmetic would overflow w's dtype
-            self.histograms[key] = Histogram(*np.histogram(w.astype(np.float64) if wide or close else w, bins=bins,
+            # values closer than the bins can split in w's dtype (or its arithmetic would overflow): counted in float64;
+            # one value, or closer than float64 splits them (subnormal bins round by up to 20%): the bins given a width
+            close = [r[1] - r[0] < bins * max(float(f.eps) * max(map(abs, r)), float(f.tiny))
+                     for f in (np.finfo(w.dtype), np.finfo(np.float64))]
+            pad = 5e-4 * max(abs(r[0]), 1.0) * close[1]
+            wide = r[1] - r[0] > float(np.finfo(w.dtype).max) / 2
+            self.histograms[key] = Histogram(*np.histogram(w.astype(np.float64) if wide or close[0] else w, bins=bins,
                                                            range=(r[0] - pad, r[1] + pad)))
         if self._keep:
             self._arrays[key] = np.array(v, copy=True)

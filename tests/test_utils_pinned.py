@@ -261,6 +261,7 @@ def test_moments_and_ratio_of_overflowing_infinite_or_zero_arguments_warn_nothin
         inf_and_one = utils.moments([np.inf, 1.0])
         assert (inf_and_one.mean, inf_and_one.norm) == (math.inf, math.inf) and math.isnan(inf_and_one.std)
         assert utils.ratio(1, 0) == math.inf and math.isnan(utils.ratio(0, 0))
+        assert utils.ratio(1.0, 1e-320) == math.inf and utils.ratio(-1e300, 1e-10) == -math.inf  # warned "overflow"
 
 
 def test_a_misspelt_name_gets_one_hint_the_closest_even_when_two_options_are_close() -> None:

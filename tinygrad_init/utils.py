@@ -394,8 +394,8 @@ def moments(a: Any) -> Moments:
 
 
 def ratio(a: float, b: float) -> float:
-    """`a / b` with float semantics: `x / 0` is `+-inf`, `0 / 0` is nan; never raises."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    """`a / b` with float semantics: `x / 0` is `+-inf`, `0 / 0` is nan, past float64 `+-inf`; never raises or warns."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         return float(np.float64(a) / np.float64(b))
 
 

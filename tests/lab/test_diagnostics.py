@@ -259,6 +259,14 @@ def test_comparison_figures_fit_a_slide(comparison):
         comparison.figure("everything")
 
 
+def test_the_training_figure_makes_room_for_a_legend_of_several_rows():
+    # from depth 7 (a line per layer, 8 a row) the legend's second row sat over the panels' "step" labels
+    assert_slide_ready(D.compare_inits(0, quick=True, depth=8, width=8, steps=3, every=1).figure("training"))
+    deep = D.compare_inits(0, quick=True, depth=120, width=2, steps=1, every=1)
+    with pytest.raises(ValueError, match="a legend of 18 rows .* leaves no room for the panels; draw a network of "):
+        deep.figure("training")
+
+
 def test_compare_inits_is_deterministic(comparison):
     again = D.compare_inits(0, quick=True, depth=6, width=64, steps=10)
     first = D.compare_inits(0, quick=True, depth=6, width=64, steps=10)

@@ -102,6 +102,9 @@ def assert_slide_ready(fig: Any) -> None:
     for leg in fig.legends:
         for ax in fig.axes:
             assert not leg.get_window_extent().overlaps(ax.get_window_extent()), "a legend over a panel"
+        mine = set(leg.get_texts())  # a legend row over the axes' "step" label or their tick labels
+        assert not [t.get_text() for t in texts if t not in mine and t.get_window_extent().shrunk(0.98, 0.9).overlaps(
+            leg.get_window_extent())], "a legend over the labels of a panel"
 
 
 # ---------------------------------------------------------------- the report

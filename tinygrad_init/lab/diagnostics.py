@@ -343,7 +343,7 @@ class Comparison:
         kinds, first = PARTS[part], part == "first_step"
         with slide_style():
             fig = slide_figure(len(kinds), len(self.runs), left=1.3, right=1.4 if first else 0.2, top=0.45,
-                               bottom=0.4 if first else 1.05, wgap=1.6 if first else 0.3, hgap=0.35 if first else 0.2,
+                               bottom=0.4 if first else 1.1, wgap=1.6 if first else 0.3, hgap=0.35 if first else 0.2,
                                sharex=False if first else "col", sharey=False if first else "row")
             handles = []
             for col, (label, d) in enumerate(self.runs.items()):
@@ -355,7 +355,12 @@ class Comparison:
                            xlabel="step" if row == len(kinds) - 1 and not first else "")
                     if first and col:
                         ax.set_yticks([])  # the rows are the layers of the first column
-            legend_below(fig, handles, 8)
+            if (rows := legend_below(fig, handles, 8)) > 1:  # a row per layer and 8 a row: from depth 7 on, more rows
+                h = fig.get_figheight()  # below the "step" labels, the panels made shorter
+                if 0.75 + 0.34 * rows > h - 0.45 - len(kinds) * 0.7:
+                    raise ValueError(f"Comparison.figure: a legend of {rows} rows (a line per layer) leaves no room "
+                                     f"for the panels; draw a network of fewer layers, or each run's own d.plot(kind)")
+                fig.subplots_adjust(bottom=(0.75 + 0.34 * rows) / h)
         return fig
 
     def table(self) -> Table:

@@ -133,9 +133,9 @@ def _per_row(labels: Sequence[str], width: float, most: int = 4) -> int:
     return max(n, 1)
 
 
-def legend_below(fig: Figure, handles: Sequence[Any], ncols: int = 4) -> None:
+def legend_below(fig: Figure, handles: Sequence[Any], ncols: int = 4) -> int:
     """One legend for the whole figure, below the panels (a label seen twice kept once, "_..." labels left out), in
-    at most `ncols` columns, fewer where long labels would leave the figure."""
+    at most `ncols` columns, fewer where long labels would leave the figure; returns its number of rows."""
     check_type("legend_below", "fig", fig, mpl().figure.FigureBase, "a matplotlib Figure")
     ncols = check_int("legend_below", "ncols", ncols, 1)
     items = check_type("legend_below", "handles", handles, (list, tuple), "a list of artists (ax.plot(...)'s lines)")
@@ -143,6 +143,7 @@ def legend_below(fig: Figure, handles: Sequence[Any], ncols: int = 4) -> None:
         ncols = _per_row([h.get_label() for h in handles], fig.get_figwidth(), ncols)
         fig.legend(handles=handles, loc="lower center", ncols=ncols, frameon=False,
                    bbox_to_anchor=(0.5, 0.0), columnspacing=1.0, handlelength=2.5)
+    return math.ceil(len(handles) / ncols)
 
 
 def log_axis(ax: Any, subs: Sequence[float] | None = None) -> None:

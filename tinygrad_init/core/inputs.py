@@ -366,6 +366,11 @@ def torch_keywords(op: str, given: dict) -> TypeError:
 
 
 _OUT = "Tensor(t.data, dtype=np.{}), a new tensor outside the graph"
+#: numpy's ufuncs of Python's operators -> the tensor's method for `x op t` (the tensor on the right), and the operator
+_REFLECTED = {np.add: ("__radd__", "+"), np.subtract: ("__rsub__", "-"), np.multiply: ("__rmul__", "*"),
+              np.divide: ("__rtruediv__", "/"), np.power: ("__rpow__", "**"), np.matmul: ("__rmatmul__", "@"),
+              np.less: ("__gt__", ""), np.less_equal: ("__ge__", ""), np.greater: ("__lt__", ""),
+              np.greater_equal: ("__le__", ""), np.equal: ("__eq__", ""), np.not_equal: ("__ne__", "")}
 
 
 def _spelled(name: str, write: str) -> property:
@@ -420,6 +425,21 @@ class TorchSpellings:
         (("t",), "t.T"), (("clamp", "clip"), "t - (t - hi).relu() + (lo - t).relu() (clamp(min=0): t.relu())"),
         (("var", "std"), "((t - t.mean(axis, keepdims=True)) ** 2).sum(axis) / (n - 1) (PyTorch's, unbiased), ** 0.5 "
                          "for std"), (("norm",), "(t * t).sum() ** 0.5")] for name in names})
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """numpy meets a tensor: an array or a numpy number on the left of an operator (`x * t`, `x < t`) gets the
+        tensor's reflected op, in the graph; a numpy function of a tensor (`np.exp(t)`) or an in-place `x += t` into a
+        numpy array is refused, saying what to write."""
+        name, symbol = _REFLECTED.get(ufunc, ("", ""))
+        if name and method == "__call__" and len(inputs) == 2 and inputs[1] is self and not kwargs:
+            return getattr(self, name)(inputs[0])
+        raise TypeError(f"np.{ufunc.__name__}: " + (
+            f"x {symbol}= t writes into the numpy array x, which holds numbers, not the graph: write x = x {symbol} t, "
+            f"a new Tensor in the graph (or x {symbol}= t.data for the numbers)" if symbol and "out" in kwargs else
+            f"write the operator (t {symbol} x, x {symbol} t): a Tensor is a node of the graph, not an array" if symbol
+            else "numpy's functions take arrays of numbers, not a Tensor: write the tensor's own op (+, -, *, /, **, "
+            "@, t.exp(), t.log(), t.tanh(), t.sigmoid(), t.relu(), t ** 0.5), which stay in the graph, or pass t.data "
+            "for the numbers"))
 
     def __array_function__(self, func: Any, types: tuple, args: tuple, kwargs: dict) -> Any:
         """numpy's functions compute on a tensor's array (np.sum, np.mean, np.max call its method, in the graph); one

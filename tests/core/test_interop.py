@@ -1,0 +1,47 @@
+"""The engines mixed with Python's and numpy's numbers, arrays and functions, on either side of an operator: each mix
+is either computed in the graph (the gradient flows) or refused with a message naming the op and what to write --
+never numpy's own error from inside a ufunc, an object array, or numbers silently cut off from the graph."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tinygrad_init import Tensor
+
+
+def _in_place_add(x, t):
+    x += t
+
+
+@pytest.mark.parametrize("call, says", [
+    (np.exp, r"^np\.exp: numpy's functions take arrays of numbers, not a Tensor: write the tensor's own op \("
+             r".*t\.exp\(\).*or pass t\.data"),
+    (lambda t: np.maximum(t, 0.0), r"^np\.maximum: numpy's functions take arrays of numbers, not a Tensor: .*t\.relu"),
+    (lambda t: np.add(t, 1.0), r"^np\.add: write the operator \(t \+ x, x \+ t\): a Tensor is a node of the graph"),
+    (lambda t: _in_place_add(np.zeros(2), t), r"^np\.add: x \+= t writes into the numpy array x, which holds numbers, "
+                                              r"not the graph: write x = x \+ t, a new Tensor in the graph"),
+    (lambda t: _in_place_add(np.array([t, t], dtype=object), t), r"^np\.add: x \+= t writes into the numpy array x")])
+def test_a_numpy_function_of_a_tensor_or_an_in_place_op_into_an_array_says_what_to_write(call, says):
+    # np.exp(t), np.maximum(t, 0) and x += t for a numpy array x failed inside numpy with "operand 'Tensor' does not
+    # support ufuncs (__array_ufunc__=None)", which says neither what is wrong nor what to write (a Value's says both)
+    with pytest.raises(TypeError, match=says):
+        call(Tensor([0.5, -1.0], requires_grad=True))
+
+
+def test_a_numpy_array_or_number_on_the_left_of_an_operator_is_the_tensors_op_in_the_graph():
+    t = Tensor([0.5, -1.0, 2.0], requires_grad=True)
+    x = np.array([3.0, 1.5, 0.25])
+    g = np.array([1.0, -2.0, 0.5])
+    for y, want in ((x + t, np.ones(3)), (x - t, -np.ones(3)), (x * t, x), (x / t, -x / t.data ** 2),
+                    (x ** t, x ** t.data * np.log(x)), (np.float16(2.0) * t, np.full(3, 2.0)),
+                    (np.ones((2, 3)) @ t, np.full(3, -1.0))):
+        t.grad = None
+        assert type(y) is Tensor and y.requires_grad
+        y.backward(g if y.shape == (3,) else g[:2])
+        np.testing.assert_allclose(t.grad, g * want if y.shape == (3,) else want, rtol=1e-6)
+    assert (np.float16(2.0) * t).dtype == np.float32 and (np.ones(3) * t).dtype == np.float64  # PyTorch's promotion
+    with pytest.raises(TypeError, match=r"^Tensor: <, <=, >, >= are not ops"):
+        x < t
+    with pytest.raises(TypeError, match=r"^== and != of a Tensor ask whether two tensors are one and the same"):
+        x == t

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tinygrad_init import Tensor
+from tinygrad_init import Tensor, Value
 
 
 def _in_place_add(x, t):
@@ -45,3 +45,14 @@ def test_a_numpy_array_or_number_on_the_left_of_an_operator_is_the_tensors_op_in
         x < t
     with pytest.raises(TypeError, match=r"^== and != of a Tensor ask whether two tensors are one and the same"):
         x == t
+
+
+@pytest.mark.parametrize("x", [np.array(3.0), np.array([3.0]), np.array([Value(1.0), Value(2.0)])])
+def test_an_in_place_op_of_a_value_into_a_numpy_array_says_to_write_a_new_one(x):
+    # x += v for a numpy array x (or an object array of Values) said "np.add: write the operator (v + x, x * v, ...)",
+    # the operator the student had written
+    with pytest.raises(TypeError, match=r"^np\.add: x \+= v \(in place\) writes into the numpy array x, which holds "
+                                        r"numbers, not the graph: write x = x \+ v"):
+        x += Value(0.5)
+    y = np.array(3.0) + Value(0.5)  # which is a Value, in the graph
+    assert type(y) is Value and y.data == 3.5

@@ -236,6 +236,9 @@ class Value:
         if (op := _REFLECTED.get(ufunc)) is not None and inputs[-1] is self and len(inputs) == 2 and not kwargs \
                 and method == "__call__":
             return op(self, inputs[0])
+        if (op := _SYMBOL.get(ufunc)) and kwargs.get("out", (None,))[0] is inputs[0]:  # x += v, for a numpy array x
+            raise TypeError(f"np.{ufunc.__name__}: x {op}= v (in place) writes into the numpy array x, which holds "
+                            f"numbers, not the graph: write x = x {op} v, a new Value")
         if ufunc in _REFLECTED or ufunc in _NO_OP:  # np.add(v, 1.0); np.float64(3) // v
             raise TypeError(f"np.{ufunc.__name__}: " + ("write the operator (v + x, x * v, ...): a Value is a node of "
                             "the graph, not an array" if ufunc in _REFLECTED else "a Value has no such op; its "
@@ -348,6 +351,7 @@ _REFLECTED = {np.add: Value.__radd__, np.subtract: Value.__rsub__, np.multiply: 
               np.divide: Value.__rtruediv__, np.power: Value.__rpow__, np.equal: Value.__eq__,  # `x op v` -> the
               np.not_equal: Value.__ne__, np.less: Value.__gt__, np.less_equal: Value.__ge__,  # Value's op for it
               np.greater: Value.__lt__, np.greater_equal: Value.__le__}
+_SYMBOL = {np.add: "+", np.subtract: "-", np.multiply: "*", np.divide: "/", np.power: "**"}  # in place: x += v
 _NO_OP = {np.floor_divide, np.remainder, np.divmod, np.matmul, np.fmod}  # Python operators a Value has not
 
 

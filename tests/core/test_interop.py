@@ -56,3 +56,17 @@ def test_an_in_place_op_of_a_value_into_a_numpy_array_says_to_write_a_new_one(x)
         x += Value(0.5)
     y = np.array(3.0) + Value(0.5)  # which is a Value, in the graph
     assert type(y) is Value and y.data == 3.5
+
+
+def test_numpys_variance_of_values_is_a_value_in_the_graph():
+    # np.var(outputs), the lecture's statistic, of a layer's Values failed inside numpy with "loop of ufunc does not
+    # support argument 0 of type Value which has no callable conjugate method" (numpy's var of objects conjugates them)
+    xs = np.array([0.3, -1.2, 2.0, 0.7])
+    for ddof in (0, 1):
+        values = [Value(x) for x in xs]
+        out = np.var(values, ddof=ddof)
+        assert type(out) is Value and out.data == pytest.approx(np.var(xs, ddof=ddof))
+        (out * 1.7).backward()
+        np.testing.assert_allclose([v.grad for v in values], 1.7 * 2 * (xs - xs.mean()) / (len(xs) - ddof))
+    with pytest.raises(TypeError, match=r"^np\.sqrt: numpy's functions take arrays of numbers, not a Value: .*v \*\* "):
+        np.std([Value(x) for x in xs])  # and a standard deviation names v ** 0.5

@@ -313,6 +313,9 @@ class Value:
         """The number, `v.data`, as PyTorch's `loss.item()` (and a Tensor's): without `float(v)`'s warning."""
         return self.data
 
+    # a real number is its own real part and conjugate, as Python's floats are: numpy's var of Values reads both
+    real, conjugate = property(lambda self: self), lambda self: self
+
     def __float__(self) -> float:  # warns, as PyTorch does for a tensor that requires grad
         warnings.warn("Value: float(v), which math.tanh(v), math.exp(v) and the like call, is a plain number outside "
                       "the graph: no gradient flows back through it. Write v.data for the number, v.tanh(), v.exp() "

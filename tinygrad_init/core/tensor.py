@@ -334,7 +334,7 @@ class Tensor(_GraphNode, TorchSpellings):
         return bool(np.any(self.data == other))
 
     def __eq__(self, other: Any) -> bool:  # whether they are one tensor (a graph node, kept in sets and dicts)
-        if self is not other and isinstance(other, (Tensor, numbers.Number, np.ndarray, list, tuple)):
+        if self is not other and (isinstance(other, (numbers.Number, list, tuple)) or hasattr(other, "__array__")):
             raise TypeError(NOT_ELEMENTWISE)  # not False: PyTorch's and numpy's == compare element by element
         return self is other
 

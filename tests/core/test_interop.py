@@ -4,6 +4,8 @@ never numpy's own error from inside a ufunc, an object array, or numbers silentl
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import numpy as np
 import pytest
 
@@ -70,3 +72,13 @@ def test_numpys_variance_of_values_is_a_value_in_the_graph():
         np.testing.assert_allclose([v.grad for v in values], 1.7 * 2 * (xs - xs.mean()) / (len(xs) - ddof))
     with pytest.raises(TypeError, match=r"^np\.sqrt: numpy's functions take arrays of numbers, not a Value: .*v \*\* "):
         np.std([Value(x) for x in xs])  # and a standard deviation names v ** 0.5
+
+
+@pytest.mark.parametrize("number", [1 + 0j, np.complex128(1.0), Decimal(1), np.bool_(True)])
+def test_a_value_compared_with_any_number_is_refused_on_either_side_not_false(number):
+    # v == 1j, v == np.complex128(1) and v == Decimal(1) were False (np.complex128(1) == v raised): a silent False
+    # reads as "the numbers differ"
+    v = Value(1.0)
+    for compare in (lambda: v == number, lambda: v != number, lambda: number == v):
+        with pytest.raises(TypeError, match=r"^Value: == and != of a Value ask whether two Values are one"):
+            compare()

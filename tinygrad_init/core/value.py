@@ -333,7 +333,7 @@ class Value:
                         "sign(v))")
 
     def __eq__(self, other: object) -> bool:  # whether they are one node (kept in sets and dicts), as a Tensor's ==
-        if self is not other and isinstance(other, (Real, np.bool_, np.ndarray)):  # not a silent False, as a Tensor
+        if self is not other and isinstance(other, (Complex, Decimal, np.bool_, np.ndarray)):  # not a silent False
             raise TypeError("Value: == and != of a Value ask whether two Values are one and the same (a graph node), "
                             "not whether their numbers are equal: compare the numbers, v.data == x")
         return self is other

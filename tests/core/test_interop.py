@@ -82,3 +82,15 @@ def test_a_value_compared_with_any_number_is_refused_on_either_side_not_false(nu
     for compare in (lambda: v == number, lambda: v != number, lambda: number == v):
         with pytest.raises(TypeError, match=r"^Value: == and != of a Value ask whether two Values are one"):
             compare()
+
+
+def test_an_engines_number_compared_with_pytest_approx_is_compared_by_approx():
+    # assert loss == pytest.approx(0.5) was False for a Value or Tensor loss of 0.5 (their == said False to anything
+    # not a number, so approx was never asked); approx compares a tensor's numbers, and a Value's says what to write
+    t = Tensor(0.5, requires_grad=True)
+    assert t == pytest.approx(0.5) and not t != pytest.approx(0.5) and t != pytest.approx(0.7)
+    assert Tensor([0.5, 1.0]) == pytest.approx([0.5, 1.0])
+    with pytest.raises(TypeError, match=r"^Value: == and != of a Value .*compare the numbers, v\.data == x"):
+        Value(0.5) == pytest.approx(0.5)
+    v = Value(0.5)
+    assert v == v and not v != v and v != Value(0.5) and v != "v" and v != None and {v: 1}[v] == 1  # noqa: E711

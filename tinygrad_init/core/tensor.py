@@ -336,7 +336,7 @@ class Tensor(_GraphNode, TorchSpellings):
     def __eq__(self, other: Any) -> bool:  # whether they are one tensor (a graph node, kept in sets and dicts)
         if self is not other and (isinstance(other, (numbers.Number, list, tuple)) or hasattr(other, "__array__")):
             raise TypeError(NOT_ELEMENTWISE)  # not False: PyTorch's and numpy's == compare element by element
-        return self is other
+        return True if self is other else NotImplemented  # the other's == decides (pytest.approx), else identity
 
     def __ne__(self, other: Any) -> bool: return not self == other
     __hash__ = object.__hash__

@@ -336,7 +336,7 @@ class Value:
         if self is not other and isinstance(other, (Complex, Decimal, np.bool_, np.ndarray)):  # not a silent False
             raise TypeError("Value: == and != of a Value ask whether two Values are one and the same (a graph node), "
                             "not whether their numbers are equal: compare the numbers, v.data == x")
-        return self is other
+        return True if self is other else NotImplemented  # the other's == decides (pytest.approx), else identity
 
     __hash__ = object.__hash__
     __bool__ = lambda self: bool(self.data)  # noqa: E731  `if v:` tests the number, as PyTorch's and a Tensor's

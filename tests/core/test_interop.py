@@ -94,3 +94,14 @@ def test_an_engines_number_compared_with_pytest_approx_is_compared_by_approx():
         Value(0.5) == pytest.approx(0.5)
     v = Value(0.5)
     assert v == v and not v != v and v != Value(0.5) and v != "v" and v != None and {v: 1}[v] == 1  # noqa: E711
+
+
+@pytest.mark.parametrize("check", [lambda v: np.isclose(v, 0.5), lambda v: np.allclose([v], [0.5]),
+                                   lambda v: np.testing.assert_allclose(v, 0.5)])
+def test_numpys_closeness_checks_of_a_value_say_to_give_them_its_number(check):
+    # np.testing.assert_allclose(loss, 0.5) of a Value said only "abs(v) is not an op of this engine; write v.relu() +
+    # (-v).relu()", an abs the student had not written (numpy's isclose takes |actual - expected|)
+    with pytest.raises(TypeError, match=r"^Value: abs\(v\) is not an op of this engine.*numpy's isclose, allclose and "
+                                        r"assert_allclose take \|a - b\|: give them the number, v\.data"):
+        check(Value(0.5))
+    check(Value(0.5).data)

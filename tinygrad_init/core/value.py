@@ -330,7 +330,8 @@ class Value:
 
     def __abs__(self) -> Value:  # micrograd has no abs either
         raise TypeError("Value: abs(v) is not an op of this engine; write v.relu() + (-v).relu() (its gradient is "
-                        "sign(v))")
+                        "sign(v)). numpy's isclose, allclose and assert_allclose take |a - b|: give them the number, "
+                        "v.data")
 
     def __eq__(self, other: object) -> bool:  # whether they are one node (kept in sets and dicts), as a Tensor's ==
         if self is not other and isinstance(other, (Complex, Decimal, np.bool_, np.ndarray)):  # not a silent False

@@ -105,3 +105,12 @@ def test_numpys_closeness_checks_of_a_value_say_to_give_them_its_number(check):
                                         r"assert_allclose take \|a - b\|: give them the number, v\.data"):
         check(Value(0.5))
     check(Value(0.5).data)
+
+
+@pytest.mark.parametrize("operand", [1j, np.complex64(1j), np.array([1j, 2.0]), np.array(["a", "b"]), "a"])
+def test_an_operand_of_a_tensor_that_holds_no_real_numbers_is_told_which_arrays_are_taken(operand):
+    # a complex or text numpy array was told "use numbers, numpy arrays or Tensors": it was a numpy array
+    for combine in (lambda t: t * operand, lambda t: operand + t):
+        with pytest.raises(TypeError, match=r"^(mul|add): cannot combine a Tensor with .*; use real numbers, numpy "
+                                            r"arrays of booleans, integers or floats, or Tensors$"):
+            combine(Tensor([1.0, 2.0], requires_grad=True))

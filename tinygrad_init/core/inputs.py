@@ -158,7 +158,8 @@ def constant(x: Any, data: np.ndarray, op: str, right: bool = True) -> np.ndarra
                                                  if isinstance(x, (numbers.Real, Decimal))  # a Fraction, a Decimal
                                                  else "a PyTorch tensor, whose graph is not this one: read its numbers "
                                                  "into a Tensor, Tensor(x.detach())" if is_torch(x)
-                                                 else "use numbers, numpy arrays or Tensors")))
+                                                 else "use real numbers, numpy arrays of booleans, integers "
+                                                 "or floats, or Tensors")))
     if like.kind != "f" and op in FLOAT_OPS or weak and like is _HALF and not arr.ndim:
         like = _DEFAULT[2]  # a division is done in floats (uint8 / 256 must not wrap 256 to 0); a number with float16
     if weak and op == "pow" and right and like.kind in "iu" and kind == 1 and not (

@@ -23,7 +23,8 @@ def _in_place_add(x, t):
     (lambda t: np.add(t, 1.0), r"^np\.add: write the operator \(t \+ x, x \+ t\): a Tensor is a node of the graph"),
     (lambda t: _in_place_add(np.zeros(2), t), r"^np\.add: x \+= t writes into the numpy array x, which holds numbers, "
                                               r"not the graph: write x = x \+ t, a new Tensor in the graph"),
-    (lambda t: _in_place_add(np.array([t, t], dtype=object), t), r"^np\.add: x \+= t writes into the numpy array x")])
+    (lambda t: _in_place_add(np.array([t, t], dtype=object), t), r"^np\.add: x \+= t writes into the numpy array x"),
+    (lambda t: np.multiply.outer(np.ones(2), t), r"^np\.multiply: write the operator")])  # (not x * t, silently)
 def test_a_numpy_function_of_a_tensor_or_an_in_place_op_into_an_array_says_what_to_write(call, says):
     # np.exp(t), np.maximum(t, 0) and x += t for a numpy array x failed inside numpy with "operand 'Tensor' does not
     # support ufuncs (__array_ufunc__=None)", which says neither what is wrong nor what to write (a Value's says both)
@@ -43,10 +44,12 @@ def test_a_numpy_array_or_number_on_the_left_of_an_operator_is_the_tensors_op_in
         y.backward(g if y.shape == (3,) else g[:2])
         np.testing.assert_allclose(t.grad, g * want if y.shape == (3,) else want, rtol=1e-6)
     assert (np.float16(2.0) * t).dtype == np.float32 and (np.ones(3) * t).dtype == np.float64  # PyTorch's promotion
-    with pytest.raises(TypeError, match=r"^Tensor: <, <=, >, >= are not ops"):
-        x < t
-    with pytest.raises(TypeError, match=r"^== and != of a Tensor ask whether two tensors are one and the same"):
-        x == t
+    for compare in (lambda: x < t, lambda: x <= t, lambda: x > t, lambda: x >= t):
+        with pytest.raises(TypeError, match=r"^Tensor: <, <=, >, >= are not ops"):
+            compare()
+    for compare in (lambda: x == t, lambda: x != t):
+        with pytest.raises(TypeError, match=r"^== and != of a Tensor ask whether two tensors are one and the same"):
+            compare()
 
 
 @pytest.mark.parametrize("x", [np.array(3.0), np.array([3.0]), np.array([Value(1.0), Value(2.0)])])
@@ -56,6 +59,10 @@ def test_an_in_place_op_of_a_value_into_a_numpy_array_says_to_write_a_new_one(x)
     with pytest.raises(TypeError, match=r"^np\.add: x \+= v \(in place\) writes into the numpy array x, which holds "
                                         r"numbers, not the graph: write x = x \+ v"):
         x += Value(0.5)
+    for name, op, symbol in (("subtract", np.subtract, "-"), ("multiply", np.multiply, r"\*"),
+                             ("divide", np.divide, "/"), ("power", np.power, r"\*\*")):
+        with pytest.raises(TypeError, match=rf"^np\.{name}: x {symbol}= v \(in place\) .*write x = x {symbol} v"):
+            op(x, Value(0.5), out=x)  # x -= v, x *= v, x /= v, x **= v
     y = np.array(3.0) + Value(0.5)  # which is a Value, in the graph
     assert type(y) is Value and y.data == 3.5
 

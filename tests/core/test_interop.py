@@ -24,7 +24,9 @@ def _in_place_add(x, t):
     (lambda t: _in_place_add(np.zeros(2), t), r"^np\.add: x \+= t writes into the numpy array x, which holds numbers, "
                                               r"not the graph: write x = x \+ t, a new Tensor in the graph"),
     (lambda t: _in_place_add(np.array([t, t], dtype=object), t), r"^np\.add: x \+= t writes into the numpy array x"),
-    (lambda t: np.multiply.outer(np.ones(2), t), r"^np\.multiply: write the operator")])  # (not x * t, silently)
+    (lambda t: np.multiply.outer(np.ones(2), t), r"^np\.multiply\.outer: numpy's reductions and outer products take"),
+    (np.min, r"^np\.minimum\.reduce: numpy's reductions .*np\.min, np\.prod, np\.any.*-\(-t\)\.max\(\) for a minimum"),
+    (np.prod, r"^np\.multiply\.reduce: numpy's reductions"), (np.any, r"^np\.logical_or\.reduce: numpy's reductions")])
 def test_a_numpy_function_of_a_tensor_or_an_in_place_op_into_an_array_says_what_to_write(call, says):
     # np.exp(t), np.maximum(t, 0) and x += t for a numpy array x failed inside numpy with "operand 'Tensor' does not
     # support ufuncs (__array_ufunc__=None)", which says neither what is wrong nor what to write (a Value's says both)

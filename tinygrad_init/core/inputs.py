@@ -431,16 +431,20 @@ class TorchSpellings:
         """numpy meets a tensor: an array or a numpy number on the left of an operator (`x * t`, `x < t`) gets the
         tensor's reflected op, in the graph; a numpy function of a tensor (`np.exp(t)`) or an in-place `x += t` into a
         numpy array is refused, saying what to write."""
-        name, symbol = _REFLECTED.get(ufunc, ("", ""))
-        if name and method == "__call__" and len(inputs) == 2 and inputs[1] is self and not kwargs:
+        call = method == "__call__"  # an operator or a function of its own; else np.min(t)'s reduce, an outer, ...
+        name, symbol = _REFLECTED.get(ufunc, ("", "")) if call else ("", "")
+        if name and inputs[1] is self and not kwargs:
             return getattr(self, name)(inputs[0])
-        raise TypeError(f"np.{ufunc.__name__}: " + (
+        raise TypeError(f"np.{ufunc.__name__}{'' if call else '.' + method}: " + (
             f"x {symbol}= t writes into the numpy array x, which holds numbers, not the graph: write x = x {symbol} t, "
             f"a new Tensor in the graph (or x {symbol}= t.data for the numbers)" if symbol and "out" in kwargs else
             f"write the operator (t {symbol} x, x {symbol} t): a Tensor is a node of the graph, not an array" if symbol
             else "numpy's functions take arrays of numbers, not a Tensor: write the tensor's own op (+, -, *, /, **, "
             "@, t.exp(), t.log(), t.tanh(), t.sigmoid(), t.relu(), t ** 0.5), which stay in the graph, or pass t.data "
-            "for the numbers"))
+            "for the numbers" if call else "numpy's reductions and outer products take arrays of "
+            "numbers, not a Tensor; np.sum, np.mean and np.max call the tensor's own t.sum(), t.mean(), t.max(), but "
+            "np.min, np.prod, np.any and the like cannot: write the tensor's ops (-(-t).max() for a minimum), or pass "
+            "t.data for the numbers"))
 
     def __array_function__(self, func: Any, types: tuple, args: tuple, kwargs: dict) -> Any:
         """numpy's functions compute on a tensor's array (np.sum, np.mean, np.max call its method, in the graph); one

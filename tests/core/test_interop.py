@@ -123,3 +123,18 @@ def test_an_operand_of_a_tensor_that_holds_no_real_numbers_is_told_which_arrays_
         with pytest.raises(TypeError, match=r"^(mul|add): cannot combine a Tensor with .*; use real numbers, numpy "
                                             r"arrays of booleans, integers or floats, or Tensors$"):
             combine(Tensor([1.0, 2.0], requires_grad=True))
+
+
+def test_a_numpy_array_of_numbers_with_a_value_says_how_to_apply_the_value_elementwise():
+    # x * v for a numpy array x of numbers said "Use tinygrad_init.Tensor for arrays", but a Tensor and a Value do not
+    # mix: an array of Values, x * np.array(v), or a loop is what works (as for an array of Values)
+    x, v = np.array([1.0, -2.0, 0.5]), Value(3.0)
+    for combine in (lambda: x * v, lambda: v * x, lambda: x + v, lambda: v - x, lambda: x / v, lambda: v ** x):
+        with pytest.raises(TypeError, match=r"^(mul|add|sub|div|pow): a Value and a numpy array: Value's op takes one "
+                                            r"number\. Make the Value an array too, values \* np\.array\(v\)"):
+            combine()
+    out = x * np.array(v)  # as the message says: numpy applies it elementwise, an array of Values in the graph
+    (out * np.array([1.0, 2.0, -1.0])).sum().backward()
+    assert v.grad == 1.0 * 1.0 + -2.0 * 2.0 + 0.5 * -1.0
+    with pytest.raises(TypeError, match=r"^Value: expected a plain number, got ndarray .*Use tinygrad_init\.Tensor"):
+        Value(x)  # making one Value of an array still names the tensor engine

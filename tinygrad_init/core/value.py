@@ -36,6 +36,7 @@ __all__ = ["Value"]
 
 Number = Union[int, float, np.integer, np.floating]  # what `Value` reads as a number (numpy scalars too)
 _INF, _NAN = math.inf, math.nan
+_BINARY = ("add", "sub", "mul", "div", "pow")  # the ops of two operands (whose other may be a numpy array)
 
 
 def as_number(x: object, op: str) -> float:
@@ -53,10 +54,10 @@ def as_number(x: object, op: str) -> float:
                         "Value takes a number, Value(t.item())" if is_torch(x) else "Tensor: the "
                         "scalar engine (Value) and the tensor engine (Tensor) do not mix. Use Tensors throughout, or "
                         "Values throughout (Value(t.item()) for a one-element tensor)."))
-    if isinstance(x, np.ndarray) and x.dtype == object:  # numpy hands `values * v` and `v * values` to Value's op
-        raise TypeError(f"{op}: a Value and a numpy array (of Values): Value's op takes one number. Make the Value an "
-                        "array too, values * np.array(v), which numpy applies elementwise, or loop: [x * v for x in "
-                        "values]")
+    if isinstance(x, np.ndarray) and (x.dtype == object or x.dtype.kind in "biuf" and op in _BINARY):  # x * v
+        raise TypeError(f"{op}: a Value and a numpy array{' (of Values)' * (x.dtype == object)}: Value's op takes one "
+                        "number. Make the Value an array too, values * np.array(v), which numpy applies elementwise, "
+                        "or loop: [x * v for x in values]")
     raise TypeError(f"{op}: expected a plain number, got {type(x).__name__} {x!r:.60}" + (
         "; a Value is a node already: use it as it is, or Value(v.data) for a new leaf" if type(x) is Value
         else "; the ops take Value itself, not a subclass (an exact type check keeps them fast): write a new op as a "

@@ -212,7 +212,6 @@ class Tensor(_GraphNode, TorchSpellings):
     __slots__ = ("data", "_requires_grad", "grad_fn", "_op", "__dict__", "__weakref__")
     _grad = _hooks = _base = None  # rarely changed: class defaults, set per tensor when needed
     _name, _version = "", 0
-    __array_priority__ = 1000  # numpy's operators defer to the tensor's (its __array_ufunc__ names what to write)
     scalar, parents = False, ()  # a tensor node (see autograd), a leaf: an op's result is walked from its grad_fn
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str = "") -> None:

@@ -234,8 +234,7 @@ class Value:
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: object, **kwargs: object) -> object:
         """numpy meets a Value: a numpy number (or array) on the left of an operator gets the Value's reflected op, as
         a Python number does; a numpy function of a Value (np.tanh(v)) is refused, naming the Value's own ops."""
-        if (op := _REFLECTED.get(ufunc)) is not None and inputs[-1] is self and len(inputs) == 2 and not kwargs \
-                and method == "__call__":
+        if (op := _REFLECTED.get(ufunc)) is not None and inputs[-1] is self and not kwargs and method == "__call__":
             return op(self, inputs[0])
         if (op := _SYMBOL.get(ufunc)) and kwargs.get("out", (None,))[0] is inputs[0]:  # x += v, for a numpy array x
             raise TypeError(f"np.{ufunc.__name__}: x {op}= v (in place) writes into the numpy array x, which holds "

@@ -84,7 +84,8 @@ def test_equality_with_a_number_an_array_or_another_tensor_is_refused_not_false(
     # PyTorch's (h == 0).float().mean() is the fraction of zeros; `np.mean(t == 0)` here gave 0.0 (t == 0 was False)
     assert torch.from_numpy(x).eq(0).double().mean().item() == pytest.approx(2 / 3)
     for compare in (lambda: t == 0, lambda: 0 == t, lambda: t == u, lambda: t != u, lambda: t == x, lambda: x == t,
-                    lambda: t != 1.0, lambda: t == [0.0, 1.0, 0.0]):
+                    lambda: t != 1.0, lambda: t == [0.0, 1.0, 0.0], lambda: t == np.bool_(False),
+                    lambda: t != np.bool_(False), lambda: t == torch.from_numpy(x)):  # (were False, True, False)
         with pytest.raises(TypeError, match=r"== and != of a Tensor ask whether two tensors are one and the same .*"
                                             r"compare the arrays, t.data == other"):
             compare()

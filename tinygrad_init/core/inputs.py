@@ -158,7 +158,8 @@ def constant(x: Any, data: np.ndarray, op: str, right: bool = True) -> np.ndarra
                                                  if isinstance(x, (numbers.Real, Decimal))  # a Fraction, a Decimal
                                                  else "a PyTorch tensor, whose graph is not this one: read its numbers "
                                                  "into a Tensor, Tensor(x.detach())" if is_torch(x)
-                                                 else "use numbers, numpy arrays or Tensors")))
+                                                 else "use real numbers, numpy arrays of booleans, integers "
+                                                 "or floats, or Tensors")))
     if like.kind != "f" and op in FLOAT_OPS or weak and like is _HALF and not arr.ndim:
         like = _DEFAULT[2]  # a division is done in floats (uint8 / 256 must not wrap 256 to 0); a number with float16
     if weak and op == "pow" and right and like.kind in "iu" and kind == 1 and not (
@@ -366,6 +367,11 @@ def torch_keywords(op: str, given: dict) -> TypeError:
 
 
 _OUT = "Tensor(t.data, dtype=np.{}), a new tensor outside the graph"
+#: numpy's ufuncs of Python's operators -> the tensor's method for `x op t` (the tensor on the right), and the operator
+_REFLECTED = {np.add: ("__radd__", "+"), np.subtract: ("__rsub__", "-"), np.multiply: ("__rmul__", "*"),
+              np.divide: ("__rtruediv__", "/"), np.power: ("__rpow__", "**"), np.matmul: ("__rmatmul__", "@"),
+              np.less: ("__gt__", ""), np.less_equal: ("__ge__", ""), np.greater: ("__lt__", ""),
+              np.greater_equal: ("__le__", ""), np.equal: ("__eq__", ""), np.not_equal: ("__ne__", "")}
 
 
 def _spelled(name: str, write: str) -> property:
@@ -420,6 +426,25 @@ class TorchSpellings:
         (("t",), "t.T"), (("clamp", "clip"), "t - (t - hi).relu() + (lo - t).relu() (clamp(min=0): t.relu())"),
         (("var", "std"), "((t - t.mean(axis, keepdims=True)) ** 2).sum(axis) / (n - 1) (PyTorch's, unbiased), ** 0.5 "
                          "for std"), (("norm",), "(t * t).sum() ** 0.5")] for name in names})
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """numpy meets a tensor: an array or a numpy number on the left of an operator (`x * t`, `x < t`) gets the
+        tensor's reflected op, in the graph; a numpy function of a tensor (`np.exp(t)`) or an in-place `x += t` into a
+        numpy array is refused, saying what to write."""
+        call = method == "__call__"  # an operator or a function of its own; else np.min(t)'s reduce, an outer, ...
+        name, symbol = _REFLECTED.get(ufunc, ("", "")) if call else ("", "")
+        if name and inputs[1] is self and not kwargs:
+            return getattr(self, name)(inputs[0])
+        raise TypeError(f"np.{ufunc.__name__}{'' if call else '.' + method}: " + (
+            f"x {symbol}= t writes into the numpy array x, which holds numbers, not the graph: write x = x {symbol} t, "
+            f"a new Tensor in the graph (or x {symbol}= t.data for the numbers)" if symbol and "out" in kwargs else
+            f"write the operator (t {symbol} x, x {symbol} t): a Tensor is a node of the graph, not an array" if symbol
+            else "numpy's functions take arrays of numbers, not a Tensor: write the tensor's own op (+, -, *, /, **, "
+            "@, t.exp(), t.log(), t.tanh(), t.sigmoid(), t.relu(), t ** 0.5), which stay in the graph, or pass t.data "
+            "for the numbers" if call else "numpy's reductions and outer products take arrays of "
+            "numbers, not a Tensor; np.sum, np.mean and np.max call the tensor's own t.sum(), t.mean(), t.max(), but "
+            "np.min, np.prod, np.any and the like cannot: write the tensor's ops (-(-t).max() for a minimum), or pass "
+            "t.data for the numbers"))
 
     def __array_function__(self, func: Any, types: tuple, args: tuple, kwargs: dict) -> Any:
         """numpy's functions compute on a tensor's array (np.sum, np.mean, np.max call its method, in the graph); one

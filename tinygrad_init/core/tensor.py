@@ -212,7 +212,6 @@ class Tensor(_GraphNode, TorchSpellings):
     __slots__ = ("data", "_requires_grad", "grad_fn", "_op", "__dict__", "__weakref__")
     _grad = _hooks = _base = None  # rarely changed: class defaults, set per tensor when needed
     _name, _version = "", 0
-    __array_ufunc__, __array_priority__ = None, 1000  # numpy defers to Tensor's reflected operators
     scalar, parents = False, ()  # a tensor node (see autograd), a leaf: an op's result is walked from its grad_fn
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str = "") -> None:
@@ -334,9 +333,9 @@ class Tensor(_GraphNode, TorchSpellings):
         return bool(np.any(self.data == other))
 
     def __eq__(self, other: Any) -> bool:  # whether they are one tensor (a graph node, kept in sets and dicts)
-        if self is not other and isinstance(other, (Tensor, numbers.Number, np.ndarray, list, tuple)):
+        if self is not other and (isinstance(other, (numbers.Number, list, tuple)) or hasattr(other, "__array__")):
             raise TypeError(NOT_ELEMENTWISE)  # not False: PyTorch's and numpy's == compare element by element
-        return self is other
+        return True if self is other else NotImplemented  # the other's == decides (pytest.approx), else identity
 
     def __ne__(self, other: Any) -> bool: return not self == other
     __hash__ = object.__hash__

@@ -36,6 +36,7 @@ __all__ = ["Value"]
 
 Number = Union[int, float, np.integer, np.floating]  # what `Value` reads as a number (numpy scalars too)
 _INF, _NAN = math.inf, math.nan
+_BINARY = ("add", "sub", "mul", "div", "pow")  # the ops of two operands (whose other may be a numpy array)
 
 
 def as_number(x: object, op: str) -> float:
@@ -53,10 +54,10 @@ def as_number(x: object, op: str) -> float:
                         "Value takes a number, Value(t.item())" if is_torch(x) else "Tensor: the "
                         "scalar engine (Value) and the tensor engine (Tensor) do not mix. Use Tensors throughout, or "
                         "Values throughout (Value(t.item()) for a one-element tensor)."))
-    if isinstance(x, np.ndarray) and x.dtype == object:  # numpy hands `values * v` and `v * values` to Value's op
-        raise TypeError(f"{op}: a Value and a numpy array (of Values): Value's op takes one number. Make the Value an "
-                        "array too, values * np.array(v), which numpy applies elementwise, or loop: [x * v for x in "
-                        "values]")
+    if isinstance(x, np.ndarray) and (x.dtype == object or x.dtype.kind in "biuf" and op in _BINARY):  # x * v
+        raise TypeError(f"{op}: a Value and a numpy array{' (of Values)' * (x.dtype == object)}: Value's op takes one "
+                        "number. Make the Value an array too, values * np.array(v), which numpy applies elementwise, "
+                        "or loop: [x * v for x in values]")
     raise TypeError(f"{op}: expected a plain number, got {type(x).__name__} {x!r:.60}" + (
         "; a Value is a node already: use it as it is, or Value(v.data) for a new leaf" if type(x) is Value
         else "; the ops take Value itself, not a subclass (an exact type check keeps them fast): write a new op as a "
@@ -233,9 +234,11 @@ class Value:
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: object, **kwargs: object) -> object:
         """numpy meets a Value: a numpy number (or array) on the left of an operator gets the Value's reflected op, as
         a Python number does; a numpy function of a Value (np.tanh(v)) is refused, naming the Value's own ops."""
-        if (op := _REFLECTED.get(ufunc)) is not None and inputs[-1] is self and len(inputs) == 2 and not kwargs \
-                and method == "__call__":
+        if (op := _REFLECTED.get(ufunc)) is not None and inputs[-1] is self and not kwargs and method == "__call__":
             return op(self, inputs[0])
+        if (op := _SYMBOL.get(ufunc)) and kwargs.get("out", (None,))[0] is inputs[0]:  # x += v, for a numpy array x
+            raise TypeError(f"np.{ufunc.__name__}: x {op}= v (in place) writes into the numpy array x, which holds "
+                            f"numbers, not the graph: write x = x {op} v, a new Value")
         if ufunc in _REFLECTED or ufunc in _NO_OP:  # np.add(v, 1.0); np.float64(3) // v
             raise TypeError(f"np.{ufunc.__name__}: " + ("write the operator (v + x, x * v, ...): a Value is a node of "
                             "the graph, not an array" if ufunc in _REFLECTED else "a Value has no such op; its "
@@ -310,6 +313,9 @@ class Value:
         """The number, `v.data`, as PyTorch's `loss.item()` (and a Tensor's): without `float(v)`'s warning."""
         return self.data
 
+    # a real number is its own real part and conjugate, as Python's floats are: numpy's var of Values reads both
+    real, conjugate = property(lambda self: self), lambda self: self
+
     def __float__(self) -> float:  # warns, as PyTorch does for a tensor that requires grad
         warnings.warn("Value: float(v), which math.tanh(v), math.exp(v) and the like call, is a plain number outside "
                       "the graph: no gradient flows back through it. Write v.data for the number, v.tanh(), v.exp() "
@@ -324,13 +330,14 @@ class Value:
 
     def __abs__(self) -> Value:  # micrograd has no abs either
         raise TypeError("Value: abs(v) is not an op of this engine; write v.relu() + (-v).relu() (its gradient is "
-                        "sign(v))")
+                        "sign(v)). numpy's isclose, allclose and assert_allclose take |a - b|: give them the number, "
+                        "v.data")
 
     def __eq__(self, other: object) -> bool:  # whether they are one node (kept in sets and dicts), as a Tensor's ==
-        if self is not other and isinstance(other, (Real, np.bool_, np.ndarray)):  # not a silent False, as a Tensor
+        if self is not other and isinstance(other, (Complex, Decimal, np.bool_, np.ndarray)):  # not a silent False
             raise TypeError("Value: == and != of a Value ask whether two Values are one and the same (a graph node), "
                             "not whether their numbers are equal: compare the numbers, v.data == x")
-        return self is other
+        return True if self is other else NotImplemented  # the other's == decides (pytest.approx), else identity
 
     __hash__ = object.__hash__
     __bool__ = lambda self: bool(self.data)  # noqa: E731  `if v:` tests the number, as PyTorch's and a Tensor's
@@ -348,6 +355,7 @@ _REFLECTED = {np.add: Value.__radd__, np.subtract: Value.__rsub__, np.multiply: 
               np.divide: Value.__rtruediv__, np.power: Value.__rpow__, np.equal: Value.__eq__,  # `x op v` -> the
               np.not_equal: Value.__ne__, np.less: Value.__gt__, np.less_equal: Value.__ge__,  # Value's op for it
               np.greater: Value.__lt__, np.greater_equal: Value.__le__}
+_SYMBOL = {np.add: "+", np.subtract: "-", np.multiply: "*", np.divide: "/", np.power: "**"}  # in place: x += v
 _NO_OP = {np.floor_divide, np.remainder, np.divmod, np.matmul, np.fmod}  # Python operators a Value has not
 
 

@@ -450,3 +450,16 @@ def topological_order(root):
     return order
 """)
     assert not r.passed and r.mistake != "changed_graph" and "'tuple' object has no attribute '_parents'" in r.message
+
+
+def test_a_recursion_limit_raised_only_under_a_main_guard_does_not_fail_an_iterative_walk(tmp_path):
+    # A student compares the iterative walk with micrograd's recursive build_topo on a deep chain, by hand, under
+    # `if __name__ == '__main__':` (which the grader never runs): "your file uses sys.setrecursionlimit", though the
+    # walk graded had no recursion and the limit was never raised. Raised where the grader runs it, it is refused.
+    guard = "\n\nif __name__ == '__main__':\n    import sys\n    sys.setrecursionlimit(20000)\n"
+    path = write(tmp_path, "topological_order", solution("topological_order") + guard)
+    result = exercises.check_file("topological_order", path)
+    assert result.passed, result.message
+    path = write(tmp_path, "topological_order", solution("topological_order") + guard.replace("if __name__ == '__main_"
+                                                                                              "_'", "if True"))
+    assert exercises.check_file("topological_order", path).mistake == "recursion_limit"

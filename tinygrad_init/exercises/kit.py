@@ -38,7 +38,7 @@ from .worker import NodeRef, Opaque, encode
 __all__ = ["INIT_HINTS", "SIGN_HINTS", "CheckFailure", "DType", "Exercise", "Fn", "Graph", "NodeRef", "Opaque",
            "Raised", "Rng", "Session", "check_randomness", "close", "describe", "diagnose", "draw", "expect_array",
            "expect_float", "expect_sequence", "fail", "finite", "fmt", "fmt_both", "kurtosis", "max_error", "mentions",
-           "recursive_functions", "same", "sections", "summary", "unseen"]
+           "never_run", "recursive_functions", "same", "sections", "summary", "unseen"]
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -458,10 +458,18 @@ def finite(value: Any) -> bool:
 # ------------------------------------------------------------------ looking at the code
 
 
+def never_run(tree: ast.AST) -> set[int]:
+    """The ids of the nodes in the blocks of a module that do not run when the grader loads it: `if __name__ ==
+    '__main__':` and `if TYPE_CHECKING:`."""
+    return {id(n) for t in getattr(tree, "body", ()) if isinstance(t, ast.If) and ast.unparse(t.test).removeprefix(
+            "typing.") in ("__name__ == '__main__'", "TYPE_CHECKING") for n in ast.walk(ast.Module(t.body, []))}
+
+
 def mentions(tree: ast.AST, name: str) -> int | None:
     """The line of the first use of `name` however it is reached (`f(...)`, `x.f`, `from m import f as g`,
-    `getattr(x, "f")`), or None."""
-    return next((n.lineno for n in ast.walk(tree) if hasattr(n, "lineno") and name in (
+    `getattr(x, "f")`) outside the blocks that never run, or None."""
+    skip = never_run(tree)
+    return next((n.lineno for n in ast.walk(tree) if id(n) not in skip and hasattr(n, "lineno") and name in (
         getattr(n, "attr", None), getattr(n, "id", None), getattr(n, "name", None), getattr(n, "value", None))), None)
 
 

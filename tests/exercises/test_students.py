@@ -463,3 +463,16 @@ def test_a_recursion_limit_raised_only_under_a_main_guard_does_not_fail_an_itera
     path = write(tmp_path, "topological_order", solution("topological_order") + guard.replace("if __name__ == '__main_"
                                                                                               "_'", "if True"))
     assert exercises.check_file("topological_order", path).mistake == "recursion_limit"
+
+
+@pytest.mark.parametrize("name,draw", [("xavier_uniform", "uniform(-a, a"), ("he_normal", "normal(0.0, a")])
+def test_a_type_error_on_a_line_with_a_variable_named_seed_is_not_blamed_on_np_random_seed(tmp_path, name, draw):
+    # `seed = np.random.default_rng(rng)` is the right way to seed; `seed.uniform(..., dtype=dtype)` then raised
+    # TypeError (no dtype argument), and any TypeError on a line holding the word seed was told "np.random.seed(rng)
+    # reseeds numpy's global generator": the student's seeding, which was right, not the call, which was not.
+    fn = catalog.get(name).function
+    path = write(tmp_path, name, f"import math\nimport numpy as np\n\ndef {fn}(shape, rng=None, dtype=np.float32):\n"
+                                 "    a = math.sqrt(2.0 / (shape[0] + shape[1]))\n    seed = np.random.default_rng(rng)"
+                                 f"\n    return seed.{draw}, size=shape, dtype=dtype)\n")
+    result = exercises.check_file(name, path)
+    assert result.mistake is None and "unexpected keyword argument 'dtype'" in result.message, result.message

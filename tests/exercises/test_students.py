@@ -476,3 +476,12 @@ def test_a_type_error_on_a_line_with_a_variable_named_seed_is_not_blamed_on_np_r
                                  f"\n    return seed.{draw}, size=shape, dtype=dtype)\n")
     result = exercises.check_file(name, path)
     assert result.mistake is None and "unexpected keyword argument 'dtype'" in result.message, result.message
+
+
+def test_a_sigmoid_derivative_written_with_cosh_is_told_that_cosh_overflows_too(tmp_path):
+    # sigmoid'(x) = 1 / (4 cosh(x/2)^2) is right, and overflows at x = -800 like e^-x does; the hint said only that
+    # "math.exp overflows above about 709", which the student's file never calls.
+    path = write(tmp_path, "sigmoid_backward", "import math\n\ndef sigmoid_backward(x, upstream):\n"
+                                               "    return upstream / (4 * math.cosh(x / 2) ** 2)\n")
+    result = exercises.check_file("sigmoid_backward", path)
+    assert result.mistake == "overflow" and "cosh" in result.message, result.message

@@ -485,3 +485,16 @@ def test_a_sigmoid_derivative_written_with_cosh_is_told_that_cosh_overflows_too(
                                                "    return upstream / (4 * math.cosh(x / 2) ** 2)\n")
     result = exercises.check_file("sigmoid_backward", path)
     assert result.mistake == "overflow" and "cosh" in result.message, result.message
+
+
+@pytest.mark.parametrize("name,source", [
+    ("fans", "import math\nimport numpy as np\n\ndef fans(shape):\n    if len(shape) < 2:\n"
+             "        raise ValueError('no fans')\n    r = math.prod(shape[2:])\n"
+             "    return np.array(shape[0] * r), np.array(shape[1] * r)\n"),
+    ("pow_backward", "import numpy as np\n\ndef pow_backward(x, n, upstream):\n"
+                     "    return np.array(upstream * n * x ** (n - 1))\n")])
+def test_a_right_answer_returned_in_zero_d_arrays_passes(tmp_path, name, source):
+    # np.array(shape[0] * r) holds an int, as the items of np.array([fan_in, fan_out]) (which passes) are; it was told
+    # "return the fans as ints: / gives a float (144.0) ... np.prod(()) is the float 1.0", of a file with no float.
+    result = exercises.check_file(name, write(tmp_path, name, source))
+    assert result.passed, result.message

@@ -304,9 +304,7 @@ def fmt_both(got: Any, expected: Any) -> tuple[str, str]:
 
 
 def _engine_hint(value: Any) -> str:
-    if isinstance(value, Opaque) and value.data is not None:
-        return " Return a plain number or array, e.g. its .data."
-    return ""
+    return " Return a plain number or array, e.g. its .data." * (isinstance(value, Opaque) and value.data is not None)
 
 
 # ------------------------------------------------------------------ type checks

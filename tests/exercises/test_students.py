@@ -498,3 +498,37 @@ def test_a_right_answer_returned_in_zero_d_arrays_passes(tmp_path, name, source)
     # "return the fans as ints: / gives a float (144.0) ... np.prod(()) is the float 1.0", of a file with no float.
     result = exercises.check_file(name, write(tmp_path, name, source))
     assert result.passed, result.message
+
+
+WALK = """def topological_order(root):
+    order, done, expanded, stack = [], set(), set(), [root]
+
+    def visit(node):
+        expanded.add(node)
+        stack.append(node)
+        stack.extend(p for p in node._parents if p not in done)
+
+    while stack:
+        node = stack.pop()
+        if node in done:
+            continue
+        if node in expanded:
+            done.add(node)
+            order.append(node)
+        else:
+            visit(node)
+    return order
+"""
+
+
+def test_an_iterative_walk_is_not_refused_for_a_recursive_function_elsewhere_of_the_same_name(tmp_path):
+    # The look at the code knew functions by name alone: the walk's own helper `visit`, which pushes onto a stack, was
+    # taken for the recursive `visit` nested in a debugging printer after it, and a right answer was refused: "your
+    # function `visit` calls itself". The printer's own recursion is still seen where the walk calls it.
+    show = ("\n\ndef show(root):\n    def visit(node, depth):\n        print('  ' * depth + node.label)\n"
+            "        for p in node._parents:\n            visit(p, depth + 1)\n    visit(root, 0)\n")
+    result = exercises.check_file("topological_order", write(tmp_path, "topological_order", WALK + show))
+    assert result.passed, result.message
+    called = WALK.replace("    return order", "    show(root)\n    return order")
+    result = exercises.check_file("topological_order", write(tmp_path, "topological_order", called + show))
+    assert result.mistake == "recursive" and "your function `visit` calls itself" in result.message, result.message

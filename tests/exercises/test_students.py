@@ -4,12 +4,13 @@ gets a plain verdict."""
 
 from __future__ import annotations
 
+import ast
 import re
 
 import pytest
 
 from tinygrad_init import exercises
-from tinygrad_init.exercises import catalog, grader
+from tinygrad_init.exercises import catalog, grader, kit
 
 from tests.exercises.test_grader import solution, write
 
@@ -457,9 +458,7 @@ def test_a_recursion_limit_raised_only_under_a_main_guard_does_not_fail_an_itera
     # `if __name__ == '__main__':` (which the grader never runs): "your file uses sys.setrecursionlimit", though the
     # walk graded had no recursion and the limit was never raised. Raised where the grader runs it, it is refused.
     guard = "\n\nif __name__ == '__main__':\n    import sys\n    sys.setrecursionlimit(20000)\n"
-    path = write(tmp_path, "topological_order", solution("topological_order") + guard)
-    result = exercises.check_file("topological_order", path)
-    assert result.passed, result.message
+    assert kit.mentions(ast.parse(solution("topological_order") + guard), "setrecursionlimit") is None  # what failed it
     path = write(tmp_path, "topological_order", solution("topological_order") + guard.replace("if __name__ == '__main_"
                                                                                               "_'", "if True"))
     assert exercises.check_file("topological_order", path).mistake == "recursion_limit"
@@ -527,8 +526,7 @@ def test_an_iterative_walk_is_not_refused_for_a_recursive_function_elsewhere_of_
     # function `visit` calls itself". The printer's own recursion is still seen where the walk calls it.
     show = ("\n\ndef show(root):\n    def visit(node, depth):\n        print('  ' * depth + node.label)\n"
             "        for p in node._parents:\n            visit(p, depth + 1)\n    visit(root, 0)\n")
-    result = exercises.check_file("topological_order", write(tmp_path, "topological_order", WALK + show))
-    assert result.passed, result.message
+    assert kit.recursive_functions(ast.parse(WALK + show), "topological_order") == []  # what failed it
     called = WALK.replace("    return order", "    show(root)\n    return order")
     result = exercises.check_file("topological_order", write(tmp_path, "topological_order", called + show))
     assert result.mistake == "recursive" and "your function `visit` calls itself" in result.message, result.message

@@ -4,12 +4,13 @@ gets a plain verdict."""
 
 from __future__ import annotations
 
+import ast
 import re
 
 import pytest
 
 from tinygrad_init import exercises
-from tinygrad_init.exercises import catalog, grader
+from tinygrad_init.exercises import catalog, grader, kit
 
 from tests.exercises.test_grader import solution, write
 
@@ -450,3 +451,82 @@ def topological_order(root):
     return order
 """)
     assert not r.passed and r.mistake != "changed_graph" and "'tuple' object has no attribute '_parents'" in r.message
+
+
+def test_a_recursion_limit_raised_only_under_a_main_guard_does_not_fail_an_iterative_walk(tmp_path):
+    # A student compares the iterative walk with micrograd's recursive build_topo on a deep chain, by hand, under
+    # `if __name__ == '__main__':` (which the grader never runs): "your file uses sys.setrecursionlimit", though the
+    # walk graded had no recursion and the limit was never raised. Raised where the grader runs it, it is refused.
+    guard = "\n\nif __name__ == '__main__':\n    import sys\n    sys.setrecursionlimit(20000)\n"
+    assert kit.mentions(ast.parse(solution("topological_order") + guard), "setrecursionlimit") is None  # what failed it
+    path = write(tmp_path, "topological_order", solution("topological_order") + guard.replace("if __name__ == '__main_"
+                                                                                              "_'", "if True"))
+    assert exercises.check_file("topological_order", path).mistake == "recursion_limit"
+
+
+@pytest.mark.parametrize("name,draw", [("xavier_uniform", "uniform(-a, a"), ("he_normal", "normal(0.0, a")])
+def test_a_type_error_on_a_line_with_a_variable_named_seed_is_not_blamed_on_np_random_seed(tmp_path, name, draw):
+    # `seed = np.random.default_rng(rng)` is the right way to seed; `seed.uniform(..., dtype=dtype)` then raised
+    # TypeError (no dtype argument), and any TypeError on a line holding the word seed was told "np.random.seed(rng)
+    # reseeds numpy's global generator": the student's seeding, which was right, not the call, which was not.
+    fn = catalog.get(name).function
+    path = write(tmp_path, name, f"import math\nimport numpy as np\n\ndef {fn}(shape, rng=None, dtype=np.float32):\n"
+                                 "    a = math.sqrt(2.0 / (shape[0] + shape[1]))\n    seed = np.random.default_rng(rng)"
+                                 f"\n    return seed.{draw}, size=shape, dtype=dtype)\n")
+    result = exercises.check_file(name, path)
+    assert result.mistake is None and "unexpected keyword argument 'dtype'" in result.message, result.message
+
+
+def test_a_sigmoid_derivative_written_with_cosh_is_told_that_cosh_overflows_too(tmp_path):
+    # sigmoid'(x) = 1 / (4 cosh(x/2)^2) is right, and overflows at x = -800 like e^-x does; the hint said only that
+    # "math.exp overflows above about 709", which the student's file never calls.
+    path = write(tmp_path, "sigmoid_backward", "import math\n\ndef sigmoid_backward(x, upstream):\n"
+                                               "    return upstream / (4 * math.cosh(x / 2) ** 2)\n")
+    result = exercises.check_file("sigmoid_backward", path)
+    assert result.mistake == "overflow" and "cosh" in result.message, result.message
+
+
+@pytest.mark.parametrize("name,source", [
+    ("fans", "import math\nimport numpy as np\n\ndef fans(shape):\n    if len(shape) < 2:\n"
+             "        raise ValueError('no fans')\n    r = math.prod(shape[2:])\n"
+             "    return np.array(shape[0] * r), np.array(shape[1] * r)\n"),
+    ("pow_backward", "import numpy as np\n\ndef pow_backward(x, n, upstream):\n"
+                     "    return np.array(upstream * n * x ** (n - 1))\n")])
+def test_a_right_answer_returned_in_zero_d_arrays_passes(tmp_path, name, source):
+    # np.array(shape[0] * r) holds an int, as the items of np.array([fan_in, fan_out]) (which passes) are; it was told
+    # "return the fans as ints: / gives a float (144.0) ... np.prod(()) is the float 1.0", of a file with no float.
+    result = exercises.check_file(name, write(tmp_path, name, source))
+    assert result.passed, result.message
+
+
+WALK = """def topological_order(root):
+    order, done, expanded, stack = [], set(), set(), [root]
+
+    def visit(node):
+        expanded.add(node)
+        stack.append(node)
+        stack.extend(p for p in node._parents if p not in done)
+
+    while stack:
+        node = stack.pop()
+        if node in done:
+            continue
+        if node in expanded:
+            done.add(node)
+            order.append(node)
+        else:
+            visit(node)
+    return order
+"""
+
+
+def test_an_iterative_walk_is_not_refused_for_a_recursive_function_elsewhere_of_the_same_name(tmp_path):
+    # The look at the code knew functions by name alone: the walk's own helper `visit`, which pushes onto a stack, was
+    # taken for the recursive `visit` nested in a debugging printer after it, and a right answer was refused: "your
+    # function `visit` calls itself". The printer's own recursion is still seen where the walk calls it.
+    show = ("\n\ndef show(root):\n    def visit(node, depth):\n        print('  ' * depth + node.label)\n"
+            "        for p in node._parents:\n            visit(p, depth + 1)\n    visit(root, 0)\n")
+    assert kit.recursive_functions(ast.parse(WALK + show), "topological_order") == []  # what failed it
+    called = WALK.replace("    return order", "    show(root)\n    return order")
+    result = exercises.check_file("topological_order", write(tmp_path, "topological_order", called + show))
+    assert result.mistake == "recursive" and "your function `visit` calls itself" in result.message, result.message

@@ -38,7 +38,7 @@ from .worker import NodeRef, Opaque, encode
 __all__ = ["INIT_HINTS", "SIGN_HINTS", "CheckFailure", "DType", "Exercise", "Fn", "Graph", "NodeRef", "Opaque",
            "Raised", "Rng", "Session", "check_randomness", "close", "describe", "diagnose", "draw", "expect_array",
            "expect_float", "expect_sequence", "fail", "finite", "fmt", "fmt_both", "kurtosis", "max_error", "mentions",
-           "recursive_functions", "same", "sections", "summary", "unseen"]
+           "never_run", "recursive_functions", "same", "sections", "summary", "unseen"]
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -304,9 +304,7 @@ def fmt_both(got: Any, expected: Any) -> tuple[str, str]:
 
 
 def _engine_hint(value: Any) -> str:
-    if isinstance(value, Opaque) and value.data is not None:
-        return " Return a plain number or array, e.g. its .data."
-    return ""
+    return " Return a plain number or array, e.g. its .data." * (isinstance(value, Opaque) and value.data is not None)
 
 
 # ------------------------------------------------------------------ type checks
@@ -458,34 +456,58 @@ def finite(value: Any) -> bool:
 # ------------------------------------------------------------------ looking at the code
 
 
+def never_run(tree: ast.AST) -> set[int]:
+    """The ids of the nodes in the blocks of a module that do not run when the grader loads it: `if __name__ ==
+    '__main__':` and `if TYPE_CHECKING:`."""
+    return {id(n) for t in getattr(tree, "body", ()) if isinstance(t, ast.If) and ast.unparse(t.test).removeprefix(
+            "typing.") in ("__name__ == '__main__'", "TYPE_CHECKING") for n in ast.walk(ast.Module(t.body, []))}
+
+
 def mentions(tree: ast.AST, name: str) -> int | None:
     """The line of the first use of `name` however it is reached (`f(...)`, `x.f`, `from m import f as g`,
-    `getattr(x, "f")`), or None."""
-    return next((n.lineno for n in ast.walk(tree) if hasattr(n, "lineno") and name in (
+    `getattr(x, "f")`) outside the blocks that never run, or None."""
+    skip = never_run(tree)
+    return next((n.lineno for n in ast.walk(tree) if id(n) not in skip and hasattr(n, "lineno") and name in (
         getattr(n, "attr", None), getattr(n, "id", None), getattr(n, "name", None), getattr(n, "value", None))), None)
 
 
 def recursive_functions(tree: ast.AST, root: str | None = None) -> list[str]:
-    """The functions of a module that call themselves, directly or through each other (by name); with `root`, only
-    those that `root` calls, or is (a recursive helper left for debugging, which `root` never calls, is none). A call
-    that a plain `yield` hands out (`yield visit(p)`, `yield visit(p), i`) to a generator is none: a trampoline's
-    generator, run by a loop over a stack, nests no calls (a call of a plain function there still nests one)."""
-    defs = {n.name: n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    gens = {name for name, d in defs.items() if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(d))}
+    """The functions of a module that call themselves, directly or through each other; with `root`, only those that
+    `root` calls, or is (a recursive helper left for debugging, which `root` never calls, is none). A called name means
+    the def nested in the caller, else that of the innermost scope around it (a method is no bare name). A call that a
+    plain `yield` hands out (`yield visit(p)`, `yield visit(p), i`) to a generator is none: a trampoline's generator,
+    run by a loop over a stack, nests no calls (a call of a plain function there still nests one)."""
+    kinds = (ast.FunctionDef, ast.AsyncFunctionDef)
+    up = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}  # each node -> the node it is in
+    defs = sorted((d for d in up if isinstance(d, kinds)), key=lambda d: (d.lineno, d.col_offset))
+
+    def home(n: Any) -> Any:  # the def or class that n is in (None: the module)
+        n = up.get(n)
+        return n if n is None or isinstance(n, (*kinds, ast.ClassDef)) else home(n)
+
+    def around(d: Any) -> list:  # d, the defs it is in (innermost first), then None: the module (a class is no scope)
+        return [d, *around(home(d))] if isinstance(d, kinds) else around(home(d)) if d is not None else [None]
+
+    def target(caller: Any, name: str) -> Any:  # the def that `name(...)` in `caller` calls, if any
+        named = [d for d in defs[::-1] if d.name == name and not isinstance(home(d), ast.ClassDef)]
+        return next((d for d in named if caller in around(d)[1:]), None) or next(
+            (d for scope in around(caller) for d in named if home(d) is scope), None)
+    gens = {d for d in defs if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(d))}
     handed = {id(v) for n in ast.walk(tree) if isinstance(n, ast.Yield) and n.value is not None
               for v in [n.value, *(n.value.elts if isinstance(n.value, ast.Tuple) else ())]}
-    calls = {name: {c.func.id for c in ast.walk(d) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
-                    and c.func.id in defs and not (id(c) in handed and c.func.id in gens)} for name, d in defs.items()}
+    calls = {d: {f for c in ast.walk(d) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name) for f in
+                 [target(d, c.func.id)] if f is not None and not (id(c) in handed and f in gens)} for d in defs}
 
-    def reach(start: str) -> set[str]:  # what `start` calls, directly or not
+    def reach(start: Any) -> set:  # what `start` calls, directly or not
         seen, todo = set(), list(calls[start])
         while todo:
             if (f := todo.pop()) not in seen:
                 seen.add(f)
                 todo.extend(calls[f])
         return seen
-    scope = {root} | reach(root) if root in defs else set(defs)
-    return [f for f in defs if f in scope and f in reach(f)]
+    top = [d for d in defs if d.name == root and home(d) is None][-1:]  # the module's `root`, as Python keeps it
+    scope = set(top).union(*map(reach, top)) if top else set(defs)
+    return [d.name for d in defs if d in scope and d in reach(d)]
 
 
 def close(x: float, y: float, rel: float) -> bool:
@@ -528,7 +550,7 @@ def draw(run: Session, function: str, shape: tuple[int, ...], rng: Any, dtype: A
     try:
         got = run(call, shape, **kwargs)
     except Raised as exc:
-        if exc.type == "TypeError" and "seed" in exc.text:
+        if exc.type == "TypeError" and re.search(r"\bseed\(", exc.text):  # np.random.seed(rng), not seed.uniform(...)
             fail(f"{call} raised TypeError: {exc.message}.", "global_seed")
         if (exc.type == "AttributeError" and ("'int'" in exc.message or "'NoneType'" in exc.message)
                 or exc.type in ("TypeError", "ValueError") and isinstance(rng, Rng)):  # RandomState(a Generator)

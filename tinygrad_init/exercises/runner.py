@@ -45,7 +45,7 @@ from typing import Any
 
 from . import worker as wire
 from .catalog import resolve
-from .kit import CheckFailure, Exercise, Raised, Session, describe
+from .kit import CheckFailure, Exercise, Raised, Session, describe, never_run
 
 __all__ = ["DENIED", "STATUSES", "Result", "check_file", "check_function", "grade_file", "run_isolated"]
 
@@ -106,8 +106,7 @@ def _forbidden_message(ex: Exercise, name: str) -> str:
 
 def _imports(tree: ast.AST) -> list[tuple[str, tuple[str, ...], int]]:
     """`(module, imported names, line)` of each import, `__import__` and `import_module` but in a block never run."""
-    main = {id(n) for t in getattr(tree, "body", ()) if isinstance(t, ast.If) and ast.unparse(t.test).removeprefix(
-            "typing.") in ("__name__ == '__main__'", "TYPE_CHECKING") for n in ast.walk(ast.Module(t.body, []))}
+    main = never_run(tree)
     out = []
     for node in (n for n in ast.walk(tree) if id(n) not in main):
         if isinstance(node, ast.Import):

@@ -107,6 +107,17 @@ def accumulate_grads(edges, root):
     return grads
 
 
+# mutant: no_root
+# stores the root's gradient after the walk: the first edge reads a gradient that is not there (KeyError on the root,
+# which was told that the edges came in the wrong order).
+def accumulate_grads(edges, root):
+    grads = {}
+    for node, parent, local in edges:
+        grads[parent] = grads.get(parent, 0.0) + grads[node] * local
+    grads[root] = 1.0
+    return grads
+
+
 # mutant: zero_dropped
 # skips the contributions that are 0 ("nothing flows there"): a node behind a ReLU at a negative input is left out.
 def accumulate_grads(edges, root):

@@ -16,9 +16,9 @@ EXERCISE = Exercise(
         "no_upstream": "you returned the local derivative s * (1 - s) alone; multiply it by the upstream "
                        "gradient (chain rule).",
         "tanh_rule": "1 - s^2 is the rule for tanh. For s = sigmoid(x) the derivative is s * (1 - s).",
-        "overflow": "math.exp overflows above about 709. Compute the sigmoid so that exp never sees a large "
-                    "positive number: 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x) for x < 0, then use "
-                    "s * (1 - s).",
+        "overflow": "math.exp overflows above about 709 (math.cosh alike, and its square above about 355). Compute "
+                    "the sigmoid so that exp never sees a large positive number: 1 / (1 + e^-x) for x >= 0 and "
+                    "e^x / (1 + e^x) for x < 0, then use s * (1 - s).",
         "sign": "the derivative is s * (1 - s), which is positive; you wrote s * (s - 1).",
         "one_factor": "the derivative has two factors, s and (1 - s): s * (1 - s).",
         "forward_value": "that is the forward value s = sigmoid(x) (times upstream). Backward multiplies upstream by "

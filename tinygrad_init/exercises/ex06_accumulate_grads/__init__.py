@@ -12,7 +12,8 @@ EXERCISE = Exercise(
                      "they ADD: grads[parent] += ... . You overwrote it with the last contribution.",
         "no_upstream": "each contribution is upstream * local, where upstream = grads[node] is the "
                        "gradient of the node the edge leaves; you added the local derivative alone.",
-        "no_root": "the root's own gradient dL/dL = 1.0 must be in the dictionary (backward starts from it).",
+        "no_root": "the root's own gradient dL/dL = 1.0 must be in the dictionary from the start (backward starts "
+                   "from it).",
         "root_from_edges": "the root is the `root` argument, not the first edge's node: a root with no edges (a "
                            "graph of one node) gets {root: 1.0}.",
         "repeated_edge": "the same edge can appear twice: s = a * a has two edges s -> a, one per use. Keyed by "
@@ -103,8 +104,8 @@ def check(run: Session) -> None:
                 fail(f"{what} raised IndexError: {exc.message}.", "root_from_edges")
             if exc.type == "KeyError" and edges:
                 zeros = [repr(k) for k, v in _backprop(edges, root, "right").items() if v == 0]
-                key = "missing_zero" if exc.message == repr(edges[0][1]) else \
-                    "zero_dropped" if exc.message in zeros else "wrong_order"
+                key = "no_root" if exc.message == repr(root) else "missing_zero" if exc.message == repr(edges[0][1]) \
+                    else "zero_dropped" if exc.message in zeros else "wrong_order"
                 fail(f"{what} raised KeyError: {exc.message}.", key)
             raise
         if not isinstance(result, dict):

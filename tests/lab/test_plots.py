@@ -61,6 +61,22 @@ def test_ridges_scale_each_histogram_to_its_peak_even_a_density_below_one() -> N
     assert [max(line.get_ydata()) for line in ax.lines] == pytest.approx([0.85, 1.85])
 
 
+@pytest.mark.parametrize("n", [5, 16, 41])
+def test_ridges_too_close_for_a_label_each_are_labelled_apart_the_first_and_the_last_always(n) -> None:
+    # 16 layers in a panel of 2 in: their notes ("61% sat.", "50% sat.", ...) and tick labels ran into each other
+    from lab.test_report import assert_slide_ready
+
+    with plots.slide_style():
+        fig = plots.slide_figure(1, 1, (6, 2.6), right=1.5)
+    ax = fig.axes[0]
+    names = [*map(str, range(1, n)), "out"]
+    plots.ridges(ax, names, [(0.0, 1.0, [1, 2, 1])] * n, [f"{k}% sat." for k in range(n)])
+    assert_slide_ready(fig)
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert ticks[0] == "1" and ticks[-1] == "out" and len(ax.texts) == len(ticks)
+    assert len(ticks) == n if n == 5 else 5 <= len(ticks) < n
+
+
 def test_the_training_figure_keeps_the_last_scheme_label_on_the_slide() -> None:
     from lab.test_report import assert_slide_ready
 

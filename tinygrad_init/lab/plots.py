@@ -186,26 +186,29 @@ def log_axis(ax: Any, subs: Sequence[float] | None = None) -> None:
 def ridges(ax: Any, labels: Sequence[Any], hists: Sequence[tuple[float, float, Any]], notes: Sequence[str] = (),
            color: str | None = None) -> None:
     """Histograms `(lo, hi, counts)` as lines on `ax`, each scaled to its peak and a row above the one before (the
-    first at the bottom); `labels` on the y axis, `notes` right of each row, in `color` (or one per row)."""
+    first at the bottom); `labels` on the y axis, `notes` right of each row, in `color` (or one per row); rows too
+    close for a label each are labelled about every second (third...) row, the first and the last always."""
     check_type("ridges", "ax", ax, mpl().axes.Axes, "a matplotlib Axes (such as fig.axes[0])")
     for k, v in (("labels", labels), ("hists", hists), ("notes", notes)):  # not a str: a label a letter
         check_type("ridges", k, v, (list, tuple, np.ndarray), "a list, an item a row")
     if (empty := [i for i, h in enumerate(hists) if not len(h[2])]) or len(labels) != len(hists):
         raise ValueError(f"ridges: give a label and a histogram (lo, hi, counts) per row, got {len(labels)} labels and "
                          f"{len(hists)} histograms" + "".join(f"; row {i} has no counts" for i in empty[:1]))
-    shades, colors = [], []
+    shades, colors, n = [], [], len(hists)  # labels `step` rows apart at least (14 pt, or they overlap), both ends
+    step = max(1, math.ceil(n * 14 / (ax.get_position().height * ax.figure.get_figheight() * 72)))
+    shown = sorted({int(k) for k in np.linspace(0, n - 1, (n - 1) // step + 1).round()})
     for i, (lo, hi, counts) in enumerate(hists):
         x = lo + (hi - lo) * (np.arange(len(counts)) + 0.5) / len(counts)
         y, c = i + 0.85 * np.asarray(counts) / (np.max(counts) or 1), color or scheme_color(str(labels[i]), i)
         ax.plot(x, y, color=c, linewidth=2)
         shades.append(np.column_stack([np.r_[x[0], x, x[-1]], np.r_[i, y, i]]))
         colors.append(c)
-        if i < len(notes):
+        if i < len(notes) and i in shown:
             ax.text(1.02, i + 0.1, notes[i], transform=ax.get_yaxis_transform(), fontsize=11, color=c)
     ax.add_collection(mpl().collections.PolyCollection(shades, facecolors=colors, alpha=0.2, linewidths=0),
                       autolim=False)
-    ax.set_yticks(range(len(hists)), [str(v) for v in labels])
-    ax.set_ylim(-0.15, len(hists))
+    ax.set_yticks(shown, [str(labels[i]) for i in shown])
+    ax.set_ylim(-0.15, n)
     ax.grid(False)  # the rows are the guide; a grid would cost a line per tick
 
 

@@ -474,6 +474,13 @@ def test_path_products_refuses_when_paths_explode():
     assert ledger.count_paths(out, x) == 2**21
     with pytest.raises(ValueError, match=r"2,097,152 paths lead from L to x, more than max_paths=10,000"):
         path_products(out, x)
+    y = x
+    for _ in range(50):  # 2^49 paths to the square's input, 2^50 to the square: the number in full below 10^15
+        y = y * y
+    with pytest.raises(ValueError, match=r"^path_products: 562,949,953,421,312 paths lead from L to x, more"):
+        path_products(y.parents[0], x)
+    with pytest.raises(ValueError, match=r"^path_products: about 10\^15\.1 paths lead from L to x, more"):
+        path_products(y, x)
 
 
 def test_deep_chain_product_reads_as_vanishing():

@@ -91,9 +91,9 @@ def test_a_bad_layer_width_names_mlp_loss():
 
 def test_an_operator_sits_in_a_circle_a_function_name_in_an_ellipse():
     x = Value(0.5, label="x")
-    src = draw.draw((x.exp() * x + x).tanh()).source
+    src = draw.draw((x.exp() * x + x ** 2).tanh()).source
     shapes = dict(re.findall(r'\[label=(\S+) fontsize=10 height=0.3 margin=0.02 shape=(\w+)', src))
-    assert shapes == {"exp": "ellipse", '"*"': "circle", '"+"': "circle", "tanh": "ellipse"}
+    assert shapes == {"exp": "ellipse", '"*"': "circle", '"**"': "circle", '"+"': "circle", "tanh": "ellipse"}
 
 
 def test_a_zero_dimensional_tensor_shows_its_number_without_brackets():

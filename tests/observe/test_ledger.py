@@ -538,6 +538,8 @@ def test_layer_gains_small_init_vanish_by_0_01_sqrt_500_per_layer():
     assert gains.product() < expected ** 9 * 1.05 ** 9
     table = gains.explain()
     assert table.splitlines()[0].split()[:4] == ["layer", "module", "|dL/dz|", "|dL/dh_in|"]
+    assert table.splitlines()[0] == ("layer  module             |dL/dz|  |dL/dh_in|    W gain    f gain      gain     "
+                                     "product")  # as visible_backprop.md shows it: short names in a 14-wide column
 
 
 def test_layer_gains_refuses_value_ledgers():

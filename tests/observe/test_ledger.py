@@ -320,6 +320,8 @@ def test_an_interrupted_pass_keeps_only_its_own_steps():
     assert (first.complete, first.stop_step, second.first_step, second.complete) == (False, 2, 2, True)
     assert len(steps.pass_steps(0)) == len(steps.pass_steps(1)) == 2
     assert "interrupted by an error here" in steps.explain().split("backward pass 2")[0]
+    assert [line for line in steps.explain().splitlines() if line.startswith("backward pass")] == [
+        "backward pass 1 from L (pass_index=0; interrupted by an error):", "backward pass 2 from L (pass_index=1):"]
 
 
 # ----------------------------------------------------------------------------- Tensor

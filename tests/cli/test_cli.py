@@ -185,7 +185,8 @@ def test_explore_states_a_small_page_size_in_kib(tmp_path, capsys: pytest.Captur
 
 @pytest.mark.parametrize("argv, numbers", [  # 2-H-H-1: 2H + H + H^2 + H + H + 1 weights and biases, samples x (4 + 2H)
     (["--hidden", "60000", "60000"], "--hidden 60000 60000 --samples 200 makes 3,624,300,601"),
-    (["--samples", "100000000"], "--hidden 16 16 --samples 100000000 makes 3,500,000,337")])
+    (["--samples", "100000000"], "--hidden 16 16 --samples 100000000 makes 3,500,000,337"),
+    (["--samples", "2857143"], "--hidden 16 16 --samples 2857143 makes 100,000,342")])  # just past the limit
 def test_a_demo_too_large_for_memory_is_refused_before_it_is_built(argv, numbers, monkeypatch, capsys) -> None:
     # `demo --hidden 60000 60000` would draw 14 GB of weights, which overcommit lets through, then their gradients and
     # momentum; `--samples 100000000` would keep every point's activations for the gradient table (2 million points:

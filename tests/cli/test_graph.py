@@ -205,6 +205,7 @@ def test_a_long_sum_is_read_in_memory_proportional_to_its_length():
     ("1e400 * a", "the number 1e400 is too large for a float"),
     ("0x" + "f" * 300 + " * a", "(302 characters) is too large for a float"),
     ("a + " * 300 + "2e999", "(at character 1,201 of 1,205)"),  # a long text: a position, not a caret line
+    ("a + " * 60 + "2e999", "(at character 241 of 245)"),  # longer than 200 characters
     ("-" * 50_000 + "a", "is nested too deeply to read"),
     ("a ** " * 3000 + "a", "is nested too deeply to read"),
     ("a" + ".tanh()" * 2000, "unary minus or method calls (x.tanh().tanh()...) inside one another"),
@@ -244,6 +245,7 @@ def test_graph_command_writes_picture_dot_and_player(tmp_path, capsys):
     assert 'data-steps="5"' in page
     for name in ("graph.svg", "graph.dot", "player.html"):
         assert f"wrote {out / name}" in text
+    assert text.endswith(f"open {out / 'player.html'} in a browser to step through backward (keys <- ->)\n")
 
 
 def test_graph_command_options(tmp_path, capsys):
@@ -291,9 +293,14 @@ def test_graph_command_counts_one_node_and_one_step_in_the_singular(tmp_path, ca
     assert "\ndL/dx = dL/dL × ∂L/∂x (local) = 1.0 × 2.0 = 2.0\n" in text  # and its ledger
     assert cli.main(["graph", "x", "x=1", "--out", str(tmp_path), "--no-player"]) == 0
     assert "the expression x: 1 node, 0 chain-rule steps in backward" in capsys.readouterr().out
-    # the ledger is printed for a short expression only: 41 steps are left to the player
-    assert cli.main(["graph", "x" + "*1.5" * 41, "x=1", "--out", str(tmp_path), "--no-player"]) == 0
-    assert "42 nodes, 41 chain-rule steps" in (text := capsys.readouterr().out) and "backward starts here" not in text
+    # the ledger is printed for a short expression only: 40 steps are printed, 41 left to the player
+    for n in (40, 41):
+        expression = "x" + "*1.5" * n
+        assert cli.main(["graph", expression, "x=1", "--out", str(tmp_path), "--no-player"]) == 0
+        text = capsys.readouterr().out  # a long expression is named by its first 40 and last 12 characters
+        assert text.startswith(f"tinygrad-init graph: the expression {expression[:40]}...{expression[-12:]} "
+                               f"({len(expression)} characters): {n + 1} nodes, {n} chain-rule steps in backward\n")
+        assert ("backward starts here" in text) == (n == 40)
 
 
 def test_graph_command_names_an_expression_written_over_several_lines_on_one_line(tmp_path, capsys):

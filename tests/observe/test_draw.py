@@ -731,6 +731,8 @@ def test_a_label_name_or_title_of_a_hundred_thousand_characters_is_drawn_cut_sho
         texts = _svg_texts(picture)
         assert f"{kept[:980]}... (100,000 characters)" in texts, texts[:3]
     assert "(2,) float64" in _svg_texts(draw.draw(y))  # a name cut short leaves the lines below it
+    for n in (1000, 1001):  # a line of 1,000 characters is drawn whole, a longer one cut short
+        assert (f"({n:,}&#32;characters)" in draw.draw(Value(1.0, label="x" * n) * 2.0).source) == (n > 1000)
 
 
 def test_a_backward_rule_labels_only_the_edges_along_which_backward_passes_a_gradient():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import math
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -91,9 +92,9 @@ def test_a_bad_layer_width_names_mlp_loss():
 
 def test_an_operator_sits_in_a_circle_a_function_name_in_an_ellipse():
     x = Value(0.5, label="x")
-    src = draw.draw((x.exp() * x + x).tanh()).source
+    src = draw.draw((x.exp() * x + x ** 2).tanh()).source
     shapes = dict(re.findall(r'\[label=(\S+) fontsize=10 height=0.3 margin=0.02 shape=(\w+)', src))
-    assert shapes == {"exp": "ellipse", '"*"': "circle", '"+"': "circle", "tanh": "ellipse"}
+    assert shapes == {"exp": "ellipse", '"*"': "circle", '"**"': "circle", '"+"': "circle", "tanh": "ellipse"}
 
 
 def test_a_zero_dimensional_tensor_shows_its_number_without_brackets():
@@ -219,6 +220,18 @@ def test_a_legend_thinned_to_two_entries_keeps_both_ends_and_no_size_gives_the_d
     assert draw.ColorScale(0, 7).decades(2) == [0, 7] and draw.ColorScale(-3, -2).decades(2) == [-3, -2]
     assert draw.ColorScale.fit([None, 0.0, float("inf"), float("nan")]) == draw.ColorScale(0, 1)  # nothing to span
     assert draw.ColorScale.fit([0.01, 0.01]) == draw.ColorScale(-2, -1)  # one size, a whole power of 10: one decade
+
+
+def test_the_legend_has_a_box_per_decade_up_to_seven_as_visible_backprop_md_says():
+    # the page said "one legend box per decade", but a scale of 9 decades shows every second one
+    text = " ".join((Path(__file__).parents[2] / "docs" / "visible_backprop.md").read_text(encoding="utf-8").split())
+    assert "one legend box per decade (at most 7: a wider scale shows every second decade or fewer)" in text
+    for n, shown in ((6, "1e-06 1e-05 1e-04 1e-03 1e-02 1e-01 1"), (8, "1e-08 1e-06 1e-04 1e-02 1")):
+        y = Value(1.0)
+        for _ in range(n):
+            y = y * 0.1
+        y.backward()
+        assert " ".join(re.findall(r"legend\d+ \[label=\"?([^\" ]+)", draw.draw(y, color_by_grad=True).source)) == shown
 
 
 def test_a_traced_models_replaced_weight_is_drawn_by_its_path():

@@ -320,6 +320,8 @@ def test_an_interrupted_pass_keeps_only_its_own_steps():
     assert (first.complete, first.stop_step, second.first_step, second.complete) == (False, 2, 2, True)
     assert len(steps.pass_steps(0)) == len(steps.pass_steps(1)) == 2
     assert "interrupted by an error here" in steps.explain().split("backward pass 2")[0]
+    assert [line for line in steps.explain().splitlines() if line.startswith("backward pass")] == [
+        "backward pass 1 from L (pass_index=0; interrupted by an error):", "backward pass 2 from L (pass_index=1):"]
 
 
 # ----------------------------------------------------------------------------- Tensor
@@ -474,6 +476,13 @@ def test_path_products_refuses_when_paths_explode():
     assert ledger.count_paths(out, x) == 2**21
     with pytest.raises(ValueError, match=r"2,097,152 paths lead from L to x, more than max_paths=10,000"):
         path_products(out, x)
+    y = x
+    for _ in range(50):  # 2^49 paths to the square's input, 2^50 to the square: the number in full below 10^15
+        y = y * y
+    with pytest.raises(ValueError, match=r"^path_products: 562,949,953,421,312 paths lead from L to x, more"):
+        path_products(y.parents[0], x)
+    with pytest.raises(ValueError, match=r"^path_products: about 10\^15\.1 paths lead from L to x, more"):
+        path_products(y, x)
 
 
 def test_deep_chain_product_reads_as_vanishing():
@@ -531,6 +540,8 @@ def test_layer_gains_small_init_vanish_by_0_01_sqrt_500_per_layer():
     assert gains.product() < expected ** 9 * 1.05 ** 9
     table = gains.explain()
     assert table.splitlines()[0].split()[:4] == ["layer", "module", "|dL/dz|", "|dL/dh_in|"]
+    assert table.splitlines()[0] == ("layer  module             |dL/dz|  |dL/dh_in|    W gain    f gain      gain     "
+                                     "product")  # as visible_backprop.md shows it: short names in a 14-wide column
 
 
 def test_layer_gains_refuses_value_ledgers():

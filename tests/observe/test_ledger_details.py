@@ -205,6 +205,9 @@ def test_explain_cut_to_exactly_its_length_says_nothing_more_and_a_state_shows_i
     whole = steps.explain().splitlines()
     assert len(whole) == 3 and steps.explain(max_lines=3).splitlines() == whole  # no "... 0 more lines"
     assert steps.explain(max_lines=2).splitlines() == whole[:2] + ["... 1 more line"]
+    assert "cut to `max_lines` and one counting the rest" in steps.explain.__doc__  # said "at most `max_lines` lines"
+    assert ledger.format_number(1234.5, 4) == "1234"  # its docstring said "a float always with a point"
+    assert "unless its digits end before it" in ledger.format_number.__doc__
     assert repr(steps.state(1)) == f"LedgerState(k=1, step={steps[0]!r})"
     with pytest.raises(TypeError, match=r"^path_products works on Value \(scalar\) graphs, .* Got a float: "):
         ledger.path_products(2.0, a)

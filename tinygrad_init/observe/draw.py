@@ -473,7 +473,7 @@ def _emit(g: graphviz.Digraph, scene: _Scene, scale: ColorScale | None) -> None:
 
 
 def _legend(g: graphviz.Digraph, scale: ColorScale, scenes: Sequence[_Scene]) -> None:
-    """One box per decade of `scale`, and boxes for 0, inf/nan and unknown where the scenes have them."""
+    """A box per decade of `scale.decades()` (7 at most), and for 0, inf/nan and unknown where the scenes have them."""
     leg = Picture(name="cluster_legend")
     leg.attr(label=_esc(f"{scenes[0].what}, log scale"), **_FRAME)
     worn = {scale.color(it.magnitude) for s in scenes for it in s.items if it.attrs.get("shape") != "note"}

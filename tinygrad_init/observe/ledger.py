@@ -32,8 +32,8 @@ class Text(str):
 
 
 def format_number(x: float | None, digits: int | None = 6, where: str = "format_number") -> str:
-    """A number as the ledger and the pictures write it: `utils.format_number` with `digits` significant
-    digits (at least 1; else an error naming `where`), a float always with a point (`-3.0`; None: as `repr`)."""
+    """A number as the ledger and the pictures write it: `utils.format_number`, `digits` significant digits (at least
+    1, else an error naming `where`; None: `repr`); a float keeps its point (`-3.0`) unless its digits end before it."""
     return _format(x, digits if digits is None else check_int(where, "digits", digits, 1), point=True)
 
 
@@ -390,9 +390,9 @@ class Ledger(Sequence):
         return text + (f"   ({'; '.join(notes)})" if notes else "")
 
     def explain(self, digits: int | None = 6, max_lines: int | None = None, file: Any = None) -> Text:
-        """The ledger as lines of arithmetic, one per step (`dL/db = dL/dc × dc/db = 0.5 × -3.0 = -1.5`, `≈` where
-        the rounded factors multiply to another number; a tensor step: rule, shapes, norms, gain), with `digits`
-        significant digits (None: `repr`), at most `max_lines` lines, also printed to `file` (`sys.stdout`) if given."""
+        """The ledger as lines of arithmetic, one per step (`dL/db = dL/dc × dc/db = 0.5 × -3.0 = -1.5`, `≈` where the
+        rounded factors give another product; a tensor step: rule, shapes, norms, gain), `digits` significant digits
+        (None: `repr`), cut to `max_lines` and one counting the rest, also printed to a given `file` (`sys.stdout`)."""
         if file is not None and not callable(getattr(file, "write", None)):
             raise TypeError(f"Ledger.explain: file must be an open text file, such as sys.stdout, got {file!r:.40}")
         digits = digits if digits is None else check_int("Ledger.explain", "digits", digits, 1)  # also with no pass

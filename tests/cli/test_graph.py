@@ -681,3 +681,13 @@ def test_parse_expression_names_variables_that_are_no_dict_of_numbers(variables)
 def test_bindings_that_are_no_list_of_words_are_named(words):
     with pytest.raises(TypeError, match=r"^parse_bindings: words must be a list of NAME=VALUE words"):
         parse_bindings(words)  # None was "'NoneType' object is not iterable"; "a=2" read letter by letter
+
+
+def test_the_help_says_which_ops_are_circles_and_which_ellipses(capsys):
+    # the help said "every op as a circle"; a word such as tanh is drawn in an ellipse
+    dot = draw.draw(parse_expression("(a*b).tanh().exp()", {"a": 2.0, "b": -1.0})).source
+    shapes = dict(re.findall(r'label="?(\*|tanh|exp)"? [^]]*shape=(\w+)', dot))
+    assert shapes == {"*": "circle", "tanh": "ellipse", "exp": "ellipse"}, dot
+    with pytest.raises(SystemExit):
+        cli.main(["graph", "--help"])
+    assert "every op as a circle (tanh, exp: an ellipse)" in " ".join(capsys.readouterr().out.split())

@@ -287,3 +287,15 @@ def test_the_colorful_plot_of_a_deep_net_names_at_most_12_layers(layers, every):
     diag.plot("colorful", ax)
     assert [t.get_text() for t in ax.get_yticklabels()] == [str(k) for k in range(1, layers + 1, every)]
     assert ax.get_yticks().tolist() == [k - 0.5 for k in range(1, layers + 1, every)]  # (row k - 1 of the image)
+
+
+def test_a_legend_too_long_for_a_slide_says_to_draw_on_axes_of_ones_own():
+    # 70 weight matrices: slide_figure's "panels do not fit ... draw fewer series", which plot(kind) cannot do
+    model = nn.MLP([2] + [2] * 69 + [2], rng=0)
+    _, diag = D.fit(model, np.zeros((4, 2)), np.zeros(4, dtype=int), steps=1, lr=0.1, every=1)
+    with pytest.raises(ValueError, match=r"^Diagnostics.plot: a legend of 71 lines leaves no room on a slide for the "
+                                         r"plot; draw 'update' on axes of your own, which get no legend: "
+                                         r"d.plot\('update', ax\)$"):
+        diag.plot("update")
+    from matplotlib.figure import Figure
+    assert len(diag.plot("update", Figure().add_subplot())) == 71  # its handles, for a legend of the user's own

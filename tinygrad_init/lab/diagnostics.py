@@ -220,6 +220,9 @@ class Diagnostics:
         if ax is None:  # a legend of 5 entries a row below the axis: more than two rows need more room
             n = {"update": len(self.weights()) + 1, "fractions": len(self.layers)}.get(kind, 0)
             extra = 0.35 * max(0, math.ceil(n / 5) - 2)
+            if extra > 4.1:  # on a 7.5 in slide the plot would be under 1.5 in high
+                raise ValueError(f"Diagnostics.plot: a legend of {n} lines leaves no room on a slide for the plot; "
+                                 f"draw {kind!r} on axes of your own, which get no legend: d.plot({kind!r}, ax)")
             with slide_style():
                 fig = slide_figure(1, 1, (10, 5.6 + extra), top=0.5, right=0.2 + 1.5 * (kind in PARTS["first_step"]),
                                    bottom=0.7 + 0.7 * bool(n) + extra)

@@ -283,10 +283,15 @@ def _detach(handles: list, wrapped: list) -> None:
     for h in handles:
         h.remove()
     for obj, attr, wrapper, own in wrapped:
-        if vars(obj).get(attr) is wrapper:  # else a later Diagnostics wrapped ours: it stays, passing calls through
+        top = vars(obj).get(attr)
+        if top is wrapper:
             delattr(obj, attr)  # back to the class's method, or to the one the instance had
             if own is not None:
                 setattr(obj, attr, own)
+        while isinstance(top, WeakHook) and top.through:  # a later Diagnostics wrapped ours: the one above ours calls
+            if top.args[0] is wrapper:  # what ours wrapped (else each cell run left one more wrapper in every call)
+                top.args = wrapper.args
+            top = top.args[0]
     wrapped.clear()  # detached: `_on_forward` and `_on_step` pass calls through (a handle removes its hook once)
 
 

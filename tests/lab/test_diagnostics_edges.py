@@ -299,3 +299,27 @@ def test_a_legend_too_long_for_a_slide_says_to_draw_on_axes_of_ones_own():
         diag.plot("update")
     from matplotlib.figure import Figure
     assert len(diag.plot("update", Figure().add_subplot())) == 71  # its handles, for a legend of the user's own
+
+
+
+def test_a_model_copied_while_watched_copies_the_watch_and_after_detach_does_not():
+    # as the docstring says: deepcopy copies a watching Diagnostics (PyTorch copies hooks); detach() keeps it out
+    import gc
+
+    model = nn.MLP([2, 4, 2], rng=0)
+    opt = SGD(model.parameters(), lr=0.1)
+    diag = D.Diagnostics(model, opt)
+    for _ in range(3):
+        opt.zero_grad()
+        cross_entropy(model(Tensor(np.ones((4, 2)))), np.zeros(4, dtype=int)).backward()
+        opt.step()
+
+    def copies() -> int:  # the Diagnostics a deepcopy of the model adds
+        gc.collect()
+        before = sum(isinstance(o, D.Diagnostics) for o in gc.get_objects())
+        _kept = copy.deepcopy(model)  # alive while counted
+        return sum(isinstance(o, D.Diagnostics) for o in gc.get_objects()) - before
+
+    assert copies() == 1 and len(diag.records) == 3
+    diag.detach()
+    assert copies() == 0

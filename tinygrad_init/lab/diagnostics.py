@@ -83,7 +83,9 @@ class Diagnostics:
     steps seen; `layers`, `kinds`: the watched modules' paths and activations; `records`: per recorded step
     `{"step": k, "layers": {path: {kind, mean, std, fraction, hist, grad_std, grad_hist}}, "params": {path: {shape,
     grad_data, update_data, grad_hist}}}`, a histogram `(lo, hi, counts)` over equal bins. `detach()` ends the
-    watch; so does letting the Diagnostics go (`del diag`, or a notebook cell run again): the model holds it weakly."""
+    watch; so does letting the Diagnostics go (`del diag`, or a notebook cell run again): the model holds it weakly.
+    `copy.deepcopy(model)` copies a watching Diagnostics with its records (as PyTorch copies hooks): `detach()` it
+    first to keep checkpoints of the model alone."""
 
     def __init__(self, model: nn.Module, optimizer: Any = None, *, every: int = 1, bins: int = 50,
                  sample: int = 1 << 13) -> None:

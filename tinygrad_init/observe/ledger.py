@@ -420,10 +420,10 @@ def as_ledger(fn: str, steps: Any, name: str = "steps") -> Ledger:
 # --------------------------------------------------------------------------- recording
 @contextlib.contextmanager
 def record(arrays: bool = False) -> Iterator[Ledger]:
-    """Record the backward passes run in the block into the `Ledger` it yields: `with ledger.record() as
-    steps: loss.backward()`. Blocks may nest or overlap; on exit, also after an error, the ledger stops
-    recording. It records the passes of the thread that runs the block, not a backward that a hook runs during
-    one (a ledger opened in the hook records that). `arrays`: see `Ledger`."""
+    """Record the backward passes run in the block into the `Ledger` it yields, each kept (a block per step in a long
+    loop): `with ledger.record() as steps: loss.backward()`. Blocks may nest or overlap; on exit, also after an error,
+    it stops recording. It records the passes of the thread that runs the block, not a backward that a hook runs
+    during one (a ledger opened in the hook records that). `arrays`: see `Ledger`."""
     led = Ledger(arrays=arrays)
     led.outer = autograd.set_recorder(led)
     try:

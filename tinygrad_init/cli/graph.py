@@ -242,9 +242,9 @@ def parse_bindings(words: Sequence[str]) -> dict[str, float]:
 # ------------------------------------------------------------------ the command
 _DESCRIPTION = f"""\
 Draw the computation graph of an expression (or of a small MLP), run backward, and write:
-  graph.svg    every number as label | data | grad, every op as a circle (tanh, exp: an ellipse), every
-               edge labelled with its local derivative (x-3.0: upstream is multiplied by it); fill:
-               |grad|, log scale
+  graph.svg    every number as label | data | grad, every op as a circle (tanh, exp: an ellipse),
+               every edge labelled with its local derivative (x-3.0: upstream is multiplied by
+               it); fill: |grad|, log scale
   graph.dot    the same picture as Graphviz DOT text (for slides and version control)
   player.html  backward one chain-rule step at a time, in a browser (offline; keys <- -> Home End):
                dL/d(parent) += dL/d(node) x d(node)/d(parent) = upstream x local

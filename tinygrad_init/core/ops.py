@@ -154,8 +154,8 @@ def _in_float32(forward: Callable[..., tuple]) -> Callable[..., tuple]:
 @quiet
 def _pow(a: np.ndarray, b: np.ndarray) -> tuple:
     out = a ** b
-    if a.dtype.kind == b.dtype.kind == "b":  # numpy's bool ** bool is int8, PyTorch's bool
-        out = out.astype(np.bool_)
+    if a.dtype.kind == "b":  # numpy's bool ** bool is int8, PyTorch's bool; numpy 2.0 squares bool ** 2 to int8 too
+        out = out.astype(np.result_type(a, b), copy=False)
     return out, (a, b, out)
 
 

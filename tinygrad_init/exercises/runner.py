@@ -98,10 +98,9 @@ class _Abort(BaseException):
 
 
 def _forbidden_message(ex: Exercise, name: str) -> str:
-    if ex.engine:
-        return (f"write it yourself: this exercise builds on the engine only through `from tinygrad_init "
-                f"import {', '.join(ex.engine)}`; your code imports {name}.")
-    return f"write it yourself: this exercise is about {ex.about}, so your code may not use {name}."
+    return (f"write it yourself: this exercise builds on the engine only through `from tinygrad_init import "
+            f"{', '.join(ex.engine)}`; your code imports {name}." if ex.engine else
+            f"write it yourself: this exercise is about {ex.about}, so your code may not use {name}.")
 
 
 def _imports(tree: ast.AST) -> list[tuple[str, tuple[str, ...], int]]:
@@ -128,6 +127,8 @@ def _parse(path: str) -> ast.Module:
     if len(source) > _MAX_SOURCE:  # parsing megabytes takes seconds and gigabytes here, outside any limit
         raise ValueError(f"it holds more than {_MAX_SOURCE >> 20} MB; a solution takes a few lines (and a table of "
                          "answers cannot pass: every grading draws new cases)")
+    if sys.version_info < (3, 11):  # 3.10's ast.parse of 1+1+... 300,000 long overflows the C stack (a crash); its
+        compile(source, path, "exec", dont_inherit=True)  # compile raises RecursionError (or the import's SyntaxError)
     return ast.parse(source, filename=path)
 
 

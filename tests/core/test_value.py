@@ -452,7 +452,11 @@ def test_value_of_a_string_is_a_clear_type_error():
     (lambda: np.complex128(1) * Value(1.0), r"^mul: .*got complex128 .*; a Value holds a real number, not a complex"),
     (lambda: Value(None), r"^Value: expected a plain number, got NoneType None$"),
     (lambda: Value(1.0) ** None, r"^pow: expected a plain number, got NoneType None$"),
-    (lambda: Value(range(3)), r"got range range\(0, 3\)\. Use tinygrad_init\.Tensor for arrays\.$")])
+    (lambda: Value(range(3)), r"got range range\(0, 3\)\. Use tinygrad_init\.Tensor for arrays\.$"),
+    # [1.0, 2.0] * v was told to use Tensors, which do not mix with a Value
+    (lambda: [1.0, 2.0] * Value(2.0), r"^mul: expected a plain number, got list \[1\.0, 2\.0\]; a Value's op takes "
+                                      r"one number: loop over them, \[x \* v for x in xs\] \(a Tensor and a Value "
+                                      r"do not mix\)$")])
 def test_what_a_value_cannot_hold_is_named_with_what_to_write_for_it(make, says):
     # Value("3"), Value(1+2j) and Value(None) were told "Use tinygrad_init.Tensor for arrays.": none is an array, and a
     # Tensor holds neither text nor complex numbers

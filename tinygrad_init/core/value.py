@@ -65,7 +65,9 @@ def as_number(x: object, op: str) -> float:
         else "; a Value holds a float, and Python's floats do not mix with Decimals: write float(x)"
         if isinstance(x, Decimal) else "; a Value holds a real number: float(x) reads one written as text"
         if isinstance(x, (str, bytes)) else "; a Value holds a real number, not a complex one"
-        if isinstance(x, Complex) else ". Use tinygrad_init.Tensor for arrays." * hasattr(x, "__iter__")))
+        if isinstance(x, Complex) else (". Use tinygrad_init.Tensor for arrays." if op == "Value" else "; a Value's "
+        "op takes one number: loop over them, [x * v for x in xs] (a Tensor and a Value do not mix)") * hasattr(
+        x, "__iter__")))
 
 
 def _div(a: float, b: float) -> float:

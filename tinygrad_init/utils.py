@@ -3,8 +3,9 @@ argument checks `check_int`, `check_real`, `check_choice`, `check_bool` (one mes
 `"<where>: <name> must be ..., got ..."`, the value shown by `got`), `cli_type` (any check as an `argparse` type),
 `path_arg` (a path typed on a command line) and `Checked` (an attribute checked at every assignment, as
 `optimizer.lr = 0.01`); `format_number`, `shape_text`, `text_width`; `moments` (mean, std, norm in float64) and
-`ratio` (float `a / b`); `WeakHook`, a hook that holds its watcher weakly; `not_installed`, the error for a
-dependency missing; `renamed` (a callee's errors in the caller's name); `writable` and `write_whole` (files)."""
+`ratio` (float `a / b`); `bins_split` (histogram bins told apart); `WeakHook`, a hook that holds its watcher weakly;
+`not_installed`, the error for a dependency missing; `renamed` (a callee's errors in the caller's name); `writable`
+and `write_whole` (files)."""
 
 from __future__ import annotations
 
@@ -30,8 +31,8 @@ if int(np.__version__.split(".")[0]) < 2:  # numpy 1 promotes types by value (no
 __all__ = [
     "as_rng", "as_seed", "quoted", "got", "check_int", "check_real", "check_choice", "check_bool", "check_type",
     "cli_type", "path_arg", "did_you_mean", "real_array", "renamed",
-    "format_number", "counted", "shape_text", "text_width", "Moments", "moments", "ratio", "WeakHook", "not_installed",
-    "Checked",
+    "format_number", "counted", "shape_text", "text_width", "Moments", "moments", "ratio", "bins_split", "WeakHook",
+    "not_installed", "Checked",
 ]
 DEPENDENCIES = ("graphviz", "matplotlib", "threadpoolctl", "tqdm")  # pyproject.toml's, beside numpy
 MAX_SIZE = 2**60 - 1  # the most elements a numpy array holds (float64: 2^63 bytes); a size beyond is refused at once
@@ -397,6 +398,14 @@ def ratio(a: float, b: float) -> float:
     """`a / b` with float semantics: `x / 0` is `+-inf`, `0 / 0` is nan, past float64 `+-inf`; never raises or warns."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         return float(np.float64(a) / np.float64(b))
+
+
+def bins_split(lo: float, hi: float, bins: int, dtype: Any = np.float64) -> bool:
+    """Whether `bins` equal bins over `[lo, hi]` are told apart in `dtype`: each 2 ulps wide at least and of a normal
+    width (else np.histogram's edges repeat, "Too many bins", or a subnormal width rounds by up to 20%)."""
+    f, top = np.finfo(dtype), max(abs(lo), abs(hi))
+    with np.errstate(over="ignore"):  # a float16 range past 65504: its spacing is nan, not split
+        return hi - lo > bins * max(2 * float(np.spacing(f.dtype.type(top))), float(f.tiny))
 
 
 class WeakHook:

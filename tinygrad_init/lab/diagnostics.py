@@ -28,7 +28,7 @@ from ..nn import activations, data, init
 from ..nn.losses import cross_entropy
 from ..nn.optim import SGD
 from ..utils import Rng, WeakHook, as_rng, check_bool, check_choice, check_int, check_type, format_number, moments
-from ..utils import as_seed, check_real, counted, ratio
+from ..utils import as_seed, bins_split, check_real, counted, ratio
 from .probe import fraction_key
 from .plots import legend_below, marker, mpl, ridges, scheme_color, slide_figure, slide_style
 from .table import ExperimentResult, Table
@@ -63,8 +63,7 @@ def _hist(v: np.ndarray, lo: float, hi: float, bins: int, sample: int) -> tuple[
     v = v[np.isfinite(v)]  # finite values only, as the Probe's: an inf clipped into an edge bin would read as a number
     if not math.isfinite(hi - lo) and v.size and 0 < (s := float(v.std())) < math.inf:  # overflowed: the range of the
         lo, hi = float(v.mean()) - 4 * s, float(v.mean()) + 4 * s  # finite values (+-4 std, as a gradient's)
-    # bins np.histogram can split: 2 ulps wide at least, and normal numbers (a subnormal width rounds by up to 20%)
-    split = math.isfinite(hi - lo) and hi - lo > bins * max(2 * np.spacing(max(abs(lo), abs(hi))), 2.3e-308)
+    split = math.isfinite(hi - lo) and bins_split(lo, hi, bins)
     lo, hi = (float(lo), float(hi)) if split else (-1.0, 1.0)  # all 0 (or all inf, or a std below 1e-307)
     return lo, hi, np.histogram(np.clip(v, lo, hi), bins, (lo, hi))[0]
 

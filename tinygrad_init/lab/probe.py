@@ -25,8 +25,8 @@ import numpy as np
 from .. import nn
 from ..core.tensor import Tensor
 from ..nn import activations as _acts
-from ..utils import (Rng, WeakHook, as_rng, check_bool, check_choice, check_int, check_real, check_type, moments,
-                     ordered, quoted, ratio, real_array)
+from ..utils import (Rng, WeakHook, as_rng, bins_split, check_bool, check_choice, check_int, check_real, check_type,
+                     moments, ordered, quoted, ratio, real_array)
 from .table import Table
 from .theory import renamed
 
@@ -110,9 +110,8 @@ class LayerRecord:
         if bins and v.size:
             r = value_range or ((float(w.min()), float(w.max())) if w.size else (0.0, 1.0))
             # values closer than the bins can split in w's dtype (or its arithmetic would overflow): counted in float64;
-            # one value, or closer than float64 splits them (subnormal bins round by up to 20%): the bins given a width
-            close = [r[1] - r[0] < bins * max(float(f.eps) * max(map(abs, r)), float(f.tiny))
-                     for f in (np.finfo(w.dtype), np.finfo(np.float64))]
+            # one value, or closer than float64 splits them: the bins given a width
+            close = [not bins_split(*r, bins, d) for d in (w.dtype, np.float64)]
             pad = 5e-4 * max(abs(r[0]), 1.0) * close[1]
             wide = r[1] - r[0] > float(np.finfo(w.dtype).max) / 2
             self.histograms[key] = Histogram(*np.histogram(w.astype(np.float64) if wide or close[0] else w, bins=bins,

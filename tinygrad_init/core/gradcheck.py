@@ -412,8 +412,8 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
                      f"{_fmt(a)}, numeric {_fmt(n)}, {abs(a - n) / max(abs(a), abs(n)):.0%} apart): gradients this "
                      f"small beside atol={_fmt(atol)} are not checked by their digits, and a wrong one passes (as in "
                      "torch.autograd.gradcheck); pass a smaller atol, about 1e-3 x their size, to check them.")
-    if connected and u.any() and (flat := [c.index for c in checks if c.numeric.size and not c.numeric.any()
-                                           and not c.analytic.any()]):
+    if connected and u.any() and (flat := [c.index for c, (_, left, right) in zip(checks, sides) if c.numeric.size
+                                           and not left.any() and not right.any() and not c.analytic.any()]):
         notes.append(f"f does not depend on {'input' if len(flat) == 1 else 'inputs'} {', '.join(map(str, flat))} here "
                      "(the gradient is 0 everywhere, numeric and analytic), so it checked nothing there: does f use "
                      "something from outside in place of its argument (x @ W where f takes w)? A relu off everywhere "

@@ -240,6 +240,30 @@ def test_the_written_spellings_give_pytorchs_numbers():
     assert Tensor(x).data.tolist() == torch.tensor(x).tolist()
 
 
+def test_the_written_spellings_say_where_their_gradient_at_a_kink_is_not_pytorchs():
+    # clamp(min=0) written t.relu() passes 0 at t = 0, PyTorch's clamp all of g (its bounds are inside); the norm
+    # written (t * t).sum() ** 0.5 has gradient nan at t = 0 (inf * 0), PyTorch's norm 0: the messages said neither
+    x, g = np.array([-1.0, 0.0, 2.0]), np.array([0.5, -1.5, 2.5])
+    t, tt = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    t.relu().backward(g)
+    tt.clamp(min=0).backward(torch.tensor(g))
+    assert t.grad[1] == 0 and tt.grad[1] == g[1]
+    z, tz = Tensor(np.zeros(3), requires_grad=True), torch.zeros(3, dtype=torch.float64, requires_grad=True)
+    ((z * z).sum() ** 0.5).backward()
+    tz.norm().backward()
+    assert np.isnan(z.grad).all() and tz.grad.tolist() == [0.0] * 3
+    for name, said in [("clamp", "clamp(min=0): t.relu(), whose gradient at 0 is relu'(0) = 0, clamp's g"),
+                       ("norm", "(t * t).sum() ** 0.5, whose gradient at t = 0 is nan, PyTorch's norm's 0")]:
+        with pytest.raises(AttributeError) as caught:
+            getattr(t, name)
+        assert said in str(caught.value), str(caught.value)
+    t, tt = Tensor([-0.5, 1.5, 0.0], dtype=np.float64, requires_grad=True), torch.tensor([-0.5, 1.5, 0.0],
+                                                                                        requires_grad=True)
+    (t - (t - 1.5).relu() + (-0.5 - t).relu()).backward(g)  # the general formula: at the bounds as PyTorch's
+    tt.clamp(-0.5, 1.5).backward(torch.tensor(g))
+    assert t.grad.tolist() == tt.grad.tolist() == g.tolist()
+
+
 def test_item_assignment_says_why_there_is_none_and_what_to_write():
     t = Tensor([1.0, 2.0, 3.0], requires_grad=True)
     with pytest.raises(TypeError, match=r"does not support item assignment: an op writing into a tensor \(PyTorch's "

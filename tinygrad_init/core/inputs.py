@@ -423,9 +423,11 @@ class TorchSpellings:
         (("to", "cpu", "cuda"), "t itself (numpy, on the CPU); for another dtype Tensor(t.data, dtype=...)"),
         (("zero_", "fill_", "copy_"), "t.data[...] = 0, a write into the array that backward does not track"),
         (("sub_", "div_"), "t.add_(u, alpha=-1) or t.mul_(1 / u)"), (("pow", "square"), "t ** p (t * t squares)"),
-        (("t",), "t.T"), (("clamp", "clip"), "t - (t - hi).relu() + (lo - t).relu() (clamp(min=0): t.relu())"),
+        (("t",), "t.T"), (("clamp", "clip"), "t - (t - hi).relu() + (lo - t).relu() (clamp(min=0): t.relu(), whose "
+                                             "gradient at 0 is relu'(0) = 0, clamp's g)"),
         (("var", "std"), "((t - t.mean(axis, keepdims=True)) ** 2).sum(axis) / (n - 1) (PyTorch's, unbiased), ** 0.5 "
-                         "for std"), (("norm",), "(t * t).sum() ** 0.5")] for name in names})
+                         "for std"), (("norm",), "(t * t).sum() ** 0.5, whose gradient at t = 0 is nan, PyTorch's "
+                                                 "norm's 0")] for name in names})
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
         """numpy meets a tensor: an array or a numpy number on the left of an operator (`x * t`, `x < t`) gets the

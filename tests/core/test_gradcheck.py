@@ -208,6 +208,24 @@ def test_kink_is_explained():
     assert not r2.ok and r2.where.index == (0,) and "kink" in r2.hint
 
 
+def test_a_kink_does_not_hide_a_wrong_gradient_elsewhere():
+    # relu's gradient 10% too large: at [-1, 0, 2] the worst element was the kink at 0, and the whole verdict was 'f has
+    # a kink here ... no backward rule can match; check at a point away from it', of a rule wrong here at x = 2
+    def f(t):
+        y = t.relu()
+        y.register_hook(lambda g: g * 1.1)
+        return y
+    r = gradcheck(f, np.array([-1.0, 0.0, 2.0]), upstream=np.array([1.0, 2.0, 0.5]), raise_on_fail=False)
+    assert not r.ok and r.where.index == (1,) and r.hint.startswith("f has a kink here"), str(r)
+    assert r.hint.endswith(" Yet 1 element elsewhere is off with no kink to explain it (the first: input 0 at [2], "
+                           "analytic 0.55, numeric 0.5): check there first."), r.hint
+    alone = gradcheck(lambda t: t.relu(), np.array([-1.0, 0.0, 2.0]), raise_on_fail=False)  # a kink alone: as before
+    assert alone.hint.startswith("f has a kink here") and alone.hint.endswith("check at a point away from it.")
+    big = gradcheck(lambda t: t.relu() + Tensor([0.0, 1e9]), np.array([0.0, 1.0]), upstream=np.array([10.0, 0.7]),
+                    raise_on_fail=False)  # [1] off by the rounding of S ~ 7e8 alone: no rule wrong there
+    assert big.inputs[0].bad.all() and big.hint.endswith("check at a point away from it."), big.hint
+
+
 def test_a_kink_gives_the_slopes_of_the_checked_sum_with_its_upstream():
     # tutorial 3 shows relu at 0: the message said 'f has a kink here (slope 0 from the left, 0.769787 from the
     # right)', the slopes of S = sum(u * f) with the random upstream u, where relu's own are 0 and 1

@@ -208,6 +208,17 @@ def test_kink_is_explained():
     assert not r2.ok and r2.where.index == (0,) and "kink" in r2.hint
 
 
+@pytest.mark.parametrize("f,x", [(lambda t: 1 / t, np.array([1e-7, 1.0])), (lambda t: t ** -2.0, np.array([3e-7])),
+                                 (lambda t: t + Tensor((t.data > 0) * 1.0), np.array([0.0]))])
+def test_a_pole_or_a_jump_within_eps_is_not_called_a_kink(f, x):
+    # 1/x at 1e-7 (x - eps crosses the pole) and a step made from t.data at 0 failed with 'f has a kink here ...:
+    # relu at 0, max with ties or abs at 0 have no derivative there'; one-sided slopes grow as eps shrinks, a kink's not
+    r = gradcheck(f, x, raise_on_fail=False)
+    assert r.where.index == (0,) and r.hint.startswith("f is not continuous within eps of this point: its one-sided "
+                                                       "slopes (of S = sum(u * f), "), r.hint
+    assert "kink" not in str(r) and gradcheck(f, x + 0.5).ok
+
+
 def test_a_kink_does_not_hide_a_wrong_gradient_elsewhere():
     # relu's gradient 10% too large: at [-1, 0, 2] the worst element was the kink at 0, and the whole verdict was 'f has
     # a kink here ... no backward rule can match; check at a point away from it', of a rule wrong here at x = 2

@@ -382,15 +382,17 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
             raise ValueError(f"{fn}: f returned shape {y.shape} at a nudged point but {u.shape} at the start")
         return float(np.dot(u.reshape(-1), y.reshape(-1)))
 
-    def finer(i: int, j: tuple[int, ...], left: float, right: float) -> tuple[float, bool]:
-        """Input i's element j at a tenth of the step: the central difference, and whether the one-sided slopes
-        (`left`, `right` at eps) close in by half or more, as a curve's do and a kink's do not."""
+    def finer(i: int, j: tuple[int, ...], left: float, right: float) -> tuple[float, bool, bool]:
+        """Input i's element j at a tenth of the step: the central difference, whether the one-sided slopes
+        (`left`, `right` at eps) close in by half or more, as a curve's do and a kink's do not, and whether they grow
+        (5 times and beyond rounding), as they do across a jump or a pole and a kink's do not."""
         try:
             g, lf, rf = (a.item() for a in _central(total, arrays[i][(..., *(slice(k, k + 1) for k in j))], eps / 10,
                                                     fn))
         except ValueError:  # eps / 10 is no step at all for an element this large: the slopes at eps stand
-            return math.nan, False
-        return g, abs(rf - lf) < abs(right - left) / 2
+            return math.nan, False, False
+        return g, abs(rf - lf) < abs(right - left) / 2, not max(abs(lf), abs(rf)) <= 5 * max(
+            abs(left), abs(right)) + 20 * noise
 
     sides = [_central(total, arr, eps, f"{fn}: input {i}") for i, arr in enumerate(arrays)]
     checks = [_compare(i, leaf.grad, g, atol, rtol) for i, (leaf, (g, _, _)) in enumerate(zip(leaves, sides))]
@@ -470,11 +472,11 @@ def _worst(checks: list[InputCheck], atol: float, rtol: float) -> Worst | None:
 
 
 def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, total: Callable[[], float], atol: float,
-          rtol: float, noise: float, eps: float, finer: Callable[[], tuple[float, bool]]) -> str:
+          rtol: float, noise: float, eps: float, finer: Callable[[], tuple[float, bool, bool]]) -> str:
     """A guess at what is wrong, for the student reading the message (`total()`: S at the point, a call of f, made
     twice here; `left`, `right`: the one-sided slopes; `noise`: how far rounding alone can move a one-sided slope;
     `finer()`: the worst element's central difference at a step of eps / 10, and whether its slopes close in there,
-    as a curve's). Nothing is computed for an input that passed."""
+    as a curve's, or grow, as across a jump). Nothing is computed for an input that passed."""
     if c.ok or c.note:
         return ""
     s, again = total(), total()
@@ -491,7 +493,12 @@ def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, total: C
         return ("The numeric gradient is not finite: f overflows or leaves its domain within eps of this point "
                 "(log of a non-positive number, division by zero); check at a point inside the domain.")
     if _kinks(left[w.index], right[w.index], noise):  # first: at relu's kink the analytic gradient may be 0 everywhere
-        g, curve = finer()
+        g, curve, jump = finer()
+        if jump:
+            return (f"f is not continuous within eps of this point: its one-sided slopes (of S = sum(u * f), "
+                    f"{_fmt(left[w.index])} from the left, {_fmt(right[w.index])} from the right) grow as the step "
+                    "shrinks, as across a pole (1/x, x ** -2 near 0) or a jump (a step made from t.data), where no "
+                    "difference quotient is a slope; check at a point further from it.")
         if not curve:
             return (f"f has a kink here (slope {_fmt(left[w.index])} from the left, {_fmt(right[w.index])} from the "
                     "right, of S = sum(u * f), u the random upstream): relu at 0, max with ties or abs at 0 have no "

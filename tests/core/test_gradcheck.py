@@ -286,7 +286,9 @@ def test_max_with_ties_matches_central_differences():
 
 @pytest.mark.parametrize("f,x,where", [(lambda x: x.max(), np.array([2.0, 2.0, 1.0]), "at [0]"),
                                        (lambda x: x.relu() + (-x).relu(), np.array([1.0, 0.0]), "at [1]"),
-                                       (lambda v: v.relu() + (-v).relu(), 0.0, "input 0, slope")])
+                                       (lambda v: v.relu() + (-v).relu(), 0.0, "input 0, slope"),
+                                       (lambda x: x.max() + x[0] * 0.5, np.array([2.0, 2.0, 1.0]),  # slopes 1/2, 3/2
+                                        "at 2 elements that passed (the first: input 0 at [0],")])
 def test_a_pass_at_a_kink_says_that_only_the_convention_was_checked(f, x, where):
     # max with ties and |x| = relu(x) + relu(-x) at 0 passed with no word: the docs promise that gradcheck recognizes
     # a kink, which it did only on failure, though a pass there checks a convention (ties share, relu'(0) = 0)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tinygrad_init import Value, autograd
+from tinygrad_init import Tensor, Value, autograd
 from tinygrad_init.gradcheck import gradcheck
 
 FAST = settings(max_examples=30, deadline=None, derandomize=True)
@@ -654,6 +654,14 @@ def test_comparing_values_says_to_compare_their_numbers():
                                             r"max\(values, key=lambda v: v\.data\)"):
             compare()
     assert max([a, b], key=lambda v: v.data) is b and a.data < b.data  # what the message writes
+    c, d = Value(3.0), Value(3.0)  # at a tie it picks the first, which gets all of the gradient; Tensor.max shares it
+    (max([c, d], key=lambda v: v.data) * 2.0).backward()
+    t = Tensor([3.0, 3.0], requires_grad=True)
+    (t.max() * 2.0).backward()
+    assert (c.grad, d.grad) == (2.0, 0.0) and t.grad.tolist() == [1.0, 1.0]
+    with pytest.raises(TypeError, match=r"v\.data\) \(at a tie the first, which gets all of the gradient, as "
+                                        r"PyTorch's max\(dim\); Tensor\.max shares it among the tied\)$"):
+        max(c, d)
     assert a != Value(2.0) and a == a  # equality stays identity: a Value is a graph node, kept in sets and dicts
 
 

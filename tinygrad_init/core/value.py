@@ -326,7 +326,9 @@ class Value:
 
     def __lt__(self, other: object) -> bool:  # and <=, >, >=: what max, min and sorted call
         raise TypeError("Value: <, <=, >, >= (and so max, min, sorted) do not compare Values: compare their numbers, "
-                        "a.data < b.data, or pick a Value by its number, max(values, key=lambda v: v.data)")
+                        "a.data < b.data, or pick a Value by its number, max(values, key=lambda v: v.data) (at a tie "
+                        "the first, which gets all of the gradient, as PyTorch's max(dim); Tensor.max shares it among "
+                        "the tied)")
 
     __le__ = __gt__ = __ge__ = __lt__
 

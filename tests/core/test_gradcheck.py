@@ -247,6 +247,7 @@ def test_a_kink_gives_the_slopes_of_the_checked_sum_with_its_upstream():
     assert f"slope 0 from the left, {u:.6g} from the right, of S = sum(u * f), u the random upstream" in r.hint
     ones = gradcheck(lambda t: t.relu(), x, upstream=np.ones(3), raise_on_fail=False)
     assert "slope 0 from the left, 1 from the right, of S = sum(u * f)" in ones.hint
+    assert "random" not in ones.hint  # u given: it said 'u the random upstream'
     tied = gradcheck(lambda t: t.max(), np.array([2.0, 2.0, 1.0]))
     assert any("from the right, of S = sum(u * f)): there the central difference is their mean" in n
                for n in tied.notes), tied.notes

@@ -424,6 +424,8 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     hint = "" if where is None else _hint(checks[where.input], where, *sides[where.input][1:], total, atol,
                                           rtol, noise, eps, lambda: finer(where.input, where.index, *(
                                               side[where.index] for side in sides[where.input][1:])))
+    if upstream is not None:  # the slopes of S with the u given, not a random one
+        hint = hint.replace(", u the random upstream", "")
     if hint.startswith("f has a kink here"):  # elements off where no kink explains it: a rule wrong at this point
         off = [(c, j) for c, (_, left, right) in zip(checks, sides) for j in np.ndindex(c.shape) if c.bad[j] and
                c.abs_error[j] > noise and not (_kinks(left[j], right[j], noise) and not finer(c.index, j, left[j],

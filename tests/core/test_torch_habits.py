@@ -257,6 +257,13 @@ def test_the_written_spellings_say_where_their_gradient_at_a_kink_is_not_pytorch
         with pytest.raises(AttributeError) as caught:
             getattr(t, name)
         assert said in str(caught.value), str(caught.value)
+    m, tm = Tensor([[1.0, 1.0, 2.0]], requires_grad=True), torch.tensor([[1.0, 1.0, 2.0]], requires_grad=True)
+    (-(-m).max(axis=1)).backward(np.ones(1, np.float32))  # min at a tie: shared, as amin; min(dim) gives it to one
+    tm.min(1).values.backward(torch.ones(1))
+    assert m.grad.tolist() == [[0.5, 0.5, 0.0]] != tm.grad.tolist()
+    with pytest.raises(AttributeError, match=r"-\(-t\)\.max\(axis=\.\.\.\) \(PyTorch's amin: tied minima share the "
+                                             r"gradient, where its min\(dim\) gives it to one of them\)$"):
+        m.min
     t, tt = Tensor([-0.5, 1.5, 0.0], dtype=np.float64, requires_grad=True), torch.tensor([-0.5, 1.5, 0.0],
                                                                                         requires_grad=True)
     (t - (t - 1.5).relu() + (-0.5 - t).relu()).backward(g)  # the general formula: at the bounds as PyTorch's

@@ -414,7 +414,8 @@ class TorchSpellings:
         (("view", "flatten", "squeeze"), "t.reshape(...) (t.reshape(-1) flattens)"), (("dim",), "t.ndim"),
         (("unsqueeze",), "an index with None where the new axis goes, t[:, None]"), (("tolist",), "t.data.tolist()"),
         (("numel",), "t.size, numpy's number of elements"), (("permute",), "t.transpose(*axes)"),
-        (("amax",), "t.max(axis=...)"), (("min", "amin"), "-(-t).max(axis=...)"),
+        (("amax",), "t.max(axis=...)"), (("min", "amin"), "-(-t).max(axis=...) (PyTorch's amin: tied minima share "
+                                                          "the gradient, where its min(dim) gives it to one of them)"),
         (("argmax", "argmin"), "t.data.argmax(axis=...) (or argmin)"), (("requires_grad_",), "t.requires_grad = True"),
         (("clone",), "t * 1 (in the graph) or Tensor(t.data.copy())"), (("sqrt",), "t ** 0.5"),
         (("abs",), "t.relu() + (-t).relu()"), (("mm", "matmul"), "t @ u"), (("float",), _OUT.format("float32")),

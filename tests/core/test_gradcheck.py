@@ -230,6 +230,10 @@ def test_a_kink_does_not_hide_a_wrong_gradient_elsewhere():
     assert not r.ok and r.where.index == (1,) and r.hint.startswith("f has a kink here"), str(r)
     assert r.hint.endswith(" Yet 1 element elsewhere is off with no kink to explain it (the first: input 0 at [2], "
                            "analytic 0.55, numeric 0.5): check there first."), r.hint
+    r = gradcheck(lambda a, b: f(a) + f(b), np.array([0.0]), np.array([2.0, 3.0]), upstream=np.array([10.0, 10.0]),
+                  raise_on_fail=False)  # two in another input: counted, the first named
+    assert r.where.input == 0 and r.hint.endswith(" Yet 2 elements elsewhere are off with no kink to explain it (the "
+                                                  "first: input 1 at [0], analytic 11, numeric 10): check there first.")
     alone = gradcheck(lambda t: t.relu(), np.array([-1.0, 0.0, 2.0]), raise_on_fail=False)  # a kink alone: as before
     assert alone.hint.startswith("f has a kink here") and alone.hint.endswith("check at a point away from it.")
     big = gradcheck(lambda t: t.relu() + Tensor([0.0, 1e9]), np.array([0.0, 1.0]), upstream=np.array([10.0, 0.7]),

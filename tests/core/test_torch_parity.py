@@ -7,6 +7,7 @@ and a missing torch fails this file.
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -608,6 +609,12 @@ def test_scalar_ops_at_special_values_match_torch(engine):
 
 
 def test_value_pow_follows_c_pow_where_torch_takes_sqrt():
+    # the Tensor engine's x ** 0.5 is numpy's square root, as PyTorch's: the engines differ at -inf and -0.0, as the
+    # Value module's docstring now says (it said that its numbers follow PyTorch's)
+    theirs = (Tensor([-np.inf, -0.0], dtype=np.float64) ** 0.5).data
+    assert np.isnan(theirs[0]) and np.signbit(theirs[1]) and not np.signbit((Value(-0.0) ** 0.5).data)
+    assert "`x ** 0.5` is C's pow(x, 0.5): inf at -inf and 0.0 at -0.0, where the Tensor engine and PyTorch take the " \
+        "square root, nan and -0.0" in " ".join(sys.modules[Value.__module__].__doc__.split())
     for x, y, want in [(-0.0, 0.5, 0.0), (-math.inf, 0.5, math.inf), (-0.0, -0.5, math.inf), (-8.0, 0.5, math.nan),
                        (0.0, -math.inf, math.inf), (-1.0, math.inf, 1.0), (2.0, math.nan, math.nan),
                        (math.nan, 0.0, 1.0), (1.0, math.nan, 1.0), (10.0, 400.0, math.inf),

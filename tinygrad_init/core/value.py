@@ -16,6 +16,8 @@ inf, `Value(0.).log()` is -inf, `log` of a negative number, `(-8) ** 0.5` and `r
 nan, dividing by zero gives inf or nan; local derivatives follow PyTorch at 0, inf and nan. One
 difference remains by design: the chain rule multiplies, so an inf or nan upstream gradient times
 a local derivative of 0 (a relu that is off, `x ** 0`) is nan, where PyTorch's backward selects 0.
+And `x ** 0.5` is C's pow(x, 0.5): inf at -inf and 0.0 at -0.0, where the Tensor engine and PyTorch
+take the square root, nan and -0.0.
 """
 
 from __future__ import annotations

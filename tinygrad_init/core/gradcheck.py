@@ -224,11 +224,11 @@ def _central(total: Callable[[], float], arr: np.ndarray, eps: float, where: str
 
 
 @quiet
-def _kinks(left: np.ndarray, right: np.ndarray, noise: float, rel: float = 1e-2) -> np.ndarray:
+def _kinks(left: np.ndarray, right: np.ndarray, noise: float, rel: float = 1e-2, least: float = 0.0) -> np.ndarray:
     """Where the slopes from the left and from the right differ by more than rounding (twice `noise`, each slope's) and
     curvature explain (by more than `rel` of the steeper: the slopes of relu, abs or a tie differ by all of it, 1/x at
-    1e-4 by 2%)."""
-    return np.abs(right - left) > np.maximum(max(1e-3, 2 * noise), rel * np.maximum(np.abs(left), np.abs(right)))
+    1e-4 by 2%), and by more than `least`."""
+    return np.abs(right - left) > np.maximum(max(least, 2 * noise), rel * np.maximum(np.abs(left), np.abs(right)))
 
 
 def _settings(fn: str, f: Any, eps: Any, atol: Any = 0.0, rtol: Any = 0.0) -> tuple[float, float, float]:
@@ -397,7 +397,7 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     sides = [_central(total, arr, eps, f"{fn}: input {i}") for i, arr in enumerate(arrays)]
     checks = [_compare(i, leaf.grad, g, atol, rtol) for i, (leaf, (g, _, _)) in enumerate(zip(leaves, sides))]
     kinks = [(c.index, j, left[j], right[j]) for c, (_, left, right) in zip(checks, sides)
-             for j in np.ndindex(c.shape) if _kinks(left[j], right[j], noise, 0.5) and not c.bad[j]]
+             for j in np.ndindex(c.shape) if _kinks(left[j], right[j], noise, 0.5, 1e-3) and not c.bad[j]]
     kinks = [k for k in kinks if not finer(*k)[1]]  # not a curve, such as a smooth minimum, whose one-sided slopes
     # have opposite signs (2 more evaluations of f per element flagged: at most as many again as the check's own)
     if kinks:

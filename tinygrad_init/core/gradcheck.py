@@ -391,8 +391,8 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
                                                     fn))
         except ValueError:  # eps / 10 is no step at all for an element this large: the slopes at eps stand
             return math.nan, False, False
-        return g, abs(rf - lf) < abs(right - left) / 2, not max(abs(lf), abs(rf)) <= 5 * max(
-            abs(left), abs(right)) + 20 * noise
+        grown = not max(abs(lf), abs(rf)) <= 5 * max(abs(left), abs(right)) + 20 * noise  # (an inf or nan: grown)
+        return g, abs(rf - lf) < abs(right - left) / 2, grown
 
     sides = [_central(total, arr, eps, f"{fn}: input {i}") for i, arr in enumerate(arrays)]
     checks = [_compare(i, leaf.grad, g, atol, rtol) for i, (leaf, (g, _, _)) in enumerate(zip(leaves, sides))]
@@ -427,9 +427,9 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     if upstream is not None:  # the slopes of S with the u given, not a random one
         hint = hint.replace(", u the random upstream", "")
     if hint.startswith("f has a kink here"):  # elements off where no kink explains it: a rule wrong at this point
-        off = [(c, j) for c, (_, left, right) in zip(checks, sides) for j in np.ndindex(c.shape) if c.bad[j] and
-               c.abs_error[j] > noise and not (_kinks(left[j], right[j], noise) and not finer(c.index, j, left[j],
-                                                                                             right[j])[1])]
+        off = [(c, j) for c, (_, left, right) in zip(checks, sides) for j in np.ndindex(c.shape)
+               if c.bad[j] and c.abs_error[j] > noise and not (
+                   _kinks(left[j], right[j], noise) and not finer(c.index, j, left[j], right[j])[1])]
         if off:
             c, j = off[0]
             hint += (f" Yet {counted(len(off), 'element')} elsewhere {'is' if len(off) == 1 else 'are'} off with no "

@@ -234,6 +234,10 @@ def test_a_kink_does_not_hide_a_wrong_gradient_elsewhere():
                   raise_on_fail=False)  # two in another input: counted, the first named
     assert r.where.input == 0 and r.hint.endswith(" Yet 2 elements elsewhere are off with no kink to explain it (the "
                                                   "first: input 1 at [0], analytic 11, numeric 10): check there first.")
+    r = gradcheck(lambda t: (t * Tensor([1.0, 0.0])).relu() * 10.0 + (t * Tensor([0.0, 1.0])).exp(), np.array(
+        [0.0, 3.0]), eps=0.03, upstream=np.ones(2), raise_on_fail=False)  # [1]: no kink, a curve (eps too large there)
+    assert r.where.index == (0,) and "Yet 1 element elsewhere is off with no kink to explain it (the first: input 0 " \
+        "at [1]," in r.hint, r.hint
     alone = gradcheck(lambda t: t.relu(), np.array([-1.0, 0.0, 2.0]), raise_on_fail=False)  # a kink alone: as before
     assert alone.hint.startswith("f has a kink here") and alone.hint.endswith("check at a point away from it.")
     big = gradcheck(lambda t: t.relu() + Tensor([0.0, 1e9]), np.array([0.0, 1.0]), upstream=np.array([10.0, 0.7]),
@@ -266,6 +270,7 @@ def test_a_kink_where_the_analytic_gradient_is_zero_is_explained_as_a_kink():
                  (lambda x: x.max(axis=1) * 1e-4, np.zeros((1, 3)))):
         r = gradcheck(f, x, raise_on_fail=False)
         assert not r.ok and r.hint.startswith("f has a kink here") and "No gradient" not in r.hint, str(r)
+        assert "does not depend" not in str(r)  # (slope 0 from the left only: f depends on x)
 
 
 @pytest.mark.parametrize("f,x,eps,then", [(lambda a: a.exp(), 3.0, 0.03, "passes"),

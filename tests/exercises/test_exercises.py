@@ -580,6 +580,20 @@ def test_a_jacobian_in_float32_fails_as_float32_hides_a_finite_difference(tmp_pa
         assert "J is float32" in result.message, result.message
 
 
+@pytest.mark.parametrize("h", ["1e-3", "2e-3"])
+def test_a_jacobian_by_a_five_point_stencil_is_told_to_use_the_chain_rule(tmp_path, h):
+    # The statement asks for J "exact: by the chain rule below, not by finite differences"; judged to 1e-9, a five-point
+    # stencil of the forward pass (off by ~1e-11) passed at a third of the steps h, these among them.
+    source = ("import numpy as np\n\ndef forward(x, weights, biases):\n    for W, b in zip(weights, biases):\n"
+              "        x = np.tanh(x @ W + b)\n    return x\n\ndef input_output_jacobian(x, weights, biases):\n"
+              f"    h, rows = {h}, []\n    for e in np.eye(len(x)):\n"
+              "        f = lambda t: forward(x + t * e, weights, biases)\n"
+              "        rows.append((f(-2 * h) - 8 * f(-h) + 8 * f(h) - f(2 * h)) / (12 * h))\n"
+              "    J = np.array(rows)\n    return J, float(np.sum(J ** 2) / min(J.shape))\n")
+    result = grade_source(tmp_path, catalog.get("jacobian"), source)
+    assert (result.status, result.mistake) == ("fail", "numerical"), result.message
+
+
 def test_a_right_answer_in_long_double_passes(tmp_path):
     ex = catalog.get("tanh_backward")
     source = solution(ex) + "\nimport numpy as _np\n_reference = tanh_backward\n" \

@@ -771,6 +771,14 @@ def test_a_wrong_answer_in_float16_is_not_judged_to_float16s_precision(tmp_path,
     assert result.status == "fail", result.message
 
 
+def test_a_power_rule_that_divides_by_x_in_numpy_is_told_it_is_undefined_at_zero(tmp_path):
+    # n * x^n / x in numpy floats gives nan at x = 0 (0 / 0, a warning), not ZeroDivisionError.
+    source = "import numpy as np\n\ndef pow_backward(x, n, upstream):\n    return upstream * n * np.float64(x)**n / x\n"
+    with np.errstate(all="ignore"):
+        result = grade_source(tmp_path, catalog.get("pow_backward"), source)
+    assert result.mistake == "undefined_at_zero", result.message
+
+
 ODD_ANSWERS = ["None", "[None]", "(None, None)", "10**400", "(10**400, 1.0)", "(10**5000, 1.0)", "[[1, 2], [3]]",
                "np.array(['a'])", "np.zeros((0,))", "float('nan')", "np.ones(3, complex)", "{1: 2}", "lambda: 0",
                "set()", "list(range(20_000))", "{str(i): 1.0 for i in range(20_000)}",

@@ -1114,6 +1114,28 @@ def test_the_float_fans_hint_names_np_prod_of_an_empty_tuple(tmp_path):
     assert "np.prod(())" in ex.hint("float_fans")
 
 
+@pytest.mark.parametrize("old,new,told,mistake", [
+    ("    r = math.prod(shape[2:])\n", "    r = np.prod(shape[2:])\n",
+     "fans((3, 5)) returned (a float (3), a float (5)); expected the ints (3, 5).", "float_fans"),
+    ("math.prod(shape[2:])", "math.prod(shape[2:4])", "fans((8, 2, 2, 3, 3)) returned (48, 12); expected (144, 36).",
+     "two_d_kernel_only"),
+    ("shape[0] * r, ", "shape[0] * r + 1, ", "fans((3, 5)) returned (4, 5); expected (3, 5). fan_in = shape[0] * "
+     "prod(shape[2:]), fan_out = shape[1] * prod(shape[2:]).", None),
+    ("    r = math.prod(shape[2:])\n", "    a, b, c, d = shape\n    r = c * d\n", "not enough values to unpack", None)])
+def test_the_fans_check_shows_what_came_back_and_names_a_rule_for_kernels_only_there(tmp_path, old, new, told, mistake):
+    # A rule for 4-D kernels alone that unpacks a matrix's shape is no rule for 2-D kernels (two_d_kernel_only).
+    ex = catalog.get("fans")
+    result = grade_source(tmp_path, ex, "import numpy as np\n" + solution(ex).replace(old, new))
+    assert told in result.message and result.mistake == mistake, result.message
+
+
+def test_the_update_data_check_shows_the_shapes_and_the_ratios_it_got(tmp_path):
+    ex = catalog.get("update_data")
+    result = grade_source(tmp_path, ex, solution(ex).replace("    return r, ", "    return r * 1.01, "))
+    assert result.message.startswith("update_data_ratios(params=[6x16, 16x16, 16x16, 16x3 arrays], grads=[...], "
+                                     "lr=0.1): the log10 ratios are [-3.0694, -2.91807"), result.message
+
+
 def test_a_valueerror_of_the_students_own_kind_is_a_valueerror(tmp_path):
     # class ShapeError(ValueError) raised for a 1-D shape was told "expected a ValueError".
     ex = catalog.get("fans")

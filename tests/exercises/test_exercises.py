@@ -856,6 +856,9 @@ def test_the_fresh_verdict_case_is_never_decided_by_rounding(tmp_path):
     for seed in range(300):
         case = ex22_verdict._fresh(np.random.default_rng(seed))
         assert products(*case) == ex22_verdict.verdict(*case), case
+        act, grad, frac, _ = case  # no ratio within a factor 1.25 of 10 or 100, no fraction within 0.05 of a half
+        logs = np.abs(np.log10([act[-1] / act[0], grad[0] / grad[-1]]))
+        assert np.all(np.abs(logs[:, None] - [1.0, 2.0]) > 0.09) and min(abs(f - 0.5) for f in frac) > 0.05, case
 
 
 def test_a_table_of_the_published_verdicts_keyed_by_what_rescaling_keeps_fails(tmp_path):
@@ -1413,14 +1416,18 @@ def test_a_table_of_the_published_shapes_scales_does_not_pass_the_initializers(t
     assert not any(r.passed for r in results), [r.message for r in results]
 
 
-def test_the_verdict_check_grades_the_zero_top_gradient_its_statement_defines(tmp_path):
+@pytest.mark.parametrize("old,new,mistake", [
+    ("max(grad_std[-1], 1e-300)", "grad_std[-1]", "zero_gradient"),
+    ("    if act_std[0] == 0:\n        return \"symmetric\"\n", "", "no_symmetric"),
+    ("    if act_std[0] == 0:\n", "    if not any(act_std):\n", "every_layer")])
+def test_the_verdict_check_grades_the_zero_top_gradient_its_statement_defines(tmp_path, old, new, mistake):
     # "A grad_std[-1] of 0 counts as 1e-300": no case had one (but for 'symmetric', decided before), so an answer that
-    # divides by it (ZeroDivisionError there) passed.
+    # divides by it (ZeroDivisionError there) passed. A ratio divided by an act_std[0] of 0 names the test of symmetry.
     ex = catalog.get("verdict")
-    source = solution(ex).replace("max(grad_std[-1], 1e-300)", "grad_std[-1]")
-    assert "/ grad_std[-1]" in source
+    source = solution(ex).replace("max(act_std[0], 1e-300)", "act_std[0]").replace(old, new)
+    assert "/ act_std[0]" in source and old not in source
     result = grade_source(tmp_path, ex, source)
-    assert (result.status, result.mistake) == ("fail", "zero_gradient") and "ZeroDivisionError" in result.message, \
+    assert (result.status, result.mistake) == ("fail", mistake) and "ZeroDivisionError" in result.message, \
         result.message
 
 

@@ -1139,6 +1139,20 @@ def test_the_update_data_check_shows_the_shapes_and_the_ratios_it_got(tmp_path):
                                      "lr=0.1): the log10 ratios are [-3.0694, -2.91807"), result.message
 
 
+@pytest.mark.parametrize("name,old,new,told", [
+    ("accumulate_grads", "grads[node] * local\n", "grads[node] * local * 1.5\n",
+     "The first wrong one is 'p': add up upstream * local over every edge into it."),
+    ("accumulate_grads", "    for node, parent, local in edges:\n",
+     "    for i in range(len(edges) + 1):\n        node, parent, local = edges[i]\n", "IndexError"),
+    ("unbroadcast", "    return np.asarray(grad)\n", "    return np.zeros(shape)\n",
+     ". Sum over the axes that broadcasting added (the leading ones) and over the axes where shape has size 1.")])
+def test_a_mistake_no_hint_knows_is_told_the_rule_not_a_hint(tmp_path, name, old, new, told):
+    # An IndexError of a loop that runs past the edges is no root taken from the edges ('root_from_edges').
+    ex = catalog.get(name)
+    result = grade_source(tmp_path, ex, solution(ex).replace(old, new))
+    assert result.mistake is None and told in result.message, result.message
+
+
 def test_a_valueerror_of_the_students_own_kind_is_a_valueerror(tmp_path):
     # class ShapeError(ValueError) raised for a 1-D shape was told "expected a ValueError".
     ex = catalog.get("fans")

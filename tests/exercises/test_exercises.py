@@ -1139,18 +1139,21 @@ def test_the_update_data_check_shows_the_shapes_and_the_ratios_it_got(tmp_path):
                                      "lr=0.1): the log10 ratios are [-3.0694, -2.91807"), result.message
 
 
-@pytest.mark.parametrize("name,old,new,told", [
+@pytest.mark.parametrize("name,old,new,told,mistake", [
     ("accumulate_grads", "grads[node] * local\n", "grads[node] * local * 1.5\n",
-     "The first wrong one is 'p': add up upstream * local over every edge into it."),
+     "The first wrong one is 'p': add up upstream * local over every edge into it.", None),
     ("accumulate_grads", "    for node, parent, local in edges:\n",
-     "    for i in range(len(edges) + 1):\n        node, parent, local = edges[i]\n", "IndexError"),
+     "    for i in range(len(edges) + 1):\n        node, parent, local = edges[i]\n", "IndexError", None),
     ("unbroadcast", "    return np.asarray(grad)\n", "    return np.zeros(shape)\n",
-     ". Sum over the axes that broadcasting added (the leading ones) and over the axes where shape has size 1.")])
-def test_a_mistake_no_hint_knows_is_told_the_rule_not_a_hint(tmp_path, name, old, new, told):
-    # An IndexError of a loop that runs past the edges is no root taken from the edges ('root_from_edges').
+     ". Sum over the axes that broadcasting added (the leading ones) and over the axes where shape has size 1.", None),
+    ("softmax_ce_backward", "    n = logits.shape[0]\n", "    n, c = targets.shape\n", "ValueError", None),
+    ("linear_backward", "g.sum(axis=0)", "g[-1]", "db has the wrong numbers", "loop_overwrite")])  # db alone
+def test_a_mistake_is_told_its_hint_or_the_rule(tmp_path, name, old, new, told, mistake):
+    # An IndexError of a loop that runs past the edges is no root taken from the edges ('root_from_edges'), nor a
+    # ValueError of one's own the number of classes taken from the targets ('classes_from_targets').
     ex = catalog.get(name)
     result = grade_source(tmp_path, ex, solution(ex).replace(old, new))
-    assert result.mistake is None and told in result.message, result.message
+    assert result.mistake == mistake and told in result.message, result.message
 
 
 def test_a_valueerror_of_the_students_own_kind_is_a_valueerror(tmp_path):

@@ -1147,6 +1147,10 @@ def test_the_update_data_check_shows_the_shapes_and_the_ratios_it_got(tmp_path):
     ("unbroadcast", "    return np.asarray(grad)\n", "    return np.zeros(shape)\n",
      ". Sum over the axes that broadcasting added (the leading ones) and over the axes where shape has size 1.", None),
     ("softmax_ce_backward", "    n = logits.shape[0]\n", "    n, c = targets.shape\n", "ValueError", None),
+    ("softmax_ce_backward", "    return p / n\n", "    return p / n * 1.01\n",
+     "The gradient is (softmax(logits) - onehot) / N.", None),
+    ("softmax_ce_backward", "np.exp(logits - logits.max(axis=1, keepdims=True))", "np.exp(logits)",
+     "large logits (2, 3), targets=[1, 1]): your gradient contains nan or inf (rows [0, 1]).", "unstable"),
     ("linear_backward", "g.sum(axis=0)", "g[-1]", "db has the wrong numbers", "loop_overwrite")])  # db alone
 def test_a_mistake_is_told_its_hint_or_the_rule(tmp_path, name, old, new, told, mistake):
     # An IndexError of a loop that runs past the edges is no root taken from the edges ('root_from_edges'), nor a

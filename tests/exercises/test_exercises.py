@@ -1151,7 +1151,11 @@ def test_the_update_data_check_shows_the_shapes_and_the_ratios_it_got(tmp_path):
      "The gradient is (softmax(logits) - onehot) / N.", None),
     ("softmax_ce_backward", "np.exp(logits - logits.max(axis=1, keepdims=True))", "np.exp(logits)",
      "large logits (2, 3), targets=[1, 1]): your gradient contains nan or inf (rows [0, 1]).", "unstable"),
-    ("linear_backward", "g.sum(axis=0)", "g[-1]", "db has the wrong numbers", "loop_overwrite")])  # db alone
+    ("linear_backward", "g.sum(axis=0)", "g[-1]", "db has the wrong numbers", "loop_overwrite"),  # db alone
+    ("mul_backward", "    return upstream * b, upstream * a\n", "    import numpy as np\n    c = np.float64(a) * b\n"
+     "    with np.errstate(all='ignore'):\n        return upstream * c / a, upstream * c / b\n",
+     "returned (nan, 0); expected (3.75, 0). Your result is not a number: a float (nan), a float (0).",
+     "undefined_at_zero")])
 def test_a_mistake_is_told_its_hint_or_the_rule(tmp_path, name, old, new, told, mistake):
     # An IndexError of a loop that runs past the edges is no root taken from the edges ('root_from_edges'), nor a
     # ValueError of one's own the number of classes taken from the targets ('classes_from_targets').

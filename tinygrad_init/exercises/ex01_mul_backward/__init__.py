@@ -40,6 +40,8 @@ EXERCISE = Exercise(
         "undefined_at_zero": "c / b equals a only when b != 0: write the local derivatives with the inputs "
                              "themselves, dc/da = b and dc/db = a, which hold at 0 too.",
         "sign": "no minus sign: the derivatives of a * b are +b and +a.",
+        "zero_special_case": "an input of 0 makes the product 0, not its gradients: dL/da = upstream * b is 0 only "
+                             "where b is 0. Drop the special case: upstream * b and upstream * a hold at 0 too.",
         **SIGN_HINTS,
     },
 )
@@ -71,6 +73,7 @@ def check(run: Session) -> None:
         sign = "sign_some_inputs" if i else "sign"  # a case passed before: a sign error there is not global
         diagnose((da, db), detail, [
             ("swapped", (up * a, up * b)), ("no_upstream", (b, a)), ("add_rule", (up, up)),
+            ("zero_special_case", (0.0, 0.0) if 0.0 in (a, b) else None),
             ("same_twice", (up * b, up * b)), ("same_twice", (up * a, up * a)),
             ("product_as_local", (up * a * b, up * a * b)), ("added_upstream", (up + b, up + a)),
             ("divided", (up / b, up / a) if a and b else None), (sign, (-up * b, -up * a))])

@@ -12,3 +12,11 @@ def mul_backward(a: float, b: float, upstream: float) -> tuple[float, float]:
 # each input gets its own value as local derivative instead of the other input's.
 def mul_backward(a: float, b: float, upstream: float) -> tuple[float, float]:
     return upstream * a, upstream * b
+
+
+# wrong: zero_special_case
+# returns no gradient where an input is 0, as if a product of 0 had none.
+def mul_backward(a: float, b: float, upstream: float) -> tuple[float, float]:
+    if a == 0 or b == 0:
+        return 0.0, 0.0
+    return upstream * b, upstream * a

@@ -451,6 +451,29 @@ def test_one_no_grad_object_entered_again_nested_and_in_two_threads():
     assert [evaluate(), evaluate(), is_grad_enabled()] == [False, False, True]  # a decorator, called twice
 
 
+def test_the_grad_mode_decorators_refuse_a_class_and_an_async_function_whose_bodies_would_run_outside_the_mode():
+    # @no_grad() on an async def made a function whose block ended once the coroutine was made: the body ran later
+    # with grad on, its `p -= lr * p.grad` told to "do it inside no_grad()"; a decorated class became a function
+    from tinygrad_init import set_grad_enabled
+
+    async def update():
+        pass
+
+    async def batches():
+        yield 1
+
+    class Evaluator:
+        pass
+
+    for fn, what in ((update, "the async function update"), (batches, "the async function batches"),
+                     (Evaluator, "the class Evaluator")):
+        for name, make in (("no_grad", no_grad), ("enable_grad", enable_grad),
+                           ("set_grad_enabled", lambda: set_grad_enabled(False))):  # (which turns grad off at once)
+            with pytest.raises(TypeError, match=f"^{name}: cannot decorate {what}: "):
+                make()(fn)
+            assert is_grad_enabled()
+
+
 # ---------------------------------------------------------------- Value and Tensor never mix
 
 

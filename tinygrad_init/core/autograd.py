@@ -165,6 +165,11 @@ class _GradMode(contextlib.ContextDecorator):
     def __call__(self, fn: _F) -> _F:
         if not callable(fn):
             raise TypeError(f"{self.name}: expected a function to decorate, got {type(fn).__name__} {fn!r:.40}")
+        if isinstance(fn, type) or inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn):
+            raise TypeError(f"{self.name}: cannot decorate " + (
+                f"the class {fn.__name__}: decorate its methods" if isinstance(fn, type) else f"the async function "
+                f"{fn.__name__}: its body runs after the call has returned, outside the mode; write the with block "
+                "inside it"))
         if not inspect.isgeneratorfunction(fn):
             return super().__call__(fn)
 

@@ -451,6 +451,43 @@ def test_one_no_grad_object_entered_again_nested_and_in_two_threads():
     assert [evaluate(), evaluate(), is_grad_enabled()] == [False, False, True]  # a decorator, called twice
 
 
+def test_a_thread_still_inside_no_grad_builds_no_graph_after_another_thread_has_left_its_block():
+    # the threads inside no_grad are told apart by their ids: kept under one id, the first thread to leave its block
+    # would turn graph building back on for the other, still inside its own
+    w, inside, left, seen = Tensor(np.ones(2), requires_grad=True), threading.Event(), threading.Event(), []
+
+    def evaluate():
+        with no_grad():
+            inside.set()
+            left.wait(5)
+            seen.append((w * 2).requires_grad)
+
+    t = threading.Thread(target=evaluate)
+    t.start()
+    inside.wait(5)
+    with no_grad():
+        pass
+    left.set()
+    t.join()
+    assert seen == [False] and (w * 2).requires_grad
+
+
+def test_a_set_grad_enabled_object_entered_again_restores_the_mode_found_at_that_entry():
+    # as a `no_grad()` object: its first block restores the mode before the call, a later one the mode it finds
+    from tinygrad_init import set_grad_enabled
+
+    off = set_grad_enabled(False)
+    seen = [is_grad_enabled()]
+    with off:
+        seen.append(is_grad_enabled())
+    seen.append(is_grad_enabled())
+    with no_grad():
+        with off:
+            seen.append(is_grad_enabled())
+        seen.append(is_grad_enabled())  # was: on, the mode before the call
+    assert seen == [False, False, True, False, False] and is_grad_enabled()
+
+
 def test_the_grad_mode_decorators_refuse_a_class_and_an_async_function_whose_bodies_would_run_outside_the_mode():
     # @no_grad() on an async def made a function whose block ended once the coroutine was made: the body ran later
     # with grad on, its `p -= lr * p.grad` told to "do it inside no_grad()"; a decorated class became a function

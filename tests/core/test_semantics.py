@@ -488,6 +488,24 @@ def test_a_set_grad_enabled_object_entered_again_restores_the_mode_found_at_that
     assert seen == [False, False, True, False, False] and is_grad_enabled()
 
 
+def test_a_decorated_generator_keeps_the_blocks_of_its_body_and_the_caller_its_own_mode_between_yields():
+    # the body's block across a yield pushed onto the thread's stack, which the wrapper's block then popped: the caller
+    # ran in the body's mode between yields (its ops built no graph), and the body, resumed, lost its block's mode
+    w = Tensor(np.ones(2), requires_grad=True)
+
+    @no_grad()
+    def steps():
+        with enable_grad():
+            yield (w * 2).requires_grad
+            yield (w * 2).requires_grad
+        yield (w * 2).requires_grad
+
+    assert [(body, (w * 2).requires_grad) for body in steps()] == [(True, True), (True, True), (False, True)]
+    with no_grad():
+        assert [(body, (w * 2).requires_grad) for body in steps()] == [(True, False), (True, False), (False, False)]
+    assert is_grad_enabled()
+
+
 def test_the_grad_mode_decorators_refuse_a_class_and_an_async_function_whose_bodies_would_run_outside_the_mode():
     # @no_grad() on an async def made a function whose block ended once the coroutine was made: the body ran later
     # with grad on, its `p -= lr * p.grad` told to "do it inside no_grad()"; a decorated class became a function

@@ -175,16 +175,18 @@ class _GradMode(contextlib.ContextDecorator):
 
         @functools.wraps(fn)
         def generator(*args: Any, **kwargs: Any) -> Any:  # as torch's: the body runs in the mode each time it
-            body = fn(*args, **kwargs)  # resumes (next, send, throw, close), the caller in its own between yields
-            resume, sent = body.send, None
-            while True:
-                with self:
-                    try:
-                        item = resume(sent)
-                    except StopIteration as stop:
-                        return stop.value
-                    finally:  # an exception thrown in, kept here, and its traceback (holding this frame): a cycle
-                        sent = None
+            body = fn(*args, **kwargs)  # resumes (next, send, throw, close), the caller in its own between yields;
+            resume, sent, mode, blocks = body.send, None, self.enabled, []  # the body's blocks open across a yield
+            while True:  # are its own, on a stack of its own, and the mode they set lasts until they end
+                caller, _MODE.saved = (_MODE.enabled, _MODE.saved), blocks
+                _set_mode(mode)
+                try:
+                    item = resume(sent)
+                except StopIteration as stop:
+                    return stop.value
+                finally:  # an exception thrown in, kept here, and its traceback (holding this frame): a cycle
+                    sent, mode, _MODE.saved = None, _MODE.enabled, caller[1]
+                    _set_mode(caller[0])
                 try:
                     sent, resume = (yield item), body.send
                 except BaseException as e:  # thrown in by the caller (close: GeneratorExit): thrown on into the body
@@ -199,7 +201,8 @@ def no_grad(fn: _F) -> _F: ...
 def no_grad(fn: _F | None = None) -> Any:
     """Within this block (or decorated function) tensor ops build no graph: for evaluation and parameter updates.
     Grad mode belongs to the thread; other threads keep recording. `@no_grad()` and `@no_grad` both decorate; a
-    generator function's body runs without grad each time it resumes, its caller in its own mode in between."""
+    generator function's body runs without grad each time it resumes (inside a block of its own that is open across a
+    yield: in that block's mode), its caller in its own mode in between."""
     return _GradMode(False) if fn is None else _GradMode(False)(fn)
 
 

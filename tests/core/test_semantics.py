@@ -506,6 +506,28 @@ def test_a_decorated_generator_keeps_the_blocks_of_its_body_and_the_caller_its_o
     assert is_grad_enabled()
 
 
+def test_a_block_left_open_across_a_yield_and_a_block_of_the_caller_each_restore_the_mode_they_found():
+    # as torch's: a generator suspended inside no_grad, the caller's enable_grad block, the generator's block ended
+    # inside it. Both took the thread's last saved mode: the generator's block restored the caller's "off" (its ops
+    # then built no graph inside enable_grad), the caller's block the "on" from before the generator's
+    from tinygrad_init import set_grad_enabled
+
+    w = Tensor(np.ones(2), requires_grad=True)
+
+    def evaluate():
+        with no_grad():
+            yield (w * 2).requires_grad
+        yield (w * 2).requires_grad
+
+    batches = evaluate()
+    seen = [next(batches), is_grad_enabled()]
+    with enable_grad():
+        seen += [next(batches), (w * 2).requires_grad]
+    seen.append(is_grad_enabled())  # the mode the caller's block found: the generator's "off"
+    set_grad_enabled(True)  # (the generator, finished, has no block left open: the thread's stack is as before)
+    assert seen == [False, False, True, True, False] and is_grad_enabled()
+
+
 def test_the_grad_mode_decorators_refuse_a_class_and_an_async_function_whose_bodies_would_run_outside_the_mode():
     # @no_grad() on an async def made a function whose block ended once the coroutine was made: the body ran later
     # with grad on, its `p -= lr * p.grad` told to "do it inside no_grad()"; a decorated class became a function

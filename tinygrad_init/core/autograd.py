@@ -131,7 +131,7 @@ class _Mode(threading.local):
     enabled, recorder = True, None  # this thread's grad mode and recorder
 
     def __init__(self) -> None:
-        self.saved: list[bool] = []  # the modes to restore, innermost block last
+        self.saved: list[tuple] = []  # (a block's object, the mode it restores), innermost block last
 
 
 _MODE = _Mode()
@@ -148,19 +148,22 @@ def _set_mode(enabled: bool) -> None:
 
 class _GradMode(contextlib.ContextDecorator):
     """Sets this thread's grad mode for a block (or a decorated function) and restores the mode it found.
-    What to restore lives on the thread's own stack, so one object may be entered again, nested or in
-    another thread."""
+    What to restore lives on the thread's own stack, beside the object, so one object may be entered again, nested or
+    in another thread, and blocks that end out of order (one open across a generator's yield) restore theirs."""
     name = property(lambda self: "enable_grad" if self.enabled else "no_grad")  # the function that made it
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
 
     def __enter__(self) -> None:
-        _MODE.saved.append(_MODE.enabled)
+        _MODE.saved.append((self, _MODE.enabled))
         _set_mode(self.enabled)
 
-    def __exit__(self, *exc: object) -> None:
-        _set_mode(_MODE.saved.pop())
+    def __exit__(self, *exc: object) -> None:  # the mode this object's latest block found (above it: a block open
+        saved, i = _MODE.saved, -1  # across a generator's yield, which restores its own when it ends)
+        while saved[i][0] is not self:
+            i -= 1
+        _set_mode(saved.pop(i)[1])
 
     def __call__(self, fn: _F) -> _F:
         if not callable(fn):
@@ -227,7 +230,7 @@ class set_grad_enabled(_GradMode):  # noqa: N801 (PyTorch's name, for its habit 
 
     def __enter__(self) -> None:
         found, self.found = self.found, None
-        _MODE.saved.append(_MODE.enabled if found is None else found)
+        _MODE.saved.append((self, _MODE.enabled if found is None else found))
         _set_mode(self.enabled)
 
     def __call__(self, fn: _F) -> _F:  # a decorator changes the mode only while the function runs

@@ -488,6 +488,39 @@ def test_a_set_grad_enabled_object_entered_again_restores_the_mode_found_at_that
     assert seen == [False, False, True, False, False] and is_grad_enabled()
 
 
+def _a_backward_pass() -> list:
+    w = Tensor(np.ones(2), requires_grad=True)
+    (w * 2).sum().backward()
+    return w.grad.tolist()
+
+
+def test_a_process_forked_while_another_thread_runs_a_backward_pass_runs_its_own():
+    # passes in two threads take turns by a lock: a child forked while another thread held it inherited it locked,
+    # with no thread to release it, and its first backward waited forever (a Pool made beside a training thread hung
+    # its worker about every other time); a fork now waits for the pass under way to end
+    import multiprocessing
+    import time
+    import warnings
+
+    inside = threading.Event()
+
+    def hook(g):
+        inside.set()
+        time.sleep(0.1)  # the pass holds the lock meanwhile
+        return g
+
+    y = Tensor(np.ones(2), requires_grad=True) * 2
+    y.register_hook(hook)
+    t = threading.Thread(target=lambda: y.sum().backward())
+    t.start()
+    inside.wait(5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # (Python 3.12 on: a fork beside a thread)
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            assert pool.apply_async(_a_backward_pass).get(timeout=30) == [2.0, 2.0]
+    t.join()
+
+
 def test_a_decorated_generator_keeps_the_blocks_of_its_body_and_the_caller_its_own_mode_between_yields():
     # the body's block across a yield pushed onto the thread's stack, which the wrapper's block then popped: the caller
     # ran in the body's mode between yields (its ops built no graph), and the body, resumed, lost its block's mode

@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import os
 import threading
 from numbers import Real
 from typing import Any, Callable, Iterable, TypeVar, overload
@@ -136,6 +137,9 @@ class _Mode(threading.local):
 
 _MODE = _Mode()
 _PASSES = threading.RLock()  # one backward pass at a time: passes in two threads may share nodes (a hook's runs within)
+if hasattr(os, "register_at_fork"):  # a fork waits for the pass under way: its child would inherit the lock held, by a
+    os.register_at_fork(before=_PASSES.acquire, after_in_parent=_PASSES.release,  # thread that it does not have
+                        after_in_child=_PASSES.release)
 _F = TypeVar("_F", bound=Callable[..., Any])  # a decorated function keeps its signature for type checkers
 _OFF: set = set()  # the ids of threads whose grad mode is off: while there are none, an op records without reading
 # its thread's mode (a thread-local read, 0.5k instructions an op); a thread that ends in no_grad() leaves its id

@@ -536,7 +536,12 @@ def test_a_decorated_generator_keeps_the_blocks_of_its_body_and_the_caller_its_o
     assert [(body, (w * 2).requires_grad) for body in steps()] == [(True, True), (True, True), (False, True)]
     with no_grad():
         assert [(body, (w * 2).requires_grad) for body in steps()] == [(True, False), (True, False), (False, False)]
-    assert is_grad_enabled()
+    batches = steps()
+    seen = [next(batches)]
+    t = threading.Thread(target=lambda: seen.extend(batches))  # resumed in another thread, inside its block
+    t.start()
+    t.join()
+    assert seen == [True, True, False] and is_grad_enabled()
 
 
 def test_a_block_left_open_across_a_yield_and_a_block_of_the_caller_each_restore_the_mode_they_found():

@@ -451,6 +451,144 @@ def test_one_no_grad_object_entered_again_nested_and_in_two_threads():
     assert [evaluate(), evaluate(), is_grad_enabled()] == [False, False, True]  # a decorator, called twice
 
 
+def test_a_thread_still_inside_no_grad_builds_no_graph_after_another_thread_has_left_its_block():
+    # the threads inside no_grad are told apart by their ids: kept under one id, the first thread to leave its block
+    # would turn graph building back on for the other, still inside its own
+    w, inside, left, seen = Tensor(np.ones(2), requires_grad=True), threading.Event(), threading.Event(), []
+
+    def evaluate():
+        with no_grad():
+            inside.set()
+            left.wait(5)
+            seen.append((w * 2).requires_grad)
+
+    t = threading.Thread(target=evaluate)
+    t.start()
+    inside.wait(5)
+    with no_grad():
+        pass
+    left.set()
+    t.join()
+    assert seen == [False] and (w * 2).requires_grad
+
+
+def test_a_set_grad_enabled_object_entered_again_restores_the_mode_found_at_that_entry():
+    # as a `no_grad()` object: its first block restores the mode before the call, a later one the mode it finds
+    from tinygrad_init import set_grad_enabled
+
+    off = set_grad_enabled(False)
+    seen = [is_grad_enabled()]
+    with off:
+        seen.append(is_grad_enabled())
+    seen.append(is_grad_enabled())
+    with no_grad():
+        with off:
+            seen.append(is_grad_enabled())
+        seen.append(is_grad_enabled())  # was: on, the mode before the call
+    assert seen == [False, False, True, False, False] and is_grad_enabled()
+
+
+def _a_backward_pass() -> list:
+    w = Tensor(np.ones(2), requires_grad=True)
+    (w * 2).sum().backward()
+    return w.grad.tolist()
+
+
+def test_a_process_forked_while_another_thread_runs_a_backward_pass_runs_its_own():
+    # passes in two threads take turns by a lock: a child forked while another thread held it inherited it locked,
+    # with no thread to release it, and its first backward waited forever (a Pool made beside a training thread hung
+    # its worker about every other time); a fork now waits for the pass under way to end
+    import multiprocessing
+    import time
+    import warnings
+
+    inside = threading.Event()
+
+    def hook(g):
+        inside.set()
+        time.sleep(0.1)  # the pass holds the lock meanwhile
+        return g
+
+    y = Tensor(np.ones(2), requires_grad=True) * 2
+    y.register_hook(hook)
+    t = threading.Thread(target=lambda: y.sum().backward())
+    t.start()
+    inside.wait(5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # (Python 3.12 on: a fork beside a thread)
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            assert pool.apply_async(_a_backward_pass).get(timeout=30) == [2.0, 2.0]
+    t.join()
+
+
+def test_a_decorated_generator_keeps_the_blocks_of_its_body_and_the_caller_its_own_mode_between_yields():
+    # the body's block across a yield pushed onto the thread's stack, which the wrapper's block then popped: the caller
+    # ran in the body's mode between yields (its ops built no graph), and the body, resumed, lost its block's mode
+    w = Tensor(np.ones(2), requires_grad=True)
+
+    @no_grad()
+    def steps():
+        with enable_grad():
+            yield (w * 2).requires_grad
+            yield (w * 2).requires_grad
+        yield (w * 2).requires_grad
+
+    assert [(body, (w * 2).requires_grad) for body in steps()] == [(True, True), (True, True), (False, True)]
+    with no_grad():
+        assert [(body, (w * 2).requires_grad) for body in steps()] == [(True, False), (True, False), (False, False)]
+    batches = steps()
+    seen = [next(batches)]
+    t = threading.Thread(target=lambda: seen.extend(batches))  # resumed in another thread, inside its block
+    t.start()
+    t.join()
+    assert seen == [True, True, False] and is_grad_enabled()
+
+
+def test_a_block_left_open_across_a_yield_and_a_block_of_the_caller_each_restore_the_mode_they_found():
+    # as torch's: a generator suspended inside no_grad, the caller's enable_grad block, the generator's block ended
+    # inside it. Both took the thread's last saved mode: the generator's block restored the caller's "off" (its ops
+    # then built no graph inside enable_grad), the caller's block the "on" from before the generator's
+    from tinygrad_init import set_grad_enabled
+
+    w = Tensor(np.ones(2), requires_grad=True)
+
+    def evaluate():
+        with no_grad():
+            yield (w * 2).requires_grad
+        yield (w * 2).requires_grad
+
+    batches = evaluate()
+    seen = [next(batches), is_grad_enabled()]
+    with enable_grad():
+        seen += [next(batches), (w * 2).requires_grad]
+    seen.append(is_grad_enabled())  # the mode the caller's block found: the generator's "off"
+    set_grad_enabled(True)  # (the generator, finished, has no block left open: the thread's stack is as before)
+    assert seen == [False, False, True, True, False] and is_grad_enabled()
+
+
+def test_the_grad_mode_decorators_refuse_a_class_and_an_async_function_whose_bodies_would_run_outside_the_mode():
+    # @no_grad() on an async def made a function whose block ended once the coroutine was made: the body ran later
+    # with grad on, its `p -= lr * p.grad` told to "do it inside no_grad()"; a decorated class became a function
+    from tinygrad_init import set_grad_enabled
+
+    async def update():
+        pass
+
+    async def batches():
+        yield 1
+
+    class Evaluator:
+        pass
+
+    for fn, what in ((update, "the async function update"), (batches, "the async function batches"),
+                     (Evaluator, "the class Evaluator")):
+        for name, make in (("no_grad", no_grad), ("enable_grad", enable_grad),
+                           ("set_grad_enabled", lambda: set_grad_enabled(False))):  # (which turns grad off at once)
+            with pytest.raises(TypeError, match=f"^{name}: cannot decorate {what}: "):
+                make()(fn)
+            assert is_grad_enabled()
+
+
 # ---------------------------------------------------------------- Value and Tensor never mix
 
 

@@ -1042,6 +1042,24 @@ def test_model_and_optimizer_copied_together_mid_training_go_on_as_the_original(
             np.testing.assert_array_equal(p.data, q.data)
 
 
+def test_a_shallow_copy_of_a_module_shares_its_layers_and_assigning_on_it_leaves_the_original_whole():
+    # copy.copy shared the registries of parameters and sub-modules but not the attributes: a weight assigned on the
+    # copy became the original's parameters()[0] while the original's forward still used its own (an optimizer
+    # given model.parameters() then trained a tensor the model never read); seq[0] = ... or del seq[0] likewise
+    lin, seq = nn.Linear(2, 3, rng=0), nn.Sequential(nn.Linear(2, 3, rng=0), nn.Tanh())
+    lin2, seq2 = copy.copy(lin), copy.copy(seq)
+    assert lin2.weight is lin.weight and seq2[0] is seq[0]  # shallow: the same layers and tensors
+    lin2.weight, lin2.extra = Tensor(np.zeros((2, 3)), requires_grad=True), nn.Tanh()
+    seq2[0] = nn.ReLU()
+    del seq2[1]
+    assert lin.parameters()[0] is lin.weight and [n for n, _ in lin.named_modules()] == [""]
+    assert len(seq) == 2 and list(seq) == [seq[0], seq[1]] and isinstance(seq[0], nn.Linear)
+    assert list(seq2) == [seq2[0]] and isinstance(seq2[0], nn.ReLU) and not lin2.weight.data.any()
+    hook = seq2.register_forward_hook(lambda m, x, out: out * 0.0)
+    assert seq(Tensor(np.ones((1, 2)))).data.any() and not seq2(Tensor(np.ones((1, 2)))).data.any()
+    hook.remove()
+
+
 def test_a_long_training_loop_frees_every_graph_by_reference_counting():
     # a training script's loop (SGD with momentum, batch norm, a probe and a ledger watching some steps, a picture
     # of them): with the cycle collector off, every step's graph is gone once the step is, nothing left to collect

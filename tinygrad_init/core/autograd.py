@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import os
 import threading
 from numbers import Real
 from typing import Any, Callable, Iterable, TypeVar, overload
@@ -131,11 +132,14 @@ class _Mode(threading.local):
     enabled, recorder = True, None  # this thread's grad mode and recorder
 
     def __init__(self) -> None:
-        self.saved: list[bool] = []  # the modes to restore, innermost block last
+        self.saved: list[tuple] = []  # (a block's object, the mode it restores), innermost block last
 
 
 _MODE = _Mode()
 _PASSES = threading.RLock()  # one backward pass at a time: passes in two threads may share nodes (a hook's runs within)
+if hasattr(os, "register_at_fork"):  # a fork waits for the pass under way: its child would inherit the lock held, by a
+    os.register_at_fork(before=_PASSES.acquire, after_in_parent=_PASSES.release,  # thread that it does not have
+                        after_in_child=_PASSES.release)
 _F = TypeVar("_F", bound=Callable[..., Any])  # a decorated function keeps its signature for type checkers
 _OFF: set = set()  # the ids of threads whose grad mode is off: while there are none, an op records without reading
 # its thread's mode (a thread-local read, 0.5k instructions an op); a thread that ends in no_grad() leaves its id
@@ -148,38 +152,48 @@ def _set_mode(enabled: bool) -> None:
 
 class _GradMode(contextlib.ContextDecorator):
     """Sets this thread's grad mode for a block (or a decorated function) and restores the mode it found.
-    What to restore lives on the thread's own stack, so one object may be entered again, nested or in
-    another thread."""
+    What to restore lives on the thread's own stack, beside the object, so one object may be entered again, nested or
+    in another thread, and blocks that end out of order (one open across a generator's yield) restore theirs."""
     name = property(lambda self: "enable_grad" if self.enabled else "no_grad")  # the function that made it
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
 
     def __enter__(self) -> None:
-        _MODE.saved.append(_MODE.enabled)
+        _MODE.saved.append((self, _MODE.enabled))
         _set_mode(self.enabled)
 
-    def __exit__(self, *exc: object) -> None:
-        _set_mode(_MODE.saved.pop())
+    def __exit__(self, *exc: object) -> None:  # the mode this object's latest block found (above it: a block open
+        saved, i = _MODE.saved, -1  # across a generator's yield, which restores its own when it ends)
+        while saved[i][0] is not self:
+            i -= 1
+        _set_mode(saved.pop(i)[1])
 
     def __call__(self, fn: _F) -> _F:
         if not callable(fn):
             raise TypeError(f"{self.name}: expected a function to decorate, got {type(fn).__name__} {fn!r:.40}")
+        if isinstance(fn, type) or inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn):
+            raise TypeError(f"{self.name}: cannot decorate " + (
+                f"the class {fn.__name__}: decorate its methods" if isinstance(fn, type) else f"the async function "
+                f"{fn.__name__}: its body runs after the call has returned, outside the mode; write the with block "
+                "inside it"))
         if not inspect.isgeneratorfunction(fn):
             return super().__call__(fn)
 
         @functools.wraps(fn)
         def generator(*args: Any, **kwargs: Any) -> Any:  # as torch's: the body runs in the mode each time it
-            body = fn(*args, **kwargs)  # resumes (next, send, throw, close), the caller in its own between yields
-            resume, sent = body.send, None
-            while True:
-                with self:
-                    try:
-                        item = resume(sent)
-                    except StopIteration as stop:
-                        return stop.value
-                    finally:  # an exception thrown in, kept here, and its traceback (holding this frame): a cycle
-                        sent = None
+            body = fn(*args, **kwargs)  # resumes (next, send, throw, close), the caller in its own between yields;
+            resume, sent, mode, blocks = body.send, None, self.enabled, []  # the body's blocks open across a yield
+            while True:  # are its own, on a stack of its own, and the mode they set lasts until they end
+                caller, _MODE.saved = (_MODE.enabled, _MODE.saved), blocks
+                _set_mode(mode)
+                try:
+                    item = resume(sent)
+                except StopIteration as stop:
+                    return stop.value
+                finally:  # an exception thrown in, kept here, and its traceback (holding this frame): a cycle
+                    sent, mode, _MODE.saved = None, _MODE.enabled, caller[1]
+                    _set_mode(caller[0])
                 try:
                     sent, resume = (yield item), body.send
                 except BaseException as e:  # thrown in by the caller (close: GeneratorExit): thrown on into the body
@@ -194,7 +208,8 @@ def no_grad(fn: _F) -> _F: ...
 def no_grad(fn: _F | None = None) -> Any:
     """Within this block (or decorated function) tensor ops build no graph: for evaluation and parameter updates.
     Grad mode belongs to the thread; other threads keep recording. `@no_grad()` and `@no_grad` both decorate; a
-    generator function's body runs without grad each time it resumes, its caller in its own mode in between."""
+    generator function's body runs without grad each time it resumes (inside a block of its own that is open across a
+    yield: in that block's mode), its caller in its own mode in between."""
     return _GradMode(False) if fn is None else _GradMode(False)(fn)
 
 
@@ -219,7 +234,7 @@ class set_grad_enabled(_GradMode):  # noqa: N801 (PyTorch's name, for its habit 
 
     def __enter__(self) -> None:
         found, self.found = self.found, None
-        _MODE.saved.append(_MODE.enabled if found is None else found)
+        _MODE.saved.append((self, _MODE.enabled if found is None else found))
         _set_mode(self.enabled)
 
     def __call__(self, fn: _F) -> _F:  # a decorator changes the mode only while the function runs

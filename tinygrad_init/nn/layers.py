@@ -69,6 +69,12 @@ class Module:
             home[name] = value
         object.__setattr__(self, name, value)
 
+    def __copy__(self) -> Module:  # copy.copy: the same layers and tensors, registered in dicts of its own
+        new = object.__new__(type(self))
+        new.__dict__.update(vars(self), _modules=dict(self._modules), _params=dict(self._params),
+                            _forward_hooks=list(self._forward_hooks))
+        return new
+
     def __delattr__(self, name: str) -> None:
         self._modules.pop(name, None)
         self._params.pop(name, None)

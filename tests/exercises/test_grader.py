@@ -538,6 +538,20 @@ def test_a_recursion_that_goes_on_where_the_depth_starts_again_is_refused(tmp_pa
     assert refused in result.message, result.message
 
 
+def test_a_walk_that_hands_itself_to_map_is_recursion(tmp_path):
+    # walk(node) = chain(chain.from_iterable(map(walk, node._parents)), (node,)) nests lazy iterators, which count no
+    # depth: past the recursion limit, on every Python, and it passed ex05 ("without recursion"); the look at the code
+    # read only `walk(...)` calls. A function handed on (to map) is called by what it is handed to.
+    write(tmp_path, "topological_order", "from itertools import chain\n\n\ndef topological_order(root):\n"
+                                         "    seen = set()\n\n    def walk(node):\n        if node in seen:\n"
+                                         "            return ()\n        seen.add(node)\n"
+                                         "        return chain(chain.from_iterable(map(walk, node._parents)), (node,))"
+                                         "\n\n    return list(walk(root))\n")
+    result = grader.grade(str(tmp_path), "topological_order")[0]
+    assert (result.status, result.mistake) == ("fail", "recursive"), result.message
+    assert "your function `walk` calls itself" in result.message, result.message
+
+
 def test_threads_are_refused_only_where_the_exercise_forbids_recursion(tmp_path):
     # Threads were refused in every exercise ("may not use `threads` (it gets around the rules)"): a right ex01 that
     # ran its two products in a ThreadPoolExecutor failed, though only ex05's rule (no recursion) needs the refusal.

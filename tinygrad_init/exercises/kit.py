@@ -473,10 +473,11 @@ def mentions(tree: ast.AST, name: str) -> int | None:
 
 def recursive_functions(tree: ast.AST, root: str | None = None) -> list[str]:
     """The functions of a module that call themselves, directly or through each other; with `root`, only those that
-    `root` calls, or is (a recursive helper left for debugging, which `root` never calls, is none). A called name means
-    the def nested in the caller, else that of the innermost scope around it (a method is no bare name). A call that a
-    plain `yield` hands out (`yield visit(p)`, `yield visit(p), i`) to a generator is none: a trampoline's generator,
-    run by a loop over a stack, nests no calls (a call of a plain function there still nests one)."""
+    `root` calls, or is (a recursive helper left for debugging, which `root` never calls, is none). A name called, or
+    handed to a call (`map(visit, ps)`: lazy iterators nest uncounted), means the def nested in the caller, else that
+    of the innermost scope around it (a method is no bare name). A call a plain `yield` hands out (`yield visit(p)`,
+    `yield visit(p), i`) to a generator is none: a trampoline's generator, run by a loop over a stack, nests no calls
+    (a call of a plain function there still nests one)."""
     kinds = (ast.FunctionDef, ast.AsyncFunctionDef)
     up = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}  # each node -> the node it is in
     defs = sorted((d for d in up if isinstance(d, kinds)), key=lambda d: (d.lineno, d.col_offset))
@@ -495,8 +496,8 @@ def recursive_functions(tree: ast.AST, root: str | None = None) -> list[str]:
     gens = {d for d in defs if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(d))}
     handed = {id(v) for n in ast.walk(tree) if isinstance(n, ast.Yield) and n.value is not None
               for v in [n.value, *(n.value.elts if isinstance(n.value, ast.Tuple) else ())]}
-    calls = {d: {f for c in ast.walk(d) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name) for f in
-                 [target(d, c.func.id)] if f is not None and not (id(c) in handed and f in gens)} for d in defs}
+    calls = {d: {f for c in ast.walk(d) if isinstance(c, ast.Call) for n in [c.func, *c.args] if isinstance(n, ast.Name)
+                 for f in [target(d, n.id)] if f is not None and not (id(c) in handed and f in gens)} for d in defs}
 
     def reach(start: Any) -> set:  # what `start` calls, directly or not
         seen, todo = set(), list(calls[start])

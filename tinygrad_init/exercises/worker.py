@@ -29,7 +29,7 @@ Before any student code runs, the worker
   moving anything from or to there, and opening a folder but the student's and the temp folder's (as dir_fd, a path
   names any file; the grader's TMPDIR for it is a fresh folder). Out of reach: other files there (a classmate's
   helpers); `python -m` run in the student's folder; a derivative by complex step or a difference quotient; a signal
-  handler (or gc callback) of the student's that walks up to the hook's frame as it runs.
+  handler (or gc callback) of the student's that walks up to the hook's frame as it runs (3.13+: rewrites its locals).
 
 Frames are a 4-byte big-endian length and a JSON object. Every request carries a fresh random
 `n`; a reply counts only when it echoes the `n` of the request the grader is waiting for.

@@ -574,7 +574,9 @@ def test_tutorial_4_nudged_units_stay_as_one_over_ten_data_sets():
     1.6e-4 in all 50 runs; the loss curves agree within 0.001 on the five data sets where the constant net's loss
     falls at every step; on the other five it jumps and the curves drift apart, the largest gap over the five seeds
     0.04-0.14 on each (it said 'about 0.1 apart'; here 0.045, 0.051, 0.053, 0.087, 0.115; under the BLAS kernels
-    measured the smallest is 0.040-0.045, the largest 0.11-0.14)."""
+    measured the smallest is 0.040-0.045, the largest 0.11-0.14; with numpy's SSE4.2 loops, as on a CPU without AVX2,
+    under the Nehalem and Sandybridge kernels the smallest is 0.028, the largest 0.125, so the assert takes the
+    smallest above 0.025)."""
     run, spreads, calm, jumpy = _tutorial_4_train(), [], [], []
     constant = init.get("constant", value=0.5)
     for rng in range(10):
@@ -589,7 +591,7 @@ def test_tutorial_4_nudged_units_stay_as_one_over_ten_data_sets():
             assert n_units == 8
         (calm if (np.diff(c_loss) < 0).all() else jumpy).append(max(off))
     assert max(spreads) < 1.6e-4 and len(calm) == len(jumpy) == 5
-    assert max(calm) < 1e-3 and 0.105 < max(jumpy) < 0.15 and 0.035 < min(jumpy) < 0.05
+    assert max(calm) < 1e-3 and 0.105 < max(jumpy) < 0.15 and 0.025 < min(jumpy) < 0.05
     assert "drift apart: by 0.04 to 0.14 at most on each of those data sets" in _prose("04_why_not_zeros")
 
 

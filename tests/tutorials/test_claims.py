@@ -928,7 +928,9 @@ def test_tutorial_8_try_it_batch_norm_after_the_activation():
     """Tutorial 8, 'Try it yourself' 1 asked to put batch norm after the activation without saying how (section 5
     builds its bodies with `experiments.deep_mlp`, which puts it before); its prose now gives the lines. Run as
     written with the notebook's `make` and `train`, they give blocks Linear -> ReLU -> BatchNorm1d, and seed 0 leaves
-    ln 2 either way (steps 45 before, 39 after, measured)."""
+    ln 2 either way, when depends on the machine's arithmetic (the runs are chaotic: steps 93 before, 38 after here;
+    under the SkylakeX, Haswell, Sandybridge, Nehalem and Prescott kernels with numpy's AVX-512, AVX2 or SSE4.2 loops,
+    11 settings, 25-158 before and 38-138 after, so the assert takes below 200)."""
     namespace = {"np": np, "nn": nn, "Tensor": Tensor, "experiments": experiments, "SGD": SGD, "moons": data.moons}
     exec(_cell("08_batchnorm", "X, y = moons(64").split("\ncases = {")[0], namespace)   # X, targets, make, train
     hint = r"`(body = [^`]+|after = [^`]+|nn\.Sequential\(after[^`]+)`"
@@ -938,7 +940,7 @@ def test_tutorial_8_try_it_batch_norm_after_the_activation():
     assert [type(m).__name__ for m in namespace["after"]] == ["Linear", "ReLU", "BatchNorm1d"] * 30
     for net in (namespace["make"]("relu", "xavier_uniform", 30, True, seed=0), eval(model, namespace)):
         loss = namespace["train"](net)
-        assert loss.min() < LN2 / 2 and np.argmax(loss < LN2 / 2) < 100
+        assert loss.min() < LN2 / 2 and np.argmax(loss < LN2 / 2) < 200
 
 
 def test_tutorial_5_try_it_entries_that_pass_the_gradient():

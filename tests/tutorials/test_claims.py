@@ -7,17 +7,21 @@ code. Each test recomputes the notebook's own computation for the seeds the pros
 outcome (or the prose's prediction of it) asserted.
 
 A training run can be chaotic: a last-bit difference in a matrix product's sum (another BLAS
-kernel blocks the sum otherwise, or fuses its multiply-adds) grows step by step until a marginal
+kernel blocks the sum otherwise, or fuses its multiply-adds), or in an exp, log or tanh (numpy's
+AVX-512, AVX2 and SSE4.2 loops round some results otherwise; its sums do not depend on the CPU,
+measured) grows step by step until a marginal
 run crosses a threshold a step earlier or later, or not at all. Counts over runs, step counts and
 spreads can therefore differ by a run or a last digit between machines. Where that happens the
 prose states, and the test asserts, what was measured under all of OpenBLAS's Haswell, SkylakeX,
-Sandybridge and Prescott kernels and numpy's AVX-512 and AVX2 loops, with the slack written beside
-the assert. To check the claims under another kernel on one machine (the variables must be set
-before numpy is imported, so on the command line):
+Sandybridge and Prescott kernels and numpy's AVX-512 and AVX2 loops (and, where a number moved
+beyond that, its SSE4.2 loops: a CPU without AVX2), with the slack written beside the assert. To
+check the claims under another kernel on one machine (the variables must be set before numpy is
+imported, so on the command line):
 
     OPENBLAS_CORETYPE=SkylakeX python -m pytest tests/tutorials
     OPENBLAS_CORETYPE=Sandybridge python -m pytest tests/tutorials      # no FMA
     NPY_DISABLE_CPU_FEATURES="AVX512_ICL X86_V4" python -m pytest tests/tutorials   # numpy's AVX2 loops
+    NPY_DISABLE_CPU_FEATURES="AVX512_ICL X86_V4 X86_V3" OPENBLAS_CORETYPE=Nehalem python -m pytest tests/tutorials
 """
 
 from __future__ import annotations

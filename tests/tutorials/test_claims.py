@@ -449,8 +449,8 @@ def test_tutorial_8_batch_norm_training_over_ten_seeds():
     ReLU nets at 25-190. Those two are chaotic: measured under the Haswell, SkylakeX, Sandybridge and Prescott
     kernels, tanh's seed 4 takes 12-14 steps, ReLU's first 25-59 and last 135-190 (with the divisor's gradient
     computed in PyTorch's order, -g * (a / b / b): -g * (a / b) / b gave 13-18, 41-55 and 125-250); with numpy's
-    AVX2 or SSE4.2 loops (a CPU without AVX-512, or without AVX2) beside those kernels and Nehalem's, 11 settings
-    in all: tanh's seed 4 11-14, ReLU's first 25-71 and last 113-232 (first and last 45 and 113 with SSE4.2 and
+    AVX2 or SSE4.2 loops (a CPU without AVX-512, or without AVX2) beside those kernels and Nehalem's, 14 settings
+    in all: tanh's seed 4 11-14, ReLU's first 25-71 and last 113-264 (first and last 45 and 113 with SSE4.2 and
     Nehalem, 71 and 135 with SSE4.2 and Prescott); the asserts take tanh's seed 4 in 11-20, ReLU's first in 20-80
     and its last in 100-300."""
     X, y = data.moons(64, noise=0.1, rng=0)
@@ -934,7 +934,8 @@ def test_tutorial_8_try_it_batch_norm_after_the_activation():
     written with the notebook's `make` and `train`, they give blocks Linear -> ReLU -> BatchNorm1d, and seed 0 leaves
     ln 2 either way, when depends on the machine's arithmetic (the runs are chaotic: steps 93 before, 38 after here;
     under the SkylakeX, Haswell, Sandybridge, Nehalem and Prescott kernels with numpy's AVX-512, AVX2 or SSE4.2 loops,
-    11 settings, 25-158 before and 38-138 after, so the assert takes below 200)."""
+    14 settings, 25-158 before and 38-213 after, 213 with numpy's AVX2 loops and the Sandybridge kernel, so the
+    assert takes below 250)."""
     namespace = {"np": np, "nn": nn, "Tensor": Tensor, "experiments": experiments, "SGD": SGD, "moons": data.moons}
     exec(_cell("08_batchnorm", "X, y = moons(64").split("\ncases = {")[0], namespace)   # X, targets, make, train
     hint = r"`(body = [^`]+|after = [^`]+|nn\.Sequential\(after[^`]+)`"
@@ -944,7 +945,7 @@ def test_tutorial_8_try_it_batch_norm_after_the_activation():
     assert [type(m).__name__ for m in namespace["after"]] == ["Linear", "ReLU", "BatchNorm1d"] * 30
     for net in (namespace["make"]("relu", "xavier_uniform", 30, True, seed=0), eval(model, namespace)):
         loss = namespace["train"](net)
-        assert loss.min() < LN2 / 2 and np.argmax(loss < LN2 / 2) < 200
+        assert loss.min() < LN2 / 2 and np.argmax(loss < LN2 / 2) < 250
 
 
 def test_tutorial_5_try_it_entries_that_pass_the_gradient():

@@ -781,9 +781,13 @@ def test_depth_says_when_a_net_that_left_ln2_ends_above_it_again() -> None:
     # beside a table whose final losses are all 0.693
     res = E.depth(rng=0, quick=True, seeds=1, layers=(22,), schemes=("xavier_uniform",), momentum=0.0, steps=400)
     loss = np.asarray(res.data["xavier_uniform"]["panels"]["22 layers, plain SGD, lr 0.03"]["loss"])[0]
-    assert loss.min() < LN2 / 2 and abs(loss[-1] - LN2) < 1e-3  # the run as measured
-    assert res.findings[0].endswith("for Xavier in 1 of 1 seed (the median seed by step 340; 1 of them above it "
-                                    "again at the end).")
+    # The run is chaotic: over 14 machines' arithmetic (the SkylakeX, Haswell, Sandybridge, Nehalem and Prescott
+    # kernels with numpy's AVX-512, AVX2 or SSE4.2 loops) it falls below ln 2 / 2 by step 340 and ends 0.0003-0.0035
+    # above ln 2 in 13; with numpy's SSE4.2 loops and the Nehalem kernel it stays down (0.257), and the finding says so
+    back = bool(abs(loss[-1] - LN2) < 5e-3)
+    assert loss.min() < LN2 / 2 and (back or loss[-1] < LN2 / 2)  # the run as measured
+    assert res.findings[0].endswith("for Xavier in 1 of 1 seed (the median seed by step 340"
+                                    + "; 1 of them above it again at the end" * back + ").")
 
 
 def test_depth_gives_the_seeds_steps_beside_the_median_one() -> None:

@@ -7,17 +7,21 @@ code. Each test recomputes the notebook's own computation for the seeds the pros
 outcome (or the prose's prediction of it) asserted.
 
 A training run can be chaotic: a last-bit difference in a matrix product's sum (another BLAS
-kernel blocks the sum otherwise, or fuses its multiply-adds) grows step by step until a marginal
+kernel blocks the sum otherwise, or fuses its multiply-adds), or in an exp, log or tanh (numpy's
+AVX-512, AVX2 and SSE4.2 loops round some results otherwise; its sums do not depend on the CPU,
+measured) grows step by step until a marginal
 run crosses a threshold a step earlier or later, or not at all. Counts over runs, step counts and
 spreads can therefore differ by a run or a last digit between machines. Where that happens the
 prose states, and the test asserts, what was measured under all of OpenBLAS's Haswell, SkylakeX,
-Sandybridge and Prescott kernels and numpy's AVX-512 and AVX2 loops, with the slack written beside
-the assert. To check the claims under another kernel on one machine (the variables must be set
-before numpy is imported, so on the command line):
+Sandybridge and Prescott kernels and numpy's AVX-512 and AVX2 loops (and, where a number moved
+beyond that, its SSE4.2 loops: a CPU without AVX2), with the slack written beside the assert. To
+check the claims under another kernel on one machine (the variables must be set before numpy is
+imported, so on the command line):
 
     OPENBLAS_CORETYPE=SkylakeX python -m pytest tests/tutorials
     OPENBLAS_CORETYPE=Sandybridge python -m pytest tests/tutorials      # no FMA
     NPY_DISABLE_CPU_FEATURES="AVX512_ICL X86_V4" python -m pytest tests/tutorials   # numpy's AVX2 loops
+    NPY_DISABLE_CPU_FEATURES="AVX512_ICL X86_V4 X86_V3" OPENBLAS_CORETYPE=Nehalem python -m pytest tests/tutorials
 """
 
 from __future__ import annotations
@@ -444,8 +448,11 @@ def test_tutorial_8_batch_norm_training_over_ten_seeds():
     of ln 2 for 300 steps; with it the tanh nets fall below ln 2 / 2 at step 4-8 but seed 4 (12-14), the 30-layer
     ReLU nets at 25-190. Those two are chaotic: measured under the Haswell, SkylakeX, Sandybridge and Prescott
     kernels, tanh's seed 4 takes 12-14 steps, ReLU's first 25-59 and last 135-190 (with the divisor's gradient
-    computed in PyTorch's order, -g * (a / b / b): -g * (a / b) / b gave 13-18, 41-55 and 125-250); the asserts take
-    tanh's seed 4 in 11-20, ReLU's first in 20-65 and its last in 120-300."""
+    computed in PyTorch's order, -g * (a / b / b): -g * (a / b) / b gave 13-18, 41-55 and 125-250); with numpy's
+    AVX2 or SSE4.2 loops (a CPU without AVX-512, or without AVX2) beside those kernels and Nehalem's, 14 settings
+    in all: tanh's seed 4 11-14, ReLU's first 25-71 and last 113-264 (first and last 45 and 113 with SSE4.2 and
+    Nehalem, 71 and 135 with SSE4.2 and Prescott); the asserts take tanh's seed 4 in 11-20, ReLU's first in 20-80
+    and its last in 100-300."""
     X, y = data.moons(64, noise=0.1, rng=0)
     targets = y.reshape(-1, 1).astype(np.float32)
 
@@ -468,7 +475,7 @@ def test_tutorial_8_batch_norm_training_over_ten_seeds():
     relu = [steps_to_half_ln2("relu", "xavier_uniform", 30, True, s) for s in range(10)]
     plain = [steps_to_half_ln2("tanh", "small", 10, False, s) for s in range(10)]
     assert min(tanh) == 4 and sorted(tanh)[-2] == 8 and np.argmax(tanh) == 4 and 11 <= tanh[4] <= 20
-    assert 20 <= min(relu) <= 65 and 120 <= max(relu) <= 300  # a float (the distance from ln 2) if one never left
+    assert 20 <= min(relu) <= 80 and 100 <= max(relu) <= 300  # a float (the distance from ln 2) if one never left
     assert max(plain) < 1e-6
 
 
@@ -571,7 +578,9 @@ def test_tutorial_4_nudged_units_stay_as_one_over_ten_data_sets():
     1.6e-4 in all 50 runs; the loss curves agree within 0.001 on the five data sets where the constant net's loss
     falls at every step; on the other five it jumps and the curves drift apart, the largest gap over the five seeds
     0.04-0.14 on each (it said 'about 0.1 apart'; here 0.045, 0.051, 0.053, 0.087, 0.115; under the BLAS kernels
-    measured the smallest is 0.040-0.045, the largest 0.11-0.14)."""
+    measured the smallest is 0.040-0.045, the largest 0.11-0.14; with numpy's SSE4.2 loops, as on a CPU without AVX2,
+    under the Nehalem and Sandybridge kernels the smallest is 0.028, the largest 0.125, so the assert takes the
+    smallest above 0.025)."""
     run, spreads, calm, jumpy = _tutorial_4_train(), [], [], []
     constant = init.get("constant", value=0.5)
     for rng in range(10):
@@ -586,7 +595,7 @@ def test_tutorial_4_nudged_units_stay_as_one_over_ten_data_sets():
             assert n_units == 8
         (calm if (np.diff(c_loss) < 0).all() else jumpy).append(max(off))
     assert max(spreads) < 1.6e-4 and len(calm) == len(jumpy) == 5
-    assert max(calm) < 1e-3 and 0.105 < max(jumpy) < 0.15 and 0.035 < min(jumpy) < 0.05
+    assert max(calm) < 1e-3 and 0.105 < max(jumpy) < 0.15 and 0.025 < min(jumpy) < 0.05
     assert "drift apart: by 0.04 to 0.14 at most on each of those data sets" in _prose("04_why_not_zeros")
 
 
@@ -923,7 +932,10 @@ def test_tutorial_8_try_it_batch_norm_after_the_activation():
     """Tutorial 8, 'Try it yourself' 1 asked to put batch norm after the activation without saying how (section 5
     builds its bodies with `experiments.deep_mlp`, which puts it before); its prose now gives the lines. Run as
     written with the notebook's `make` and `train`, they give blocks Linear -> ReLU -> BatchNorm1d, and seed 0 leaves
-    ln 2 either way (steps 45 before, 39 after, measured)."""
+    ln 2 either way, when depends on the machine's arithmetic (the runs are chaotic: steps 93 before, 38 after here;
+    under the SkylakeX, Haswell, Sandybridge, Nehalem and Prescott kernels with numpy's AVX-512, AVX2 or SSE4.2 loops,
+    14 settings, 25-158 before and 38-213 after, 213 with numpy's AVX2 loops and the Sandybridge kernel, so the
+    assert takes below 250)."""
     namespace = {"np": np, "nn": nn, "Tensor": Tensor, "experiments": experiments, "SGD": SGD, "moons": data.moons}
     exec(_cell("08_batchnorm", "X, y = moons(64").split("\ncases = {")[0], namespace)   # X, targets, make, train
     hint = r"`(body = [^`]+|after = [^`]+|nn\.Sequential\(after[^`]+)`"
@@ -933,7 +945,7 @@ def test_tutorial_8_try_it_batch_norm_after_the_activation():
     assert [type(m).__name__ for m in namespace["after"]] == ["Linear", "ReLU", "BatchNorm1d"] * 30
     for net in (namespace["make"]("relu", "xavier_uniform", 30, True, seed=0), eval(model, namespace)):
         loss = namespace["train"](net)
-        assert loss.min() < LN2 / 2 and np.argmax(loss < LN2 / 2) < 100
+        assert loss.min() < LN2 / 2 and np.argmax(loss < LN2 / 2) < 250
 
 
 def test_tutorial_5_try_it_entries_that_pass_the_gradient():

@@ -233,7 +233,7 @@ plt.show()
 # runs. The loss curves agree within 0.001 on the five data sets where the constant net's loss
 # falls at every step; on the other five it starts to jump late in training (a learning rate
 # of 0.5 is too large for a one-unit net there), the nudged copy jumps a few steps earlier or
-# later, and the curves drift apart: by 0.04 to 0.14 at most on each of those data sets (over
+# later, and the curves drift apart: by 0.03 to 0.14 at most on each of those data sets (over
 # its five seeds; a single run, from 0.001 up), units still as one.
 
 # %%

@@ -277,7 +277,7 @@ assert np.abs(tanh_plain - np.log(2)).max() < 1e-6
 without = {"10 tanh layers, 0.01 * randn": (np.arange(301), tanh_plain),
            "30 ReLU layers, Xavier uniform": (np.array(deep.data["xavier_uniform"]["step"]), np.array(
                deep.data["xavier_uniform"]["panels"]["30 layers, plain SGD, lr 0.03"]["loss"]))}
-assert np.abs(without["30 ReLU layers, Xavier uniform"][1] - np.log(2)).max() < 1e-3
+assert np.abs(without["30 ReLU layers, Xavier uniform"][1] - np.log(2)).max() < 2e-3   # 1e-3 on most CPUs
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.4), constrained_layout=True)
 for ax, title in zip(axes, cases):
     at, runs = without[title]
@@ -293,13 +293,14 @@ plt.show()
 # %% [markdown]
 # Without batch norm (grey) the tanh network stays on $\ln 2$ to six digits in all three
 # seeds (and in seeds 0 to 9); the ReLU network with plain SGD stays within 0.001 of it in all
-# five seeds of `experiments.depth` (with other data, `rng` 0 to 9, in 5 to 7 of the 10 data
-# sets, depending on the machine's arithmetic as tutorial 7 explains; on the others a net ends
-# 0.001 to 0.02 from it, or, on one, one or two nets of five leave it).
-# With batch norm all six runs leave it: the tanh networks within ten steps, the ReLU networks
-# after 25 steps or more, within the 300 (with spikes on the way, as tutorial 7's He networks
-# had). Over seeds 0 to 9 of this loop the tanh networks take 4 to 8 steps, but for
-# seed 4 (12 to 14), and the ReLU networks 25 to 190. Those two figures are chaotic: the step
+# five seeds of `experiments.depth` (0.0011 on a CPU without AVX2; with other data, `rng` 0 to
+# 9, in 5 to 7 of the 10 data sets, depending on the machine's arithmetic as tutorial 7
+# explains; on the others a net ends 0.001 to 0.02 from it, or, on one, one or two nets of five
+# leave it). With batch norm all six runs leave it: the tanh networks within ten steps, the
+# ReLU networks after 25 steps or more, within the 300 (with spikes on the way, as tutorial 7's
+# He networks had). Over seeds 0 to 9 of this loop the tanh networks take 4 to 8 steps, but
+# for seed 4 (12 to 14), and the ReLU networks 25 to 190 (25 to about 260 over other machines'
+# arithmetic). Those two figures are chaotic: the step
 # at which such a run leaves moves by steps, or tens of steps, between machines (tutorial 7
 # says why).
 #

@@ -225,9 +225,12 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
         drawn = [j.result() for j in tqdm([job(r, n) for r, n in names], desc="figures", **bars)]
     (out / "report.html").unlink(missing_ok=True)  # the earlier report stays whole until now (Ctrl-C in the
     for d in (fig_dir, data_dir):  # experiments leaves it), then no page stands beside half-written figures
-        with contextlib.suppress(FileNotFoundError):  # a file it cannot delete (open in a viewer) named, not left
-            shutil.rmtree(d)
-        d.mkdir(parents=True)
+        d.mkdir(parents=True, exist_ok=True)
+        for f in d.iterdir():  # one by one: a file it cannot delete (open in a viewer) is named, not left (Python
+            if f.is_dir() and not f.is_symlink():  # 3.13's rmtree names the folder)
+                shutil.rmtree(f)
+            else:
+                f.unlink()
     pngs = {(r.name, name): formats["png"] for (r, name), (formats, _) in zip(names, drawn)}
     alts = {(r.name, name): alt for (r, name), (_, alt) in zip(names, drawn)}
     for (r, name), (formats, _) in zip(names, drawn):

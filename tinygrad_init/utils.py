@@ -3,9 +3,9 @@ argument checks `check_int`, `check_real`, `check_choice`, `check_bool` (one mes
 `"<where>: <name> must be ..., got ..."`, the value shown by `got`), `cli_type` (any check as an `argparse` type),
 `path_arg` (a path typed on a command line) and `Checked` (an attribute checked at every assignment, as
 `optimizer.lr = 0.01`); `format_number`, `shape_text`, `text_width`; `moments` (mean, std, norm in float64) and
-`ratio` (float `a / b`); `bins_split` (histogram bins told apart); `WeakHook`, a hook that holds its watcher weakly;
-`not_installed`, the error for a dependency missing; `renamed` (a callee's errors in the caller's name); `writable`
-and `write_whole` (files)."""
+`ratio` (float `a / b`); `bins_split` (histogram bins told apart); `equal_fields` (`==` of records holding arrays);
+`WeakHook`, a hook that holds its watcher weakly; `not_installed`, the error for a dependency missing; `renamed` (a
+callee's errors in the caller's name); `writable` and `write_whole` (files)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ __all__ = [
     "as_rng", "as_seed", "quoted", "got", "check_int", "check_real", "check_choice", "check_bool", "check_type",
     "cli_type", "path_arg", "did_you_mean", "real_array", "renamed",
     "format_number", "counted", "shape_text", "text_width", "Moments", "moments", "ratio", "bins_split", "WeakHook",
-    "not_installed", "Checked",
+    "not_installed", "Checked", "equal_fields",
 ]
 DEPENDENCIES = ("graphviz", "matplotlib", "threadpoolctl", "tqdm")  # pyproject.toml's, beside numpy
 MAX_SIZE = 2**60 - 1  # the most elements a numpy array holds (float64: 2^63 bytes); a size beyond is refused at once
@@ -398,6 +398,15 @@ def ratio(a: float, b: float) -> float:
     """`a / b` with float semantics: `x / 0` is `+-inf`, `0 / 0` is nan, past float64 `+-inf`; never raises or warns."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         return float(np.float64(a) / np.float64(b))
+
+
+def equal_fields(a: Any, b: Any) -> Any:
+    """`==` for a dataclass holding arrays, whose generated one raises numpy's "truth value of an array is ambiguous":
+    the same class and every field equal, an array by shape and elements (as `np.array_equal`: nan equals nothing)."""
+    if type(a) is not type(b):
+        return NotImplemented
+    return all(np.array_equal(x, y) if isinstance(x, np.ndarray) or isinstance(y, np.ndarray) else x == y
+               for x, y in zip(vars(a).values(), vars(b).values()))
 
 
 def bins_split(lo: float, hi: float, bins: int, dtype: Any = np.float64) -> bool:

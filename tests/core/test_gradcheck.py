@@ -769,3 +769,11 @@ def test_a_numpy_array_of_values_as_one_input_says_to_pass_each_as_an_input_as_a
     with pytest.raises(TypeError, match=r"^numerical_grad: input 0 is a numpy array of Values .*numerical_grad takes"):
         numerical_grad(lambda w: np.dot(w, w), ws)
     assert gradcheck(lambda *w: np.dot(w, w), *ws).ok  # as it says
+
+
+def test_two_results_compare_by_their_numbers() -> None:
+    # dataclasses of arrays: their generated == raised numpy's "truth value of an array ... is ambiguous"
+    def check(rng: int) -> GradcheckResult:
+        return gradcheck(lambda t: t.tanh(), Tensor(np.array([0.5, -1.0])), rng=rng)
+    a, b, other = check(0), check(0), check(1)  # another random upstream
+    assert a == b and a.inputs[0] == b.inputs[0] and not a != b and a != other and a != 1

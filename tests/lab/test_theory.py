@@ -832,3 +832,12 @@ def test_the_scheme_check_is_one_and_speaks_alike_in_predict_the_sweep_and_the_c
     for where in ("predict", "run_one"):  # the same reasons, in the words of one function
         assert "has a non-zero mean (1) but the mean-field theory assumes zero-mean weights" in said[where, "ones"]
         assert "is data-dependent (it needs a model and a batch)" in said[where, "lsuv"]
+
+
+def test_two_predictions_compare_by_their_numbers() -> None:
+    # a dataclass of arrays: its generated == raised numpy's "truth value of an array ... is ambiguous"
+    a, b = (theory.predict([10, 20, 1], "tanh", "xavier_uniform") for _ in range(2))
+    other = theory.predict([10, 20, 1], "tanh", "he_normal")
+    assert a == b and not a != b and a != other and a != "a prediction" and a != theory.predict([10, 20], "tanh")
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(a)

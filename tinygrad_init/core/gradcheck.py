@@ -18,8 +18,8 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-from ..utils import (Rng, as_rng, check_bool, check_real, check_type, counted, format_number, is_torch,
-                     real_array)
+from ..utils import (Rng, as_rng, check_bool, check_real, check_type, counted, equal_fields, format_number,
+                     is_torch, real_array)
 from .autograd import topological_order
 from .ops import quiet
 from .tensor import Tensor, no_grad
@@ -52,6 +52,7 @@ class InputCheck:
     rel_error: np.ndarray
     bad: np.ndarray
     note: str = ""
+    __eq__ = equal_fields
 
     shape = property(lambda self: self.numeric.shape)
     ok = property(lambda self: not self.note and not self.bad.any(), doc="No element off, the shape right.")
@@ -77,6 +78,7 @@ class GradcheckResult:
     atol: float
     rtol: float
     engine: str = "Tensor"
+    __eq__ = equal_fields
 
     ok = property(lambda self: all(c.ok for c in self.inputs), doc="Every input passed.")
     max_abs_error = property(lambda self: _nanmax(np.array([c.max_abs_error for c in self.inputs])))

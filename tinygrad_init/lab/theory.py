@@ -18,7 +18,7 @@ from numpy.polynomial.hermite_e import hermegauss
 from numpy.polynomial.legendre import leggauss
 
 from ..nn import activations as _acts, init as _init
-from ..utils import MAX_SIZE, check_int, check_real, check_type, counted, ordered, quoted, renamed
+from ..utils import MAX_SIZE, check_int, check_real, check_type, counted, equal_fields, ordered, quoted, renamed
 
 __all__ = ["gaussian_expectation", "activation_moments", "Moments", "predict", "TheoryResult", "fixed_point",
            "FixedPoint", "chi1", "correlation_map", "correlation_fixed_point", "critical_sigma_w2", "depth_scales"]
@@ -148,6 +148,7 @@ class TheoryResult:
     grad_bias_std: np.ndarray
     grad_input_std: float
     settings: dict[str, Any] = field(default_factory=dict)
+    __eq__ = equal_fields
 
     @property
     def num_layers(self) -> int:

@@ -852,3 +852,10 @@ def test_a_picture_calls_its_root_l_only_for_a_loss_or_as_the_ledger_given_names
         h.backward(np.ones((2, 2)))  # a ledger's pass from any root calls it L, its lines dL/d...: so does its picture
     assert 'n3 [label="L = tanh\\n(2, 2) float64' in draw.draw(h, grads=steps).source
     assert 'n3 [label="L = tanh\\n(2, 2) float64' in draw.draw(h, grads=steps.state(1)).source
+
+
+def test_a_trace_is_equal_to_itself_alone() -> None:
+    # its generated == compared the output Tensors, which refuse == with a message about tensors
+    model, x = nn.MLP([2, 3, 1]), Tensor(np.ones((4, 2)))
+    first = draw.trace(model, x)
+    assert first == first and first != draw.trace(model, x) and len({first, draw.trace(model, x)}) == 2

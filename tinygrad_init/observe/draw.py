@@ -117,7 +117,7 @@ _RED, _FRAME = "#d62728", {"style": "rounded", "color": "#7f7f7f", "fontsize": "
 
 
 # --------------------------------------------------------------------------- module traces and the example net
-@dataclass
+@dataclass(eq=False)  # a record of one pass, as the ledger's steps: == is identity (a Tensor refuses ==)
 class Trace:
     """What each module received and produced in one forward pass (made by `trace`): `model`, `output`,
     `calls` (`(path, module, inputs, output)`, inner modules first) and `collapse` (see `collapsed`)."""

@@ -128,6 +128,8 @@ def test_every_k_steps_detach_and_errors():
         D.Diagnostics(lambda x: x)
     with pytest.raises(ValueError, match="Diagnostics: every must be >= 1"):
         D.Diagnostics(model, every=0)
+    with pytest.raises(ValueError, match="Diagnostics: bins must be >= 2, got 1"):
+        D.Diagnostics(model, bins=1)
     with pytest.raises(ValueError, match="nothing recorded"):
         D.Diagnostics(_model()).plot("update")
     with pytest.raises(ValueError, match="kind must be one of"):
@@ -413,7 +415,9 @@ def test_fit_takes_lists_as_arrays():
 
 
 @pytest.mark.parametrize("step,error,fragment", [(1.5, TypeError, "Diagnostics.plot: step must be a whole number"),
-                                                 ("0", TypeError, "Diagnostics.plot: step must be a whole number")])
+                                                 ("0", TypeError, "Diagnostics.plot: step must be a whole number"),
+                                                 (1, IndexError, "Diagnostics.plot: step 1 is out of range for 1 "),
+                                                 (-2, IndexError, "Diagnostics.plot: step -2 is out of range for 1 ")])
 def test_plot_checks_its_step(step, error, fragment):
     X, y = _data()
     d = D.Diagnostics(model := _model())

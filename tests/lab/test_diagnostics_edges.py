@@ -32,9 +32,17 @@ def test_series_before_any_step_is_empty_not_a_numpy_error():
     # a model trained for 0 steps: "cannot reshape array of size 0 into shape (0)" from numpy
     model = _net()
     diag = D.Diagnostics(model, SGD(model.parameters(), lr=0.1))
-    assert diag.series("mean").shape == (2, 0) and diag.series("fraction", "3").shape == (0,)
+    diag.optimizer.step()  # before any forward pass: no gradient to step by, no record to fill (was an IndexError)
+    assert diag.records == [] and diag.series("mean").shape == (2, 0) and diag.series("fraction", "3").shape == (0,)
     assert diag.series("grad_data").shape == (6, 0) and diag.series("update_data", param="0.weight").shape == (0,)
     assert diag.weights() == []
+
+
+def test_a_pass_in_eval_mode_is_no_step_and_is_not_recorded():
+    model = _net()
+    diag = D.Diagnostics(model)
+    model.eval()(Tensor(np.ones((2, 4), np.float32)))  # gradients on, but in eval mode: no step (the docstring)
+    assert diag.records == [] and diag.step == 0
 
 
 def test_series_of_a_model_without_activations_says_it_has_none():

@@ -61,6 +61,24 @@ def test_accuracy_of_no_points_is_refused_not_a_silent_nan() -> None:
     z = np.maximum(np.maximum(z, 0) @ model[2].weight.data, 0) @ model[4].weight.data + model[4].bias.data
     y = np.arange(9) % 2
     assert T.accuracy(model, X, y) == pytest.approx(np.mean((z[:, 0] > 0) == (y == 1)))
+    with pytest.raises(ValueError, match=r"with labels \[0 1 2\] for X of shape \(3, 2\)"):  # 2 was read as label 0
+        T.accuracy(model, X[:3], np.array([0, 1, 2]))
+
+
+def test_a_logit_of_exactly_0_predicts_label_0() -> None:
+    # sigmoid(0) = 0.5 is not above 0.5 (deeplearning.ai's predict); a zeros init gives logits of exactly 0
+    X, y = np.ones((3, 2)), np.array([0, 0, 1])
+    model = T.nn.MLP([2, 3, 1], init="zeros", rng=0)
+    assert T.accuracy(model, X, y) == T.fit([model], X, y, steps=0, lr=0.1)["accuracy"][0, 0] == pytest.approx(2 / 3)
+
+
+@pytest.mark.parametrize("depth, width, said", [(2, 23000, "depth 2 and width 2.3e+04 make 1.06e+09"),
+                                                (10 ** 400, 4, "depth and width make over 1e300")],
+                         ids=["1.06e9", "1e400"])
+def test_deep_mlp_refuses_over_1e9_weights_and_counts_them(depth, width, said) -> None:
+    with pytest.raises(ValueError, match=rf"^deep_mlp: {re.escape(said)} weights, beyond 1e9 \(4 GB as float32\); "
+                                         r"take fewer layers or units$"):
+        T.deep_mlp(depth, width, "tanh")
 
 
 def test_accuracy_refuses_a_model_without_one_logit_per_point() -> None:
@@ -85,6 +103,8 @@ def test_fit_refuses_a_frozen_parameter_rather_than_train_it() -> None:
     frozen = model.linears()[0].weight.data.copy()
     with pytest.raises(ValueError, match="fit: .* none frozen"):
         T.fit([model], X, y, steps=2, lr=0.5)
+    with pytest.raises(ValueError, match="fit: .* one output unit"):  # two: trained against labels broadcast to both
+        T.fit([nn.MLP([2, 4, 2], rng=0)], X, y, steps=2, lr=0.5)
     np.testing.assert_array_equal(model.linears()[0].weight.data, frozen)
 
 

@@ -147,6 +147,20 @@ def test_detach_gives_the_model_and_optimizer_back_as_they_were():
     assert (vars(model), vars(opt)) == before and all(not m._forward_hooks for m in model.modules())
 
 
+def test_fit_with_a_batch_larger_than_the_data_draws_as_many_examples_as_there_are():
+    x, y = np.linspace(-2, 2, 20).reshape(5, 4), np.array([0, 1, 2, 0, 1])  # the docstring: min(batch, n) a step
+    assert D.fit(_net(), x, y, 2, 0.1)[0] == D.fit(_net(), x, y, 2, 0.1, batch=5)[0]
+
+
+def test_a_parameter_without_a_gradient_is_stepped_over_and_left_out_of_the_record():
+    model = _net()
+    diag = D.Diagnostics(model, opt := SGD(model.parameters(), lr=0.1))
+    cross_entropy(model(Tensor(np.ones((6, 4), np.float32))), [0, 1, 2, 0, 1, 2]).backward()
+    model[4].bias.grad = None  # as a layer the pass did not reach: SGD steps over it
+    opt.step()
+    assert "4.bias" not in diag.records[0]["params"] and "4.weight" in diag.records[0]["params"]
+
+
 def test_section_names_itself_for_a_bad_seed():
     with pytest.raises(ValueError, match="^section: rng as a seed must be a non-negative integer"):
         D.section(rng=-1)
@@ -215,6 +229,9 @@ def test_an_optimizer_whose_step_takes_arguments_still_gets_them():
         o.step(scale=0.5)
     assert all(np.array_equal(a.data, b.data) for a, b in zip(model.parameters(), twin.parameters()))
     assert diag.records[0]["params"]["0.weight"]["update_data"] > 0
+    w0 = _net()[0].weight.data.astype(np.float64)  # the weights before the step (the same seeds)
+    assert diag.records[0]["params"]["0.weight"]["update_data"] == pytest.approx(  # the measured step: a subclass of
+        (model[0].weight.data - w0).std() / w0.std(), rel=1e-4)  # SGD may step otherwise than lr * grad
 
 
 @pytest.mark.parametrize("act, x_scale, loss_scale", [(nn.ReLU, 1e-322, 1.0), (nn.Tanh, 1.0, 1e-322)])

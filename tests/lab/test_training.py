@@ -72,13 +72,20 @@ def test_a_logit_of_exactly_0_predicts_label_0() -> None:
     assert T.accuracy(model, X, y) == T.fit([model], X, y, steps=0, lr=0.1)["accuracy"][0, 0] == pytest.approx(2 / 3)
 
 
-@pytest.mark.parametrize("depth, width, said", [(2, 23000, "depth 2 and width 2.3e+04 make 1.06e+09"),
-                                                (10 ** 400, 4, "depth and width make over 1e300")],
-                         ids=["1.06e9", "1e400"])
-def test_deep_mlp_refuses_over_1e9_weights_and_counts_them(depth, width, said) -> None:
+@pytest.mark.parametrize("depth, width, kw, said", [(2, 23000, {}, "depth 2 and width 2.3e+04 make 1.06e+09"),
+                                                    (1, 40000, {"input_width": 30000}, "depth 1 and width 4e+04 make "
+                                                                                      "1.2e+09"),
+                                                    (10 ** 400, 4, {}, "depth and width make over 1e300")],
+                         ids=["1.06e9", "input_width", "1e400"])
+def test_deep_mlp_refuses_over_1e9_weights_and_counts_them(depth, width, kw, said) -> None:
     with pytest.raises(ValueError, match=rf"^deep_mlp: {re.escape(said)} weights, beyond 1e9 \(4 GB as float32\); "
                                          r"take fewer layers or units$"):
-        T.deep_mlp(depth, width, "tanh")
+        T.deep_mlp(depth, width, "tanh", **kw)
+
+
+def test_sigmoid_saturation_refuses_one_layer_which_has_no_layer_below_the_top_one() -> None:
+    with pytest.raises(ValueError, match="^sigmoid_saturation: layers must be >= 2, got 1"):
+        T.sigmoid_saturation(quick=True, layers=1)
 
 
 def test_accuracy_refuses_a_model_without_one_logit_per_point() -> None:
@@ -186,6 +193,10 @@ def test_a_set_or_a_0d_array_where_a_list_goes_is_refused(call, named) -> None:
     # a 0-d array raised numpy's "iteration over a 0-d array"; layers={3, 2} ran in the set's order, not the caller's
     with pytest.raises(TypeError, match=f"^{named}"):
         call()
+
+
+def test_distinct_units_of_tiny_weights_are_told_apart_relative_to_them() -> None:
+    assert T.distinct_units(np.array([[1e-12, 3e-12]])) == 2  # rtol * 3e-12, not an absolute floor
 
 
 def test_distinct_units_of_a_layer_without_inputs_is_one_not_a_numpy_error() -> None:

@@ -83,6 +83,15 @@ def test_deep_mlp_refuses_over_1e9_weights_and_counts_them(depth, width, kw, sai
         T.deep_mlp(depth, width, "tanh", **kw)
 
 
+@pytest.mark.parametrize("run", [  # a record every steps // 300, // 100, // 150: each step here
+    lambda: T.training(rng=0, seeds=1, steps=400).data["step"],
+    lambda: T.depth(rng=0, seeds=1, layers=(2,), steps=100, width=4, samples=8).data["xavier_uniform"]["step"],
+    lambda: T.sigmoid_saturation(rng=0, seeds=1, steps=200, width=4, samples=8).data["step"]],
+    ids=["training", "depth", "saturation"])
+def test_the_curves_are_recorded_about_300_100_and_150_times(run) -> None:
+    assert list(run()[:3]) == [0, 1, 2]
+
+
 def test_sigmoid_saturation_refuses_one_layer_which_has_no_layer_below_the_top_one() -> None:
     with pytest.raises(ValueError, match="^sigmoid_saturation: layers must be >= 2, got 1"):
         T.sigmoid_saturation(quick=True, layers=1)

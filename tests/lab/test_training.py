@@ -52,6 +52,14 @@ def test_the_lottery_sentence_gives_each_large_networks_train_accuracy_in_percen
     assert res.findings[-1].endswith(" (a lottery: a spread of more than 10 points and more than twice He's).")
 
 
+def test_a_spread_of_exactly_10_points_is_not_called_a_lottery(monkeypatch) -> None:
+    # the sentence says "more than 10 points": large10 at 50% and 60% train accuracy, He at 90% and 90%
+    acc = np.array([0.5, 0.5, 0.6, 0.9, 0.9])[:, None] * [1, 1]  # zeros, large10 x 2, he_normal x 2; (runs, records)
+    monkeypatch.setattr(T, "fit", lambda *a, **k: {"step": np.array([0, 1]), "loss": acc * 0 + 0.5, "accuracy": acc})
+    said = T.training(rng=0, seeds=2, steps=2).findings[-1]
+    assert said.startswith("Large 10*randn is not clearly more of a lottery than He: "), said
+
+
 def test_accuracy_of_no_points_is_refused_not_a_silent_nan() -> None:
     model = T.deep_mlp(2, 4, "relu", input_width=2, outputs=1, rng=0)  # was nan with numpy's 'Mean of empty slice'
     with pytest.raises(ValueError, match=r"accuracy: y must hold one label .* per row of X \(n >= 1"):

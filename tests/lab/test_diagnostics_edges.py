@@ -161,6 +161,14 @@ def test_a_parameter_without_a_gradient_is_stepped_over_and_left_out_of_the_reco
     assert "4.bias" not in diag.records[0]["params"] and "4.weight" in diag.records[0]["params"]
 
 
+def test_a_notebook_cell_run_again_leaves_one_wrapper_on_the_model():
+    # each Diagnostics let go is detached; the later one, above it, then calls the model's own forward directly
+    model = _net()
+    for _ in range(3):
+        diag = D.Diagnostics(model)
+    assert vars(model)["forward"].args == (type(model).forward.__get__(model),) and diag.step == 0
+
+
 def test_section_names_itself_for_a_bad_seed():
     with pytest.raises(ValueError, match="^section: rng as a seed must be a non-negative integer"):
         D.section(rng=-1)

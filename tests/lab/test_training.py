@@ -110,6 +110,11 @@ def test_depth_trains_1200_steps_and_quick_500(monkeypatch) -> None:
             T.depth(quick=quick)
 
 
+def test_depth_states_its_caveat_only_when_momentum_leaves_ln2_more_often() -> None:
+    res = T.depth(seeds=1, layers=(2,), steps=1)  # one step: no net leaves ln 2, with momentum or without
+    assert [r["left_ln2"] for r in res.table] == [0] * 4 and not any("caveat" in f for f in res.findings)
+
+
 def test_sigmoid_saturation_refuses_one_layer_which_has_no_layer_below_the_top_one() -> None:
     with pytest.raises(ValueError, match="^sigmoid_saturation: layers must be >= 2, got 1"):
         T.sigmoid_saturation(quick=True, layers=1)

@@ -82,6 +82,9 @@ def test_compare_inits_trains_eight_hidden_layers_of_100_by_default():
     for d in cmp.runs.values():
         widths = [m.weight.data.shape for m in d.model.modules() if isinstance(m, nn.Linear)]
         assert widths == [(2, 100)] + [(100, 100)] * 7 + [(100, 3)]
+    for k, d in cmp.runs.items():  # batch norm's hidden layers without biases (the norm takes them out), as documented
+        biased = [m.bias is not None for m in d.model.modules() if isinstance(m, nn.Linear)]
+        assert biased == [k != "batch norm"] * 8 + [True], k
 
 
 def test_findings_say_piled_up_only_above_half_saturated_and_average_ten_losses():

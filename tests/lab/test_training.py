@@ -119,11 +119,14 @@ def test_the_saturation_sentence_follows_its_thresholds(monkeypatch) -> None:
     # the top layer 0.5 -> 0.43 -> 0.49: falls (by more than 0.05), recovers (by more than 0.05); the loss 0.7 -> 0.695
     # goes, not falls (by 1% at least); layer 1 over the steps until the top one's lowest: between 0.5 and 0.6
     mean = np.array([[[0.5, 0.5], [0.6, 0.43], [0.5, 0.49]]])  # (seeds, records, layers)
-    monkeypatch.setattr(T, "fit", lambda *a, **k: {"step": np.arange(3), "loss": np.array([[0.7, 0.69, 0.695]]),
-                                                   "hidden_mean": mean})
+    monkeypatch.setattr(T, "fit", lambda *a, **k: {"step": np.arange(3), "hidden_mean": mean,
+                                                   "loss": np.array([[0.7, 0.69, 0.695]] * len(mean))})
     assert T.sigmoid_saturation(rng=0, seeds=1, layers=2, steps=2, width=2).findings == [
         "The top hidden layer (layer 2) falls from a mean of 0.5 to 0.43 by step 1 while layer 1 stays between 0.5 and "
         "0.6; it recovers to 0.49 by step 2 as the loss goes from 0.7 to 0.695 (medians of 1 seed)."]
+    mean = np.concatenate([mean, [[[0.5, 0.5], [0.5, 0.45], [0.5, 0.4]]]])  # a second seed, at its lowest at step 2
+    assert T.sigmoid_saturation(rng=0, seeds=2, layers=2, steps=2, width=2).findings[0].endswith(
+        " Seed by seed its lowest mean is 0.4-0.43, at steps 1-2.")
 
 
 def test_sigmoid_saturation_refuses_one_layer_which_has_no_layer_below_the_top_one() -> None:

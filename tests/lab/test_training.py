@@ -129,6 +129,12 @@ def test_the_saturation_sentence_follows_its_thresholds(monkeypatch) -> None:
         " Seed by seed its lowest mean is 0.4-0.43, at steps 1-2.")
 
 
+def test_depth_counts_an_infinite_final_loss_as_diverged(monkeypatch) -> None:
+    # a float32 mean of losses near 1e38 overflows to inf: diverged as nan is (the table's note: "inf or nan")
+    monkeypatch.setattr(T, "fit", lambda *a, **k: {"step": np.arange(2), "loss": np.array([[0.7, np.inf]] * 4)})
+    assert [r["diverged"] for r in T.depth(seeds=1, layers=(2,), steps=1).table] == [1] * 4
+
+
 def test_sigmoid_saturation_refuses_one_layer_which_has_no_layer_below_the_top_one() -> None:
     with pytest.raises(ValueError, match="^sigmoid_saturation: layers must be >= 2, got 1"):
         T.sigmoid_saturation(quick=True, layers=1)

@@ -135,6 +135,11 @@ def test_depth_counts_an_infinite_final_loss_as_diverged(monkeypatch) -> None:
     assert [r["diverged"] for r in T.depth(seeds=1, layers=(2,), steps=1).table] == [1] * 4
 
 
+def test_training_counts_a_network_of_nan_test_logits_as_diverged(monkeypatch) -> None:
+    monkeypatch.setattr(T, "accuracy", lambda model, X, y: np.nan)  # finite on the training points, nan on the test
+    assert T.training(rng=0, seeds=1, steps=1).findings[0].endswith(", 1 diverged: nan logits).")
+
+
 def test_sigmoid_saturation_refuses_one_layer_which_has_no_layer_below_the_top_one() -> None:
     with pytest.raises(ValueError, match="^sigmoid_saturation: layers must be >= 2, got 1"):
         T.sigmoid_saturation(quick=True, layers=1)

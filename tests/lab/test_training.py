@@ -140,6 +140,16 @@ def test_training_counts_a_network_of_nan_test_logits_as_diverged(monkeypatch) -
     assert T.training(rng=0, seeds=1, steps=1).findings[0].endswith(", 1 diverged: nan logits).")
 
 
+def test_fit_starts_from_the_models_biases() -> None:
+    X, y = np.array([[1.0, -2.0], [0.5, 1.5], [-1.0, 0.5]]), np.array([0, 1, 1])
+    model = T.nn.MLP([2, 3, 1], rng=0, dtype=np.float64)
+    for lin in model.linears():
+        lin.bias.data[...] = 0.5  # (an MLP's biases start at 0: a run from them alone would not tell)
+    z = model(T.Tensor(X)).data[:, 0]
+    loss = np.mean(np.logaddexp(0.0, z) - y * z)  # the mean BCE of the logits, by hand
+    assert T.fit([model], X, y, steps=0, lr=0.1)["loss"][0, 0] == pytest.approx(loss, rel=1e-12)
+
+
 def test_sigmoid_saturation_refuses_one_layer_which_has_no_layer_below_the_top_one() -> None:
     with pytest.raises(ValueError, match="^sigmoid_saturation: layers must be >= 2, got 1"):
         T.sigmoid_saturation(quick=True, layers=1)

@@ -128,6 +128,8 @@ def test_every_k_steps_detach_and_errors():
         D.Diagnostics(lambda x: x)
     with pytest.raises(ValueError, match="Diagnostics: every must be >= 1"):
         D.Diagnostics(model, every=0)
+    with pytest.raises(ValueError, match="Diagnostics: bins must be >= 2, got 1"):
+        D.Diagnostics(model, bins=1)
     with pytest.raises(ValueError, match="nothing recorded"):
         D.Diagnostics(_model()).plot("update")
     with pytest.raises(ValueError, match="kind must be one of"):
@@ -255,6 +257,8 @@ def test_comparison_figures_fit_a_slide(comparison):
         fig = comparison.figure(part)
         assert_slide_ready(fig)
         assert [ax.get_title() for ax in fig.axes[:3]] == list(comparison.runs)  # a column per run
+        if part == "first_step":  # the rows' layer numbers, on the first column alone
+            assert [len(ax.get_yticks()) > 0 for ax in fig.axes[:3]] == [True, False, False]
     with pytest.raises(ValueError, match="part must be one of"):
         comparison.figure("everything")
 
@@ -277,6 +281,7 @@ def test_compare_inits_is_deterministic(comparison):
 def test_the_report_section():
     res = D.section(3, quick=True)
     assert res.name == "diagnosis" and res.figure_names == list(D.PARTS) and res.settings["steps"] == 40
+    assert (res.settings["batch"], res.settings["lr"]) == (64, 0.05)  # fit's batch and compare_inits' lr, as run
     assert res.findings == D.compare_inits(3, quick=True, depth=6, width=64, steps=40, every=2).findings
 
 
@@ -413,7 +418,9 @@ def test_fit_takes_lists_as_arrays():
 
 
 @pytest.mark.parametrize("step,error,fragment", [(1.5, TypeError, "Diagnostics.plot: step must be a whole number"),
-                                                 ("0", TypeError, "Diagnostics.plot: step must be a whole number")])
+                                                 ("0", TypeError, "Diagnostics.plot: step must be a whole number"),
+                                                 (1, IndexError, "Diagnostics.plot: step 1 is out of range for 1 "),
+                                                 (-2, IndexError, "Diagnostics.plot: step -2 is out of range for 1 ")])
 def test_plot_checks_its_step(step, error, fragment):
     X, y = _data()
     d = D.Diagnostics(model := _model())
@@ -544,7 +551,8 @@ def test_series_without_a_layer_is_every_layer():
 
 
 @pytest.mark.parametrize("kwargs", [{"X": None}, {"y": None}, {"X": np.zeros(40)},
-                                    {"X": np.zeros((0, 4)), "y": np.zeros(0, int)}])  # no examples: was a nan loss
+                                    {"X": np.zeros((0, 4)), "y": np.zeros(0, int)},  # no examples: was a nan loss
+                                    {"X": np.zeros((40, 4, 1))}])
 def test_fit_of_no_data_names_it(kwargs):
     X, y = _data()  # was 'len() of unsized object'
     with pytest.raises(ValueError, match=r"fit: X must be \(n, features\) and y hold one label per example"):
@@ -614,6 +622,8 @@ def test_compare_inits_records_about_50_times_by_default():
     runs = D.compare_inits(0, depth=2, width=4, steps=100).runs
     assert list(runs) == ["poor init", "good init", "batch norm"]  # all() over no run would hold too
     assert all([r["step"] for r in d.records] == list(range(0, 100, 2)) for d in runs.values())
+    quick = D.compare_inits(0, quick=True, depth=1, width=2)  # 60 steps, each recorded
+    assert all([r["step"] for r in d.records] == list(range(60)) for d in quick.runs.values())
 
 
 def test_fit_trains_a_model_with_frozen_parameters_and_leaves_them_alone():

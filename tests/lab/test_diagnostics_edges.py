@@ -32,9 +32,17 @@ def test_series_before_any_step_is_empty_not_a_numpy_error():
     # a model trained for 0 steps: "cannot reshape array of size 0 into shape (0)" from numpy
     model = _net()
     diag = D.Diagnostics(model, SGD(model.parameters(), lr=0.1))
-    assert diag.series("mean").shape == (2, 0) and diag.series("fraction", "3").shape == (0,)
+    diag.optimizer.step()  # before any forward pass: no gradient to step by, no record to fill (was an IndexError)
+    assert diag.records == [] and diag.series("mean").shape == (2, 0) and diag.series("fraction", "3").shape == (0,)
     assert diag.series("grad_data").shape == (6, 0) and diag.series("update_data", param="0.weight").shape == (0,)
     assert diag.weights() == []
+
+
+def test_a_pass_in_eval_mode_is_no_step_and_is_not_recorded():
+    model = _net()
+    diag = D.Diagnostics(model)
+    model.eval()(Tensor(np.ones((2, 4), np.float32)))  # gradients on, but in eval mode: no step (the docstring)
+    assert diag.records == [] and diag.step == 0
 
 
 def test_series_of_a_model_without_activations_says_it_has_none():
@@ -139,6 +147,28 @@ def test_detach_gives_the_model_and_optimizer_back_as_they_were():
     assert (vars(model), vars(opt)) == before and all(not m._forward_hooks for m in model.modules())
 
 
+def test_fit_with_a_batch_larger_than_the_data_draws_as_many_examples_as_there_are():
+    x, y = np.linspace(-2, 2, 20).reshape(5, 4), np.array([0, 1, 2, 0, 1])  # the docstring: min(batch, n) a step
+    assert D.fit(_net(), x, y, 2, 0.1)[0] == D.fit(_net(), x, y, 2, 0.1, batch=5)[0]
+
+
+def test_a_parameter_without_a_gradient_is_stepped_over_and_left_out_of_the_record():
+    model = _net()
+    diag = D.Diagnostics(model, opt := SGD(model.parameters(), lr=0.1))
+    cross_entropy(model(Tensor(np.ones((6, 4), np.float32))), [0, 1, 2, 0, 1, 2]).backward()
+    model[4].bias.grad = None  # as a layer the pass did not reach: SGD steps over it
+    opt.step()
+    assert "4.bias" not in diag.records[0]["params"] and "4.weight" in diag.records[0]["params"]
+
+
+def test_a_notebook_cell_run_again_leaves_one_wrapper_on_the_model():
+    # each Diagnostics let go is detached; the later one, above it, then calls the model's own forward directly
+    model = _net()
+    for _ in range(3):
+        diag = D.Diagnostics(model)
+    assert vars(model)["forward"].args == (type(model).forward.__get__(model),) and diag.step == 0
+
+
 def test_section_names_itself_for_a_bad_seed():
     with pytest.raises(ValueError, match="^section: rng as a seed must be a non-negative integer"):
         D.section(rng=-1)
@@ -207,6 +237,9 @@ def test_an_optimizer_whose_step_takes_arguments_still_gets_them():
         o.step(scale=0.5)
     assert all(np.array_equal(a.data, b.data) for a, b in zip(model.parameters(), twin.parameters()))
     assert diag.records[0]["params"]["0.weight"]["update_data"] > 0
+    w0 = _net()[0].weight.data.astype(np.float64)  # the weights before the step (the same seeds)
+    assert diag.records[0]["params"]["0.weight"]["update_data"] == pytest.approx(  # the measured step: a subclass of
+        (model[0].weight.data - w0).std() / w0.std(), rel=1e-4)  # SGD may step otherwise than lr * grad
 
 
 @pytest.mark.parametrize("act, x_scale, loss_scale", [(nn.ReLU, 1e-322, 1.0), (nn.Tanh, 1.0, 1e-322)])

@@ -74,6 +74,7 @@ def test_line_figures_span_the_recorded_steps_under_their_long_titles():
     for kind, title in titles.items():  # the long title, not the short one a small panel shows
         ax = diag.plot(kind).axes[0]
         assert ax.get_xlim() == (-0.5, 4.5) and ax.get_title() == title
+    assert diag.plot("activations").axes[0].get_title() == "activations h, step 4"  # the record's step, not its index
 
 
 def test_compare_inits_trains_eight_hidden_layers_of_100_by_default():
@@ -81,6 +82,9 @@ def test_compare_inits_trains_eight_hidden_layers_of_100_by_default():
     for d in cmp.runs.values():
         widths = [m.weight.data.shape for m in d.model.modules() if isinstance(m, nn.Linear)]
         assert widths == [(2, 100)] + [(100, 100)] * 7 + [(100, 3)]
+    for k, d in cmp.runs.items():  # batch norm's hidden layers without biases (the norm takes them out), as documented
+        biased = [m.bias is not None for m in d.model.modules() if isinstance(m, nn.Linear)]
+        assert biased == [k != "batch norm"] * 8 + [True], k
 
 
 def test_findings_say_piled_up_only_above_half_saturated_and_average_ten_losses():
@@ -93,6 +97,10 @@ def test_findings_say_piled_up_only_above_half_saturated_and_average_ten_losses(
     first, *_, last = D._findings({"run": diag}, {"run": [float(i) for i in range(1, 13)]})
     assert first == "Activations at the first step: run 50% of the tanh outputs saturated (|h| > 0.97; layer 1: 50%)."
     assert last.endswith("run 1 -> 7.5.")  # the first loss, then the mean of the last ten: (3 + ... + 12) / 10
+    for w, u in zip(diag.weights(), (1e-3, 1e-2)):  # log10 -3 and -2: one decade apart, "within a decade"
+        diag.records[0]["params"][w]["update_data"] = u
+    assert D._findings({"run": diag}, {"run": [1.0]})[3].endswith(
+        "(within 1 decade of each other), so one learning rate suits all its layers.")
 
 
 def test_section_runs_with_seed_0_by_default():

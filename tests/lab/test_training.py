@@ -52,6 +52,15 @@ def test_the_lottery_sentence_gives_each_large_networks_train_accuracy_in_percen
     assert res.findings[-1].endswith(" (a lottery: a spread of more than 10 points and more than twice He's).")
 
 
+@pytest.mark.parametrize("large", [0.6, 0.57])
+def test_a_spread_of_10_points_or_fewer_is_not_called_a_lottery(monkeypatch, large) -> None:
+    # the sentence says "more than 10 points": large10 at 50% and 60% (57%) train accuracy, He at 90% and 90%
+    acc = np.array([0.5, 0.5, large, 0.9, 0.9])[:, None] * [1, 1]  # zeros, large10 x 2, he_normal x 2; (runs, records)
+    monkeypatch.setattr(T, "fit", lambda *a, **k: {"step": np.array([0, 1]), "loss": acc * 0 + 0.5, "accuracy": acc})
+    said = T.training(rng=0, seeds=2, steps=2).findings[-1]
+    assert said.startswith("Large 10*randn is not clearly more of a lottery than He: "), said
+
+
 def test_accuracy_of_no_points_is_refused_not_a_silent_nan() -> None:
     model = T.deep_mlp(2, 4, "relu", input_width=2, outputs=1, rng=0)  # was nan with numpy's 'Mean of empty slice'
     with pytest.raises(ValueError, match=r"accuracy: y must hold one label .* per row of X \(n >= 1"):
@@ -61,6 +70,89 @@ def test_accuracy_of_no_points_is_refused_not_a_silent_nan() -> None:
     z = np.maximum(np.maximum(z, 0) @ model[2].weight.data, 0) @ model[4].weight.data + model[4].bias.data
     y = np.arange(9) % 2
     assert T.accuracy(model, X, y) == pytest.approx(np.mean((z[:, 0] > 0) == (y == 1)))
+    with pytest.raises(ValueError, match=r"with labels \[0 1 2\] for X of shape \(3, 2\)"):  # 2 was read as label 0
+        T.accuracy(model, X[:3], np.array([0, 1, 2]))
+
+
+def test_a_logit_of_exactly_0_predicts_label_0() -> None:
+    # sigmoid(0) = 0.5 is not above 0.5 (deeplearning.ai's predict); a zeros init gives logits of exactly 0
+    X, y = np.ones((3, 2)), np.array([0, 0, 1])
+    model = T.nn.MLP([2, 3, 1], init="zeros", rng=0)
+    assert T.accuracy(model, X, y) == T.fit([model], X, y, steps=0, lr=0.1)["accuracy"][0, 0] == pytest.approx(2 / 3)
+
+
+@pytest.mark.parametrize("depth, width, kw, said", [(2, 23000, {}, "depth 2 and width 2.3e+04 make 1.06e+09"),
+                                                    (1, 40000, {"input_width": 30000}, "depth 1 and width 4e+04 make "
+                                                                                      "1.2e+09"),
+                                                    (10 ** 400, 4, {}, "depth and width make over 1e300")],
+                         ids=["1.06e9", "input_width", "1e400"])
+def test_deep_mlp_refuses_over_1e9_weights_and_counts_them(depth, width, kw, said) -> None:
+    with pytest.raises(ValueError, match=rf"^deep_mlp: {re.escape(said)} weights, beyond 1e9 \(4 GB as float32\); "
+                                         r"take fewer layers or units$"):
+        T.deep_mlp(depth, width, "tanh", **kw)
+
+
+@pytest.mark.parametrize("run", [  # a record every steps // 300 and // 150: each step here
+    lambda: T.training(rng=0, seeds=1, steps=400).data["step"],
+    lambda: T.sigmoid_saturation(rng=0, seeds=1, steps=200, width=4, samples=8).data["step"]],
+    ids=["training", "saturation"])
+def test_the_curves_are_recorded_about_300_and_150_times(run) -> None:
+    assert list(run()[:3]) == [0, 1, 2]
+
+
+def test_depth_trains_1200_steps_and_quick_500(monkeypatch) -> None:
+    def stop(*args, **kwargs):  # the steps it trains, before any training
+        raise StopIteration(kwargs["steps"])
+
+    monkeypatch.setattr(T, "fit", stop)
+    for quick, steps in ((False, 1200), (True, 500)):
+        with pytest.raises(StopIteration, match=f"^{steps}$"):
+            T.depth(quick=quick)
+
+
+def test_depth_states_its_caveat_only_when_momentum_leaves_ln2_more_often() -> None:
+    res = T.depth(seeds=1, layers=(2,), steps=1)  # one step: no net leaves ln 2, with momentum or without
+    assert [r["left_ln2"] for r in res.table] == [0] * 4 and not any("caveat" in f for f in res.findings)
+
+
+def test_the_saturation_sentence_follows_its_thresholds(monkeypatch) -> None:
+    # the top layer 0.5 -> 0.43 -> 0.49: falls (by more than 0.05), recovers (by more than 0.05); the loss 0.7 -> 0.695
+    # goes, not falls (by 1% at least); layer 1 over the steps until the top one's lowest: between 0.5 and 0.6
+    mean = np.array([[[0.5, 0.5], [0.6, 0.43], [0.5, 0.49]]])  # (seeds, records, layers)
+    monkeypatch.setattr(T, "fit", lambda *a, **k: {"step": np.arange(3), "hidden_mean": mean,
+                                                   "loss": np.array([[0.7, 0.69, 0.695]] * len(mean))})
+    assert T.sigmoid_saturation(rng=0, seeds=1, layers=2, steps=2, width=2).findings == [
+        "The top hidden layer (layer 2) falls from a mean of 0.5 to 0.43 by step 1 while layer 1 stays between 0.5 and "
+        "0.6; it recovers to 0.49 by step 2 as the loss goes from 0.7 to 0.695 (medians of 1 seed)."]
+    mean = np.concatenate([mean, [[[0.5, 0.5], [0.5, 0.45], [0.5, 0.4]]]])  # a second seed, at its lowest at step 2
+    assert T.sigmoid_saturation(rng=0, seeds=2, layers=2, steps=2, width=2).findings[0].endswith(
+        " Seed by seed its lowest mean is 0.4-0.43, at steps 1-2.")
+
+
+def test_depth_counts_an_infinite_final_loss_as_diverged(monkeypatch) -> None:
+    # a float32 mean of losses near 1e38 overflows to inf: diverged as nan is (the table's note: "inf or nan")
+    monkeypatch.setattr(T, "fit", lambda *a, **k: {"step": np.arange(2), "loss": np.array([[0.7, np.inf]] * 4)})
+    assert [r["diverged"] for r in T.depth(seeds=1, layers=(2,), steps=1).table] == [1] * 4
+
+
+def test_training_counts_a_network_of_nan_test_logits_as_diverged(monkeypatch) -> None:
+    monkeypatch.setattr(T, "accuracy", lambda model, X, y: np.nan)  # finite on the training points, nan on the test
+    assert T.training(rng=0, seeds=1, steps=1).findings[0].endswith(", 1 diverged: nan logits).")
+
+
+def test_fit_starts_from_the_models_biases() -> None:
+    X, y = np.array([[1.0, -2.0], [0.5, 1.5], [-1.0, 0.5]]), np.array([0, 1, 1])
+    model = T.nn.MLP([2, 3, 1], rng=0, dtype=np.float64)
+    for lin in model.linears():
+        lin.bias.data[...] = 0.5  # (an MLP's biases start at 0: a run from them alone would not tell)
+    z = model(T.Tensor(X)).data[:, 0]
+    loss = np.mean(np.logaddexp(0.0, z) - y * z)  # the mean BCE of the logits, by hand
+    assert T.fit([model], X, y, steps=0, lr=0.1)["loss"][0, 0] == pytest.approx(loss, rel=1e-12)
+
+
+def test_sigmoid_saturation_refuses_one_layer_which_has_no_layer_below_the_top_one() -> None:
+    with pytest.raises(ValueError, match="^sigmoid_saturation: layers must be >= 2, got 1"):
+        T.sigmoid_saturation(quick=True, layers=1)
 
 
 def test_accuracy_refuses_a_model_without_one_logit_per_point() -> None:
@@ -85,6 +177,8 @@ def test_fit_refuses_a_frozen_parameter_rather_than_train_it() -> None:
     frozen = model.linears()[0].weight.data.copy()
     with pytest.raises(ValueError, match="fit: .* none frozen"):
         T.fit([model], X, y, steps=2, lr=0.5)
+    with pytest.raises(ValueError, match="fit: .* one output unit"):  # two: trained against labels broadcast to both
+        T.fit([nn.MLP([2, 4, 2], rng=0)], X, y, steps=2, lr=0.5)
     np.testing.assert_array_equal(model.linears()[0].weight.data, frozen)
 
 
@@ -166,6 +260,10 @@ def test_a_set_or_a_0d_array_where_a_list_goes_is_refused(call, named) -> None:
     # a 0-d array raised numpy's "iteration over a 0-d array"; layers={3, 2} ran in the set's order, not the caller's
     with pytest.raises(TypeError, match=f"^{named}"):
         call()
+
+
+def test_distinct_units_of_tiny_weights_are_told_apart_relative_to_them() -> None:
+    assert T.distinct_units(np.array([[1e-12, 3e-12]])) == 2  # rtol * 3e-12, not an absolute floor
 
 
 def test_distinct_units_of_a_layer_without_inputs_is_one_not_a_numpy_error() -> None:

@@ -18,6 +18,8 @@ def test_the_first_layer_correlation_is_the_inputs_mixed_with_the_bias():
     # sigma_b^2 and Var(y) = q*, so c_1 = (c_0 (q* - sigma_b^2) + sigma_b^2) / q* (Poole et al. 2016, eq. 5 at l = 1)
     res = S.correlations(depth=1, width=400, starts=(0.2, 0.9), networks=4, pairs=8, rng=1)
     assert len(res) == 6  # 3 phases x 2 starting correlations
+    res |= S.correlations(depth=1, width=400, starts=(-0.9,), networks=2, pairs=8, rng=1)  # from -0.9 the
+    # mix sqrt(1 - c_0^2) of the second input's own noise and the inputs' scale show: sqrt(1 - c_0) read -0.30 to -0.51
     for key, r in res.items():
         q, c0 = theory.fixed_point("tanh", r["sigma_w2"], 0.05).q, float(key.split("= ")[1])
         assert r["measured"][0] == pytest.approx((c0 * (q - 0.05) + 0.05) / q, abs=0.06), key  # seeds 1-3: within 0.031

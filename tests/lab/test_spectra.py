@@ -123,6 +123,8 @@ def test_trainability_quick_is_reproducible():
     # "tinygrad-init chaos", which trains the default grid, and the heatmap's title said it was made by that)
     assert np.array(small["accuracy"]).shape == (2, 2)
     assert small["command"] == "spectra.trainability(sigma_w2s=[1.0, 2.0], depths=[2, 3], steps=20, rng=3)"
+    same = S.trainability(sigma_w2s=(1.0,), depths=(2,), steps=1, sigma_b2=float("0.05"), lr=np.float64(0.01), rng=3)
+    assert same["command"] == "spectra.trainability(sigma_w2s=[1.0], depths=[2], steps=1, rng=3)"  # defaults given
     assert S._made_by(False, {"width": 8}, None) == "spectra.trainability(width=8, rng=None (unseeded: no call makes " \
         "it again))" and S._made_by(False, {}, np.random.default_rng(0)) == "spectra.trainability(rng=<a Generator>)"
     assert S._made_by(True, {}, 3) == "tinygrad-init chaos --quick --seed 3" and S._made_by(False, {}, 0) == \

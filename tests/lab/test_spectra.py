@@ -125,6 +125,10 @@ def test_trainability_quick_is_reproducible():
     assert small["command"] == "spectra.trainability(sigma_w2s=[1.0, 2.0], depths=[2, 3], steps=20, rng=3)"
     same = S.trainability(sigma_w2s=(1.0,), depths=(2,), steps=1, sigma_b2=float("0.05"), lr=np.float64(0.01), rng=3)
     assert same["command"] == "spectra.trainability(sigma_w2s=[1.0], depths=[2], steps=1, rng=3)"  # defaults given
+    gen = np.random.default_rng(3)  # the teacher, then the points: chance is the largest class's share
+    teacher, X = gen.standard_normal((16, 4)), gen.standard_normal((512, 16)).astype(np.float32)
+    assert same["chance"] == np.bincount((X @ teacher).argmax(axis=1)).max() / 512 == 187 / 512
+    assert S.trainability(quick=True, sigma_w2s=(1.0,), depths=(2,), width=4, rng=3)["steps"] == 100  # as documented
     assert S._made_by(False, {"width": 8}, None) == "spectra.trainability(width=8, rng=None (unseeded: no call makes " \
         "it again))" and S._made_by(False, {}, np.random.default_rng(0)) == "spectra.trainability(rng=<a Generator>)"
     assert S._made_by(True, {}, 3) == "tinygrad-init chaos --quick --seed 3" and S._made_by(False, {}, 0) == \

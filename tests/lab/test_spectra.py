@@ -133,6 +133,7 @@ def test_trainability_quick_is_reproducible():
         "it again))" and S._made_by(False, {}, np.random.default_rng(0)) == "spectra.trainability(rng=<a Generator>)"
     assert S._made_by(True, {}, 3) == "tinygrad-init chaos --quick --seed 3" and S._made_by(False, {}, 0) == \
         "tinygrad-init chaos"
+    assert S._made_by(True, {"width": 8}, 0) == "spectra.trainability(quick=True, width=8, rng=0)"
     assert all(small["chance"] <= 1 and 0 <= v <= 1 for row in small["accuracy"] for v in row)
 
 

@@ -290,6 +290,7 @@ def test_the_report_sections_from_a_generator_are_json_ready():
     # one value was taken as the start, n as the end of 50 points: sigma_w^2 from 4 to 5
     (lambda: S.phase_diagram(sigma_w2=(4.0,), n=5), ValueError, "phase_diagram: sigma_w2 must be a (low, high) pair"),
     (lambda: S.phase_diagram(sigma_b2=(0.5, 0.0), n=5), ValueError, "phase_diagram: sigma_b2 must be a (low, high)"),
+    (lambda: S.phase_diagram(sigma_w2=(1.0, 1.0), n=5), ValueError, "phase_diagram: sigma_w2 must be a (low, high)"),
     (lambda: S.phase_diagram(sigma_b2=(-1.0, 0.5), n=5), ValueError, "phase_diagram: sigma_b2 must be >= 0"),  # chi1
 ])
 def test_clear_errors(call, error, fragment):

@@ -498,6 +498,7 @@ def test_the_critical_line_spans_the_bias_range_from_tanhs_sigma_w2_of_1() -> No
     # critical sigma_w^2 grows with sigma_b^2
     d = S.phase_diagram("tanh", sigma_b2=(0.0, 0.5), n=9)
     assert d["critical_b2"][0] == 0.0 and d["critical_b2"][-1] == 0.5 and len(d["critical_b2"]) == 5
+    assert d["critical_b2"] == [0.0, 0.03125, 0.125, 0.28125, 0.5]  # quadratic: dense near 0, where the line is steep
     assert d["critical_w2"][0] == pytest.approx(1.0) and np.all(np.diff(d["critical_w2"]) > 0)
 
 

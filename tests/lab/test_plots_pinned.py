@@ -74,3 +74,14 @@ def test_empty_curves_are_refused_and_the_panels_left_over_in_the_grid_are_hidde
     assert [ax.get_visible() for ax in fig.axes[:4]] == [True, True, True, False]
     fig = plots.weight_heatmaps({"two": [("a", np.eye(2)), ("b", np.eye(2))], "one": [("a", np.eye(2))]})
     assert [ax.get_visible() for ax in fig.axes[:4]] == [True, True, True, False]  # row "one" has one matrix
+
+
+def test_markers_colours_and_legend_rows_count_as_their_docstrings_say() -> None:
+    assert [plots.marker(i) for i in range(8)] == list("osD^vP*o")  # 7 markers, then again
+    assert [plots.scheme_color("mine", i) for i in (0, 7, 8)] == ["#0072B2", "#882255", "#0072B2"]  # 8 colours
+    fig = plots.slide_figure(1, 1)
+    lines = [fig.axes[0].plot([0, 1], label=t)[0] for t in ("_hidden", "a", "b", "c", "d", "e")]
+    assert plots.legend_below(fig, lines, 4) == 2  # 5 labels in 4 columns: 2 rows
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == list("abcde")  # "_..." left out
+    with pytest.raises(ValueError, match=r"^slide_figure: 1 x 1 panels do not fit on 2 x 2 in"):
+        plots.slide_figure(1, 1, (2, 2), left=1.0, right=1.0)  # a panel 0 in wide: matplotlib's 'left >= right'

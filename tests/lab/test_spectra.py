@@ -415,6 +415,7 @@ def test_the_phase_diagram_finding_of_a_range_without_zero_bias():
     # says "without biases", where tanh's critical sigma_w^2 is 1 (it read 2.29)
     text = S.finding("phase_diagram", S.phase_diagram(sigma_b2=(0.2, 0.5), n=5))
     assert text.startswith("Without biases the critical line of tanh starts at sigma_w^2 = 1;")
+    assert text.endswith("With sigma_b^2 = 0.05 the line moves to sigma_w^2 = 1.761.")  # Schoenholz et al.: ~1.76
 
 
 @pytest.mark.parametrize("section", [S.chaos_section, S.isometry_section])
@@ -491,6 +492,8 @@ def test_the_correlation_finding_quotes_the_last_layer_of_its_data() -> None:
                                             "sigma_w2": 0.5, "sigma_b2": 0.05}})
     assert f"After 3 layers the two inputs' correlation is {key}: 0.3 (theory 0.31)" in text
     assert "differ by at most 0.1 at any layer" in text  # |0.5 - 0.6|
+    text = S.finding("correlations", {key: {"measured": [0.9, 0.5], "theory": [0.9, 0.6234], "sigma_w2": 0.5}})
+    assert "differ by at most 0.12 at any layer" in text  # in 2 digits, as the correlations it quotes
 
 
 def test_the_critical_line_spans_the_bias_range_from_tanhs_sigma_w2_of_1() -> None:

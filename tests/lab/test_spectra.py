@@ -433,6 +433,14 @@ def test_the_ridges_say_how_many_singular_values_lie_beyond_their_range_on_eithe
     assert notes == ["25% > 10", "25% < 1e-4", ""]
 
 
+def test_the_trainability_finding_counts_networks_halfway_from_chance_to_1_within_and_beyond_6_xi_c():
+    # 6 xi_c at sigma_b^2 = 0.05: 21.8 (sigma_w^2 1; 5 xi_c 18.1), 54.3 (3); 0.65 is halfway from chance 0.3 to 1
+    r = {"sigma_w2": [1.0, 3.0], "depth": [20, 500], "accuracy": [[0.65, 0.9], [0.64, 0.3]], "sigma_b2": 0.05,
+         "width": 8, "steps": 1, "lr": 0.01, "chance": 0.3, "command": "tinygrad-init chaos"}
+    assert S.finding("trainability", r) == ("1 of the 2 networks within 6 xi_c reach a training accuracy of 0.65 "
+                                            "(halfway from chance to 1) in 1 step, against 1 of the 2 deeper ones.")
+
+
 def test_the_heatmap_shows_a_diverged_network_in_a_colour_of_its_own_and_names_it():
     # nan (trainability's diverged network) was left blank: white, next to magma's 1.0, as if it trained best
     r = {"sigma_w2": [1.0, 2.0], "depth": [2, 4], "accuracy": [[0.9, math.nan], [0.5, 0.3]], "sigma_b2": 0.05,
@@ -443,6 +451,7 @@ def test_the_heatmap_shows_a_diverged_network_in_a_colour_of_its_own_and_names_i
     mesh = fig.axes[0].collections[0]
     cells, magma = mesh.get_facecolors(), mesh.cmap(np.linspace(0, 1, 256))
     assert cells.shape == (4, 4) and cells[2, 3] == 1  # row by row: depth 4, sigma_w^2 1 is the third, opaque
+    assert mesh.get_clim() == (0.3, 1)  # the colours run from chance to 1
     assert not np.isclose(magma, cells[2]).all(axis=1).any() and not np.isclose(cells[2], 1.0).all()
     r["accuracy"][0][1] = 0.7
     assert "nan: diverged" not in [t.get_text() for t in S.figure("trainability", r).legends[0].get_texts()]

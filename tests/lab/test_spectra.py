@@ -408,6 +408,9 @@ def test_the_spectra_finding_of_degenerate_networks():
         for key in list(two)[:2]:  # the zero means come first: the scatter test read log10(0)
             two.pop(key)
         assert S.finding("jacobian_spectra", two).endswith("No configuration keeps the spectrum near 1.")
+    far = {"x": {"depths": [4], "spread": [0.5], "mean_sq": [2.5], "theory": [1.0]}}  # 2.5 x the theory: the note
+    assert "measures 2.5 (the mean of so spread a spectrum rests on its few largest values" in S.finding(
+        "jacobian_spectra", far)
 
 
 def test_the_phase_diagram_finding_of_a_range_without_zero_bias():

@@ -357,6 +357,14 @@ def test_a_phase_diagram_of_another_range_labels_only_the_phases_it_shows():
     # written on the right of the all-blue diagram
     sigmoid = S.figure("phase_diagram", S.phase_diagram("sigmoid", n=5)).axes[0]
     assert [t.get_text() for t in sigmoid.texts] == ["ordered"]
+    # sigma_w^2 from 1 to 1.6: "chaotic"'s spot (85% across, a quarter up) is an ordered cell, so the name moves to
+    # a chaotic one; LeCun's sigma_w^2 = 1 on the grid's edge is on it, and marked
+    d = S.phase_diagram("tanh", sigma_w2=(1.0, 1.6), n=9)
+    ws, bs, chi = (np.array(d[k]) for k in ("sigma_w2", "sigma_b2", "log_chi1"))
+    ax = S.figure("phase_diagram", d).axes[0]
+    assert [(t.get_text(), chi[np.abs(bs - t.get_position()[1]).argmin(), np.abs(ws - t.get_position()[0]).argmin()]
+             > 0) for t in ax.texts] == [("ordered", False), ("chaotic", True)]
+    assert "LeCun / Xavier: sigma_w^2 = 1" in [line.get_label() for line in ax.get_lines()]
 
 
 def test_correlations_from_a_negative_start_are_drawn_below_0():

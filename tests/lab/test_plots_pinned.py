@@ -90,6 +90,7 @@ def test_markers_colours_and_legend_rows_count_as_their_docstrings_say() -> None
 def test_curves_tick_and_mark_about_ten_points_and_whole_steps_only_where_every_step_is_whole() -> None:
     ax = plots.curves({"p": {"a": list(range(1, 16))}}, log=False).axes[0]
     assert list(ax.get_xticks()) == list(range(1, 16, 2))  # 15 layers: every second
+    assert len(plots.curves({"p": {"a": [1.0, 2.0]}}, ncols=3).axes) == 1  # ncols beyond the panels: their number
     x = [0, 0.5, 1.0, 1.5, 2.0] * 20  # 100 points on x: a marker on every 10th
     ax = plots.curves({"p": (sorted(x), {"a": list(range(1, 101))})}, log=False).axes[0]
     assert ax.lines[0].get_markevery() == 10 and 0.5 in ax.xaxis.get_major_locator().tick_values(0, 2)

@@ -373,6 +373,8 @@ def test_correlations_from_a_negative_start_are_drawn_below_0():
     r = S.correlations(depth=3, width=20, starts=(-0.8,), networks=1, pairs=2)
     lowest = min(min(v["measured"] + v["theory"]) for v in r.values())
     assert lowest < -0.5 and S.figure("correlations", r).axes[0].get_ylim()[0] < lowest
+    r = {"ordered, c0 = 0.2": {"sigma_w2": 1.0, "sigma_b2": 0.05, "measured": [0.3, 0.5], "theory": [0.3, 0.5]}}
+    assert S.figure("correlations", r).axes[0].get_ylim() == (0, 1.04)  # none below 0: the axis starts at 0
 
 
 def test_correlations_at_another_bias_variance_name_their_phases_by_it():

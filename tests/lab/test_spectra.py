@@ -531,9 +531,14 @@ def test_the_jacobian_figure_plots_each_cases_mean_of_squared_singular_values() 
     r = S.jacobian_spectra(depths=(2, 4), width=16, networks=1, rng=0)
     for key, case in r.items():  # mean of s^2: from the singular values themselves
         assert case["mean_sq"] == pytest.approx([np.mean(np.square(sv)) for sv in case["singular_values"]])
-    lines = {line.get_label(): line.get_ydata() for line in S.figure("jacobian_spectra", r).axes[2].lines}
+    for case in r.values():  # as isometry_section gives them: each median in a band from the lowest to the highest
+        case.update(mean_sq_min=[0.5, 0.5], mean_sq_max=[2.0, 2.0], spread_min=[0.1, 0.1], spread_max=[3.0, 3.0])
+    ax = S.figure("jacobian_spectra", r).axes[2]
+    lines = {line.get_label(): line.get_ydata() for line in ax.lines}
     for key, case in r.items():
         np.testing.assert_allclose(lines[key], case["mean_sq"])
+    assert len(ax.collections) == 4 and np.allclose(np.prod([ln.get_xdata() for ln in ax.lines[:4]], axis=0) ** 0.25,
+                                                    [2, 4])  # the 4 cases' points spread evenly about each depth
 
 
 def test_the_jacobian_ridges_are_histograms_of_log10_singular_values_from_1e_minus_4_to_10() -> None:

@@ -31,12 +31,16 @@ def test_trainability_defaults_are_the_shipped_heatmaps_settings():
     assert {k: r[k] for k in ("sigma_b2", "width", "lr")} == {k: shipped[k] for k in ("sigma_b2", "width", "lr")}
 
 
-def test_the_chaos_section_has_the_sizes_its_docstring_gives():
+def test_the_chaos_section_has_the_sizes_its_docstring_gives(monkeypatch):
+    calls, real = [], S.correlations
+    monkeypatch.setattr(S, "correlations", lambda *a, **kw: calls.append((a, kw["networks"], kw["pairs"])) or real(
+        *a, **kw))
     for quick, (n, depth, width) in ((False, (41, 30, 200)), (True, (21, 20, 100))):
         r = S.chaos_section(0, quick=quick)
         pd = r.data["phase_diagram"]
         assert (len(pd["sigma_w2"]), len(pd["sigma_b2"])) == (n, n // 2 + 1)
         assert (r.settings["correlations"]["depth"], r.settings["correlations"]["width"]) == (depth, width)
+    assert calls == [((30, 200), 2, 8), ((20, 100), 1, 4)]  # networks x pairs: 2 x 8, quick 1 x 4
 
 
 def test_the_spectra_figure_draws_each_panels_own_reference():

@@ -40,6 +40,8 @@ def test_the_chaos_section_has_the_sizes_its_docstring_gives(monkeypatch):
         pd = r.data["phase_diagram"]
         assert (len(pd["sigma_w2"]), len(pd["sigma_b2"])) == (n, n // 2 + 1)
         assert (r.settings["correlations"]["depth"], r.settings["correlations"]["width"]) == (depth, width)
+        assert [row[f"c_{depth}_from_0.9"] for row in r.table.rows] == [  # the last layer's
+            r.data["correlations"][f"{p}, c0 = 0.9"]["measured"][-1] for p in S.PHASES]
     assert calls == [((30, 200), 2, 8), ((20, 100), 1, 4)]  # networks x pairs: 2 x 8, quick 1 x 4
 
 
@@ -64,9 +66,14 @@ def test_the_phase_diagram_marks_the_schemes_at_zero_bias_and_the_measured_phase
     assert list(measured.get_xdata()) == list(S.PHASES.values()) and list(measured.get_ydata()) == [0.05] * 3
 
 
-def test_the_isometry_section_quotes_the_deepest_orthogonal_tanh_spectrum():
+def test_the_isometry_section_quotes_the_deepest_orthogonal_tanh_spectrum(monkeypatch):
+    runs, real = [], S.jacobian_spectra  # each seed's run, as the section makes it
+    monkeypatch.setattr(S, "jacobian_spectra", lambda *a, **kw: runs.append(real(*a, **kw)) or runs[-1])
     iso = S.isometry_section(0, quick=True)
     sv = np.array(iso.data["spectra"]["tanh, orthogonal"]["singular_values"][-1])  # depth 64, the seeds' pooled
     lo, hi = (format_number(np.percentile(sv, p), 2) for p in (5, 95))
     assert f"the singular values at depth 64 stay between {lo} and {hi} (pooled over 3 seeds; seed by seed " in \
         iso.findings[1]
+    deepest = [run["tanh, orthogonal"]["singular_values"][-1] for run in runs]  # each seed's 5th and 95th percentile
+    ends = [[format_number(f(np.percentile(deepest, p, axis=1)), 2) for f in (min, max)] for p in (5, 95)]
+    assert f"seed by seed {'-'.join(ends[0])} and {'-'.join(ends[1])})" in iso.findings[1]

@@ -94,3 +94,14 @@ def test_curves_tick_and_mark_about_ten_points_and_whole_steps_only_where_every_
     x = [0, 0.5, 1.0, 1.5, 2.0] * 20  # 100 points on x: a marker on every 10th
     ax = plots.curves({"p": (sorted(x), {"a": list(range(1, 101))})}, log=False).axes[0]
     assert ax.lines[0].get_markevery() == 10 and 0.5 in ax.xaxis.get_major_locator().tick_values(0, 2)
+
+
+def test_verdict_grid_names_each_row_beside_its_words_and_heatmaps_number_units_from_1() -> None:
+    ax = plots.verdict_grid(["tanh", "relu"], ["he"], [["holds"], ["dies"]]).axes[0]
+    names = {t.get_text(): y for y, t in zip(ax.get_yticks(), ax.get_yticklabels())}
+    words = {t.get_text(): t.get_position()[1] for t in ax.texts}
+    assert names == {"tanh": words["holds"], "relu": words["dies"]}  # the first row on top
+    with pytest.raises(ValueError, match=r"^verdict_grid: words must be 2 x 1 \(rows x cols\), got rows of \[1, 1, 1"):
+        plots.verdict_grid(["tanh", "relu"], ["he"], [["holds"], ["dies"], ["holds"]])
+    ax = plots.weight_heatmaps({"he_normal": [("W", np.ones((2, 3)))]}).axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2", "3"]

@@ -77,3 +77,6 @@ def test_the_isometry_section_quotes_the_deepest_orthogonal_tanh_spectrum(monkey
     deepest = [run["tanh, orthogonal"]["singular_values"][-1] for run in runs]  # each seed's 5th and 95th percentile
     ends = [[format_number(f(np.percentile(deepest, p, axis=1)), 2) for f in (min, max)] for p in (5, 95)]
     assert f"seed by seed {'-'.join(ends[0])} and {'-'.join(ends[1])})" in iso.findings[1]
+    low = [format_number(100 * np.median([np.mean(np.array(run["relu, Gaussian"]["singular_values"][i]) < 1e-4)
+                                          for run in runs]), 2) for i in (0, -1)]  # the medians at depths 2 and 64
+    assert f"{low[0]}% at depth 2 and {low[1]}% at depth 64 (relu, Gaussian)" in iso.findings[1]

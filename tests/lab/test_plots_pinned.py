@@ -105,3 +105,8 @@ def test_verdict_grid_names_each_row_beside_its_words_and_heatmaps_number_units_
         plots.verdict_grid(["tanh", "relu"], ["he"], [["holds"], ["dies"], ["holds"]])
     ax = plots.weight_heatmaps({"he_normal": [("W", np.ones((2, 3)))]}).axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2", "3"]
+
+
+def test_curves_draw_layer_1_at_x_1_and_dodge_the_series_evenly_about_it() -> None:
+    ax = plots.curves({"p": {"a": [1.0, 2.0], "b": [1.0, 2.0]}}, dodge=0.1, log=False).axes[0]
+    assert [list(line.get_xdata()) for line in ax.lines] == [[0.95, 1.95], [1.05, 2.05]]

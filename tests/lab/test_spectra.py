@@ -291,6 +291,8 @@ def test_the_report_sections_from_a_generator_are_json_ready():
     (lambda: S.phase_diagram(sigma_w2=(4.0,), n=5), ValueError, "phase_diagram: sigma_w2 must be a (low, high) pair"),
     (lambda: S.phase_diagram(sigma_b2=(0.5, 0.0), n=5), ValueError, "phase_diagram: sigma_b2 must be a (low, high)"),
     (lambda: S.phase_diagram(sigma_w2=(1.0, 1.0), n=5), ValueError, "phase_diagram: sigma_w2 must be a (low, high)"),
+    (lambda: S.correlations(depth=1, width=2, sigma_b2=0.8), ValueError,  # past 3, "chaotic" would be the ordered side
+     "correlations: sigma_b2 = 0.8 puts the critical sigma_w^2 at 3.23, not between the ordered 1 and the chaotic 3"),
     (lambda: S.phase_diagram(sigma_b2=(-1.0, 0.5), n=5), ValueError, "phase_diagram: sigma_b2 must be >= 0"),  # chi1
 ])
 def test_clear_errors(call, error, fragment):

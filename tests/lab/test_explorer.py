@@ -37,6 +37,7 @@ def test_measure_matches_a_forward_and_backward_pass_by_hand():
     np.testing.assert_allclose(got["grad_std"], [g.std() for g in grads], rtol=1e-3)
     assert got["fraction"] == pytest.approx([np.mean(np.abs(h) > 0.97) for h in hs[1:]], abs=1e-3)
     assert [sum(h[2]) for h in got["hist"]] == [32 * 40] * 4
+    assert len(E.measure("tanh", "xavier_normal", 1.0, 2, 8, bins=7)["grad_hist"][-1][2]) == 7  # bins reach them
     pred = theory.predict([40] * 5, "tanh", std)
     np.testing.assert_allclose(got["theory_std"], pred.act_std, rtol=1e-3)
     np.testing.assert_allclose(got["theory_grad_std"], pred.grad_act_std, rtol=1e-3)
@@ -81,6 +82,7 @@ def test_one_number_per_layer_is_refused_not_called_symmetric():
     with pytest.raises(ValueError, match=r"measure: width x batch must be at least 2"):
         E.measure("tanh", "xavier_normal", 1.0, 3, 1, batch=1)  # was the verdict 'symmetric'
     assert E.measure("tanh", "xavier_normal", 1.0, 3, 1, batch=2)["verdict"] == "holds"
+    assert E.measure("relu", "he_normal", 1.0, 3, 50, batch=2)["verdict"] == "holds"  # ReLU: a batch of 2 is enough
 
 
 def test_a_combinations_numbers_do_not_depend_on_the_rest_of_the_grid():

@@ -96,6 +96,8 @@ def test_the_training_figure_draws_each_networks_losses_and_accuracies():
     res = training.training(rng=0, quick=True, steps=60)
     ax, strip = res.figure.axes
     drawn = {name: (kind, y) for name, kind, y in _drawn(ax)}
+    (ln2,) = [line for line in ax.get_lines() if line.get_linestyle() == ":"]  # the loss of a guess, ln 2
+    assert list(ln2.get_ydata()) == [np.log(2.0)] * 2
     for column, k in enumerate(("zeros", "large10", "he_normal")):
         loss = np.asarray(res.data[k]["loss"], dtype=float)  # seeds x logged steps
         assert drawn[label(k)][0] == "measured"

@@ -74,3 +74,39 @@ def test_empty_curves_are_refused_and_the_panels_left_over_in_the_grid_are_hidde
     assert [ax.get_visible() for ax in fig.axes[:4]] == [True, True, True, False]
     fig = plots.weight_heatmaps({"two": [("a", np.eye(2)), ("b", np.eye(2))], "one": [("a", np.eye(2))]})
     assert [ax.get_visible() for ax in fig.axes[:4]] == [True, True, True, False]  # row "one" has one matrix
+
+
+def test_markers_colours_and_legend_rows_count_as_their_docstrings_say() -> None:
+    assert [plots.marker(i) for i in range(8)] == list("osD^vP*o")  # 7 markers, then again
+    assert [plots.scheme_color("mine", i) for i in (0, 7, 8)] == ["#0072B2", "#882255", "#0072B2"]  # 8 colours
+    fig = plots.slide_figure(1, 1)
+    lines = [fig.axes[0].plot([0, 1], label=t)[0] for t in ("_hidden", "a", "b", "c", "d", "e")]
+    assert plots.legend_below(fig, lines, 4) == 2  # 5 labels in 4 columns: 2 rows
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == list("abcde")  # "_..." left out
+    with pytest.raises(ValueError, match=r"^slide_figure: 1 x 1 panels do not fit on 2 x 2 in"):
+        plots.slide_figure(1, 1, (2, 2), left=1.0, right=1.0)  # a panel 0 in wide: matplotlib's 'left >= right'
+
+
+def test_curves_tick_and_mark_about_ten_points_and_whole_steps_only_where_every_step_is_whole() -> None:
+    ax = plots.curves({"p": {"a": list(range(1, 16))}}, log=False).axes[0]
+    assert list(ax.get_xticks()) == list(range(1, 16, 2))  # 15 layers: every second
+    assert len(plots.curves({"p": {"a": [1.0, 2.0]}}, ncols=3).axes) == 1  # ncols beyond the panels: their number
+    x = [0, 0.5, 1.0, 1.5, 2.0] * 20  # 100 points on x: a marker on every 10th
+    ax = plots.curves({"p": (sorted(x), {"a": list(range(1, 101))})}, log=False).axes[0]
+    assert ax.lines[0].get_markevery() == 10 and 0.5 in ax.xaxis.get_major_locator().tick_values(0, 2)
+
+
+def test_verdict_grid_names_each_row_beside_its_words_and_heatmaps_number_units_from_1() -> None:
+    ax = plots.verdict_grid(["tanh", "relu"], ["he"], [["holds"], ["dies"]]).axes[0]
+    names = {t.get_text(): y for y, t in zip(ax.get_yticks(), ax.get_yticklabels())}
+    words = {t.get_text(): t.get_position()[1] for t in ax.texts}
+    assert names == {"tanh": words["holds"], "relu": words["dies"]}  # the first row on top
+    with pytest.raises(ValueError, match=r"^verdict_grid: words must be 2 x 1 \(rows x cols\), got rows of \[1, 1, 1"):
+        plots.verdict_grid(["tanh", "relu"], ["he"], [["holds"], ["dies"], ["holds"]])
+    ax = plots.weight_heatmaps({"he_normal": [("W", np.ones((2, 3)))]}).axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2", "3"]
+
+
+def test_curves_draw_layer_1_at_x_1_and_dodge_the_series_evenly_about_it() -> None:
+    ax = plots.curves({"p": {"a": [1.0, 2.0], "b": [1.0, 2.0]}}, dodge=0.1, log=False).axes[0]
+    assert [list(line.get_xdata()) for line in ax.lines] == [[0.95, 1.95], [1.05, 2.05]]

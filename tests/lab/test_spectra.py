@@ -123,10 +123,17 @@ def test_trainability_quick_is_reproducible():
     # "tinygrad-init chaos", which trains the default grid, and the heatmap's title said it was made by that)
     assert np.array(small["accuracy"]).shape == (2, 2)
     assert small["command"] == "spectra.trainability(sigma_w2s=[1.0, 2.0], depths=[2, 3], steps=20, rng=3)"
+    same = S.trainability(sigma_w2s=(1.0,), depths=(2,), steps=1, sigma_b2=float("0.05"), lr=np.float64(0.01), rng=3)
+    assert same["command"] == "spectra.trainability(sigma_w2s=[1.0], depths=[2], steps=1, rng=3)"  # defaults given
+    gen = np.random.default_rng(3)  # the teacher, then the points: chance is the largest class's share
+    teacher, X = gen.standard_normal((16, 4)), gen.standard_normal((512, 16)).astype(np.float32)
+    assert same["chance"] == np.bincount((X @ teacher).argmax(axis=1)).max() / 512 == 187 / 512
+    assert S.trainability(quick=True, sigma_w2s=(1.0,), depths=(2,), width=4, rng=3)["steps"] == 100  # as documented
     assert S._made_by(False, {"width": 8}, None) == "spectra.trainability(width=8, rng=None (unseeded: no call makes " \
         "it again))" and S._made_by(False, {}, np.random.default_rng(0)) == "spectra.trainability(rng=<a Generator>)"
     assert S._made_by(True, {}, 3) == "tinygrad-init chaos --quick --seed 3" and S._made_by(False, {}, 0) == \
         "tinygrad-init chaos"
+    assert S._made_by(True, {"width": 8}, 0) == "spectra.trainability(quick=True, width=8, rng=0)"
     assert all(small["chance"] <= 1 and 0 <= v <= 1 for row in small["accuracy"] for v in row)
 
 
@@ -283,6 +290,9 @@ def test_the_report_sections_from_a_generator_are_json_ready():
     # one value was taken as the start, n as the end of 50 points: sigma_w^2 from 4 to 5
     (lambda: S.phase_diagram(sigma_w2=(4.0,), n=5), ValueError, "phase_diagram: sigma_w2 must be a (low, high) pair"),
     (lambda: S.phase_diagram(sigma_b2=(0.5, 0.0), n=5), ValueError, "phase_diagram: sigma_b2 must be a (low, high)"),
+    (lambda: S.phase_diagram(sigma_w2=(1.0, 1.0), n=5), ValueError, "phase_diagram: sigma_w2 must be a (low, high)"),
+    (lambda: S.correlations(depth=1, width=2, sigma_b2=0.8), ValueError,  # past 3, "chaotic" would be the ordered side
+     "correlations: sigma_b2 = 0.8 puts the critical sigma_w^2 at 3.23, not between the ordered 1 and the chaotic 3"),
     (lambda: S.phase_diagram(sigma_b2=(-1.0, 0.5), n=5), ValueError, "phase_diagram: sigma_b2 must be >= 0"),  # chi1
 ])
 def test_clear_errors(call, error, fragment):
@@ -349,6 +359,14 @@ def test_a_phase_diagram_of_another_range_labels_only_the_phases_it_shows():
     # written on the right of the all-blue diagram
     sigmoid = S.figure("phase_diagram", S.phase_diagram("sigmoid", n=5)).axes[0]
     assert [t.get_text() for t in sigmoid.texts] == ["ordered"]
+    # sigma_w^2 from 1 to 1.6: "chaotic"'s spot (85% across, a quarter up) is an ordered cell, so the name moves to
+    # a chaotic one; LeCun's sigma_w^2 = 1 on the grid's edge is on it, and marked
+    d = S.phase_diagram("tanh", sigma_w2=(1.0, 1.6), n=9)
+    ws, bs, chi = (np.array(d[k]) for k in ("sigma_w2", "sigma_b2", "log_chi1"))
+    ax = S.figure("phase_diagram", d).axes[0]
+    assert [(t.get_text(), chi[np.abs(bs - t.get_position()[1]).argmin(), np.abs(ws - t.get_position()[0]).argmin()]
+             > 0) for t in ax.texts] == [("ordered", False), ("chaotic", True)]
+    assert "LeCun / Xavier: sigma_w^2 = 1" in [line.get_label() for line in ax.get_lines()]
 
 
 def test_correlations_from_a_negative_start_are_drawn_below_0():
@@ -357,6 +375,8 @@ def test_correlations_from_a_negative_start_are_drawn_below_0():
     r = S.correlations(depth=3, width=20, starts=(-0.8,), networks=1, pairs=2)
     lowest = min(min(v["measured"] + v["theory"]) for v in r.values())
     assert lowest < -0.5 and S.figure("correlations", r).axes[0].get_ylim()[0] < lowest
+    r = {"ordered, c0 = 0.2": {"sigma_w2": 1.0, "sigma_b2": 0.05, "measured": [0.3, 0.5], "theory": [0.3, 0.5]}}
+    assert S.figure("correlations", r).axes[0].get_ylim() == (0, 1.04)  # none below 0: the axis starts at 0
 
 
 def test_correlations_at_another_bias_variance_name_their_phases_by_it():
@@ -400,6 +420,9 @@ def test_the_spectra_finding_of_degenerate_networks():
         for key in list(two)[:2]:  # the zero means come first: the scatter test read log10(0)
             two.pop(key)
         assert S.finding("jacobian_spectra", two).endswith("No configuration keeps the spectrum near 1.")
+    far = {"x": {"depths": [4], "spread": [0.5], "mean_sq": [2.5], "theory": [1.0]}}  # 2.5 x the theory: the note
+    assert "measures 2.5 (the mean of so spread a spectrum rests on its few largest values" in S.finding(
+        "jacobian_spectra", far)
 
 
 def test_the_phase_diagram_finding_of_a_range_without_zero_bias():
@@ -407,6 +430,7 @@ def test_the_phase_diagram_finding_of_a_range_without_zero_bias():
     # says "without biases", where tanh's critical sigma_w^2 is 1 (it read 2.29)
     text = S.finding("phase_diagram", S.phase_diagram(sigma_b2=(0.2, 0.5), n=5))
     assert text.startswith("Without biases the critical line of tanh starts at sigma_w^2 = 1;")
+    assert text.endswith("With sigma_b^2 = 0.05 the line moves to sigma_w^2 = 1.761.")  # Schoenholz et al.: ~1.76
 
 
 @pytest.mark.parametrize("section", [S.chaos_section, S.isometry_section])
@@ -424,6 +448,14 @@ def test_the_ridges_say_how_many_singular_values_lie_beyond_their_range_on_eithe
     assert notes == ["25% > 10", "25% < 1e-4", ""]
 
 
+def test_the_trainability_finding_counts_networks_halfway_from_chance_to_1_within_and_beyond_6_xi_c():
+    # 6 xi_c at sigma_b^2 = 0.05: 21.8 (sigma_w^2 1; 5 xi_c 18.1), 54.3 (3); 0.65 is halfway from chance 0.3 to 1
+    r = {"sigma_w2": [1.0, 3.0], "depth": [20, 500], "accuracy": [[0.65, 0.9], [0.64, 0.3]], "sigma_b2": 0.05,
+         "width": 8, "steps": 1, "lr": 0.01, "chance": 0.3, "command": "tinygrad-init chaos"}
+    assert S.finding("trainability", r) == ("1 of the 2 networks within 6 xi_c reach a training accuracy of 0.65 "
+                                            "(halfway from chance to 1) in 1 step, against 1 of the 2 deeper ones.")
+
+
 def test_the_heatmap_shows_a_diverged_network_in_a_colour_of_its_own_and_names_it():
     # nan (trainability's diverged network) was left blank: white, next to magma's 1.0, as if it trained best
     r = {"sigma_w2": [1.0, 2.0], "depth": [2, 4], "accuracy": [[0.9, math.nan], [0.5, 0.3]], "sigma_b2": 0.05,
@@ -434,6 +466,7 @@ def test_the_heatmap_shows_a_diverged_network_in_a_colour_of_its_own_and_names_i
     mesh = fig.axes[0].collections[0]
     cells, magma = mesh.get_facecolors(), mesh.cmap(np.linspace(0, 1, 256))
     assert cells.shape == (4, 4) and cells[2, 3] == 1  # row by row: depth 4, sigma_w^2 1 is the third, opaque
+    assert mesh.get_clim() == (0.3, 1)  # the colours run from chance to 1
     assert not np.isclose(magma, cells[2]).all(axis=1).any() and not np.isclose(cells[2], 1.0).all()
     r["accuracy"][0][1] = 0.7
     assert "nan: diverged" not in [t.get_text() for t in S.figure("trainability", r).legends[0].get_texts()]
@@ -483,6 +516,8 @@ def test_the_correlation_finding_quotes_the_last_layer_of_its_data() -> None:
                                             "sigma_w2": 0.5, "sigma_b2": 0.05}})
     assert f"After 3 layers the two inputs' correlation is {key}: 0.3 (theory 0.31)" in text
     assert "differ by at most 0.1 at any layer" in text  # |0.5 - 0.6|
+    text = S.finding("correlations", {key: {"measured": [0.9, 0.5], "theory": [0.9, 0.6234], "sigma_w2": 0.5}})
+    assert "differ by at most 0.12 at any layer" in text  # in 2 digits, as the correlations it quotes
 
 
 def test_the_critical_line_spans_the_bias_range_from_tanhs_sigma_w2_of_1() -> None:
@@ -490,6 +525,7 @@ def test_the_critical_line_spans_the_bias_range_from_tanhs_sigma_w2_of_1() -> No
     # critical sigma_w^2 grows with sigma_b^2
     d = S.phase_diagram("tanh", sigma_b2=(0.0, 0.5), n=9)
     assert d["critical_b2"][0] == 0.0 and d["critical_b2"][-1] == 0.5 and len(d["critical_b2"]) == 5
+    assert d["critical_b2"] == [0.0, 0.03125, 0.125, 0.28125, 0.5]  # quadratic: dense near 0, where the line is steep
     assert d["critical_w2"][0] == pytest.approx(1.0) and np.all(np.diff(d["critical_w2"]) > 0)
 
 
@@ -497,9 +533,14 @@ def test_the_jacobian_figure_plots_each_cases_mean_of_squared_singular_values() 
     r = S.jacobian_spectra(depths=(2, 4), width=16, networks=1, rng=0)
     for key, case in r.items():  # mean of s^2: from the singular values themselves
         assert case["mean_sq"] == pytest.approx([np.mean(np.square(sv)) for sv in case["singular_values"]])
-    lines = {line.get_label(): line.get_ydata() for line in S.figure("jacobian_spectra", r).axes[2].lines}
+    for case in r.values():  # as isometry_section gives them: each median in a band from the lowest to the highest
+        case.update(mean_sq_min=[0.5, 0.5], mean_sq_max=[2.0, 2.0], spread_min=[0.1, 0.1], spread_max=[3.0, 3.0])
+    ax = S.figure("jacobian_spectra", r).axes[2]
+    lines = {line.get_label(): line.get_ydata() for line in ax.lines}
     for key, case in r.items():
         np.testing.assert_allclose(lines[key], case["mean_sq"])
+    assert len(ax.collections) == 4 and np.allclose(np.prod([ln.get_xdata() for ln in ax.lines[:4]], axis=0) ** 0.25,
+                                                    [2, 4])  # the 4 cases' points spread evenly about each depth
 
 
 def test_the_jacobian_ridges_are_histograms_of_log10_singular_values_from_1e_minus_4_to_10() -> None:

@@ -92,3 +92,10 @@ def test_a_jacobian_of_zeros_has_its_spread_of_nan_explained():
     assert "nan for relu, Gaussian" in text and "a spread of nan is 0/0: every singular value 0, a Jacobian that " \
                                                   "passes no gradient back" in text
     assert "0/0" not in S.finding("jacobian_spectra", S.jacobian_spectra((2,), 8, 1, rng=0))  # (none of 0 there)
+
+
+def test_identical_inputs_over_nine_networks_start_the_theory_at_1():
+    # the average of 9 cosines of 1.0 (each 1/9 added) is 1.0000000000000002: the correlation map from it refused
+    # "c must be in [-1, 1]" without the clamp to [-1, 1]
+    r = S.correlations(depth=2, width=4, starts=(1.0,), networks=9, pairs=1)
+    assert all(v["measured"][0] > 1 and v["theory"][0] == 1.0 for v in r.values())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -257,3 +258,34 @@ def test_digits_and_max_width_are_checked_in_the_table_s_name() -> None:
         with pytest.raises(ValueError, match=r"^Table: digits must be >= 1, got 0$"):
             export(digits=0)
     assert len(table.to_text(digits=None, max_width=1).split("\n\n")) == 2  # the first column, one more a block
+
+
+@pytest.mark.parametrize("lo, hi, fmt, text", [(1, 2, "{}", "1-2"), (20, 20, "{}", "20"),
+                                               (0.123, 0.1234, "{:.2f}", "0.12"),
+                                               (0.5, 0.25, lambda v: f"{v:g}%", "0.5%-0.25%")])
+def test_span_writes_low_then_high_or_one_value_where_they_read_the_same(lo, hi, fmt, text) -> None:
+    from tinygrad_init.lab.table import span
+
+    assert span(lo, hi, fmt) == text
+
+
+def test_a_row_of_the_wrong_length_is_named_with_its_count_and_infinities_survive_json() -> None:
+    with pytest.raises(ValueError, match=r"^Table: row 1 has 1 values but there are 2 columns \['a', 'b'\]$"):
+        Table(["a", "b"], [[1, 2], [3]])
+    t = Table(["a", "ok"], [[float("-inf"), True], [float("inf"), False]], notes="one note")
+    assert '"rows": [{"a": "-inf", "ok": true}, {"a": "inf", "ok": false}]' in t.to_json()
+    assert Table.from_dict(json.loads(t.to_json())) == t and t.notes == ["one note"]
+    assert t.column("ok") == [True, False] and t.to_text().splitlines()[2:4] == ["-inf  True", " inf  False"]
+
+
+def test_a_pickled_result_leaves_its_drawn_figures_behind_and_labels_are_text() -> None:
+    import pickle
+    import threading
+    from functools import partial
+
+    from tinygrad_init.lab.table import label
+
+    res = ExperimentResult("x", "X", "q", {"main": Table(["a"], [[1]])}, {}, {}, [], {"f": partial(threading.Lock)})
+    assert res.figure is res.figure  # drawn, kept; a lock pickles not, the maker does
+    assert pickle.loads(pickle.dumps(res)).figure_names == ["f"]
+    assert (label("he_normal"), label(200)) == ("He randn*sqrt(2/fan_in)", "200")

@@ -179,8 +179,7 @@ class Table:
     def to_csv(self, path: str | None = None) -> str:
         """A header and a line per row (floats with every digit, missing cells empty); also written to `path`."""
         buf = io.StringIO()
-        csv.writer(buf, lineterminator="\n").writerows([self.columns] + [
-            ["" if v is None else repr(v) if isinstance(v, float) else v for v in r] for r in self._rows])
+        csv.writer(buf, lineterminator="\n").writerows([self.columns, *self._rows])  # floats by repr, None empty
         if path is not None:
             write_whole(writable("Table.to_csv", path, "table.csv"), buf.getvalue())
         return buf.getvalue()

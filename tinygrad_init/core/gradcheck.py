@@ -425,9 +425,7 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     where = _worst(checks, atol, rtol)
     hint = "" if where is None else _hint(checks[where.input], where, *sides[where.input][1:], total, atol,
                                           rtol, noise, eps, lambda: finer(where.input, where.index, *(
-                                              side[where.index] for side in sides[where.input][1:])))
-    if upstream is not None:  # the slopes of S with the u given, not a random one
-        hint = hint.replace(", u the random upstream", "")
+                                              side[where.index] for side in sides[where.input][1:])), upstream is None)
     if hint.startswith("f has a kink here"):  # elements off where no kink explains it: a rule wrong at this point
         off = [(c, j) for c, (_, left, right) in zip(checks, sides) for j in np.ndindex(c.shape)
                if c.bad[j] and c.abs_error[j] > noise and not (
@@ -476,11 +474,12 @@ def _worst(checks: list[InputCheck], atol: float, rtol: float) -> Worst | None:
 
 
 def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, total: Callable[[], float], atol: float,
-          rtol: float, noise: float, eps: float, finer: Callable[[], tuple[float, bool, bool]]) -> str:
+          rtol: float, noise: float, eps: float, finer: Callable[[], tuple[float, bool, bool]], drawn: bool) -> str:
     """A guess at what is wrong, for the student reading the message (`total()`: S at the point, a call of f, made
     twice here; `left`, `right`: the one-sided slopes; `noise`: how far rounding alone can move a one-sided slope;
     `finer()`: the worst element's central difference at a step of eps / 10, and whether its slopes close in there,
-    as a curve's, or grow, as across a jump). Nothing is computed for an input that passed."""
+    as a curve's, or grow, as across a jump; `drawn`: whether u is gradcheck's random one). Nothing is computed for
+    an input that passed."""
     if c.ok or c.note:
         return ""
     s, again = total(), total()
@@ -505,8 +504,8 @@ def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, total: C
                     "difference quotient is a slope; check at a point further from it.")
         if not curve:
             return (f"f has a kink here (slope {_fmt(left[w.index])} from the left, {_fmt(right[w.index])} from the "
-                    "right, of S = sum(u * f), u the random upstream): relu at 0, max with ties or abs at 0 have no "
-                    "derivative there, so no backward rule can match; check at a point away from it.")
+                    f"right, of S = sum(u * f){', u the random upstream' * drawn}): relu at 0, max with ties or abs "
+                    "at 0 have no derivative there, so no backward rule can match; check at a point away from it.")
         if abs(w.analytic - g) < w.abs_error / 10:  # and the central difference closes in on the analytic gradient
             passes = abs(w.analytic - g) <= atol + rtol * abs(g)
             return (f"eps={_fmt(eps)} is too large for f at this point: f's slope changes within eps (from "

@@ -84,7 +84,8 @@ def test_tutorial_7_depth_over_ten_data_sets():
     """Tutorials 7 and 8, docs: over rng 0-9 (five nets each) 1-2 of 50 Xavier nets of 30 layers (on one data set)
     and 48-50 of 50 He nets leave ln 2 with plain SGD in 500 steps; at 22 layers 13-14 of 50 Xavier nets (0-3 per
     data set) and all 50 He nets. Every 30-layer Xavier net ends within 0.001 of ln 2 on 5-7 of the 10 data sets, on
-    the others but one a net ends 0.001-0.02 from it. The ranges are those measured under the Haswell, SkylakeX,
+    the others but one a net ends 0.001-0.02 from it; on rng 0 (tutorial 8's) all five stay within 0.001 at every
+    step (0.0011 on a CPU without AVX2). The ranges are those measured under the Haswell, SkylakeX,
     Sandybridge and Prescott kernels (the asserts allow a run more either way)."""
     left, calm, drift = {}, 0, []
     for rng in range(10):
@@ -98,6 +99,8 @@ def test_tutorial_7_depth_over_ten_data_sets():
                     int((np.where(np.isfinite(loss), loss, np.inf) < LN2 / 2).any(axis=1).sum()))
         loss = np.array(result.data["xavier_uniform"]["panels"]["30 layers, plain SGD, lr 0.03"]["loss"], float)
         off = np.abs(loss[:, -1] - LN2).max()
+        if rng == 0:  # tutorial 8's grey curves (its `deep`): within 0.001 of ln 2 at every step, 0.0011 with numpy's
+            assert np.abs(loss - LN2).max() < 1.2e-3  # SSE4.2 loops (a CPU without AVX2), as its prose says
         calm += bool(off < 1e-3)
         drift += [round(off, 2)] if 1e-3 <= off and left[30, "xavier_uniform"][-1] == 0 else []
     xavier30, xavier22 = left[30, "xavier_uniform"], left[22, "xavier_uniform"]

@@ -44,7 +44,7 @@ from tinygrad_init import Tensor, experiments, explorer, init, spectra, theory
 grid = {"activation": ("tanh", "sigmoid", "relu"), "scheme": ("small", "xavier_normal", "he_normal", "large"),
         "gain": (1.0,), "depth": (4, 12), "width": (100,)}
 page = explorer.explore(grid=grid, rng=0)
-assert len(page.data) == 3 * 4 * 2 == 24
+assert len(page.data) == len(list(itertools.product(*grid.values())))   # a network per setting: 24 here
 page
 
 # %% [markdown]
@@ -56,7 +56,8 @@ page
 # %%
 stds = {name: init.describe(name).std(100, 100) for name in grid["scheme"]}
 print("weight std for 100 -> 100 units:", "   ".join(f"{name} {std:.4g}" for name, std in stds.items()))
-assert np.allclose(list(stds.values()), [0.01, np.sqrt(2 / 200), np.sqrt(2 / 100), 1.0])
+assert np.allclose([stds[n] for n in ("small", "xavier_normal", "he_normal", "large")],
+                   [0.01, np.sqrt(2 / 200), np.sqrt(2 / 100), 1.0])
 assert inspect.signature(explorer.measure).parameters["batch"].default == 128
 
 # %% [markdown]

@@ -660,6 +660,37 @@ def test_tutorial_12_check_of_a_setting_off_the_page_says_what_to_do(monkeypatch
         namespace["check"]("tanh", "large", 4, "explodes")
 
 
+def test_tutorial_12_page_grown_as_check_says_runs_and_the_cells_below_still_hold(monkeypatch):
+    """Tutorial 12's `check`, asked for a setting off the page, says to add its values to `grid` in section 1 and run
+    that cell again. Its assert counted the 24 networks of the grid shown (`3 * 4 * 2 == 24`), so done as told it
+    stopped on a bare AssertionError before showing the page, and a scheme added made the next cell's check of four
+    weight stds a numpy broadcast error. Both cells hold for a grown grid, and so does every cell below them."""
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    import matplotlib.pyplot as plt
+
+    assert "(here 3 activations x 4 schemes x 2 depths, width 100, gain 1: 24 networks)" in " ".join(
+        _markdown("12_init_explorer").split())
+    cells, namespace = _code_cells("12_init_explorer"), {}
+    target = next(k for k, cell in enumerate(cells) if cell.startswith("def check("))
+    try:
+        for cell in cells[:target + 1]:
+            _run_cell(cell, namespace)
+        assert len(namespace["page"].data) == 24                # the grid shown, as the prose counts it
+        with pytest.raises(KeyError, match="add the values to `grid` there and run that cell again"):
+            namespace["check"]("tanh", "lecun_normal", 8, "holds")
+        section_1 = next(k for k, cell in enumerate(cells) if "page = explorer.explore(grid=grid" in cell)
+        grown = cells[section_1].replace('"depth": (4, 12)', '"depth": (4, 8, 12)').replace(
+            '"he_normal", "large")', '"he_normal", "large", "lecun_normal")')
+        assert grown != cells[section_1]
+        _run_cell(grown, namespace)                             # no AssertionError: 3 x 5 x 3 networks
+        assert len(namespace["page"].data) == 45
+        assert "page says 'holds'" in _run_cell('check("tanh", "lecun_normal", 8, "holds")', namespace)
+        for cell in cells[section_1 + 1:]:                      # the later cells, on the grown page
+            _run_cell(cell, namespace)
+    finally:
+        plt.close("all")
+
+
 def test_tutorial_7_relu_moments_cell_with_other_variances_prints_relu_of_a_unit_gaussian():
     """Tutorial 7, section 1 prints the mean and std of relu(z), z ~ N(0, 1), beside the theory's; it computed them as
     half of those of the loop's last `h`, relu(2 z), so a student who tried other variances, `(1.0, 9.0)`, read

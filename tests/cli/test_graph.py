@@ -34,6 +34,11 @@ def test_expressions_compute_what_python_computes(text, expected):
     assert out.data == pytest.approx(expected, rel=1e-15)
 
 
+def test_every_name_the_graph_command_exports_is_defined():
+    from tinygrad_init.cli import graph
+    assert [name for name in graph.__all__ if not hasattr(graph, name)] == []
+
+
 def test_variables_become_labelled_leaves_with_the_right_gradients():
     v = {"a": 2.0, "b": -3.0, "c": 10.0}
     out = parse_expression("(a*b + c).tanh()", v)

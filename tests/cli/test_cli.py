@@ -24,6 +24,10 @@ def _final(text: str) -> tuple[float, float, float]:
     return float(m[1]), float(m[2]) / 100, float(m[3]) / 100
 
 
+def test_every_name_the_command_line_exports_is_defined() -> None:
+    assert [name for name in cli.__all__ if not hasattr(cli, name)] == []
+
+
 def test_demo_learns_moons_and_prints_the_tables(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["demo", *FAST]) == 0
     text = capsys.readouterr().out

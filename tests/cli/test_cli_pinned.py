@@ -214,13 +214,14 @@ def test_report_passes_its_options_to_build_report_into_a_folder_it_makes(tmp_pa
     assert capsys.readouterr().err == "tinygrad-init report: done in 2.0 s (verdict 1.5 s)\n" * 2
 
 
-def test_report_names_the_file_it_cannot_write_before_any_work(tmp_path, monkeypatch, capsys) -> None:
-    (tmp_path / "report.html").mkdir()  # a folder where the page goes: said at once, not after minutes of experiments
+@pytest.mark.parametrize("name", ["report.html", "report.json"])
+def test_report_names_the_file_it_cannot_write_before_any_work(tmp_path, monkeypatch, capsys, name) -> None:
+    (tmp_path / name).mkdir()  # a folder where the page or its numbers go: said at once, not after minutes of work
     runs = []
     monkeypatch.setattr(cli.report, "build_report", lambda *args, **kwargs: runs.append(args))
     assert cli.main(["report", "--out", str(tmp_path)]) == 1 and runs == []
     assert capsys.readouterr().err == f"tinygrad-init report: cannot write into {tmp_path}: " \
-        f"{tmp_path / 'report.html'} is a folder, not a file: move it away or write elsewhere\n"
+        f"{tmp_path / name} is a folder, not a file: move it away or write elsewhere\n"
 
 
 def test_graph_of_a_tensor_mlp_puts_each_layer_in_its_own_box(tmp_path, capsys) -> None:

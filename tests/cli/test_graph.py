@@ -34,6 +34,11 @@ def test_expressions_compute_what_python_computes(text, expected):
     assert out.data == pytest.approx(expected, rel=1e-15)
 
 
+def test_every_name_the_graph_command_exports_is_defined():
+    from tinygrad_init.cli import graph
+    assert [name for name in graph.__all__ if not hasattr(graph, name)] == []
+
+
 def test_variables_become_labelled_leaves_with_the_right_gradients():
     v = {"a": 2.0, "b": -3.0, "c": 10.0}
     out = parse_expression("(a*b + c).tanh()", v)
@@ -88,6 +93,18 @@ def test_variables_become_labelled_leaves_with_the_right_gradients():
     ("{a - b}", "sets: not allowed"),
     ("(a, b)", "tuples: not allowed"),
     ("(y := a)", "':=' assignments: not allowed"),
+    ("{a: b}", "dicts: not allowed"),
+    ("[a for _ in b]", "comprehensions: not allowed"),
+    ("{a for _ in b}", "comprehensions: not allowed"),
+    ("{a: a for _ in b}", "comprehensions: not allowed"),
+    ("(a for _ in b)", "generator expressions: not allowed"),
+    ("f'{a}'", "f-strings: not allowed"),
+    ("a << b", "the operator '<<' is not allowed"),
+    ("a >> b", "the operator '>>' is not allowed"),
+    ("a | b", "the operator '|' is not allowed"),
+    ("a ^ b", "the operator '^' is not allowed"),
+    ("a & b", "the operator '&' is not allowed"),
+    ("~a", "the unary operator '~' is not allowed"),
     ("a +", "this is not a valid expression"),
     ("a = 2", "this is not a valid expression"),
     ("", "the expression is empty"),
@@ -104,6 +121,11 @@ def test_refusals_point_at_the_offending_part():
         parse_expression("(a*b).tanh() + a.data", {"a": 1.0, "b": 2.0})
     msg = str(info.value)
     assert "\n    (a*b).tanh() + a.data\n                   ^^^^^^" in msg
+
+    for text in ("a +", "a * b -", "a*"):  # under the operator the expression ends with, not a column past it
+        with pytest.raises(ExpressionError) as info:
+            parse_expression(text, {"a": 1.0, "b": 2.0})
+        assert str(info.value).endswith(f"ends with an operator\n    {text}\n    {' ' * (len(text) - 1)}^"), text
 
 
 def test_bindings():
@@ -301,6 +323,14 @@ def test_graph_command_counts_one_node_and_one_step_in_the_singular(tmp_path, ca
         assert text.startswith(f"tinygrad-init graph: the expression {expression[:40]}...{expression[-12:]} "
                                f"({len(expression)} characters): {n + 1} nodes, {n} chain-rule steps in backward\n")
         assert ("backward starts here" in text) == (n == 40)
+
+
+def test_graph_command_names_an_expression_of_60_characters_whole_and_one_of_61_by_its_ends(tmp_path, capsys):
+    require_binary("dot")
+    for tail, shown in [("+10", "x" + "*1.5" * 14 + "+10"), ("+100", "x*1.5*1.5*1.5*1.5*1.5*1.5*1.5*1.5*1.5*1."
+                                                            "...*1.5*1.5+100 (61 characters)")]:
+        assert cli.main(["graph", "x" + "*1.5" * 14 + tail, "x=1", "--out", str(tmp_path), "--no-player"]) == 0
+        assert capsys.readouterr().out.startswith(f"tinygrad-init graph: the expression {shown}: 16 nodes, ")
 
 
 def test_graph_command_names_an_expression_written_over_several_lines_on_one_line(tmp_path, capsys):

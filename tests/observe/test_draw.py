@@ -599,6 +599,12 @@ def test_the_caption_of_step_0_is_the_ledgers_seed_line():
     assert steps.line(0).startswith("d(my loss)/dx ")
 
 
+def test_every_name_the_picture_modules_export_is_defined():
+    # `from tinygrad_init.draw import *` fails on a name of __all__ that the module does not define
+    for module in (draw, colors):
+        assert [name for name in module.__all__ if not hasattr(module, name)] == [], module.__name__
+
+
 def test_a_drawn_graph_is_freed_without_a_gc_run():
     # the picture's recursive helper (a closure over the scene, and so over every node) made a cycle: each draw()
     # kept its graph, with the arrays its backward rules saved, until the cycle collector ran
@@ -625,6 +631,8 @@ def test_a_drawn_graph_is_freed_without_a_gc_run():
     (lambda o, p: draw.render(draw.draw(o), None), TypeError, "render: path must be"),
     (lambda o, p: draw.to_svg("digraph { a -> }"), ValueError, "to_svg: Graphviz failed .*syntax error"),
     (lambda o, p: draw.render("not dot", p / "g.png"), ValueError, "render: Graphviz failed on the DOT text"),
+    (lambda o, p: draw.Picture(body=["a -> }"]).pipe(), ValueError, "^pipe: Graphviz failed on the DOT text: .*syntax"),
+    (lambda o, p: draw.mlp_loss((2, 4, 1), "lsuv", engine="scalar"), TypeError, "^mlp_loss: lsuv is data-dependent"),
     (lambda o, p: draw.compare_inits((2, 1), None), TypeError, r"^compare_inits: schemes\[0\]: expected a scheme name"),
     (lambda o, p: draw.compare_inits((2, 1), 3), TypeError, r"^compare_inits: schemes\[0\]: expected a scheme name"),
     (lambda o, p: ColorScale(-3, 0).decades(1), ValueError, "ColorScale.decades: max_entries must be"),

@@ -630,8 +630,9 @@ def test_readers_of_a_ledger_refuse_anything_else_by_name():
         with pytest.raises(TypeError, match=rf"^{fn}: {name} must be a Ledger \(`with ledger.record\(\) as steps.*"
                            "got str 'steps'$"):
             call("steps")
-    with pytest.raises(ValueError, match="no backward pass was recorded"):
-        draw.frames(ledger.Ledger())
+    for fn, call in (("frames", draw.frames), ("draw_step", lambda x: draw.draw_step(x, 0))):  # they said 'Ledger:'
+        with pytest.raises(ValueError, match=f"^{fn}: no backward pass was recorded"):
+            call(ledger.Ledger())
 
 
 def test_recording_a_wide_sum_reads_each_nodes_parents_a_bounded_number_of_times(monkeypatch):

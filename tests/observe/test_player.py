@@ -94,6 +94,13 @@ def test_page_is_self_contained(neuron_page):
     assert page.count("<svg") == 1  # one graph, not one per frame
 
 
+def test_the_graph_scales_with_the_window_without_graphvizs_fixed_width_and_height(neuron_page):
+    page, _ = neuron_page
+    tag = re.search(r"<svg\b[^>]*>", page).group(0)
+    assert 'id="graph"' in tag and 'preserveAspectRatio="xMidYMid meet"' in tag and "viewBox=" in tag
+    assert not re.search(r"\s(?:width|height)=", tag), tag
+
+
 ASSETS = resources.files("tinygrad_init.observe")
 
 
@@ -105,6 +112,10 @@ def test_page_inlines_the_packaged_style_and_script(neuron_page):
     slots = set(re.findall(r"\$(\w+)", ASSETS.joinpath("player.html").read_text(encoding="utf-8")))
     assert slots == {"heading", "n", "css", "script", "svg", "first_line", "items", "colours", "engine", "data"}
     assert not [slot for slot in slots if f"${slot}" in page]  # every one filled in
+
+
+def test_every_name_the_player_exports_is_defined():
+    assert [name for name in player.__all__ if not hasattr(player, name)] == []
 
 
 def test_page_files_are_package_data():

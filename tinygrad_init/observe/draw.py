@@ -556,7 +556,7 @@ def draw_step(steps: Ledger, k: int | LedgerState, *, caption: bool = True, show
 
 def frames(steps: Ledger, **options: Any) -> list[str]:
     """The DOT text of `draw_step` for `k = 0, 1, ..., len(steps)` (one frame per step), in one sweep."""
-    as_ledger("frames", steps).get_pass()  # a ValueError for a ledger without a pass, as draw_step
+    as_ledger("frames", steps).get_pass(None, "frames")  # a ValueError for a ledger without a pass, as draw_step
     return [_said_by("frames", draw_step, steps, state, **options).source for state in steps.states()]
 
 

@@ -317,7 +317,7 @@ class Ledger(Sequence):
         (after 0 steps: the seed of the first pass); `where` names the caller in an error."""
         if not 0 <= check_int(where, "k", k) <= len(self.steps):
             raise IndexError(f"{where}: k must be between 0 and {len(self.steps)}, got {k}")
-        ps = self.passes[self.steps[k - 1].pass_index] if k > 0 else self.get_pass(0)
+        ps = self.passes[self.steps[k - 1].pass_index] if k > 0 else self.get_pass(0, where)
         return next(LedgerState(j, s, ps, _ByNode(g), _NodeSet(c)) for j, s, g, c in self._sweep(ps) if j == k)
 
     def states(self) -> Iterator[LedgerState]:

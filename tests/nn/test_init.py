@@ -737,8 +737,13 @@ def test_a_scheme_std_of_one_input():
 
 
 def test_a_data_dependent_scheme_as_a_layers_init_says_what_to_do():
-    with pytest.raises(TypeError, match=r"^lsuv is data-dependent .* then call init.lsuv\(model, batch\)$"):
-        nn.Linear(2, 3, init="lsuv")  # its own message, not "failed ...; it must be a function f(shape...)"
+    # its own message, not "failed ...; it must be a function f(shape...)", after the name of the layer that asked
+    for build, where in ((lambda: nn.Linear(2, 3, init="lsuv"), "Linear"), (lambda: nn.MLP([2, 3, 1], init="lsuv"),
+                                                                            "MLP")):
+        with pytest.raises(TypeError, match=rf"^{where}: lsuv is data-dependent .* init.lsuv\(model, batch\)$"):
+            build()
+    with pytest.raises(TypeError, match=r"^lsuv is data-dependent "):
+        init.get("lsuv")((2, 3))  # called directly: the scheme names itself
 
 
 def test_lsuv_goes_from_the_input_even_when_the_layers_are_declared_in_another_order():

@@ -524,7 +524,7 @@ def _initialize(where: str, what: str, scheme: str | Callable[..., np.ndarray], 
     try:
         arr = np.asarray(fn(shape, rng=rng, dtype=dtype))
     except TypeError as e:
-        if isinstance(fn, Scheme): raise  # its own message names it
+        if isinstance(fn, Scheme): raise TypeError(f"{where}: {e}") from None  # its message names the scheme
         raise TypeError(f"{where}: the {what} initializer {name!r} failed ({e}); it must be a function "
                         "f(shape, rng=None, dtype=np.float32)") from e
     except ValueError as e:  # e.g. a fan-based scheme given a bias: say which layer and which argument

@@ -552,6 +552,31 @@ def test_a_walk_that_hands_itself_to_map_is_recursion(tmp_path):
     assert "your function `walk` calls itself" in result.message, result.message
 
 
+# The same nesting of lazy iterators, the walk handed to map as a lambda, as a method (`self.visit`) or as the object
+# itself (`self`, its __call__): the look at the code knew defs by their bare names alone, and each passed ex05.
+LAZY_WALKS = {
+    "lambda": "def topological_order(root):\n    seen = set()\n"
+              "    walk = lambda node: () if node in seen or seen.add(node) else chain(  # noqa: E731\n"
+              "        chain.from_iterable(map(walk, node._parents)), (node,))\n    return list(walk(root))\n",
+    "method": "class Walk:\n    def __init__(self):\n        self.seen = set()\n\n    def visit(self, node):\n"
+              "        if node in self.seen:\n            return ()\n        self.seen.add(node)\n"
+              "        return chain(chain.from_iterable(map(self.visit, node._parents)), (node,))\n\n\n"
+              "def topological_order(root):\n    return list(Walk().visit(root))\n",
+    "__call__": "class Walk:\n    def __init__(self):\n        self.seen = set()\n\n    def __call__(self, node):\n"
+                "        if node in self.seen:\n            return ()\n        self.seen.add(node)\n"
+                "        return chain(chain.from_iterable(map(self, node._parents)), (node,))\n\n\n"
+                "def topological_order(root):\n    return list(Walk()(root))\n",
+}
+
+
+@pytest.mark.parametrize("walk, name", [("lambda", "walk"), ("method", "visit"), ("__call__", "__call__")])
+def test_a_walk_handed_to_map_as_a_lambda_a_method_or_itself_is_recursion(tmp_path, walk, name):
+    write(tmp_path, "topological_order", "from itertools import chain\n\n\n" + LAZY_WALKS[walk])
+    result = grader.grade(str(tmp_path), "topological_order")[0]
+    assert (result.status, result.mistake) == ("fail", "recursive"), result.message
+    assert f"your function `{name}` calls itself: that is recursion." in result.message, result.message
+
+
 def test_threads_are_refused_only_where_the_exercise_forbids_recursion(tmp_path):
     # Threads were refused in every exercise ("may not use `threads` (it gets around the rules)"): a right ex01 that
     # ran its two products in a ThreadPoolExecutor failed, though only ex05's rule (no recursion) needs the refusal.

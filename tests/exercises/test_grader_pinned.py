@@ -363,6 +363,12 @@ def test_recursive_functions_finds_cycles_of_calls_and_nothing_else():
     tree = ast.parse("def f(n):\n    yield g(n)\ndef g(n):\n    return [x for c in n for x in f(c)]\n"
                      "def t(v):\n    yield t(v), 0\n")
     assert sorted(kit.recursive_functions(tree)) == ["f", "g"]
+    # methods: `self.f` is the caller's class's own, `x.f` another class's (a stack class's pop that pops its list, held
+    # in an attribute or a name, is no recursion); a class's recursive printer the walk never calls is none either
+    tree = ast.parse("class S:\n    def pop(self):\n        return self.items.pop()\n    def show(self, n):\n"
+                     "        self.show(n)\nclass Q:\n    def pop(self):\n        items = self.items\n"
+                     "        return items.pop()\ndef walk(r):\n    s, q = S(), Q()\n    return [s.pop(), q.pop()]\n")
+    assert kit.recursive_functions(tree, "walk") == [] and kit.recursive_functions(tree) == ["show"]
 
 
 class _Echo(kit.Session):

@@ -433,14 +433,14 @@ def diagnose(got: Any, detail: str, candidates: Sequence[tuple[str, Any]], rtol:
 
 def max_error(value: Any, expected: np.ndarray) -> str:
     """"largest difference 0.25 at index (1, 2) (got ..., expected ...)" for messages."""
-    value = np.asarray(value, dtype=np.float64)
+    if (value := np.asarray(value)).dtype.kind not in "fiu":  # complex (a cast drops .imag, and warns), bools, text
+        return f"{describe(value)}, not real numbers"
     with np.errstate(all="ignore"):
-        diff = np.abs(value - expected)
+        diff = np.abs((value := value.astype(np.float64)) - expected)
     if diff.size == 0:
         return "no elements"
     if not np.all(np.isfinite(diff)):
-        bad = np.argwhere(~np.isfinite(diff))
-        return f"non-finite value (nan or inf) at index {tuple(int(i) for i in bad[0])}"
+        return f"non-finite value (nan or inf) at index {tuple(int(i) for i in np.argwhere(~np.isfinite(diff))[0])}"
     idx = np.unravel_index(int(np.argmax(diff)), diff.shape)
     got, want = fmt_both(float(value[idx]), float(expected[idx]))
     return (f"largest difference {fmt(float(diff[idx]))} at index {tuple(int(i) for i in idx)} "

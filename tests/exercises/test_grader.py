@@ -506,7 +506,7 @@ def test_the_recursion_limit_cannot_be_raised_under_a_name_the_grader_does_not_r
 
 
 
-# A walk by a method calling itself (which the look at the code misses: it reads `name(...)` calls), that goes on where
+# A walk by a method calling itself (through getattr in the thread's: the look at the code misses it), going on where
 # the depth starts again at 0: in a new thread every 400 calls (each thread has a depth of its own), or in a new asyncio
 # task per parent (a task runs from the event loop, not inside the call that awaits it). Both walked ex05's deep graphs
 # past the recursion limit and passed ("without recursion").
@@ -515,7 +515,7 @@ WALK_ON = {
                  "            if p in self.seen:\n                continue\n            if depth > 400:\n"
                  "                t = threading.Thread(target=self.visit, args=(p,))\n"
                  "                t.start()\n                t.join()\n            else:\n"
-                 "                self.visit(p, depth + 1)\n        self.order.append(node)\n",
+                 "                getattr(self, 'visit')(p, depth + 1)\n        self.order.append(node)\n",
     "asyncio": "    async def visit(self, node):\n        self.seen.add(node)\n        for p in node._parents:\n"
                "            if p not in self.seen:\n                await asyncio.ensure_future(self.visit(p))\n"
                "        self.order.append(node)\n",

@@ -537,6 +537,30 @@ WALK = """def topological_order(root):
 """
 
 
+def test_a_walk_returning_wrappers_of_its_own_class_node_is_told_to_return_the_nodes_not_of_state_kept(tmp_path):
+    # Any object of a type named Node that is not one of the graph's was taken for a node of an earlier call's graph:
+    # a walk that returned its own `class Node` wrappers was told, at the first call, of a set kept between calls.
+    result = grade(tmp_path, "topological_order", """class Node:
+    def __init__(self, node):
+        self.node = node
+
+
+def topological_order(root):
+    order, seen, stack = [], set(), [(root, False)]
+    while stack:
+        n, done = stack.pop()
+        if done:
+            order.append(Node(n))
+        elif id(n) not in seen:
+            seen.add(id(n))
+            stack += [(n, True)] + [(p, False) for p in n._parents]
+    return order
+""")
+    assert (result.status, result.mistake) == ("fail", None), result.message
+    assert "your list contains a Node, which is not a node of the graph. Return the node objects themselves." \
+        in result.message and "hint" not in result.message, result.message
+
+
 def test_an_iterative_walk_is_not_refused_for_a_recursive_function_elsewhere_of_the_same_name(tmp_path):
     # The look at the code knew functions by name alone: the walk's own helper `visit`, which pushes onto a stack, was
     # taken for the recursive `visit` nested in a debugging printer after it, and a right answer was refused: "your

@@ -249,6 +249,18 @@ def batchnorm(x, gamma, beta, g, eps=1e-5):
     assert "dx = gamma / std" not in result.message, result.message
 
 
+def test_a_batchnorm_that_gives_inf_at_eps_0_is_told_so_without_the_scale_invariance_hint_or_a_grader_warning(tmp_path):
+    # eps multiplied where it is added: at eps = 0 (the scale test) every std is 0 and y is inf. The message named the
+    # inf, then gave the hint "batch norm divides by the batch's own std ... Yours does not", and the grader's own
+    # h.T @ dx printed numpy's "invalid value encountered in matmul" on the terminal.
+    source = solution("batchnorm").replace("np.sqrt(x.var(axis=0) + eps)", "np.sqrt(x.var(axis=0) * eps)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = grade(tmp_path, "batchnorm", source)
+    assert (result.status, result.mistake) == ("fail", None), result.message
+    assert "y changed, non-finite value (nan or inf) at index" in result.message, result.message
+
+
 def test_the_summary_counts_stubs_still_to_write_apart_from_failures(tmp_path):
     # A student who had written ex01 right and ex03 wrong, the 20 other stubs as started, read "1 passed, 21 failed".
     exercises.start(str(tmp_path))

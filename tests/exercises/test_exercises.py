@@ -913,7 +913,7 @@ class _Walk:
             return
         seen.add(id(n))
         for p in n._parents:
-            self.visit(p, seen, order)
+            getattr(self, "visit")(p, seen, order)
         order.append(n)
 
 
@@ -931,8 +931,8 @@ def topological_order(root):
 
 def test_a_recursion_that_walks_the_published_chain_by_hand_fails_the_fresh_graph(tmp_path):
     # The chain of 5000 was the only graph deeper than the recursion limit, and its root's label names it: a recursive
-    # walk (through a method, which the grader does not see as recursion) with the chain walked by hand passed ex05,
-    # "without recursion". The fresh graph is deeper than the limit too, and no chain.
+    # walk (through a method found by getattr, which the look at the code misses) with the chain walked by hand passed
+    # ex05, "without recursion". The fresh graph is deeper than the limit too, and no chain.
     result = grade_source(tmp_path, catalog.get("topological_order"), RECURSION_BUT_FOR_THE_CHAIN)
     assert (result.status, result.mistake) == ("fail", "recursive"), result.message
     assert "a random graph of" in result.message and "RecursionError" in result.message, result.message

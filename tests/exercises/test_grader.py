@@ -506,7 +506,7 @@ def test_the_recursion_limit_cannot_be_raised_under_a_name_the_grader_does_not_r
 
 
 
-# A walk by a method calling itself (which the look at the code misses: it reads `name(...)` calls), that goes on where
+# A walk by a method calling itself (through getattr in the thread's: the look at the code misses it), going on where
 # the depth starts again at 0: in a new thread every 400 calls (each thread has a depth of its own), or in a new asyncio
 # task per parent (a task runs from the event loop, not inside the call that awaits it). Both walked ex05's deep graphs
 # past the recursion limit and passed ("without recursion").
@@ -515,7 +515,7 @@ WALK_ON = {
                  "            if p in self.seen:\n                continue\n            if depth > 400:\n"
                  "                t = threading.Thread(target=self.visit, args=(p,))\n"
                  "                t.start()\n                t.join()\n            else:\n"
-                 "                self.visit(p, depth + 1)\n        self.order.append(node)\n",
+                 "                getattr(self, 'visit')(p, depth + 1)\n        self.order.append(node)\n",
     "asyncio": "    async def visit(self, node):\n        self.seen.add(node)\n        for p in node._parents:\n"
                "            if p not in self.seen:\n                await asyncio.ensure_future(self.visit(p))\n"
                "        self.order.append(node)\n",
@@ -550,6 +550,31 @@ def test_a_walk_that_hands_itself_to_map_is_recursion(tmp_path):
     result = grader.grade(str(tmp_path), "topological_order")[0]
     assert (result.status, result.mistake) == ("fail", "recursive"), result.message
     assert "your function `walk` calls itself" in result.message, result.message
+
+
+# The same nesting of lazy iterators, the walk handed to map as a lambda, as a method (`self.visit`) or as the object
+# itself (`self`, its __call__): the look at the code knew defs by their bare names alone, and each passed ex05.
+LAZY_WALKS = {
+    "lambda": "def topological_order(root):\n    seen = set()\n"
+              "    walk = lambda node: () if node in seen or seen.add(node) else chain(  # noqa: E731\n"
+              "        chain.from_iterable(map(walk, node._parents)), (node,))\n    return list(walk(root))\n",
+    "method": "class Walk:\n    def __init__(self):\n        self.seen = set()\n\n    def visit(self, node):\n"
+              "        if node in self.seen:\n            return ()\n        self.seen.add(node)\n"
+              "        return chain(chain.from_iterable(map(self.visit, node._parents)), (node,))\n\n\n"
+              "def topological_order(root):\n    return list(Walk().visit(root))\n",
+    "__call__": "class Walk:\n    def __init__(self):\n        self.seen = set()\n\n    def __call__(self, node):\n"
+                "        if node in self.seen:\n            return ()\n        self.seen.add(node)\n"
+                "        return chain(chain.from_iterable(map(self, node._parents)), (node,))\n\n\n"
+                "def topological_order(root):\n    return list(Walk()(root))\n",
+}
+
+
+@pytest.mark.parametrize("walk, name", [("lambda", "walk"), ("method", "visit"), ("__call__", "__call__")])
+def test_a_walk_handed_to_map_as_a_lambda_a_method_or_itself_is_recursion(tmp_path, walk, name):
+    write(tmp_path, "topological_order", "from itertools import chain\n\n\n" + LAZY_WALKS[walk])
+    result = grader.grade(str(tmp_path), "topological_order")[0]
+    assert (result.status, result.mistake) == ("fail", "recursive"), result.message
+    assert f"your function `{name}` calls itself: that is recursion." in result.message, result.message
 
 
 def test_threads_are_refused_only_where_the_exercise_forbids_recursion(tmp_path):

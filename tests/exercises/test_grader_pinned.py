@@ -286,6 +286,9 @@ def test_max_error_names_the_entry_that_differs_most():
         "largest difference 0.5 at index (0, 1) (got 2.5, expected 2)"
     assert kit.max_error([1.0, np.nan], np.ones(2)) == "non-finite value (nan or inf) at index (1,)"
     assert kit.max_error(np.zeros((0, 3)), np.zeros((0, 3))) == "no elements"
+    # an answer of complex numbers or bools has no difference to show (a cast to float drops .imag with a warning)
+    assert kit.max_error(np.ones(2, complex), np.ones(2)) == "an ndarray of shape (2,) and dtype complex128, not " \
+        "real numbers" and kit.max_error(np.ones(2, bool), np.ones(2)).endswith("dtype bool, not real numbers")
     # numbers that agree to six digits are shown with as many as tell them apart
     assert kit.max_error([3.604972, 1.0], np.array([3.604971, 1.0])) == \
         "largest difference 1e-06 at index (0,) (got 3.604972, expected 3.604971)"
@@ -363,6 +366,12 @@ def test_recursive_functions_finds_cycles_of_calls_and_nothing_else():
     tree = ast.parse("def f(n):\n    yield g(n)\ndef g(n):\n    return [x for c in n for x in f(c)]\n"
                      "def t(v):\n    yield t(v), 0\n")
     assert sorted(kit.recursive_functions(tree)) == ["f", "g"]
+    # methods: `self.f` is the caller's class's own, `x.f` another class's (a stack class's pop that pops its list, held
+    # in an attribute or a name, is no recursion); a class's recursive printer the walk never calls is none either
+    tree = ast.parse("class S:\n    def pop(self):\n        return self.items.pop()\n    def show(self, n):\n"
+                     "        self.show(n)\nclass Q:\n    def pop(self):\n        items = self.items\n"
+                     "        return items.pop()\ndef walk(r):\n    s, q = S(), Q()\n    return [s.pop(), q.pop()]\n")
+    assert kit.recursive_functions(tree, "walk") == [] and kit.recursive_functions(tree) == ["show"]
 
 
 class _Echo(kit.Session):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 
 import pytest
 
@@ -114,6 +115,22 @@ def input_output_jacobian(x, weights, biases):
     assert result.status == "fail", result.message
     assert "J: expected an ndarray of shape (6, 6) of real numbers, got an ndarray of shape (6, 6) and dtype object." \
         in result.message, result.message
+
+
+@pytest.mark.parametrize("name", ["linear_backward", "softmax_ce_backward", "central_difference", "jacobian"])
+def test_right_numbers_in_a_complex_array_are_told_their_dtype_with_no_warning_of_the_grader(tmp_path, name):
+    # A complex128 array (the complex step's, or np.exp of a complex) of the right numbers: ex09 said "your gradient
+    # contains nan or inf (rows [])" with the hint of a maximum taken over the whole array, and the grader itself
+    # printed numpy's ComplexWarning on the terminal (max_error cast the answer to float64) in ex08, ex09, ex10, ex21.
+    function = catalog.get(name).function
+    source = solution(name) + f"\n\n_right = {function}\n\n\ndef {function}(*args):\n    out = _right(*args)\n" \
+        "    as_complex = lambda o: np.asarray(o, complex)  # noqa: E731\n" \
+        "    return tuple(map(as_complex, out)) if isinstance(out, tuple) else as_complex(out)\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = grade(tmp_path, name, source)
+    assert result.status == "fail" and "of real numbers, got dtype complex128." in result.message, result.message
+    assert "nan" not in result.message and result.mistake is None, result.message
 
 
 def test_a_variance_map_iterated_five_times_is_told_to_iterate_until_q_settles(tmp_path):
@@ -230,6 +247,18 @@ def batchnorm(x, gamma, beta, g, eps=1e-5):
     assert "dgamma and dbeta wrong" in result.message, result.message
     assert "dgamma = (g * x_hat).sum(axis=0); dbeta = g.sum(axis=0)" in result.message, result.message
     assert "dx = gamma / std" not in result.message, result.message
+
+
+def test_a_batchnorm_that_gives_inf_at_eps_0_is_told_so_without_the_scale_invariance_hint_or_a_grader_warning(tmp_path):
+    # eps multiplied where it is added: at eps = 0 (the scale test) every std is 0 and y is inf. The message named the
+    # inf, then gave the hint "batch norm divides by the batch's own std ... Yours does not", and the grader's own
+    # h.T @ dx printed numpy's "invalid value encountered in matmul" on the terminal.
+    source = solution("batchnorm").replace("np.sqrt(x.var(axis=0) + eps)", "np.sqrt(x.var(axis=0) * eps)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = grade(tmp_path, "batchnorm", source)
+    assert (result.status, result.mistake) == ("fail", None), result.message
+    assert "y changed, non-finite value (nan or inf) at index" in result.message, result.message
 
 
 def test_the_summary_counts_stubs_still_to_write_apart_from_failures(tmp_path):
@@ -518,6 +547,30 @@ WALK = """def topological_order(root):
             visit(node)
     return order
 """
+
+
+def test_a_walk_returning_wrappers_of_its_own_class_node_is_told_to_return_the_nodes_not_of_state_kept(tmp_path):
+    # Any object of a type named Node that is not one of the graph's was taken for a node of an earlier call's graph:
+    # a walk that returned its own `class Node` wrappers was told, at the first call, of a set kept between calls.
+    result = grade(tmp_path, "topological_order", """class Node:
+    def __init__(self, node):
+        self.node = node
+
+
+def topological_order(root):
+    order, seen, stack = [], set(), [(root, False)]
+    while stack:
+        n, done = stack.pop()
+        if done:
+            order.append(Node(n))
+        elif id(n) not in seen:
+            seen.add(id(n))
+            stack += [(n, True)] + [(p, False) for p in n._parents]
+    return order
+""")
+    assert (result.status, result.mistake) == ("fail", None), result.message
+    assert "your list contains a Node, which is not a node of the graph. Return the node objects themselves." \
+        in result.message and "hint" not in result.message, result.message
 
 
 def test_an_iterative_walk_is_not_refused_for_a_recursive_function_elsewhere_of_the_same_name(tmp_path):

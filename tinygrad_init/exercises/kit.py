@@ -433,14 +433,14 @@ def diagnose(got: Any, detail: str, candidates: Sequence[tuple[str, Any]], rtol:
 
 def max_error(value: Any, expected: np.ndarray) -> str:
     """"largest difference 0.25 at index (1, 2) (got ..., expected ...)" for messages."""
-    value = np.asarray(value, dtype=np.float64)
+    if (value := np.asarray(value)).dtype.kind not in "fiu":  # complex (a cast drops .imag, and warns), bools, text
+        return f"{describe(value)}, not real numbers"
     with np.errstate(all="ignore"):
-        diff = np.abs(value - expected)
+        diff = np.abs((value := value.astype(np.float64)) - expected)
     if diff.size == 0:
         return "no elements"
     if not np.all(np.isfinite(diff)):
-        bad = np.argwhere(~np.isfinite(diff))
-        return f"non-finite value (nan or inf) at index {tuple(int(i) for i in bad[0])}"
+        return f"non-finite value (nan or inf) at index {tuple(int(i) for i in np.argwhere(~np.isfinite(diff))[0])}"
     idx = np.unravel_index(int(np.argmax(diff)), diff.shape)
     got, want = fmt_both(float(value[idx]), float(expected[idx]))
     return (f"largest difference {fmt(float(diff[idx]))} at index {tuple(int(i) for i in idx)} "
@@ -474,41 +474,41 @@ def mentions(tree: ast.AST, name: str) -> int | None:
 def recursive_functions(tree: ast.AST, root: str | None = None) -> list[str]:
     """The functions of a module that call themselves, directly or through each other; with `root`, only those that
     `root` calls, or is (a recursive helper left for debugging, which `root` never calls, is none). A name called, or
-    handed to a call (`map(visit, ps)`: lazy iterators nest uncounted), means the def nested in the caller, else that
-    of the innermost scope around it (a method is no bare name). A call a plain `yield` hands out (`yield visit(p)`,
-    `yield visit(p), i`) to a generator is none: a trampoline's generator, run by a loop over a stack, nests no calls
-    (a call of a plain function there still nests one)."""
-    kinds = (ast.FunctionDef, ast.AsyncFunctionDef)
+    handed to a call (`map(visit, ps)`: lazy iterators nest uncounted), means the def (or lambda) so named nested in the
+    caller, else in the innermost scope around it; a class's name its methods; `self.f` and `self` the caller's class's
+    `f` and `__call__`. A call a plain `yield` hands out (`yield visit(p)`, `yield visit(p), i`) to a generator is none:
+    a trampoline's generator, run by a loop over a stack, nests no calls (a plain function's call there still nests)."""
+    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
     up = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}  # each node -> the node it is in
     defs = sorted((d for d in up if isinstance(d, kinds)), key=lambda d: (d.lineno, d.col_offset))
-
+    names = {d: getattr(d, "name", None) or getattr(getattr(up[d], "targets", [None])[0], "id", "") for d in defs}
+    methods = [d for d in defs if isinstance(up[d], ast.ClassDef)]
+    classes = {up[d].name for d in methods}
     def home(n: Any) -> Any:  # the def or class that n is in (None: the module)
-        n = up.get(n)
-        return n if n is None or isinstance(n, (*kinds, ast.ClassDef)) else home(n)
-
+        return n if (n := up.get(n)) is None or isinstance(n, (*kinds, ast.ClassDef)) else home(n)
     def around(d: Any) -> list:  # d, the defs it is in (innermost first), then None: the module (a class is no scope)
         return [d, *around(home(d))] if isinstance(d, kinds) else around(home(d)) if d is not None else [None]
-
-    def target(caller: Any, name: str) -> Any:  # the def that `name(...)` in `caller` calls, if any
-        named = [d for d in defs[::-1] if d.name == name and not isinstance(home(d), ast.ClassDef)]
-        return next((d for d in named if caller in around(d)[1:]), None) or next(
-            (d for scope in around(caller) for d in named if home(d) is scope), None)
+    def target(caller: Any, n: Any) -> list:  # the defs that `n(...)` in `caller` calls
+        of, own = getattr(n, "value", n), [*map(home, around(caller))]  # own: the caller's class, if in a method
+        if of is not n and isinstance(of, (ast.Name, ast.Call)) or getattr(n, "id", 0) in {"self", *classes}:
+            mine = getattr(of, "id", 0) == "self"  # self.f, self: its class's f, __call__; x.f, C().f, C: another's
+            return [d for d in methods if names[d] == getattr(n, "attr", "__call__") and (home(d) in own) == mine]
+        named = [d for d in defs[::-1] if names[d] == getattr(n, "id", 0) and d not in methods]
+        return [next((d for d in named if caller in around(d)[1:]), None) or next(
+            (d for scope in around(caller) for d in named if home(d) is scope), None)]
     gens = {d for d in defs if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(d))}
     handed = {id(v) for n in ast.walk(tree) if isinstance(n, ast.Yield) and n.value is not None
               for v in [n.value, *(n.value.elts if isinstance(n.value, ast.Tuple) else ())]}
-    calls = {d: {f for c in ast.walk(d) if isinstance(c, ast.Call) for n in [c.func, *c.args] if isinstance(n, ast.Name)
-                 for f in [target(d, n.id)] if f is not None and not (id(c) in handed and f in gens)} for d in defs}
-
+    calls = {d: {f for c in ast.walk(d) if isinstance(c, ast.Call) for n in [c.func, *c.args]
+                 for f in target(d, n) if f is not None and not (id(c) in handed and f in gens)} for d in defs}
     def reach(start: Any) -> set:  # what `start` calls, directly or not
         seen, todo = set(), list(calls[start])
         while todo:
-            if (f := todo.pop()) not in seen:
-                seen.add(f)
-                todo.extend(calls[f])
+            seen.add(f := todo.pop())
+            todo.extend(calls[f] - seen)
         return seen
-    top = [d for d in defs if d.name == root and home(d) is None][-1:]  # the module's `root`, as Python keeps it
-    scope = set(top).union(*map(reach, top)) if top else set(defs)
-    return [d.name for d in defs if d in scope and d in reach(d)]
+    top = [{d, *reach(d)} for d in defs if names[d] == root and home(d) is None][-1:]  # the module's `root` (as Python
+    return [names[d] for d in defs if d in (top[0] if top else defs) and d in reach(d)]  # keeps it), what it calls
 
 
 def close(x: float, y: float, rel: float) -> bool:

@@ -10,6 +10,7 @@ from ..kit import (
     expect_array,
     expect_sequence,
     fail,
+    finite,
     max_error,
     optional,
     same,
@@ -103,11 +104,14 @@ def _scale_invariance(run: Session, rng: np.random.Generator) -> None:
     y1, dx1, _, _ = _answer(run, call, h @ W, gamma, beta, g, 0.0)
     y2, dx2, _, _ = _answer(run, call, h @ (a * W), gamma, beta, g, 0.0)
     precision = np.result_type(dx1, dx2, np.float16)  # float32 answers are judged in float32
-    dW1, dW2 = (h.T @ dx1).astype(precision), (h.T @ dx2).astype(precision)
+    with np.errstate(all="ignore"):  # an answer of inf or nan: no numpy warning on the grader's terminal
+        dW1, dW2 = (h.T @ dx1).astype(precision), (h.T @ dx2).astype(precision)
     if same(y2, y1, 1e-6, 1e-9) and same(dW2, dW1 / a, 1e-6, 1e-9):
         return
     detail = (f"{call}: " + (f"y changed, {max_error(y2, y1)}." if not same(y2, y1, 1e-6, 1e-9) else
                              f"dL/dW(10 W) is not dL/dW(W) / 10, {max_error(dW2, dW1 / a)}."))
+    if not all(map(finite, (y1, dx1, y2, dx2))):  # nan or inf, as the detail says: no mistake of the hints gives one
+        fail(detail)
     for own in (1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-10, 1e-12):  # the usual constants
         if all(same(mine, ref) for got, x in (((y1, dx1), h @ W), ((y2, dx2), h @ (a * W)))
                for mine, ref in zip(got, batchnorm(x, gamma, beta, g, own))):

@@ -473,6 +473,31 @@ def test_a_value_of_a_value_says_to_use_it_as_it_is():
     assert Value(a.data).data == 2.0
 
 
+def test_a_value_of_micrograd_or_of_a_class_of_ones_own_is_named_as_another_engines_node():
+    # the lecture's notebook defines its own `class Value`, and micrograd's is named Value too: a student mixing one
+    # with this engine's read "expected a plain number, got Value Value(data=2.0, grad=0)", which they had given
+    from tests.conftest import require_module
+    mg = require_module("micrograd.engine")
+    from tinygrad_init.scalar_nn import Neuron
+
+    class Lectures:  # the lecture's Value, as far as these messages see it
+        def __init__(self, data):
+            self.data, self.grad = data, 0.0
+
+    a = Value(2.0)
+    for theirs, name in ((mg.Value(3.0), r"micrograd\.engine\.Value"), (Lectures(3.0), r"tests\.core\.test_value\.test_"
+                         r"a_value_of_micrograd_or_of_a_class_of_ones_own_is_named_as_another_engines_node\.<locals>"
+                         r"\.Lectures")):
+        for op, make in (("add", lambda: a + theirs), ("mul", lambda: a * theirs), ("Value", lambda: Value(theirs)),
+                         ("sum", lambda: Value.sum([a, theirs])), ("Neuron: x\\[0\\]", lambda: Neuron(1)([theirs]))):
+            with pytest.raises(TypeError, match=rf"^{op}: expected a plain number, got .*; a {name} is another "
+                                                r"engine's node \(micrograd's, or a Value class of your own\), whose "
+                                                r"graph is not this one: build it from tinygrad_init's Value "
+                                                r"throughout, or take its number as a new leaf, Value\(x\.data\)$"):
+                make()
+        assert (a * Value(theirs.data)).data == 6.0  # what the message writes
+
+
 def test_a_subclass_of_value_is_told_to_write_its_op_as_a_function_of_values():
     # the ops check for Value itself (`type(x) is Value`: isinstance cost the scalar MLP step 6%); a subclass (a
     # student's Value with a sqrt) was told "a Value is a node already: use it as it is", which it had done

@@ -64,6 +64,9 @@ def as_number(x: object, op: str) -> float:
         "; a Value is a node already: use it as it is, or Value(v.data) for a new leaf" if type(x) is Value
         else "; the ops take Value itself, not a subclass (an exact type check keeps them fast): write a new op as a "
         "function of Values, such as def sqrt(v): return v ** 0.5" if isinstance(x, Value)
+        else f"; a {type(x).__module__}.{type(x).__qualname__} is another engine's node (micrograd's, or a Value class "
+        "of your own), whose graph is not this one: build it from tinygrad_init's Value throughout, or take its number "
+        "as a new leaf, Value(x.data)" if hasattr(x, "grad") and hasattr(x, "data")
         else "; a Value holds a float, and Python's floats do not mix with Decimals: write float(x)"
         if isinstance(x, Decimal) else "; a Value holds a real number: float(x) reads one written as text"
         if isinstance(x, (str, bytes)) else "; a Value holds a real number, not a complex one"

@@ -582,6 +582,22 @@ def test_a_gradient_set_to_none_as_in_pytorch_starts_the_next_pass_from_zero():
     assert (a.grad, b.grad) == (3.0, 4.0)  # a from zero, b accumulated
 
 
+def test_a_gradient_set_to_none_starts_the_lectures_backward_by_hand_from_zero_as_backward_does():
+    # PyTorch's `p.grad = None`, then the lecture's node-by-node o._backward(), stopped inside the step with
+    # "unsupported operand type(s) for +=: 'NoneType' and 'float'", where backward() starts such a leaf from 0
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    e = a * b
+    o = e + a
+    o.backward()
+    a.grad, e.grad, o.grad = None, None, 1.0
+    o._backward()  # e gets 1.0, a (from its own +) 1.0
+    e._backward()
+    assert (e.grad, a.grad, b.grad) == (1.0, 4.0, 4.0)  # a: 1 + 3; b: 2 from the pass before, + 2
+    e.grad = None  # a node whose grad is None passes nothing on: it has received nothing
+    e._backward()
+    assert (a.grad, b.grad) == (4.0, 4.0)
+
+
 def test_the_differences_from_micrograd_that_the_engines_page_lists():
     from tests.conftest import require_module
     mg, torch = require_module("micrograd.engine"), require_module("torch")

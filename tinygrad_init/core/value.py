@@ -149,10 +149,12 @@ class Value:
 
     @property
     def _backward(self) -> Callable[[], None]:
-        """This node's step of backward by hand, as micrograd's `o._backward()`: `parent.grad += self.grad * local`."""
+        """This node's step of backward by hand, as micrograd's `o._backward()`: `parent.grad += self.grad * local`
+        (a grad set to None, PyTorch's habit, counts as 0.0 there, as in `backward()`)."""
         def step() -> None:
+            upstream = 0.0 if self.grad is None else self.grad
             for parent, local in self.edges():
-                parent.grad += self.grad * local
+                parent.grad = (0.0 if parent.grad is None else parent.grad) + upstream * local
         return step
 
     @_backward.setter

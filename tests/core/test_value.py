@@ -757,6 +757,23 @@ def test_math_tanh_of_a_value_warns_that_its_float_is_outside_the_graph_as_pytor
         assert w.data == 0.5 and f"{w:.2f}" == "0.50"  # the number, without a warning
 
 
+def test_int_of_a_value_warns_as_float_does_and_round_says_to_round_its_number():
+    # int(v) said "int() argument must be a string, a bytes-like object or a real number, not 'Value'" where float(v)
+    # (and a Tensor's int(t), and PyTorch's) gives the number with a warning; round(v, 4), to print a loss, said only
+    # "type Value doesn't define __round__ method" (as micrograd's), not what to write
+    v = Value(-2.7)
+    with pytest.warns(UserWarning, match=r"^Value: int\(v\) is a plain number outside the graph: no gradient flows "
+                                         r"back through it\. Write v\.data for the number") as caught:
+        assert int(v) == int(-2.7) == -2 and type(int(v)) is int
+    assert caught[0].filename == __file__  # the line that called int
+    for args, shown, write in (((), r"round\(v\)", r"round\(v\.data\)"),
+                               ((4,), r"round\(v, 4\)", r"round\(v\.data, 4\)")):
+        with pytest.raises(TypeError, match=rf"^Value: {shown} is not an op of this engine \(its gradient would be 0 "
+                                            rf"wherever it is defined\): round the number, {write}$"):
+            round(v, *args)
+    assert round(v.data, 4) == -2.7 and round(v.data) == -3  # what the message writes
+
+
 def test_attaching_a_closure_as_micrograds_ops_do_says_what_a_value_keeps_instead():
     # micrograd's ops end with `out._backward = _backward`; since o._backward() became the node's step by hand, that
     # assignment said only "'Value' object attribute '_backward' is read-only", and a student writing an op the

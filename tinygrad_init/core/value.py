@@ -325,11 +325,19 @@ class Value:
     # a real number is its own real part and conjugate, as Python's floats are: numpy's var of Values reads both
     real, conjugate = property(lambda self: self), lambda self: self
 
-    def __float__(self) -> float:  # warns, as PyTorch does for a tensor that requires grad
-        warnings.warn("Value: float(v), which math.tanh(v), math.exp(v) and the like call, is a plain number outside "
-                      "the graph: no gradient flows back through it. Write v.data for the number, v.tanh(), v.exp() "
-                      "to stay in the graph.", stacklevel=2)
-        return self.data
+    def __float__(self, where: str = "float(v), which math.tanh(v), math.exp(v) and the like call,") -> float:
+        warnings.warn(f"Value: {where} is a plain number outside the graph: no gradient flows back through it. "
+                      "Write v.data for the number, v.tanh(), v.exp() to stay in the graph.",
+                      stacklevel=3 - (where[0] == "f"))  # (int(v): the caller of __int__)
+        return self.data  # (warns, as PyTorch does for a tensor that requires grad)
+
+    def __int__(self) -> int:  # toward 0, as int(x) of a float, with float(v)'s warning (as a Tensor's int(t))
+        return int(self.__float__("int(v)"))
+
+    def __round__(self, ndigits: int | None = None) -> float:
+        n = "" if ndigits is None else f", {ndigits!r}"
+        raise TypeError(f"Value: round(v{n}) is not an op of this engine (its gradient would be 0 wherever it is "
+                        f"defined): round the number, round(v.data{n})")
 
     def __lt__(self, other: object) -> bool:  # and <=, >, >=: what max, min and sorted call
         raise TypeError("Value: <, <=, >, >= (and so max, min, sorted) do not compare Values: compare their numbers, "

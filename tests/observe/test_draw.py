@@ -802,6 +802,10 @@ def test_the_flat_name_draw_called_draws_as_the_lectures_draw_dot():
     assert re.search(r"\{ b \| data 6\.881 \| grad 0\.5 \}", picture.source)
     with pytest.raises(TypeError, match=r"draw: expected a Value or a Tensor"):
         draw("o")  # the function's own checks, as for draw.draw
+    # the lecture's own name: `from tinygrad_init.draw import draw_dot` was "cannot import name 'draw_dot'", which
+    # did not say that draw is its name here
+    from tinygrad_init.draw import draw_dot
+    assert draw_dot(o, show_local=True).source == picture.source and draw.draw_dot is draw.draw
 
 
 def test_a_tensor_box_states_the_mean_and_std_of_large_data_as_utils_moments_does() -> None:

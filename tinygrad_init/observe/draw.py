@@ -536,6 +536,9 @@ def draw(root: Any, *, show_data: bool = True, show_grad: bool = True, show_loca
     return g
 
 
+draw_dot = draw  # the lecture's name: `from tinygrad_init.draw import draw_dot` (or draw(o)), then draw_dot(o)
+
+
 def draw_step(steps: Ledger, k: int | LedgerState, *, caption: bool = True, show_local: bool = True,
               **options: Any) -> Picture:
     """The graph after the first `k` steps of a recorded pass (`0 <= k <= len(steps)`, or `steps.state(k)`):

@@ -138,7 +138,8 @@ class Trace:
 def trace(model: Any, *inputs: Any) -> Trace:
     """Run `model(*inputs)` noting what every sub-module produced (hooks removed again, also on error);
     `draw(loss, module=trace)` then groups each module's ops in a cluster."""
-    check_type("trace", "model", model, nn.Module, "an nn.Module")
+    check_type("trace", "model", model, nn.Module, "an nn.Module" + " (the lecture's trace(root), a Value's nodes and "
+               "edges, is autograd.topological_order(root) with each node's _prev)" * (type(model) is Value))
     list(model.named_parameters())  # gives every parameter its path as .name (layers.0.weight)
     tr = Trace(model, None)
     handles = [m.register_forward_hook(lambda mod, args, out, p=path: tr.calls.append((p, mod, args, out)))

@@ -473,6 +473,31 @@ def test_a_value_of_a_value_says_to_use_it_as_it_is():
     assert Value(a.data).data == 2.0
 
 
+def test_a_value_of_micrograd_or_of_a_class_of_ones_own_is_named_as_another_engines_node():
+    # the lecture's notebook defines its own `class Value`, and micrograd's is named Value too: a student mixing one
+    # with this engine's read "expected a plain number, got Value Value(data=2.0, grad=0)", which they had given
+    from tests.conftest import require_module
+    mg = require_module("micrograd.engine")
+    from tinygrad_init.scalar_nn import Neuron
+
+    class Lectures:  # the lecture's Value, as far as these messages see it
+        def __init__(self, data):
+            self.data, self.grad = data, 0.0
+
+    a = Value(2.0)
+    for theirs, name in ((mg.Value(3.0), r"micrograd\.engine\.Value"), (Lectures(3.0), r"tests\.core\.test_value\.test_"
+                         r"a_value_of_micrograd_or_of_a_class_of_ones_own_is_named_as_another_engines_node\.<locals>"
+                         r"\.Lectures")):
+        for op, make in (("add", lambda: a + theirs), ("mul", lambda: a * theirs), ("Value", lambda: Value(theirs)),
+                         ("sum", lambda: Value.sum([a, theirs])), ("Neuron: x\\[0\\]", lambda: Neuron(1)([theirs]))):
+            with pytest.raises(TypeError, match=rf"^{op}: expected a plain number, got .*; a {name} is another "
+                                                r"engine's node \(micrograd's, or a Value class of your own\), whose "
+                                                r"graph is not this one: build it from tinygrad_init's Value "
+                                                r"throughout, or take its number as a new leaf, Value\(x\.data\)$"):
+                make()
+        assert (a * Value(theirs.data)).data == 6.0  # what the message writes
+
+
 def test_a_subclass_of_value_is_told_to_write_its_op_as_a_function_of_values():
     # the ops check for Value itself (`type(x) is Value`: isinstance cost the scalar MLP step 6%); a subclass (a
     # student's Value with a sqrt) was told "a Value is a node already: use it as it is", which it had done
@@ -555,6 +580,22 @@ def test_a_gradient_set_to_none_as_in_pytorch_starts_the_next_pass_from_zero():
     assert repr(a) == "Value(data=2, grad=None, label='a')"
     loss.backward()
     assert (a.grad, b.grad) == (3.0, 4.0)  # a from zero, b accumulated
+
+
+def test_a_gradient_set_to_none_starts_the_lectures_backward_by_hand_from_zero_as_backward_does():
+    # PyTorch's `p.grad = None`, then the lecture's node-by-node o._backward(), stopped inside the step with
+    # "unsupported operand type(s) for +=: 'NoneType' and 'float'", where backward() starts such a leaf from 0
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    e = a * b
+    o = e + a
+    o.backward()
+    a.grad, e.grad, o.grad = None, None, 1.0
+    o._backward()  # e gets 1.0, a (from its own +) 1.0
+    e._backward()
+    assert (e.grad, a.grad, b.grad) == (1.0, 4.0, 4.0)  # a: 1 + 3; b: 2 from the pass before, + 2
+    e.grad = None  # a node whose grad is None passes nothing on: it has received nothing
+    e._backward()
+    assert (a.grad, b.grad) == (4.0, 4.0)
 
 
 def test_the_differences_from_micrograd_that_the_engines_page_lists():
@@ -714,6 +755,23 @@ def test_math_tanh_of_a_value_warns_that_its_float_is_outside_the_graph_as_pytor
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert w.data == 0.5 and f"{w:.2f}" == "0.50"  # the number, without a warning
+
+
+def test_int_of_a_value_warns_as_float_does_and_round_says_to_round_its_number():
+    # int(v) said "int() argument must be a string, a bytes-like object or a real number, not 'Value'" where float(v)
+    # (and a Tensor's int(t), and PyTorch's) gives the number with a warning; round(v, 4), to print a loss, said only
+    # "type Value doesn't define __round__ method" (as micrograd's), not what to write
+    v = Value(-2.7)
+    with pytest.warns(UserWarning, match=r"^Value: int\(v\) is a plain number outside the graph: no gradient flows "
+                                         r"back through it\. Write v\.data for the number") as caught:
+        assert int(v) == int(-2.7) == -2 and type(int(v)) is int
+    assert caught[0].filename == __file__  # the line that called int
+    for args, shown, write in (((), r"round\(v\)", r"round\(v\.data\)"),
+                               ((4,), r"round\(v, 4\)", r"round\(v\.data, 4\)")):
+        with pytest.raises(TypeError, match=rf"^Value: {shown} is not an op of this engine \(its gradient would be 0 "
+                                            rf"wherever it is defined\): round the number, {write}$"):
+            round(v, *args)
+    assert round(v.data, 4) == -2.7 and round(v.data) == -3  # what the message writes
 
 
 def test_attaching_a_closure_as_micrograds_ops_do_says_what_a_value_keeps_instead():

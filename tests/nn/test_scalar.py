@@ -288,3 +288,22 @@ def test_a_batch_given_to_a_scalar_net_is_told_to_go_one_sample_at_a_time():
         with pytest.raises(TypeError, match=rf"^{where}: x\[1\]: expected a plain number, got str '2'"):  # was 'mul: '
             model([1.0, "2"])  # a row read from a CSV file as text
         assert {type(model(X[0])), type(model(list(X[0])))} <= {Value, list}
+
+
+def test_micrograds_neuron_and_layer_looked_for_in_nn_name_scalar_nn():
+    # `from micrograd.nn import Neuron, Layer, MLP`, ported as `from tinygrad_init.nn import ...`, said only "cannot
+    # import name 'Neuron' from 'tinygrad_init.nn'" (nn.MLP, the Tensor one, already names scalar_nn for MLP(3, [4, 1]))
+    from tinygrad_init import nn
+    for name in ("Neuron", "Layer"):
+        says = rf"^nn\.{name} is micrograd's \(micrograd\.nn\), whose scalar nets are tinygrad_init\.scalar_nn here: " \
+               r"from tinygrad_init\.scalar_nn import Neuron, Layer, MLP \(nn\.MLP is the Tensor one, MLP\(\[nin, " \
+               r"\*nouts\]\)\)$"
+        with pytest.raises(AttributeError, match=says):
+            getattr(nn, name)
+        with pytest.raises(ImportError, match=says):
+            exec(f"from tinygrad_init.nn import {name}", {})
+    with pytest.raises(ImportError, match=r"^cannot import name 'Neuronn' from 'tinygrad_init\.nn'"):
+        from tinygrad_init.nn import Neuronn  # noqa: F401 (another name: Python's own message)
+    from tinygrad_init.scalar_nn import Layer, MLP, Neuron  # what the message writes
+    assert Neuron(3, rng=0)([1.0, 2.0, 3.0]).data >= 0.0 and len(Layer(3, 2, rng=0).parameters()) == 8
+    assert len(MLP(3, [4, 4, 1], rng=0).parameters()) == 41  # as micrograd's

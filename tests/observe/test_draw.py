@@ -640,7 +640,7 @@ def test_a_drawn_graph_is_freed_without_a_gc_run():
     (lambda o, p: draw.draw(o, show_grad=np.array([0, 1])), TypeError, "draw: show_grad must be True or False"),
     (lambda o, p: draw.compare_inits((2, 1), show_local="off"), TypeError, "^compare_inits: show_local must be Tr"),
     (lambda o, p: draw.compare_inits((2, 1), rankdir="XY"), ValueError, "^compare_inits: rankdir .* got 'XY'"),
-    (lambda o, p: draw.trace(o), TypeError, "trace: model must be an nn.Module, got Value"),
+    (lambda o, p: draw.trace(o), TypeError, r"trace: model must be an nn\.Module \(the lecture.s trace.*\), got Value"),
     (lambda o, p: draw.draw_step(_steps(o), 0, rankdir="XY"), ValueError, "^draw_step: rankdir .* got 'XY'"),  # draw:
     (lambda o, p: draw.frames(_steps(o), max_nodes=0), ValueError, "^frames: max_nodes must be >= 1"),
     (lambda o, p: draw.frames(_steps(o), colour=1), TypeError, "^frames: no option colour=; draw's are"),
@@ -810,6 +810,26 @@ def test_the_flat_name_draw_called_draws_as_the_lectures_draw_dot():
     assert re.search(r"\{ b \| data 6\.881 \| grad 0\.5 \}", picture.source)
     with pytest.raises(TypeError, match=r"draw: expected a Value or a Tensor"):
         draw("o")  # the function's own checks, as for draw.draw
+    # the lecture's own name: `from tinygrad_init.draw import draw_dot` was "cannot import name 'draw_dot'", which
+    # did not say that draw is its name here
+    from tinygrad_init.draw import draw_dot
+    assert draw_dot(o, show_local=True).source == picture.source and draw.draw_dot is draw.draw
+
+
+def test_trace_given_a_value_names_what_gives_the_lectures_trace_of_nodes_and_edges():
+    # the lecture's trace(root) returns a Value's nodes and edges; draw.trace(o), which traces a module's calls, said
+    # only "model must be an nn.Module, got Value"
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    o = (a * b + a).tanh()
+    with pytest.raises(TypeError, match=r"^trace: model must be an nn\.Module \(the lecture's trace\(root\), a Value's "
+                                        r"nodes and edges, is autograd\.topological_order\(root\) with each node's "
+                                        r"_prev\), got Value Value\(data="):
+        draw.trace(o)
+    nodes = autograd.topological_order(o)  # what the message writes
+    edges = {(child, v) for v in nodes for child in v._prev}
+    assert len(nodes) == len(edges) == 5 and nodes[-1] is o  # a and b into *, * and a into +, + into tanh
+    with pytest.raises(TypeError, match=r"^trace: model must be an nn\.Module, got int 3$"):
+        draw.trace(3)  # anything else: the message as it was
 
 
 def test_a_tensor_box_states_the_mean_and_std_of_large_data_as_utils_moments_does() -> None:

@@ -64,6 +64,9 @@ def as_number(x: object, op: str) -> float:
         "; a Value is a node already: use it as it is, or Value(v.data) for a new leaf" if type(x) is Value
         else "; the ops take Value itself, not a subclass (an exact type check keeps them fast): write a new op as a "
         "function of Values, such as def sqrt(v): return v ** 0.5" if isinstance(x, Value)
+        else f"; a {type(x).__module__}.{type(x).__qualname__} is another engine's node (micrograd's, or a Value class "
+        "of your own), whose graph is not this one: build it from tinygrad_init's Value throughout, or take its number "
+        "as a new leaf, Value(x.data)" if hasattr(x, "grad") and hasattr(x, "data")
         else "; a Value holds a float, and Python's floats do not mix with Decimals: write float(x)"
         if isinstance(x, Decimal) else "; a Value holds a real number: float(x) reads one written as text"
         if isinstance(x, (str, bytes)) else "; a Value holds a real number, not a complex one"
@@ -146,10 +149,12 @@ class Value:
 
     @property
     def _backward(self) -> Callable[[], None]:
-        """This node's step of backward by hand, as micrograd's `o._backward()`: `parent.grad += self.grad * local`."""
+        """This node's step of backward by hand, as micrograd's `o._backward()`: `parent.grad += self.grad * local`
+        (a grad set to None, PyTorch's habit, counts as 0.0 there, as in `backward()`)."""
         def step() -> None:
+            upstream = 0.0 if self.grad is None else self.grad
             for parent, local in self.edges():
-                parent.grad += self.grad * local
+                parent.grad = (0.0 if parent.grad is None else parent.grad) + upstream * local
         return step
 
     @_backward.setter
@@ -320,11 +325,19 @@ class Value:
     # a real number is its own real part and conjugate, as Python's floats are: numpy's var of Values reads both
     real, conjugate = property(lambda self: self), lambda self: self
 
-    def __float__(self) -> float:  # warns, as PyTorch does for a tensor that requires grad
-        warnings.warn("Value: float(v), which math.tanh(v), math.exp(v) and the like call, is a plain number outside "
-                      "the graph: no gradient flows back through it. Write v.data for the number, v.tanh(), v.exp() "
-                      "to stay in the graph.", stacklevel=2)
-        return self.data
+    def __float__(self, where: str = "float(v), which math.tanh(v), math.exp(v) and the like call,") -> float:
+        warnings.warn(f"Value: {where} is a plain number outside the graph: no gradient flows back through it. "
+                      "Write v.data for the number, v.tanh(), v.exp() to stay in the graph.",
+                      stacklevel=3 - (where[0] == "f"))  # (int(v): the caller of __int__)
+        return self.data  # (warns, as PyTorch does for a tensor that requires grad)
+
+    def __int__(self) -> int:  # toward 0, as int(x) of a float, with float(v)'s warning (as a Tensor's int(t))
+        return int(self.__float__("int(v)"))
+
+    def __round__(self, ndigits: int | None = None) -> float:
+        n = "" if ndigits is None else f", {ndigits!r}"
+        raise TypeError(f"Value: round(v{n}) is not an op of this engine (its gradient would be 0 wherever it is "
+                        f"defined): round the number, round(v.data{n})")
 
     def __lt__(self, other: object) -> bool:  # and <=, >, >=: what max, min and sorted call
         raise TypeError("Value: <, <=, >, >= (and so max, min, sorted) do not compare Values: compare their numbers, "

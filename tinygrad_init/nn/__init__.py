@@ -34,4 +34,8 @@ def __getattr__(name: str) -> object:
                          f"nn.{_LOSS_CLASSES[name]}(output, target), reduction='mean' (or 'sum', 'none')")
     if name in _OTHER:
         raise _unoffered(name, f"nn.{name} is PyTorch's, not here: {_OTHER[name]}")
+    if name in ("Neuron", "Layer"):  # micrograd.nn's, whose scalar nets are scalar_nn here
+        raise _unoffered(name, f"nn.{name} is micrograd's (micrograd.nn), whose scalar nets are "
+                         "tinygrad_init.scalar_nn here: from tinygrad_init.scalar_nn import Neuron, Layer, MLP (nn.MLP "
+                         "is the Tensor one, MLP([nin, *nouts]))")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

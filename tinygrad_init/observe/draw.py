@@ -138,7 +138,8 @@ class Trace:
 def trace(model: Any, *inputs: Any) -> Trace:
     """Run `model(*inputs)` noting what every sub-module produced (hooks removed again, also on error);
     `draw(loss, module=trace)` then groups each module's ops in a cluster."""
-    check_type("trace", "model", model, nn.Module, "an nn.Module")
+    check_type("trace", "model", model, nn.Module, "an nn.Module" + " (the lecture's trace(root), a Value's nodes and "
+               "edges, is autograd.topological_order(root) with each node's _prev)" * (type(model) is Value))
     list(model.named_parameters())  # gives every parameter its path as .name (layers.0.weight)
     tr = Trace(model, None)
     handles = [m.register_forward_hook(lambda mod, args, out, p=path: tr.calls.append((p, mod, args, out)))
@@ -534,6 +535,9 @@ def draw(root: Any, *, show_data: bool = True, show_grad: bool = True, show_loca
     if scale is not None:
         _legend(g, scale, [scene])
     return g
+
+
+draw_dot = draw  # the lecture's name: `from tinygrad_init.draw import draw_dot` (or draw(o)), then draw_dot(o)
 
 
 def draw_step(steps: Ledger, k: int | LedgerState, *, caption: bool = True, show_local: bool = True,

@@ -325,14 +325,16 @@ class Value:
     # a real number is its own real part and conjugate, as Python's floats are: numpy's var of Values reads both
     real, conjugate = property(lambda self: self), lambda self: self
 
-    def __float__(self, where: str = "float(v), which math.tanh(v), math.exp(v) and the like call,") -> float:
-        warnings.warn(f"Value: {where} is a plain number outside the graph: no gradient flows back through it. "
-                      "Write v.data for the number, v.tanh(), v.exp() to stay in the graph.",
-                      stacklevel=3 - (where[0] == "f"))  # (int(v): the caller of __int__)
-        return self.data  # (warns, as PyTorch does for a tensor that requires grad)
+    def __float__(self) -> float:  # warns, as PyTorch does for a tensor that requires grad
+        return self._number("float(v), which math.tanh(v), math.exp(v) and the like call,")
 
     def __int__(self) -> int:  # toward 0, as int(x) of a float, with float(v)'s warning (as a Tensor's int(t))
-        return int(self.__float__("int(v)"))
+        return int(self._number("int(v)"))
+
+    def _number(self, what: str) -> float:
+        warnings.warn(f"Value: {what} is a plain number outside the graph: no gradient flows back through it. "
+                      "Write v.data for the number, v.tanh(), v.exp() to stay in the graph.", stacklevel=3)
+        return self.data
 
     def __round__(self, ndigits: int | None = None) -> float:
         n = "" if ndigits is None else f", {ndigits!r}"

@@ -7,8 +7,10 @@ import re
 import numpy as np
 import pytest
 
-from tinygrad_init import experiments
+from tinygrad_init import data, experiments
 from tinygrad_init.lab import training as T
+from tinygrad_init.losses import binary_cross_entropy_with_logits
+from tinygrad_init.optim import SGD
 from tinygrad_init.utils import counted, format_number
 
 
@@ -292,3 +294,26 @@ def test_fit_watches_a_net_without_hidden_layers_as_one_with_none_to_show() -> N
                                                       lr=0.1)["loss"])
     deep = T.fit([T.nn.MLP([2, 3, 3, 1], rng=0)], X, y, steps=2, lr=0.1, watch=True)  # (the shape of one with some)
     assert deep["hidden_mean"].shape == (1, 3, 2) and deep["hidden_mean"].dtype == np.float32
+
+
+def test_fit_trains_a_model_whose_layers_differ_in_dtype_as_the_engine_does() -> None:
+    """A model of one dtype has its weights stepped all at once; one whose middle layer was made float64 by hand is
+    stepped layer by layer, each in its own dtype, with momentum as SGD's."""
+    X, y = data.moons(30, rng=2)
+    ours, engine = (T.nn.MLP([2, 5, 4, 1], activation="sigmoid", rng=4) for _ in range(2))
+    for model in (ours, engine):
+        lin = model.linears()[1]
+        lin.weight.data, lin.bias.data = lin.weight.data.astype(np.float64), lin.bias.data.astype(np.float64)
+    hist = T.fit([ours], X, y, steps=12, lr=0.5, momentum=0.9)
+    opt, losses = SGD(engine.parameters(), lr=0.5, momentum=0.9), []
+    for step in range(13):
+        opt.zero_grad()
+        loss = binary_cross_entropy_with_logits(engine(T.Tensor(X)), y.reshape(-1, 1).astype(np.float32))
+        losses.append(loss.item())
+        if step < 12:
+            loss.backward()
+            opt.step()
+    np.testing.assert_allclose(hist["loss"][0], losses, rtol=2e-5)
+    assert [p.data.dtype for p in ours.parameters()] == [np.float32] * 2 + [np.float64] * 2 + [np.float32] * 2
+    for a, b in zip(ours.parameters(), engine.parameters()):
+        np.testing.assert_allclose(a.data, b.data, rtol=1e-4, atol=1e-6)

@@ -97,11 +97,23 @@ def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(_right(z[:, 0], np.asarray(y) == 1)))
 
 
-# f'(z) from z and h = f(z), bit for bit the registry's derivative with one f fewer (tanh: 1 - tanh(z)^2; sigmoid:
-# sigmoid(z) sigmoid(-z); ReLU: its 0/1 as a mask), for an activation with the registry's f and f'
-_SLOPES = ((_acts.ACTIVATIONS["tanh"], lambda z, h: 1.0 - h ** 2),
-           (_acts.ACTIVATIONS["sigmoid"], lambda z, h: h * _acts.stable_sigmoid(-z)),
-           (_acts.ACTIVATIONS["relu"], lambda z, h: ~(z <= 0)))
+# f'(z) from z, h = f(z) and e, what f and f' share, bit for bit the registry's derivative with one f fewer (tanh:
+# 1 - tanh(z)^2; sigmoid: sigmoid(z) sigmoid(-z), both from e = e^-|z|; ReLU: its 0/1 as a mask), for an activation
+# with the registry's f and f'; then e from z (None: nothing shared)
+_SLOPES = ((_acts.ACTIVATIONS["tanh"], lambda z, h, e: 1.0 - h ** 2, None),
+           (_acts.ACTIVATIONS["sigmoid"], lambda z, h, e: h * _acts.stable_sigmoid(-z, e),
+            lambda z: np.exp(-np.abs(z))),
+           (_acts.ACTIVATIONS["relu"], lambda z, h, e: ~(z <= 0), None))
+
+
+def _packed(arrays: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Copies of `arrays` (of one dtype, each filling its memory as `np.stack` makes it) in one flat array, and views
+    of it with each one's shape and strides: a product reads its operands in the same order, to the last bit."""
+    flat, ends = np.empty(sum(a.size for a in arrays), arrays[0].dtype), np.cumsum([a.size for a in arrays])
+    views = [np.lib.stride_tricks.as_strided(flat[e - a.size:e], a.shape, a.strides) for a, e in zip(arrays, ends)]
+    for v, a in zip(views, arrays):
+        v[...] = a
+    return flat, views
 
 
 def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, lr: float | Sequence[float],
@@ -136,23 +148,32 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
         for value in values:
             check_real("fit", name, value, 0.0, high, low_open=name == "lr", high_open=True)
     act, lins = _acts.get(models[0].activation), [m.linears() for m in models]
-    slope = next((s for r, s in _SLOPES if (r.fn, r.derivative) == (act.fn, act.derivative)),
-                 lambda z, h: act.derivative(z))
+    slope, shared = next(((s, e) for r, s, e in _SLOPES if (r.fn, r.derivative) == (act.fn, act.derivative)),
+                         (lambda z, h, e: act.derivative(z), None))
     W = [np.stack([lin.weight.data.T for lin in layer]) for layer in zip(*lins)]  # layer i of every network
     b = [np.stack([lin.bias.data for lin in layer])[:, :, None] for layer in zip(*lins)]
     L, dt = len(W), W[0].dtype
     x, t = np.ascontiguousarray(X.T, dtype=dt), y.astype(dt).reshape(1, -1)
     lr, mu = (np.broadcast_to(np.asarray(v, dt), (len(models),)).reshape(-1, 1, 1) for v in (lr, momentum))
-    vel = [np.zeros_like(p) for p in W + b] if mu.any() else None
+    # with one dtype (all but a hand-mixed model) W and b are views of one array P, their steps D of Ds, as are mu
+    # (mus) and the velocities V laid out alike, so that one call a step updates every layer
+    flat, D = len({p.dtype for p in W + b}) == 1, [None] * (2 * L)
+    vel = [np.zeros_like(p) for p in W + b] if mu.any() and not flat else None
+    if flat:
+        (P, views), (Ds, D), (mus, M) = (_packed(W + b) for _ in range(3))
+        (W, b), V = (views[:L], views[L:]), np.zeros_like(P) if mu.any() else None
+        for m in M:
+            m[...] = mu
     watch = check_bool("fit", "watch", watch)
     rec: dict[str, list] = {k: [] for k in ["step", "loss", "accuracy"] + ["hidden_mean", "hidden_std"] * watch}
     with np.errstate(all="ignore"), threadpool_limits(1, user_api="blas"):  # small products: one thread is faster
         for step in range(steps + 1):
-            hs, zs = [x], []
+            hs, zs, es = [x], [], []
             for i in range(L):
                 zs.append(W[i] @ hs[-1])
                 zs[-1] += b[i]
-                hs.append(act.fn(zs[-1]) if i < L - 1 else zs[-1])
+                es.append(shared(zs[-1]) if shared and i < L - 1 else None)  # computed once for f and f'
+                hs.append(zs[-1] if i == L - 1 else act.fn(zs[-1]) if es[-1] is None else act.fn(zs[-1], es[-1]))
             out = hs[-1]
             if step % every == 0 or step == steps:
                 loss = np.mean(np.maximum(out, 0) - out * t + np.log1p(np.exp(-np.abs(out))), axis=(1, 2))
@@ -166,16 +187,24 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
             g *= dt.type(1.0 / x.shape[1])
             for i in range(L - 1, -1, -1):
                 lr_g = g * lr  # lr dL/dz: the steps of W and b follow from it (and v is kept scaled by lr)
-                steps_ = (lr_g @ hs[i].swapaxes(-1, -2), lr_g.sum(axis=-1, keepdims=True))
+                steps_ = (lr_g @ hs[i].swapaxes(-1, -2), np.add.reduce(lr_g, axis=-1, keepdims=True, out=D[L + i]))
                 if i:
                     g = W[i].swapaxes(-1, -2) @ g
-                    g *= slope(zs[i - 1], hs[i])
+                    g *= slope(zs[i - 1], hs[i], es[i - 1])
+                if flat:  # (b's step is in place already; W is read no more this step)
+                    D[i][...] = steps_[0]
+                    continue
                 for k, (p, d) in enumerate(zip((W[i], b[i]), steps_)):
                     if vel is not None:
                         d = vel[k * L + i]
                         d *= mu
                         d += steps_[k]
                     p -= d
+            if flat:  # every layer's steps (and velocities) at once
+                if V is not None:
+                    V *= mus
+                    V += Ds
+                P -= Ds if V is None else V
     for s, ls in enumerate(lins):
         for i, lin in enumerate(ls):
             lin.weight.data[...], lin.bias.data[...] = W[i][s].T, b[i][s, :, 0]

@@ -615,6 +615,7 @@ def test_tutorial_4_try_it_more_noise():
     const = run["train"](init.get("constant", value=0.5))[0][-1]
     cell = _cell("04_why_not_zeros", "def nudged_constant").split("\ndef train")[0]
 
+    @functools.cache  # final(1e-1, 0) is asked for twice: once alone, once as seed 0 of 0.1
     def final(noise, seed):
         space = {"np": np}
         exec(cell.replace("1e-4", repr(noise)), space)
@@ -951,8 +952,10 @@ def test_tutorial_8_try_it_batch_norm_after_the_activation():
     exec(after, namespace)
     assert [type(m).__name__ for m in namespace["after"]] == ["Linear", "ReLU", "BatchNorm1d"] * 30
     for net in (namespace["make"]("relu", "xavier_uniform", 30, True, seed=0), eval(model, namespace)):
-        loss = namespace["train"](net)
-        assert loss.min() < LN2 / 2 and np.argmax(loss < LN2 / 2) < 250
+        # the steps after 249 cannot change the first below ln 2 / 2 before step 250: the notebook's train(net, 249)
+        # gives steps 0-249 of train(net)'s 0-300, the same numbers
+        loss = namespace["train"](net, 249)
+        assert len(loss) == 250 and loss.min() < LN2 / 2 and np.argmax(loss < LN2 / 2) < 250
 
 
 def test_tutorial_5_try_it_entries_that_pass_the_gradient():

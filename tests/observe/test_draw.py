@@ -12,7 +12,7 @@ import pytest
 from tinygrad_init import Tensor, Value, autograd, draw, ledger, nn
 from tinygrad_init.draw import ColorScale, GraphvizNotFoundError, grad_color
 from tinygrad_init.observe import colors
-from observe.test_draw_details import _wcag_luminance
+from observe._colors import wcag_luminance
 
 try:
     from conftest import require_binary  # skips without `dot`, fails under CI=true
@@ -198,7 +198,7 @@ def test_the_example_nets_picture_names_its_input_x_and_its_target_y():
 
 
 def test_colours_monotone_in_gradient_size():
-    lum = [_wcag_luminance(grad_color(t)) for t in np.linspace(0, 1, 41)]
+    lum = [wcag_luminance(grad_color(t)) for t in np.linspace(0, 1, 41)]
     assert all(a > b for a, b in zip(lum, lum[1:]))  # larger gradient: darker
     # in a drawn graph: |grad| of the leaves spans several decades
     ws = [Value(1.0, label=f"w{k}") for k in range(5)]
@@ -207,7 +207,7 @@ def test_colours_monotone_in_gradient_size():
     src = draw.draw(out, color_by_grad=True).source
     fills = [re.search(rf'n{2 * k} \[label="{{ w{k} \|[^"]*" fillcolor="(#[0-9a-f]{{6}})"', src).group(1)
              for k in range(5)]
-    lums = [_wcag_luminance(f) for f in fills]
+    lums = [wcag_luminance(f) for f in fills]
     assert all(a < b for a, b in zip(lums, lums[1:]))  # grads 1, 0.1, ..., 1e-4 get paler
     assert 'label="|grad|, log scale"' in src and 'legend0 [label="1e-04"' in src
 
@@ -369,7 +369,7 @@ def test_compare_inits_three_panels_one_scale():
         return m.group(1)
 
     # the first layer's weight gradient: far smaller (paler) with small init than with He
-    assert _wcag_luminance(fill(0, "layers.0.weight")) > _wcag_luminance(fill(2, "layers.0.weight"))
+    assert wcag_luminance(fill(0, "layers.0.weight")) > wcag_luminance(fill(2, "layers.0.weight"))
     gv = draw.compare_inits(engine="value", rng=0)
     assert gv.source.count("subgraph cluster_init") == 3 and "L0.n0.w0" in gv.source
     with pytest.raises(ValueError, match="engine"):

@@ -14,6 +14,8 @@ from tinygrad_init import Tensor, Value, ledger, nn
 from tinygrad_init.ledger import GradStats, format_number
 from tinygrad_init.observe import draw
 
+from observe._colors import wcag_luminance
+
 
 def test_a_collapsed_module_box_shows_its_output_shape_and_gradient():
     lin = nn.Linear(3, 2, rng=0, dtype=np.float64)
@@ -156,19 +158,11 @@ def test_a_tensor_shows_up_to_8_values_and_beyond_its_mean_and_std(size, shown):
     assert f'label="w\\n({size},) float64\\n{shown}\\n{grads}"' in src
 
 
-def _wcag_luminance(hex_color):  # WCAG 2.x relative luminance, from the spec's sRGB formula
-    def channel(v):
-        c = v / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-
 @pytest.mark.parametrize("fill", ["#757575", "#767676", "#008900", "#008a00", "#7f0000", "#fc8d59", "#d7301f",
                                   "#000000", "#ffffff", "#0a0a0a"])
 def test_font_color_picks_the_text_of_the_higher_wcag_contrast(fill):
     # greys 0x75 and 0x76 and greens 0x89 and 0x8a lie on either side of the crossing (L near 0.179)
-    lum = _wcag_luminance(fill)
+    lum = wcag_luminance(fill)
     white, black = 1.05 / (lum + 0.05), (lum + 0.05) / 0.05
     assert draw.font_color(fill) == ("white" if white > black else "black")
 

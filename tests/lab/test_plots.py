@@ -565,3 +565,13 @@ def test_the_slide_helpers_name_an_argument_of_the_wrong_kind(call, error, match
 def test_the_figures_name_an_argument_a_lecturer_gets_wrong(call, error, match) -> None:
     with pytest.raises(error, match=match):
         call()
+
+
+def test_histogram_grid_writes_each_panels_range_under_the_last_row_alone_to_two_digits() -> None:
+    # every panel shares the first one's range: its two ends, to 2 significant digits, under each panel of the last
+    # row (a slide reads the column down to them), none under the rows above
+    layers = [(np.arange(10.0), np.linspace(-0.4567, 0.4567, 11))] * 4
+    fig = plots.histogram_grid({"small": layers, "xavier_normal": layers, "he_normal": layers})
+    texts = [[t.get_text() for t in ax.texts] for ax in fig.axes]
+    assert [t.count("-0.46") for t in texts] == [0, 0, 4] and [t.count("0.46") for t in texts] == [0, 0, 4]
+    assert not any("0.457" in s for t in texts for s in t)

@@ -283,6 +283,11 @@ def test_a_verdict_word_near_its_threshold_is_the_most_common_of_the_networks_it
     assert "saturates in 3, holds in 2 of the 5 networks of seeds 0-4 (seed 0: holds)" in r.findings[0]
     assert "(without it: large 1.0*randn: sigmoid saturates)" in r.findings[-1]
     assert "near a threshold: the most common word of the networks of seeds 0-4" in r.tables["main"].notes
+    # a sweep of no integer seed (rng None or a Generator) has no next seeds to judge on: its own word, no such note
+    # (the note's text was made, and raised a TypeError on None + 4, whether it was shown or not)
+    for rng in (None, np.random.default_rng(1)):
+        r = E.verdict(E.run_sweep(("large",), ("sigmoid",), rng=rng, quick=True))
+        assert not any(note.startswith("near a threshold") for note in r.tables["main"].notes)
 
 
 def test_shows_reads_the_precision_of_the_text() -> None:

@@ -492,7 +492,7 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
     for (s, a), r in sweep.runs.items():  # a word that thresholds nearby would change: judged on 4 more networks,
         if isinstance(seed := st.get("seed"), numbers.Integral) and nearby(partial(word, r))[1]:  # the grid's word
             got = [word(run_one(s, a, st["depth"], st["width"], st["batch"], rng=seed + k, batchnorm=st["batchnorm"]))
-                   if k else words[(a, s)] for k in range(5)]  # the most common of theirs (a tie: this network's)
+                   if k else words[(a, s)] for k in range(5)]  # the most common of theirs (a tie: the first met)
             words[(a, s)], *_ = order = sorted(dict.fromkeys(got), key=lambda w: -got.count(w))
             mixed += (f" Near a threshold the word depends on the network: {a}, {label(s)} " + ", ".join(
                 f"{w} in {got.count(w)}" for w in order) + f" of the 5 networks of seeds {seed}-{seed + 4} (seed "
@@ -541,8 +541,8 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
                         + f" Near a threshold: {'; '.join(near)}." * bool(near))
     labels, cells, rules = [label(s) for s in schemes], [[words[(a, s)] for s in schemes] for a in acts], \
         [[w, r.format(**THRESHOLDS)] for w, r in WORDS.items()]
-    stated = [f"{w}: {r}" for w, r in rules] + [  # in the table's notes and on the figure
-        f"near a threshold: the most common word of the networks of seeds {st['seed']}-{st['seed'] + 4}"] * bool(mixed)
+    near = [f"near a threshold: the most common word of the networks of seeds {seed}-{seed + 4}"] if mixed else []
+    stated = [f"{w}: {r}" for w, r in rules] + near  # in the table's notes and on the figure
     grid = Table(["activation"] + labels, [[a] + c for a, c in zip(acts, cells)], notes=stated,
                  title=f"Verdict at initialization: {L} layers x {counted(n, 'unit')}, batch {sweep.settings['batch']}")
     figure = partial(plots.verdict_grid, acts, labels, cells, note="The rules, the first that applies: " + "; ".join(

@@ -33,6 +33,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
+from .reading import mentions, never_run, recursive_functions  # the checks take them from the kit
 from .worker import NodeRef, Opaque, encode
 
 __all__ = ["INIT_HINTS", "SIGN_HINTS", "CheckFailure", "DType", "Exercise", "Fn", "Graph", "NodeRef", "Opaque",
@@ -433,10 +434,10 @@ def diagnose(got: Any, detail: str, candidates: Sequence[tuple[str, Any]], rtol:
 
 def max_error(value: Any, expected: np.ndarray) -> str:
     """"largest difference 0.25 at index (1, 2) (got ..., expected ...)" for messages."""
-    if (value := np.asarray(value)).dtype.kind not in "fiu":  # complex (a cast drops .imag, and warns), bools, text
-        return f"{describe(value)}, not real numbers"
+    if (arr := np.asarray(value)).dtype.kind not in "biuf":  # complex (a cast drops .imag, and warns), text, objects
+        return f"{describe(value)}, not an array of real numbers"
     with np.errstate(all="ignore"):
-        diff = np.abs((value := value.astype(np.float64)) - expected)
+        diff = np.abs((value := arr.astype(np.float64)) - expected)
     if diff.size == 0:
         return "no elements"
     if not np.all(np.isfinite(diff)):
@@ -451,64 +452,6 @@ def finite(value: Any) -> bool:
     """True when `value` is numbers, all of them finite."""
     a = _as_numbers(value)
     return a is not None and bool(np.all(np.isfinite(a)))
-
-
-# ------------------------------------------------------------------ looking at the code
-
-
-def never_run(tree: ast.AST) -> set[int]:
-    """The ids of the nodes in the blocks of a module that do not run when the grader loads it: `if __name__ ==
-    '__main__':` and `if TYPE_CHECKING:`."""
-    return {id(n) for t in getattr(tree, "body", ()) if isinstance(t, ast.If) and ast.unparse(t.test).removeprefix(
-            "typing.") in ("__name__ == '__main__'", "TYPE_CHECKING") for n in ast.walk(ast.Module(t.body, []))}
-
-
-def mentions(tree: ast.AST, name: str) -> int | None:
-    """The line of the first use of `name` however it is reached (`f(...)`, `x.f`, `from m import f as g`,
-    `getattr(x, "f")`) outside the blocks that never run, or None."""
-    skip = never_run(tree)
-    return next((n.lineno for n in ast.walk(tree) if id(n) not in skip and hasattr(n, "lineno") and name in (
-        getattr(n, "attr", None), getattr(n, "id", None), getattr(n, "name", None), getattr(n, "value", None))), None)
-
-
-def recursive_functions(tree: ast.AST, root: str | None = None) -> list[str]:
-    """The functions of a module that call themselves, directly or through each other; with `root`, only those that
-    `root` calls, or is (a recursive helper left for debugging, which `root` never calls, is none). A name called, or
-    handed to a call (`map(visit, ps)`: lazy iterators nest uncounted), means the def (or lambda) so named nested in the
-    caller, else in the innermost scope around it; a class's name its methods; `self.f` and `self` the caller's class's
-    `f` and `__call__`. A call a plain `yield` hands out (`yield visit(p)`, `yield visit(p), i`) to a generator is none:
-    a trampoline's generator, run by a loop over a stack, nests no calls (a plain function's call there still nests)."""
-    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
-    up = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}  # each node -> the node it is in
-    defs = sorted((d for d in up if isinstance(d, kinds)), key=lambda d: (d.lineno, d.col_offset))
-    names = {d: getattr(d, "name", None) or getattr(getattr(up[d], "targets", [None])[0], "id", "") for d in defs}
-    methods = [d for d in defs if isinstance(up[d], ast.ClassDef)]
-    classes = {up[d].name for d in methods}
-    def home(n: Any) -> Any:  # the def or class that n is in (None: the module)
-        return n if (n := up.get(n)) is None or isinstance(n, (*kinds, ast.ClassDef)) else home(n)
-    def around(d: Any) -> list:  # d, the defs it is in (innermost first), then None: the module (a class is no scope)
-        return [d, *around(home(d))] if isinstance(d, kinds) else around(home(d)) if d is not None else [None]
-    def target(caller: Any, n: Any) -> list:  # the defs that `n(...)` in `caller` calls
-        of, own = getattr(n, "value", n), [*map(home, around(caller))]  # own: the caller's class, if in a method
-        if of is not n and isinstance(of, (ast.Name, ast.Call)) or getattr(n, "id", 0) in {"self", *classes}:
-            mine = getattr(of, "id", 0) == "self"  # self.f, self: its class's f, __call__; x.f, C().f, C: another's
-            return [d for d in methods if names[d] == getattr(n, "attr", "__call__") and (home(d) in own) == mine]
-        named = [d for d in defs[::-1] if names[d] == getattr(n, "id", 0) and d not in methods]
-        return [next((d for d in named if caller in around(d)[1:]), None) or next(
-            (d for scope in around(caller) for d in named if home(d) is scope), None)]
-    gens = {d for d in defs if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(d))}
-    handed = {id(v) for n in ast.walk(tree) if isinstance(n, ast.Yield) and n.value is not None
-              for v in [n.value, *(n.value.elts if isinstance(n.value, ast.Tuple) else ())]}
-    calls = {d: {f for c in ast.walk(d) if isinstance(c, ast.Call) for n in [c.func, *c.args]
-                 for f in target(d, n) if f is not None and not (id(c) in handed and f in gens)} for d in defs}
-    def reach(start: Any) -> set:  # what `start` calls, directly or not
-        seen, todo = set(), list(calls[start])
-        while todo:
-            seen.add(f := todo.pop())
-            todo.extend(calls[f] - seen)
-        return seen
-    top = [{d, *reach(d)} for d in defs if names[d] == root and home(d) is None][-1:]  # the module's `root` (as Python
-    return [names[d] for d in defs if d in (top[0] if top else defs) and d in reach(d)]  # keeps it), what it calls
 
 
 def close(x: float, y: float, rel: float) -> bool:

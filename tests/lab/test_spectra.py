@@ -421,7 +421,7 @@ def test_the_spectra_finding_of_degenerate_networks():
             two.pop(key)
         assert S.finding("jacobian_spectra", two).endswith("No configuration keeps the spectrum near 1.")
     far = {"x": {"depths": [4], "spread": [0.5], "mean_sq": [2.5], "theory": [1.0]}}  # 2.5 x the theory: the note
-    assert "measures 2.5 (chi_1^L is the average over networks, around which one network's mean is skewed" in \
+    assert "measures 2.5 (the networks' means are skewed around chi_1^L, their average: most fall below it" in \
         S.finding("jacobian_spectra", far)
 
 

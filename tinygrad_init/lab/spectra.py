@@ -259,9 +259,9 @@ def finding(name: str, result: dict[str, Any]) -> str:
         return brackets.format(span(result[k][f"{key}_min"][-1], result[k][f"{key}_max"][-1], partial(f, digits=2)))
 
     notes = ([f"medians of {counted(seeds, 'seed')}; seed by seed " + ", ".join(seen(k, "mean_sq") for k in result)]
-             if seeds > 1 else []) + ["chi_1^L is the average over networks, around which one network's mean is "
-                                      "skewed: most fall below it and a few far above, the more so the deeper and "
-                                      "narrower the network"] * scatters + [
+             if seeds > 1 else []) + ["the networks' means are skewed around chi_1^L, their average: most fall "
+                                      "below it and a few far above, the more so the deeper and narrower the "
+                                      "network"] * scatters + [
         "a spread of nan is 0/0: every singular value 0, a Jacobian that passes no gradient back"] * any(
         math.isnan(v[0]) for v in deepest.values())
     return (f"At depth {next(iter(result.values()))['depths'][-1]} the spread Var(s^2) / mean(s^2)^2 of the Jacobian's "

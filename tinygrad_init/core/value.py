@@ -26,7 +26,7 @@ import math
 import warnings
 from decimal import Decimal
 from numbers import Complex, Real
-from typing import Callable, Iterable, Union
+from typing import Callable, Iterable, NoReturn, Union
 
 import numpy as np
 
@@ -336,7 +336,7 @@ class Value:
                       "Write v.data for the number, v.tanh(), v.exp() to stay in the graph.", stacklevel=3)
         return self.data
 
-    def __round__(self, ndigits: int | None = None) -> float:
+    def __round__(self, ndigits: int | None = None) -> NoReturn:  # an error that says what to write
         n = "" if ndigits is None else f", {ndigits!r}"
         raise TypeError(f"Value: round(v{n}) is not an op of this engine (its gradient would be 0 wherever it is "
                         f"defined): round the number, round(v.data{n})")

@@ -687,6 +687,12 @@ def test_tutorial_12_page_grown_as_check_says_runs_and_the_cells_below_still_hol
         assert "page says 'holds'" in _run_cell('check("tanh", "lecun_normal", 8, "holds")', namespace)
         for cell in cells[section_1 + 1:]:                      # the later cells, on the grown page
             _run_cell(cell, namespace)
+        # a scheme taken out of the grid: the stds cell still checks its four (it read them from the grid: KeyError)
+        shrunk = cells[section_1].replace('"scheme": ("small", "xavier_normal", "he_normal", "large")',
+                                          '"scheme": ("xavier_normal", "he_normal")')
+        assert shrunk != cells[section_1]
+        _run_cell(shrunk, namespace)
+        _run_cell(cells[section_1 + 1], namespace)
     finally:
         plt.close("all")
 

@@ -60,19 +60,30 @@ def as_number(x: object, op: str) -> float:
         raise TypeError(f"{op}: a Value and a numpy array{' (of Values)' * (x.dtype == object)}: Value's op takes one "
                         "number. Make the Value an array too, values * np.array(v), which numpy applies elementwise, "
                         "or loop: [x * v for x in values]")
-    raise TypeError(f"{op}: expected a plain number, got {type(x).__name__} {x!r:.60}" + (
-        "; a Value is a node already: use it as it is, or Value(v.data) for a new leaf" if type(x) is Value
-        else "; the ops take Value itself, not a subclass (an exact type check keeps them fast): write a new op as a "
-        "function of Values, such as def sqrt(v): return v ** 0.5" if isinstance(x, Value)
-        else f"; a {type(x).__module__}.{type(x).__qualname__} is another engine's node (micrograd's, or a Value class "
-        "of your own), whose graph is not this one: build it from tinygrad_init's Value throughout, or take its number "
-        "as a new leaf, Value(x.data)" if hasattr(x, "grad") and hasattr(x, "data")
-        else "; a Value holds a float, and Python's floats do not mix with Decimals: write float(x)"
-        if isinstance(x, Decimal) else "; a Value holds a real number: float(x) reads one written as text"
-        if isinstance(x, (str, bytes)) else "; a Value holds a real number, not a complex one"
-        if isinstance(x, Complex) else (". Use tinygrad_init.Tensor for arrays." if op == "Value" else "; a Value's "
-        "op takes one number: loop over them, [x * v for x in xs] (a Tensor and a Value do not mix)") * hasattr(
-        x, "__iter__")))
+    raise TypeError(f"{op}: expected a plain number, got {type(x).__name__} {x!r:.60}{_instead(x, op)}")
+
+
+def _instead(x: object, op: str) -> str:
+    """What to write instead, added to `as_number`'s message about `x` (nothing where there is no advice)."""
+    if type(x) is Value:
+        return "; a Value is a node already: use it as it is, or Value(v.data) for a new leaf"
+    if isinstance(x, Value):
+        return ("; the ops take Value itself, not a subclass (an exact type check keeps them fast): write a new op "
+                "as a function of Values, such as def sqrt(v): return v ** 0.5")
+    if hasattr(x, "grad") and hasattr(x, "data"):
+        return (f"; a {type(x).__module__}.{type(x).__qualname__} is another engine's node (micrograd's, or a Value "
+                "class of your own), whose graph is not this one: build it from tinygrad_init's Value throughout, or "
+                "take its number as a new leaf, Value(x.data)")
+    if isinstance(x, Decimal):
+        return "; a Value holds a float, and Python's floats do not mix with Decimals: write float(x)"
+    if isinstance(x, (str, bytes)):
+        return "; a Value holds a real number: float(x) reads one written as text"
+    if isinstance(x, Complex):
+        return "; a Value holds a real number, not a complex one"
+    if not hasattr(x, "__iter__"):
+        return ""
+    return ". Use tinygrad_init.Tensor for arrays." if op == "Value" else (
+        "; a Value's op takes one number: loop over them, [x * v for x in xs] (a Tensor and a Value do not mix)")
 
 
 def _div(a: float, b: float) -> float:

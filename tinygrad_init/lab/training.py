@@ -106,12 +106,13 @@ _SLOPES = ((_acts.ACTIVATIONS["tanh"], lambda z, h, e: 1.0 - h ** 2, None),
            (_acts.ACTIVATIONS["relu"], lambda z, h, e: ~(z <= 0), None))
 
 
-def _packed(arrays: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Copies of `arrays` (of one dtype, each filling its memory as `np.stack` makes it) in one flat array, and views
-    of it with each one's shape and strides: a product reads its operands in the same order, to the last bit."""
+def _packed(arrays: list[np.ndarray], copy: bool = True) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Copies of `arrays` (of one dtype, each filling its memory as `np.stack` makes it; `copy=False`: the room for
+    them, unfilled) in one flat array, and views of it with each one's shape and strides: a product reads its operands
+    in the same order, to the last bit."""
     flat, ends = np.empty(sum(a.size for a in arrays), arrays[0].dtype), np.cumsum([a.size for a in arrays])
     views = [np.lib.stride_tricks.as_strided(flat[e - a.size:e], a.shape, a.strides) for a, e in zip(arrays, ends)]
-    for v, a in zip(views, arrays):
+    for v, a in zip(views, arrays * copy):
         v[...] = a
     return flat, views
 
@@ -160,7 +161,7 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
     flat, D = len({p.dtype for p in W + b}) == 1, [None] * (2 * L)
     vel = [np.zeros_like(p) for p in W + b] if mu.any() and not flat else None
     if flat:
-        (P, views), (Ds, D), (mus, M) = (_packed(W + b) for _ in range(3))
+        (P, views), (Ds, D), (mus, M) = _packed(W + b), _packed(W + b, False), _packed(W + b, False)
         (W, b), V = (views[:L], views[L:]), np.zeros_like(P) if mu.any() else None
         for m in M:
             m[...] = mu

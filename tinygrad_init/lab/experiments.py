@@ -493,7 +493,7 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
         if isinstance(seed := st.get("seed"), numbers.Integral) and nearby(partial(word, r))[1]:  # the grid's word
             got = [word(run_one(s, a, st["depth"], st["width"], st["batch"], rng=seed + k, batchnorm=st["batchnorm"]))
                    if k else words[(a, s)] for k in range(5)]  # the most common of theirs (a tie: the first met)
-            words[(a, s)], *_ = order = sorted(dict.fromkeys(got), key=lambda w: -got.count(w))
+            words[(a, s)] = (order := sorted(dict.fromkeys(got), key=lambda w: -got.count(w)))[0]
             mixed += (f" Near a threshold the word depends on the network: {a}, {label(s)} " + ", ".join(
                 f"{w} in {got.count(w)}" for w in order) + f" of the 5 networks of seeds {seed}-{seed + 4} (seed "
                 f"{seed}: {got[0]}); the grid gives the most common.") * (len(order) > 1)

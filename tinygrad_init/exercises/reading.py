@@ -35,8 +35,8 @@ def recursive_functions(tree: ast.AST, root: str | None = None) -> list[str]:
     kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
     up = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}  # each node -> the node it is in
     defs = sorted((d for d in up if isinstance(d, kinds)), key=lambda d: (d.lineno, d.col_offset))
-    names = {d: getattr(d, "name", None) or next((t.id for t in getattr(up[d], "targets", []) if isinstance(  # a
-        t, ast.Name)), "") for d in defs}  # lambda: the name bound to it
+    bound = {d: [t.id for t in getattr(up[d], "targets", []) if isinstance(t, ast.Name)] for d in defs}
+    names = {d: getattr(d, "name", None) or next(iter(bound[d]), "") for d in defs}  # a lambda: the name bound to it
     classes = {c.name: c for c in up.values() if isinstance(c, ast.ClassDef)}
     of_class = lambda c, name: [d for d in defs if up[d] is c and names[d] == name]  # noqa: E731  (c's method)
 

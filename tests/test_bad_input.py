@@ -35,6 +35,9 @@ CASES = {
     "max(tensors)": (lambda: max([Tensor(1.0), Tensor(2.0)]), TypeError, r"Tensor: <, <=, >, >= "),
     "abs(t)": (lambda: abs(Tensor(np.ones(3)) - 2), TypeError, r"Tensor: abs\(t\) is not an op .* t\.relu\(\)"),
     "abs(v)": (lambda: abs(Value(1.0) - 2), TypeError, r"Value: abs\(v\) is not an op .* v\.relu\(\)"),
+    # core.tensor: a slice bound computed with / (a float), and an int no axis is that long (was Python's OverflowError)
+    "t[:n / 2]": (lambda: Tensor(np.ones(4))[:4 / 2], TypeError, r"getitem: .* must be ints or None, got 2\.0; n // 2"),
+    "t[2**63]": (lambda: Tensor(np.ones(4))[2 ** 63], IndexError, r"getitem: .* out of bounds for every axis"),
     # nn.optim: a model or a single tensor where the list of parameters goes
     "zero_grads(model)": (lambda: zero_grads(_model()), TypeError,
                           r"zero_grad: params must be .*model\.parameters\(\)"),

@@ -1143,6 +1143,32 @@ def test_bad_index():
         Tensor(np.ones(3))[::0]  # numpy's bare ValueError used to reach the user
 
 
+@pytest.mark.parametrize("index, bound", [(slice(None, 4 / 2), "2.0"), (slice(1.5, None), "1.5"),
+                                          (slice(None, None, 1.0), "1.0"),
+                                          ((0, slice(np.float64(1), None)), r"np\.float64\(1\.0\)")])
+def test_a_slice_of_floats_is_named_by_getitem_not_as_a_bool_minus(index, bound):
+    t = Tensor(np.ones((4, 3)), requires_grad=True)
+    with pytest.raises(TypeError, match=r"getitem: index .* a slice's start, stop and step must be ints or None, got "
+                                        rf"{bound}; n // 2, not n / 2, is an int") as e:
+        t[index]  # numpy's TypeError used to be read as the `-` of a bool tensor
+    assert "bool" not in str(e.value)
+    with pytest.raises(TypeError, match=r"getitem: index .* must be ints or None, got 'a'$"):
+        t[:"a"]
+    assert t[: 4 // 2].shape == (2, 3) and t[np.int64(1):].shape == (3, 3)  # ints of either kind are slice bounds
+
+
+@pytest.mark.parametrize("i", [2 ** 63, -2 ** 63 - 1, np.uint64(2 ** 63), 2 ** 70])
+def test_an_int_index_beyond_int64_is_out_of_bounds_as_any_too_large_one(i):
+    t = Tensor(np.ones((2, 3)))
+    with pytest.raises(IndexError, match=rf"getitem: index .* shape \(2, 3\): {i} is out of bounds for every axis \("
+                                         r"beyond int64\)"):  # was Python's OverflowError, or numpy's 'only integers'
+        t[i]
+    with pytest.raises(IndexError, match=rf"getitem: .*: {i} is out of bounds for every axis"):
+        t[:, i]
+    with pytest.raises(IndexError, match=r"getitem: .*: index 5 is out of bounds for axis 0 with size 2"):
+        t[5]  # within int64: numpy's reason, as before
+
+
 def test_max_of_empty():
     with pytest.raises(ValueError, match=r"max: cannot take the maximum over an axis of length 0"):
         Tensor(np.ones((0, 3))).max()

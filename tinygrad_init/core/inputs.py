@@ -16,9 +16,10 @@ from .autograd import _MODE
 from .ops import quiet
 from .value import Value
 
-__all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "matmul_error", "grad_value",
-           "GRAD", "scalar_warning", "seed_value", "FLOAT_OPS", "torch_keywords", "AmbiguousTruth", "NOT_ELEMENTWISE",
-           "Size", "TorchSpellings", "TorchName", "update_error", "not_floating", "add_alpha"]
+__all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "index_error",
+           "matmul_error", "grad_value", "GRAD", "scalar_warning", "seed_value", "FLOAT_OPS", "torch_keywords",
+           "AmbiguousTruth", "NOT_ELEMENTWISE", "Size", "TorchSpellings", "TorchName", "update_error", "not_floating",
+           "add_alpha"]
 
 #: Ops whose result is floating even for integer inputs: float32, as PyTorch's div, exp, log, tanh and sigmoid (its
 #: softplus, mean and softmaxes refuse integers).
@@ -240,6 +241,22 @@ def _orders_differ(items: tuple, ndim: int) -> bool:
     used = sum(e.ndim if k == "a" and e.dtype.kind == "b" else e is not None and e is not Ellipsis
                for e, k in zip(items, kinds))
     return sum(max(ndim - used, 0) if e is Ellipsis else 1 for e, _ in rest[:arrays[0]]) > 0
+
+
+def index_error(e: Exception, index: Any, shape: tuple) -> Exception:
+    """The error for an index (as `index_of` returned it) that numpy refused, `e`, for a tensor of `shape`: numpy's
+    reason, except for an int beyond int64 (Python's OverflowError, or numpy's "only integers ... are valid") and a
+    slice bound that is no int (numpy's TypeError), which are named as what they are."""
+    items, head = index if isinstance(index, tuple) else (index,), f"getitem: index {index!r:.80} does not fit a " \
+        f"tensor of shape {shape}: "
+    for i in items:
+        if isinstance(i, (int, np.integer)) and not -2 ** 63 <= int(i) < 2 ** 63:
+            return IndexError(f"{head}{i} is out of bounds for every axis (beyond int64)")
+        for v in (i.start, i.stop, i.step) if isinstance(i, slice) else ():
+            if v is not None and not hasattr(v, "__index__"):  # (a float, a string: ints of any kind have one)
+                return TypeError(f"{head}a slice's start, stop and step must be ints or None, got {v!r}" +
+                                 "; n // 2, not n / 2, is an int" * isinstance(v, (float, np.floating)))
+    return type(e)(head + str(e))
 
 
 def matmul_error(sa: tuple, sb: tuple, e: Exception | None) -> ValueError:

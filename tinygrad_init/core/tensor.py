@@ -27,7 +27,7 @@ from .autograd import _HookHandle, enable_grad, is_grad_enabled, no_grad, set_gr
 from .copying import node_state, reduce_node, set_node_state
 from .inputs import FLOAT_OPS, NOT_ELEMENTWISE, AmbiguousTruth, axes_of, constant, floats, GRAD, index_of
 from .inputs import Size, TorchSpellings, matmul_error, real_dtype, scalar_warning, seed_value, sizes, to_array
-from .inputs import add_alpha, not_floating, torch_keywords, update_error
+from .inputs import add_alpha, index_error, not_floating, torch_keywords, update_error
 from .ops import OPS, Op, quiet, round_once, unbroadcast
 from .value import Value
 
@@ -412,8 +412,8 @@ class Tensor(_GraphNode, TorchSpellings):
                 x.dtype.kind == "u" else x  # (numpy's uint64 wraps below 0)
         try:
             out, saved = fn.forward(x, **params) if params else fn.forward(x)  # a plain call when it can: twice as fast
-        except TypeError:  # numpy refuses to negate booleans
-            raise TypeError(f"{fn.name}: {_BOOL_MINUS}") from None
+        except TypeError as e:  # numpy refuses to negate booleans (and a slice of floats: getitem names it)
+            raise (TypeError(f"{fn.name}: {_BOOL_MINUS}") if fn is _NEG else e) from None
         return _result(out, fn, saved, self)
 
     def __neg__(self) -> "Tensor": return self._unary(_NEG)
@@ -475,8 +475,8 @@ class Tensor(_GraphNode, TorchSpellings):
         index = index_of(index, self.ndim)
         try:
             return self._view(self._unary(OPS["getitem"], index=index))
-        except (IndexError, ValueError) as e:  # ValueError: a slice step of 0
-            raise type(e)(f"getitem: index {index!r:.80} does not fit a tensor of shape {self.shape}: {e}") from None
+        except (IndexError, ValueError, TypeError, OverflowError) as e:  # (a slice step of 0, of floats; 2 ** 63)
+            raise index_error(e, index, self.shape) from None
 
     def _view(self, out: "Tensor") -> "Tensor":
         """`out`, made from `self` by a shape op: if numpy made it a view of `self`'s memory (a slice, a transpose),

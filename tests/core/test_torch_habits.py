@@ -566,3 +566,36 @@ def test_backward_takes_pytorchs_keywords_at_their_defaults_and_refuses_the_othe
         with pytest.raises(TypeError, match=r"^backward: unexpected keyword argument .*" + re.escape(said)):
             (x * x).sum().backward(**given)
     assert np.array_equal(x.grad, [2.0, 4.0])  # a refused call added nothing
+
+
+def test_a_pytorch_tensor_that_requires_grad_is_read_as_numbers_wherever_an_array_goes():
+    """As Tensor(p) of a Parameter: the seed of backward, a .grad and integer-valued targets (its numpy() raised
+    PyTorch's "Can't call numpy() on Tensor that requires grad" from inside PyTorch)."""
+    from tinygrad_init.nn import losses
+    p = torch.tensor([2.0, -1.0], requires_grad=True)
+    t = Tensor([1.0, 3.0], requires_grad=True)
+    (t * 2).backward(p)
+    np.testing.assert_array_equal(t.grad, [4.0, -2.0])
+    t.grad = p
+    np.testing.assert_array_equal(t.grad, [2.0, -1.0])
+    logits = np.array([[0.5, 1.5], [2.0, -1.0]])
+    want = torch.nn.functional.cross_entropy(torch.from_numpy(logits), torch.tensor([1, 0])).item()
+    assert losses.cross_entropy(Tensor(logits), torch.tensor([1.0, 0.0], requires_grad=True)).item() == \
+        pytest.approx(want, rel=1e-12)
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float8_e4m3fn"])
+def test_a_pytorch_tensor_of_a_dtype_numpy_lacks_is_named_with_its_conversion_wherever_an_array_goes(dtype):
+    from tinygrad_init import nn
+    from tinygrad_init.nn import losses
+    b = torch.zeros(2, dtype=getattr(torch, dtype))
+    t = Tensor([1.0, 3.0], requires_grad=True)
+    convert = rf"is a PyTorch tensor of dtype torch\.{dtype}, which numpy cannot hold; convert it first, x\.float\(\)"
+    calls = [("Tensor: data", lambda: Tensor(b)), ("Tensor: data", lambda: Tensor(b.clone().requires_grad_())),
+             ("backward: grad", lambda: (t * 2).backward(b)), ("grad: grad", lambda: setattr(t, "grad", b)),
+             ("getitem: the index", lambda: t[b]), ("Tensor: data", lambda: nn.Linear(2, 3)(b)),
+             ("cross_entropy: targets", lambda: losses.cross_entropy(Tensor(np.ones((2, 2))), b)),
+             ("mse_loss: expected numbers as target; Tensor: data", lambda: losses.mse_loss(t, b))]
+    for head, call in calls:  # (was PyTorch's "Got unsupported ScalarType BFloat16", from inside numpy() of it)
+        with pytest.raises(TypeError, match=rf"^{head} {convert}"):
+            call()

@@ -19,7 +19,7 @@ from .value import Value
 __all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "index_error",
            "matmul_error", "grad_value", "GRAD", "scalar_warning", "seed_value", "FLOAT_OPS", "torch_keywords",
            "AmbiguousTruth", "NOT_ELEMENTWISE", "Size", "TorchSpellings", "TorchName", "update_error", "not_floating",
-           "add_alpha"]
+           "add_alpha", "torch_numbers"]
 
 #: Ops whose result is floating even for integer inputs: float32, as PyTorch's div, exp, log, tanh and sigmoid (its
 #: softplus, mean and softmaxes refuse integers).
@@ -60,8 +60,8 @@ def to_array(data: Any, dtype: Any) -> np.ndarray:
                         "axis (t[i] picks a row in the graph)")
     try:
         arr = np.asarray(data)
-    except RuntimeError:  # a PyTorch tensor that requires grad (a Parameter), which numpy() refuses: its numbers
-        arr = np.asarray(data.detach() if is_torch(data) else data)
+    except (RuntimeError, TypeError) as e:  # a PyTorch tensor that requires grad (a Parameter), or of a dtype
+        arr = torch_numbers(data, e, "Tensor", "data")  # numpy lacks (bfloat16): its numbers, or an error naming it
     except ValueError as e:
         raise TypeError(f"Tensor: cannot make a tensor of {type(data).__name__} {data!r:.60} ({e}). Pass a number, "
                         "a (nested) list of numbers or a numpy array of equal-length rows.") from None
@@ -208,7 +208,10 @@ def index_of(index: Any, ndim: int) -> Any:
                 raise IndexError(f"getitem: the index list {i!r:.60} is ragged; nested lists of positions need rows "
                                  "of equal length (one list per indexed axis: x[[0, 1], [2, 0]])") from None
         elif isinstance(i, np.ndarray) or hasattr(i, "__array__") and not isinstance(i, np.generic):  # PyTorch's too:
-            i = np.asarray(i).copy()  # the positions as they are now, which backward reads (an array: add.at adds)
+            try:  # the positions as they are now, which backward reads (an array: add.at adds)
+                i = np.asarray(i).copy()
+            except (RuntimeError, TypeError) as e:
+                i = torch_numbers(i, e, "getitem", "the index").copy()
         if isinstance(i, float) or isinstance(i, np.ndarray) and i.dtype.kind not in "biu":
             raise IndexError("getitem: an index must be an int, a slice, or an array of integers or booleans, got "
                              f"{'dtype ' + str(i.dtype) if isinstance(i, np.ndarray) else 'float'}; convert with "
@@ -301,19 +304,35 @@ def not_floating(t: Any) -> np.ndarray:
                     "truncate; only floating tensors can require grad: t.data = t.data.astype(np.float32)")
 
 
-def _array(value: Any) -> np.ndarray | None:
-    """`value` read by numpy (a Tensor's data too, not copied), or None for a ragged list."""
+def torch_numbers(x: Any, e: Exception, where: str, what: str) -> np.ndarray:
+    """The numbers of `x`, of which numpy's asarray raised `e`: a PyTorch tensor that requires grad (a Parameter, whose
+    numpy() PyTorch refuses) gives its own; one of a dtype numpy has not (bfloat16, float8, complex32) is a TypeError
+    naming `where` and `what` it is given as, and the conversion; anything else raises `e` as it was."""
+    if not is_torch(x):
+        raise e
+    try:
+        return np.asarray(x.detach())
+    except TypeError:
+        raise TypeError(f"{where}: {what} is a PyTorch tensor of dtype {x.dtype}, which numpy cannot hold; convert it "
+                        "first, x.float() (or x.long() for integers)") from None
+
+
+def _array(value: Any, where: str) -> np.ndarray | None:
+    """`value` read by numpy (a Tensor's data too, not copied; a PyTorch tensor's numbers), or None for a ragged
+    list."""
     try:
         return np.asarray(value)
     except ValueError:
         return None
+    except (RuntimeError, TypeError) as e:
+        return torch_numbers(value, e, where, "grad")
 
 
 def grad_value(value: Any, t: Any) -> np.ndarray | None:
     """What `t.grad = value` stores: None, or real numbers of `t`'s shape, in `t`'s dtype (PyTorch refuses others)."""
     if value is None:
         return None
-    arr = _array(value)
+    arr = _array(value, "grad")
     if arr is None or arr.dtype.kind not in "biuf" or arr.shape != t.shape:
         got = f"of shape {arr.shape}, dtype {arr.dtype}" if arr is not None and arr.dtype.kind in "biufc" else \
             f"{value!r:.60}"
@@ -362,7 +381,7 @@ def seed_value(grad: Any, t: Any, torch: dict) -> np.ndarray:
         seed = np.empty(t.data.shape, t.data.dtype)  # dL/dL = 1 (twice as fast as ones_like)
         seed.fill(1)
         return seed
-    arr = _array(grad)
+    arr = _array(grad, "backward")
     if arr is None or arr.dtype.kind not in "biuf":  # (str, bytes, Values: numpy reads no numbers in them)
         raise TypeError(f"backward: grad must be an array of numbers of shape {t.shape} (a numpy array, a "
                         f"Tensor or a nested list of equal-length rows), got {type(grad).__name__} {grad!r:.40}")

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..core.inputs import torch_numbers
 from ..core.tensor import Tensor
 from ..utils import check_choice, check_type, counted, unexpected
 
@@ -84,6 +85,8 @@ def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean", **optio
         y, (n, k) = np.asarray(targets.data if isinstance(targets, Tensor) else targets), logits.shape
     except ValueError as e:  # a ragged list
         raise TypeError(f"cross_entropy: expected numbers as targets; {e}: pass equal-length rows") from None
+    except (RuntimeError, TypeError) as e:  # a PyTorch tensor that requires grad, or of a dtype numpy lacks
+        y, (n, k) = torch_numbers(targets, e, "cross_entropy", "targets"), logits.shape
     if y.shape != (n,):  # (batch, classes): PyTorch's probabilities or one-hot rows, which it takes as targets
         raise ValueError(f"cross_entropy: targets must have shape ({n},) to match logits {logits.shape}, got "
                          f"{y.shape}. Pass one integer class per row" + (": for one-hot rows targets.argmax(1); for "

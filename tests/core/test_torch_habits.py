@@ -599,3 +599,17 @@ def test_a_pytorch_tensor_of_a_dtype_numpy_lacks_is_named_with_its_conversion_wh
     for head, call in calls:  # (was PyTorch's "Got unsupported ScalarType BFloat16", from inside numpy() of it)
         with pytest.raises(TypeError, match=rf"^{head} {convert}"):
             call()
+
+
+def test_a_pytorch_uint8_index_which_pytorch_reads_as_a_mask_and_numpy_as_positions_is_refused():
+    t = Tensor(np.arange(6.0).reshape(3, 2))
+    idx = torch.tensor([1, 0, 1], dtype=torch.uint8)
+    with pytest.raises(IndexError, match=r"^getitem: a PyTorch uint8 index tensor is a mask to PyTorch and positions "
+                                         r"to numpy.*idx\.bool\(\) for a mask, idx\.long\(\) for positions$"):
+        t[idx]  # was t[[1, 0, 1]], of shape (3, 2), where PyTorch gives t[[0, 2]], of shape (2, 2)
+    with pytest.raises(IndexError, match=r"^getitem: a PyTorch uint8 index tensor"):
+        t[:, torch.tensor([1], dtype=torch.uint8)]
+    theirs = torch.from_numpy(t.data)
+    for converted in (idx.bool(), idx.long()):  # either conversion gives PyTorch's rows
+        np.testing.assert_array_equal(t[converted].data, theirs[converted].numpy())
+    assert t[np.array([1, 0, 1], dtype=np.uint8)].shape == (3, 2)  # a numpy uint8 array: positions, as numpy reads it

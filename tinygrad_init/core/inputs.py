@@ -197,7 +197,8 @@ def index_of(index: Any, ndim: int) -> Any:
     """Check an index; lists, ranges (and tuples inside a tuple index) become integer or boolean arrays (an empty list:
     no positions), arrays, Tensors and array-likes (a PyTorch tensor) copies of their arrays (a later change of the
     index moves no gradient). Float arrays and tensors are refused rather than guessed at, as are an int and an index
-    array that numpy and PyTorch order differently (of a tensor with `ndim` axes)."""
+    array that numpy and PyTorch order differently (of a tensor with `ndim` axes) and a PyTorch uint8 tensor (a mask to
+    PyTorch, positions to numpy)."""
     def one(i: Any) -> Any:
         tensor, i = (True, i.data) if hasattr(i, "grad_fn") else (False, i)  # a Tensor: its integers or booleans, as
         # in PyTorch (not floats: Tensor([0, 2]) holds float32, where torch.tensor([0, 2]) holds int64)
@@ -208,6 +209,10 @@ def index_of(index: Any, ndim: int) -> Any:
                 raise IndexError(f"getitem: the index list {i!r:.60} is ragged; nested lists of positions need rows "
                                  "of equal length (one list per indexed axis: x[[0, 1], [2, 0]])") from None
         elif isinstance(i, np.ndarray) or hasattr(i, "__array__") and not isinstance(i, np.generic):  # PyTorch's too:
+            if type(i) is not np.ndarray and is_torch(i) and str(i.dtype) == "torch.uint8":
+                raise IndexError("getitem: a PyTorch uint8 index tensor is a mask to PyTorch and positions to numpy, "
+                                 "whose indexing this engine follows; convert it: idx.bool() for a mask, idx.long() "
+                                 "for positions")
             try:  # the positions as they are now, which backward reads (an array: add.at adds)
                 i = np.asarray(i).copy()
             except (RuntimeError, TypeError) as e:

@@ -38,8 +38,16 @@ ORIGINAL = ["mul_backward", "pow_backward", "tanh_backward", "sigmoid_backward",
             "fans", "xavier_uniform", "he_normal", "relu_std"]
 
 
+class NoSolution(AssertionError):
+    """An exercise without its reference solution in tests/exercises/solutions/."""
+
+
 def solution(ex: catalog.Exercise, suffix: str = "") -> str:
-    with open(os.path.join(HERE, "solutions", ex.stem + suffix + ".py"), encoding="utf-8") as fh:
+    path = os.path.join(HERE, "solutions", ex.stem + suffix + ".py")
+    if not os.path.isfile(path):
+        raise NoSolution(f"{ex.stem} has no reference solution: write tests/exercises/solutions/{ex.stem}{suffix}.py "
+                         "(docs/exercises.md, 'Adding an exercise', step 5)")
+    with open(path, encoding="utf-8") as fh:
         return fh.read()
 
 
@@ -82,8 +90,17 @@ def _ids(ex: catalog.Exercise) -> str:
     return ex.stem
 
 
+def campaign(ex: catalog.Exercise) -> list[tuple[str, str]]:
+    """`mutants(ex)`, or none while the exercise has no reference solution: its own tests say so, and the file's
+    tests of every other exercise still run (a mutant written against the solution cannot be made without it)."""
+    try:
+        return mutants(ex)
+    except NoSolution:
+        return []
+
+
 WRONG = [(ex, kind, key, i, src) for ex in EXERCISES
-         for kind, answers in (("wrong", ex.wrong_answers()), ("mutant", mutants(ex)))
+         for kind, answers in (("wrong", ex.wrong_answers()), ("mutant", campaign(ex)))
          for i, (key, src) in enumerate(answers)]
 
 
@@ -97,6 +114,20 @@ def test_catalog_keeps_the_original_exercises_and_adds_new_ones():
     assert len({ex.name for ex in EXERCISES}) == len(EXERCISES)
     # Tutorials 4 and 8 have exercises of their own.
     assert {4, 8} <= {ex.tutorial for ex in EXERCISES} <= set(catalog.TUTORIALS)
+
+
+def test_an_exercise_without_its_reference_solution_fails_its_own_tests_and_not_the_collection(tmp_path, monkeypatch):
+    # ex07's mutants are lines changed in the solution: without tests/exercises/solutions/ex07_unbroadcast.py, building
+    # the list of wrong answers raised FileNotFoundError while the file was collected, and no test of any exercise ran.
+    ex = catalog.get("unbroadcast")
+    (tmp_path / "mutants").mkdir()
+    (tmp_path / "mutants" / ex.file).write_text(open(os.path.join(HERE, "mutants", ex.file), encoding="utf-8").read())
+    monkeypatch.setattr(sys.modules[__name__], "HERE", str(tmp_path))
+    assert campaign(ex) == []
+    for told in (lambda: solution(ex), lambda: mutants(ex)):
+        with pytest.raises(NoSolution, match=r"ex07_unbroadcast has no reference solution: write tests/exercises/"
+                                             r"solutions/ex07_unbroadcast.py \(docs/exercises.md, 'Adding an"):
+            told()
 
 
 @pytest.mark.parametrize("ex", EXERCISES, ids=_ids)

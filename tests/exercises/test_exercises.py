@@ -247,9 +247,28 @@ def test_tutorial_titles_are_the_notebooks_own():
     assert catalog.TUTORIALS == titles
     with open(os.path.join(HERE, "..", "..", "docs", "exercises.md"), encoding="utf-8") as fh:
         rows = re.findall(r"^\| ex(\d\d) \|.*\| (\d+) ?([^|]*?) \|$", fh.read(), re.M)
-    assert len(rows) == len(EXERCISES)
+    missing = [ex.label for ex in EXERCISES if ex.label[2:] not in {label for label, _, _ in rows}]
+    assert len(rows) == len(EXERCISES) and not missing, f"docs/exercises.md's table lacks {missing}: add a row for each"
     for label, number, title in rows:  # the docs' table: the tutorial's number, and the start of its title
         assert EXERCISES[int(label) - 1].tutorial == int(number) and titles[int(number)].startswith(title), label
+
+
+def test_the_steps_for_adding_an_exercise_update_every_page_that_counts_them_before_the_tests_run():
+    # The steps ran `pytest tests/exercises` before the exercise was added to the page's table (the test above then
+    # failed, 22 == 25) and named neither the pages that count the exercises nor tutorial 8's sentence on which belong
+    # to tutorials 1 to 8, whose tests (tests/test_docs.py, tests/tutorials/) lie outside tests/exercises and failed.
+    root = os.path.join(HERE, "..", "..")
+    with open(os.path.join(root, "docs", "exercises.md"), encoding="utf-8") as fh:
+        steps = fh.read().split("### Adding an exercise")[1].split("\n### ")[0]
+    assert re.findall(r"^\d+\. \*\*(.+?)\*\*", steps, re.M)[-1] == "Run the tests", steps
+    before, run = steps.split("**Run the tests**")
+    for page in ("Twenty-two short exercises", "`README.md`", "`tutorials/README.md`", "`tutorials/08_batchnorm.py`"):
+        assert page in before, page
+    command = re.search(r"`python -m pytest (tests/test_docs.py tests/tutorials/test_tutorials.py) -k \"(.+?)\"`", run)
+    assert command, run
+    for name in command.group(2).split(" or "):  # each a test of those files
+        assert any(re.search(rf"^def test_\w*{name}\w*\(", open(os.path.join(root, f), encoding="utf-8").read(), re.M)
+                   for f in command.group(1).split()), name
 
 
 def test_python_m_lists_the_tutorials_into_an_ascii_output():

@@ -1446,6 +1446,19 @@ def test_a_bug_in_a_check_is_reported_as_internal_not_blamed_on_the_student(tmp_
     assert "not a mistake of yours" in result.message and "KeyError" in result.message
 
 
+def test_a_check_that_names_a_mistake_without_a_hint_is_reported_as_internal(tmp_path, monkeypatch):
+    # A misspelt key in fail(detail, KEY) or diagnose raised KeyError out of grade_file, which promises never to raise:
+    # `grade` stopped with a traceback, and the exercises after it were never graded.
+    from tinygrad_init.exercises.kit import fail
+
+    ex = catalog.get("mul_backward")
+    monkeypatch.setattr(importlib.import_module(f"tinygrad_init.exercises.{ex.stem}"), "check",
+                        lambda run: fail("mul_backward(...) returned 1.0; expected 2.0.", "no_upstrem"))
+    result = grade_source(tmp_path, ex, solution(ex))
+    assert result.status == "internal", result
+    assert "not a mistake of yours" in result.message and "has no hint 'no_upstrem'; known: " in result.message
+
+
 @pytest.mark.parametrize("init", ["helpers/__init__.py", "helpers/util.py"])  # a package, a namespace package
 def test_a_students_package_is_forgotten_after_grading_in_process(tmp_path, init):
     # Only modules whose file lay directly in the folder were forgotten: another folder's `helpers` package (the next

@@ -51,6 +51,18 @@ def solution(ex: catalog.Exercise, suffix: str = "") -> str:
         return fh.read()
 
 
+def malformed_headers(path: str) -> list[str]:
+    """The lines of `path` that look like a section's header (`# wrong:`, `# Mutant -`, `#mutant KEY`) but are not one:
+    `sections` reads such a section as part of the one before it."""
+    if not os.path.isfile(path):
+        return []
+    with open(path, encoding="utf-8") as fh:
+        lines = fh.read().splitlines()
+    return [f"{os.path.relpath(path, os.path.join(HERE, '..', '..'))}, line {i}: {line!r}"
+            for i, line in enumerate(lines, 1) if re.match(r"#\s*(wrong|mutant|common)\b", line, re.I)
+            and not re.fullmatch(r"# (wrong|mutant|common): \w+[ \t]*", line)]
+
+
 def mutants(ex: catalog.Exercise) -> list[tuple[str, str]]:
     """The campaign's wrong answers, each a whole student file: a mutant section, after the reference
     solution if the file says `# common: solution` (then each mutant holds only the definitions its
@@ -130,9 +142,24 @@ def test_an_exercise_without_its_reference_solution_fails_its_own_tests_and_not_
             told()
 
 
+def test_a_wrong_answers_header_misspelt_is_named_not_read_into_the_section_before(tmp_path):
+    # `# wrong: used-input` (a dash) is no header: its answer was read as the end of the section before, which then
+    # failed with the other mistake's hint ("expected 'no_upstream', got 'used_input'"), naming neither line nor file.
+    path = tmp_path / "wrong.py"
+    path.write_text("# wrong: no_upstream\ndef f(x, up):\n    return x\n\n\n# wrong: used-input\ndef f(x, up):\n"
+                    "    return up * x\n\n# Mutant: sign\n#mutant sign\n# wrong: sign  \n", encoding="utf-8")
+    assert [key for key, _ in sections(str(path), "wrong")] == ["no_upstream", "sign"]
+    assert [line.split(": ", 1)[1] for line in malformed_headers(str(path))] == [
+        "'# wrong: used-input'", "'# Mutant: sign'", "'#mutant sign'"]
+    assert malformed_headers(str(path))[0].endswith("wrong.py, line 6: '# wrong: used-input'")
+
+
 @pytest.mark.parametrize("ex", EXERCISES, ids=_ids)
 def test_each_exercise_is_one_folder_with_hints_that_its_wrong_answers_reach(ex):
     assert sorted(f for f in os.listdir(ex.folder) if f.endswith(".py")) == ["__init__.py", "stub.py", "wrong.py"]
+    bad = [*malformed_headers(os.path.join(ex.folder, "wrong.py")), *malformed_headers(os.path.join(HERE, "mutants",
+                                                                                                 ex.file))]
+    assert not bad, f"not a section's header (write `# wrong: KEY`, KEY a hint's key of letters, digits and _): {bad}"
     shipped, campaign = ex.wrong_answers(), mutants(ex)
     assert len(shipped) >= 2, f"{ex.name}: at least two shipped wrong answers"
     assert len(campaign) >= 6, f"{ex.name}: at least six mutants beyond the shipped ones"

@@ -340,6 +340,15 @@ def test_an_exercise_folder_without_its_check_or_exercise_is_refused_by_name(mon
         catalog._discover()
 
 
+def test_an_exercise_of_a_tutorial_there_is_not_is_refused_not_left_out_of_the_list(monkeypatch):
+    # Exercise(..., tutorial=13, ...) loaded, graded, and was missing from `exercises list`, which groups by tutorial.
+    ex = dataclasses.replace(catalog.get("mul_backward"), number=98, name="copy", tutorial=13)
+    _with_folder(monkeypatch, "ex98_copy", types.SimpleNamespace(EXERCISE=ex, check=lambda run: None))
+    with pytest.raises(RuntimeError, match="ex98_copy belongs to tutorial 13, which TUTORIALS in catalog.py does not "
+                                           "list: give one of 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12"):
+        catalog._discover()
+
+
 @pytest.mark.parametrize("folder,number,name,told", [
     ("ex01_other", 1, "other", "the folders ex01_mul_backward and ex01_other both give the number 1"),
     ("ex98_mul_backward", 98, "mul_backward", "ex01_mul_backward and ex98_mul_backward both give the name "

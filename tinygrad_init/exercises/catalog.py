@@ -49,6 +49,9 @@ def _discover() -> tuple[Exercise, ...]:
                 ex, Exercise) else "function check(run)") + ": see 'Adding an exercise' in docs/exercises.md")
         if ex.stem != name:
             raise RuntimeError(f"the folder {name} defines the exercise {ex.stem}: rename one of them")
+        if ex.tutorial not in TUTORIALS:  # `list` groups by tutorial: it would leave the exercise out
+            raise RuntimeError(f"{name} belongs to tutorial {ex.tutorial!r}, which TUTORIALS in catalog.py does not "
+                               f"list: give one of {', '.join(map(str, TUTORIALS))}")
         for other in found:
             if ex.number == other.number or ex.name == other.name:
                 what = f"number {ex.number}" if ex.number == other.number else f"name {ex.name!r}"

@@ -181,10 +181,52 @@ def test_stub_names_its_tutorial_states_the_task_and_raises(ex):
     rule = "from tinygrad_init import " + ", ".join(ex.engine) if ex.engine else "refuses imports of tinygrad_init"
     assert rule in source
     funcs = [n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == ex.function]
+    assert funcs, f"{ex.stub} defines no function {ex.function}, the function of {ex.stem}'s EXERCISE: rename one"
     doc = ast.get_docstring(funcs[0]) or ""
     for section in ("The task:", "The math:", "Example:", "Hint:"):
         assert section in doc, f"stub of {ex.name}: docstring lacks {section!r}"
-    assert f'raise NotImplementedError("{ex.function}:' in source
+    assert f'raise NotImplementedError("{ex.function}:' in source, \
+        f'{ex.stub}: the body must be raise NotImplementedError("{ex.function}: replace this line with your code ...")'
+
+
+RAISE = '    raise NotImplementedError("mul_backward: replace this line with your code (see the docstring)")\n'
+
+
+@pytest.mark.parametrize("old,new,told", [
+    (RAISE, "    return upstream * b, upstream * a\n", "graded as 'pass' (a right answer), where a blank stub is 'not "
+                                                     "implemented yet': its body is only raise NotImplementedError"),
+    (RAISE, "    pass\n", "graded as 'fail' (mul_backward(a=3, b=-2, upstream=0.5): expected a tuple"),
+    (RAISE, "    raise NotImplementedError\n", "the body must be raise NotImplementedError(\"mul_backward: replace"),
+    ("def mul_backward(", "def mul_backwards(", "defines no function mul_backward, the function of "
+                                                "ex01_mul_backward's EXERCISE: rename one"),
+], ids=["right_answer", "pass", "bare", "renamed"])
+def test_a_stub_that_does_not_raise_as_the_steps_ask_is_told_so_with_its_file(tmp_path, monkeypatch, old, new, told):
+    # A lecturer's stub that already returned the answer failed its tests as "assert 'pass' == 'todo'", and one whose
+    # function had another name as "IndexError: list index out of range": neither named the stub nor what it must hold.
+    ex = catalog.get("mul_backward")
+    with open(ex.stub, encoding="utf-8") as fh:
+        source = fh.read()
+    assert source.count(old) == 1
+    stub = tmp_path / "stub" / "stub.py"
+    stub.parent.mkdir()
+    stub.write_text(source.replace(old, new), encoding="utf-8")
+    monkeypatch.setattr(catalog.Exercise, "stub", property(lambda self: str(stub)))
+    messages = []
+    for test, args in ((test_stub_names_its_tutorial_states_the_task_and_raises, (ex,)),
+                       (test_blank_stub_fails_as_not_implemented, (tmp_path, ex))):
+        try:
+            test(*args)
+        except (AssertionError, IndexError) as exc:  # an IndexError is a message that says nothing
+            messages.append(str(exc))
+    assert any(told in " ".join(message.split()) and str(stub) in message for message in messages), messages
+
+
+def test_a_wrong_answer_that_passes_is_told_the_check_took_it_for_right(tmp_path):
+    # A wrong.py answer the check let pass failed its test as "assert 'pass' == 'fail'" and a Result's repr.
+    ex = catalog.get("mul_backward")
+    with pytest.raises(AssertionError, match="the wrong answer 'swapped' \\(number 1 of its file\\) graded as 'pass': "
+                                             "the check took it for a right answer: make it tell the mistake"):
+        test_wrong_answer_is_caught_with_the_hint_of_its_mistake(tmp_path, ex, "wrong", "swapped", 1, solution(ex))
 
 
 def test_the_topological_order_stub_names_the_graph_libraries_the_grader_refuses():
@@ -329,7 +371,9 @@ def test_reference_solution_passes(tmp_path, ex):
 def test_blank_stub_fails_as_not_implemented(tmp_path, ex):
     with open(ex.stub, encoding="utf-8") as fh:
         result = grade_source(tmp_path, ex, fh.read())
-    assert result.status == "todo"
+    assert result.status == "todo", (f"{ex.stub} graded as {result.status!r} ({result.message or 'a right answer'}), "
+                                     "where a blank stub is 'not implemented yet': its body is only raise "
+                                     f'NotImplementedError("{ex.function}: replace this line with your code ...")')
     assert f"`{ex.function}` still raises NotImplementedError" in result.message
 
 
@@ -363,7 +407,9 @@ def test_the_stubs_examples_give_what_they_say():
 @pytest.mark.parametrize("ex,kind,key,i,source", WRONG, ids=[f"{e.label}-{k}-{key}-{i}" for e, k, key, i, _ in WRONG])
 def test_wrong_answer_is_caught_with_the_hint_of_its_mistake(tmp_path, ex, kind, key, i, source):
     result = grade_source(tmp_path, ex, source)
-    assert result.status == "fail", result
+    assert result.status == "fail", (f"the {kind} answer {key!r} (number {i} of its file) graded as {result.status!r}: "
+                                     + (result.message or "the check took it for a right answer: make it tell the "
+                                                          "mistake from the right answer"))
     assert result.mistake == key, f"expected {key!r}, got {result.mistake!r}:\n{result.message}"
     assert "hint: " + ex.hints[key] in result.message
 

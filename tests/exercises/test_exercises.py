@@ -38,9 +38,29 @@ ORIGINAL = ["mul_backward", "pow_backward", "tanh_backward", "sigmoid_backward",
             "fans", "xavier_uniform", "he_normal", "relu_std"]
 
 
+class NoSolution(AssertionError):
+    """An exercise without its reference solution in tests/exercises/solutions/."""
+
+
 def solution(ex: catalog.Exercise, suffix: str = "") -> str:
-    with open(os.path.join(HERE, "solutions", ex.stem + suffix + ".py"), encoding="utf-8") as fh:
+    path = os.path.join(HERE, "solutions", ex.stem + suffix + ".py")
+    if not os.path.isfile(path):
+        raise NoSolution(f"{ex.stem} has no reference solution: write tests/exercises/solutions/{ex.stem}{suffix}.py "
+                         "(docs/exercises.md, 'Adding an exercise', step 5)")
+    with open(path, encoding="utf-8") as fh:
         return fh.read()
+
+
+def malformed_headers(path: str) -> list[str]:
+    """The lines of `path` that look like a section's header (`# wrong:`, `# Mutant -`, `#mutant KEY`) but are not one:
+    `sections` reads such a section as part of the one before it."""
+    if not os.path.isfile(path):
+        return []
+    with open(path, encoding="utf-8") as fh:
+        lines = fh.read().splitlines()
+    return [f"{os.path.relpath(path, os.path.join(HERE, '..', '..'))}, line {i}: {line!r}"
+            for i, line in enumerate(lines, 1) if re.match(r"#\s*(wrong|mutant|common)\b", line, re.I)
+            and not re.fullmatch(r"# (wrong|mutant|common): \w+[ \t]*", line)]
 
 
 def mutants(ex: catalog.Exercise) -> list[tuple[str, str]]:
@@ -82,8 +102,17 @@ def _ids(ex: catalog.Exercise) -> str:
     return ex.stem
 
 
+def campaign(ex: catalog.Exercise) -> list[tuple[str, str]]:
+    """`mutants(ex)`, or none while the exercise has no reference solution: its own tests say so, and the file's
+    tests of every other exercise still run (a mutant written against the solution cannot be made without it)."""
+    try:
+        return mutants(ex)
+    except NoSolution:
+        return []
+
+
 WRONG = [(ex, kind, key, i, src) for ex in EXERCISES
-         for kind, answers in (("wrong", ex.wrong_answers()), ("mutant", mutants(ex)))
+         for kind, answers in (("wrong", ex.wrong_answers()), ("mutant", campaign(ex)))
          for i, (key, src) in enumerate(answers)]
 
 
@@ -99,9 +128,38 @@ def test_catalog_keeps_the_original_exercises_and_adds_new_ones():
     assert {4, 8} <= {ex.tutorial for ex in EXERCISES} <= set(catalog.TUTORIALS)
 
 
+def test_an_exercise_without_its_reference_solution_fails_its_own_tests_and_not_the_collection(tmp_path, monkeypatch):
+    # ex07's mutants are lines changed in the solution: without tests/exercises/solutions/ex07_unbroadcast.py, building
+    # the list of wrong answers raised FileNotFoundError while the file was collected, and no test of any exercise ran.
+    ex = catalog.get("unbroadcast")
+    (tmp_path / "mutants").mkdir()
+    (tmp_path / "mutants" / ex.file).write_text(open(os.path.join(HERE, "mutants", ex.file), encoding="utf-8").read())
+    monkeypatch.setattr(sys.modules[__name__], "HERE", str(tmp_path))
+    assert campaign(ex) == []
+    for told in (lambda: solution(ex), lambda: mutants(ex)):
+        with pytest.raises(NoSolution, match=r"ex07_unbroadcast has no reference solution: write tests/exercises/"
+                                             r"solutions/ex07_unbroadcast.py \(docs/exercises.md, 'Adding an"):
+            told()
+
+
+def test_a_wrong_answers_header_misspelt_is_named_not_read_into_the_section_before(tmp_path):
+    # `# wrong: used-input` (a dash) is no header: its answer was read as the end of the section before, which then
+    # failed with the other mistake's hint ("expected 'no_upstream', got 'used_input'"), naming neither line nor file.
+    path = tmp_path / "wrong.py"
+    path.write_text("# wrong: no_upstream\ndef f(x, up):\n    return x\n\n\n# wrong: used-input\ndef f(x, up):\n"
+                    "    return up * x\n\n# Mutant: sign\n#mutant sign\n# wrong: sign  \n", encoding="utf-8")
+    assert [key for key, _ in sections(str(path), "wrong")] == ["no_upstream", "sign"]
+    assert [line.split(": ", 1)[1] for line in malformed_headers(str(path))] == [
+        "'# wrong: used-input'", "'# Mutant: sign'", "'#mutant sign'"]
+    assert malformed_headers(str(path))[0].endswith("wrong.py, line 6: '# wrong: used-input'")
+
+
 @pytest.mark.parametrize("ex", EXERCISES, ids=_ids)
 def test_each_exercise_is_one_folder_with_hints_that_its_wrong_answers_reach(ex):
     assert sorted(f for f in os.listdir(ex.folder) if f.endswith(".py")) == ["__init__.py", "stub.py", "wrong.py"]
+    bad = [*malformed_headers(os.path.join(ex.folder, "wrong.py")), *malformed_headers(os.path.join(HERE, "mutants",
+                                                                                                 ex.file))]
+    assert not bad, f"not a section's header (write `# wrong: KEY`, KEY a hint's key of letters, digits and _): {bad}"
     shipped, campaign = ex.wrong_answers(), mutants(ex)
     assert len(shipped) >= 2, f"{ex.name}: at least two shipped wrong answers"
     assert len(campaign) >= 6, f"{ex.name}: at least six mutants beyond the shipped ones"
@@ -123,10 +181,52 @@ def test_stub_names_its_tutorial_states_the_task_and_raises(ex):
     rule = "from tinygrad_init import " + ", ".join(ex.engine) if ex.engine else "refuses imports of tinygrad_init"
     assert rule in source
     funcs = [n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == ex.function]
+    assert funcs, f"{ex.stub} defines no function {ex.function}, the function of {ex.stem}'s EXERCISE: rename one"
     doc = ast.get_docstring(funcs[0]) or ""
     for section in ("The task:", "The math:", "Example:", "Hint:"):
         assert section in doc, f"stub of {ex.name}: docstring lacks {section!r}"
-    assert f'raise NotImplementedError("{ex.function}:' in source
+    assert f'raise NotImplementedError("{ex.function}:' in source, \
+        f'{ex.stub}: the body must be raise NotImplementedError("{ex.function}: replace this line with your code ...")'
+
+
+RAISE = '    raise NotImplementedError("mul_backward: replace this line with your code (see the docstring)")\n'
+
+
+@pytest.mark.parametrize("old,new,told", [
+    (RAISE, "    return upstream * b, upstream * a\n", "graded as 'pass' (a right answer), where a blank stub is 'not "
+                                                     "implemented yet': its body is only raise NotImplementedError"),
+    (RAISE, "    pass\n", "graded as 'fail' (mul_backward(a=3, b=-2, upstream=0.5): expected a tuple"),
+    (RAISE, "    raise NotImplementedError\n", "the body must be raise NotImplementedError(\"mul_backward: replace"),
+    ("def mul_backward(", "def mul_backwards(", "defines no function mul_backward, the function of "
+                                                "ex01_mul_backward's EXERCISE: rename one"),
+], ids=["right_answer", "pass", "bare", "renamed"])
+def test_a_stub_that_does_not_raise_as_the_steps_ask_is_told_so_with_its_file(tmp_path, monkeypatch, old, new, told):
+    # A lecturer's stub that already returned the answer failed its tests as "assert 'pass' == 'todo'", and one whose
+    # function had another name as "IndexError: list index out of range": neither named the stub nor what it must hold.
+    ex = catalog.get("mul_backward")
+    with open(ex.stub, encoding="utf-8") as fh:
+        source = fh.read()
+    assert source.count(old) == 1
+    stub = tmp_path / "stub" / "stub.py"
+    stub.parent.mkdir()
+    stub.write_text(source.replace(old, new), encoding="utf-8")
+    monkeypatch.setattr(catalog.Exercise, "stub", property(lambda self: str(stub)))
+    messages = []
+    for test, args in ((test_stub_names_its_tutorial_states_the_task_and_raises, (ex,)),
+                       (test_blank_stub_fails_as_not_implemented, (tmp_path, ex))):
+        try:
+            test(*args)
+        except (AssertionError, IndexError) as exc:  # an IndexError is a message that says nothing
+            messages.append(str(exc))
+    assert any(told in " ".join(message.split()) and str(stub) in message for message in messages), messages
+
+
+def test_a_wrong_answer_that_passes_is_told_the_check_took_it_for_right(tmp_path):
+    # A wrong.py answer the check let pass failed its test as "assert 'pass' == 'fail'" and a Result's repr.
+    ex = catalog.get("mul_backward")
+    with pytest.raises(AssertionError, match="the wrong answer 'swapped' \\(number 1 of its file\\) graded as 'pass': "
+                                             "the check took it for a right answer: make it tell the mistake"):
+        test_wrong_answer_is_caught_with_the_hint_of_its_mistake(tmp_path, ex, "wrong", "swapped", 1, solution(ex))
 
 
 def test_the_topological_order_stub_names_the_graph_libraries_the_grader_refuses():
@@ -216,9 +316,28 @@ def test_tutorial_titles_are_the_notebooks_own():
     assert catalog.TUTORIALS == titles
     with open(os.path.join(HERE, "..", "..", "docs", "exercises.md"), encoding="utf-8") as fh:
         rows = re.findall(r"^\| ex(\d\d) \|.*\| (\d+) ?([^|]*?) \|$", fh.read(), re.M)
-    assert len(rows) == len(EXERCISES)
+    missing = [ex.label for ex in EXERCISES if ex.label[2:] not in {label for label, _, _ in rows}]
+    assert len(rows) == len(EXERCISES) and not missing, f"docs/exercises.md's table lacks {missing}: add a row for each"
     for label, number, title in rows:  # the docs' table: the tutorial's number, and the start of its title
         assert EXERCISES[int(label) - 1].tutorial == int(number) and titles[int(number)].startswith(title), label
+
+
+def test_the_steps_for_adding_an_exercise_update_every_page_that_counts_them_before_the_tests_run():
+    # The steps ran `pytest tests/exercises` before the exercise was added to the page's table (the test above then
+    # failed, 22 == 25) and named neither the pages that count the exercises nor tutorial 8's sentence on which belong
+    # to tutorials 1 to 8, whose tests (tests/test_docs.py, tests/tutorials/) lie outside tests/exercises and failed.
+    root = os.path.join(HERE, "..", "..")
+    with open(os.path.join(root, "docs", "exercises.md"), encoding="utf-8") as fh:
+        steps = fh.read().split("### Adding an exercise")[1].split("\n### ")[0]
+    assert re.findall(r"^\d+\. \*\*(.+?)\*\*", steps, re.M)[-1] == "Run the tests", steps
+    before, run = steps.split("**Run the tests**")
+    for page in ("the first line of this page", "`README.md`", "`tutorials/README.md`", "`tutorials/08_batchnorm.py`"):
+        assert page in before, page
+    command = re.search(r"`python -m pytest (tests/test_docs.py tests/tutorials/test_tutorials.py) -k \"(.+?)\"`", run)
+    assert command, run
+    for name in command.group(2).split(" or "):  # each a test of those files
+        assert any(re.search(rf"^def test_\w*{name}\w*\(", open(os.path.join(root, f), encoding="utf-8").read(), re.M)
+                   for f in command.group(1).split()), name
 
 
 def test_python_m_lists_the_tutorials_into_an_ascii_output():
@@ -252,7 +371,9 @@ def test_reference_solution_passes(tmp_path, ex):
 def test_blank_stub_fails_as_not_implemented(tmp_path, ex):
     with open(ex.stub, encoding="utf-8") as fh:
         result = grade_source(tmp_path, ex, fh.read())
-    assert result.status == "todo"
+    assert result.status == "todo", (f"{ex.stub} graded as {result.status!r} ({result.message or 'a right answer'}), "
+                                     "where a blank stub is 'not implemented yet': its body is only raise "
+                                     f'NotImplementedError("{ex.function}: replace this line with your code ...")')
     assert f"`{ex.function}` still raises NotImplementedError" in result.message
 
 
@@ -286,7 +407,9 @@ def test_the_stubs_examples_give_what_they_say():
 @pytest.mark.parametrize("ex,kind,key,i,source", WRONG, ids=[f"{e.label}-{k}-{key}-{i}" for e, k, key, i, _ in WRONG])
 def test_wrong_answer_is_caught_with_the_hint_of_its_mistake(tmp_path, ex, kind, key, i, source):
     result = grade_source(tmp_path, ex, source)
-    assert result.status == "fail", result
+    assert result.status == "fail", (f"the {kind} answer {key!r} (number {i} of its file) graded as {result.status!r}: "
+                                     + (result.message or "the check took it for a right answer: make it tell the "
+                                                          "mistake from the right answer"))
     assert result.mistake == key, f"expected {key!r}, got {result.mistake!r}:\n{result.message}"
     assert "hint: " + ex.hints[key] in result.message
 
@@ -1394,6 +1517,19 @@ def test_a_bug_in_a_check_is_reported_as_internal_not_blamed_on_the_student(tmp_
     result = grade_source(tmp_path, ex, solution(ex))
     assert result.status == "internal"
     assert "not a mistake of yours" in result.message and "KeyError" in result.message
+
+
+def test_a_check_that_names_a_mistake_without_a_hint_is_reported_as_internal(tmp_path, monkeypatch):
+    # A misspelt key in fail(detail, KEY) or diagnose raised KeyError out of grade_file, which promises never to raise:
+    # `grade` stopped with a traceback, and the exercises after it were never graded.
+    from tinygrad_init.exercises.kit import fail
+
+    ex = catalog.get("mul_backward")
+    monkeypatch.setattr(importlib.import_module(f"tinygrad_init.exercises.{ex.stem}"), "check",
+                        lambda run: fail("mul_backward(...) returned 1.0; expected 2.0.", "no_upstrem"))
+    result = grade_source(tmp_path, ex, solution(ex))
+    assert result.status == "internal", result
+    assert "not a mistake of yours" in result.message and "has no hint 'no_upstrem'; known: " in result.message
 
 
 @pytest.mark.parametrize("init", ["helpers/__init__.py", "helpers/util.py"])  # a package, a namespace package

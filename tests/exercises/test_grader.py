@@ -978,6 +978,25 @@ def test_a_slow_answer_is_told_which_call_ran_out_of_time_and_how_to_allow_more(
     assert "__main__" not in mul.message, mul.message
 
 
+def test_a_check_that_runs_past_the_limit_itself_is_not_blamed_on_the_students_code(tmp_path, monkeypatch):
+    # A lecturer's check that computed past the limit between two calls (in the grader) told the student "your code
+    # was still running after 1 s while running mul_backward(a=4, ...)" and to look for an endless loop, where the
+    # student's code had returned and the next call was not even sent.
+    def slow(run):
+        run("mul_backward(a=1, b=2, upstream=3)", 1.0, 2.0, 3.0)
+        time.sleep(1.5)  # more than the limit, however fast the machine
+        run("mul_backward(a=4, b=5, upstream=6)", 4.0, 5.0, 6.0)
+
+    monkeypatch.setattr(importlib.import_module(f"tinygrad_init.exercises.{catalog.get('mul_backward').stem}"),
+                        "check", slow)
+    write(tmp_path, "mul_backward", solution("mul_backward"))
+    (result,) = grader.grade(str(tmp_path), ["mul_backward"], timeout=1)
+    assert result.status == "internal", (result.status, result.message)
+    assert result.message.startswith("the check for mul_backward itself ran past the time limit of 1 s before calling "
+                                     "mul_backward(a=4, b=5, upstream=6) -- not a mistake of yours; please tell your "
+                                     "lecturer"), result.message
+
+
 def test_a_walk_without_a_visited_set_that_times_out_is_told_why(tmp_path):
     # A topological order that remembers only what it emitted ("if n not in out") expands a shared node once per path
     # to it: on the fresh 4000-node graph it ran out of time with the generic advice (a loop that never ends, or a

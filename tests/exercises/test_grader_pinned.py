@@ -8,11 +8,13 @@ those messages (`kit`, the report) and the catalog, against hand-written answers
 from __future__ import annotations
 
 import ast
+import dataclasses
 import importlib
 import inspect
 import io
 import math
 import os
+import types
 
 import numpy as np
 import pytest
@@ -304,6 +306,58 @@ def test_an_exercise_folder_that_defines_another_exercise_is_refused(monkeypatch
     monkeypatch.setattr(os.path, "isfile", lambda path: "ex98_copy" in path or isfile(path))
     monkeypatch.setattr(importlib, "import_module", lambda name: load(name.replace("ex98_copy", "ex01_mul_backward")))
     with pytest.raises(RuntimeError, match="the folder ex98_copy defines the exercise ex01_mul_backward: rename one"):
+        catalog._discover()
+
+
+def _with_folder(monkeypatch, folder: str, module=None) -> None:
+    """The package as if it held one more exercise folder, `folder`, whose module is `module`."""
+    listdir, isfile, load = os.listdir, os.path.isfile, importlib.import_module
+    monkeypatch.setattr(os, "listdir", lambda path: [*listdir(path), folder])
+    monkeypatch.setattr(os.path, "isfile", lambda path: folder in path or isfile(path))
+    monkeypatch.setattr(importlib, "import_module", lambda name: module if name.endswith(folder) else load(name))
+
+
+def test_an_exercise_folder_named_off_the_pattern_is_refused_not_left_out(monkeypatch):
+    # A lecturer's ex23-softplus/ (a dash) or ex7_softplus/ (one digit) was left out of the list without a word.
+    for folder in ("ex23-softplus", "ex7_softplus"):
+        _with_folder(monkeypatch, folder)
+        with pytest.raises(RuntimeError, match=f"the folder {folder} is not named as an exercise, exNN_name .*rename"):
+            catalog._discover()
+        monkeypatch.undo()
+
+
+@pytest.mark.parametrize("defined,told", [({"chek": lambda run: None}, "defines no function check\\(run\\)"),
+                                          ({"check": None}, "defines no function check\\(run\\)"),
+                                          ({"EXERCISES": None}, "defines no EXERCISE = Exercise")],
+                         ids=["misspelt_check", "check_not_a_function", "no_exercise"])
+def test_an_exercise_folder_without_its_check_or_exercise_is_refused_by_name(monkeypatch, defined, told):
+    # A misspelt `def chek(run)` loaded and listed, then every student's grading of it ended in a traceback from inside
+    # the grader (AttributeError: no attribute 'check').
+    ex = dataclasses.replace(catalog.get("mul_backward"), number=98, name="copy")
+    module = types.SimpleNamespace(**{"EXERCISE": ex, **defined} if "EXERCISES" not in defined else defined)
+    _with_folder(monkeypatch, "ex98_copy", module)
+    with pytest.raises(RuntimeError, match=f"ex98_copy/__init__.py {told}.*Adding an exercise"):
+        catalog._discover()
+
+
+def test_an_exercise_of_a_tutorial_there_is_not_is_refused_not_left_out_of_the_list(monkeypatch):
+    # Exercise(..., tutorial=13, ...) loaded, graded, and was missing from `exercises list`, which groups by tutorial.
+    ex = dataclasses.replace(catalog.get("mul_backward"), number=98, name="copy", tutorial=13)
+    _with_folder(monkeypatch, "ex98_copy", types.SimpleNamespace(EXERCISE=ex, check=lambda run: None))
+    with pytest.raises(RuntimeError, match="ex98_copy belongs to tutorial 13, which TUTORIALS in catalog.py does not "
+                                           "list: give one of 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12"):
+        catalog._discover()
+
+
+@pytest.mark.parametrize("folder,number,name,told", [
+    ("ex01_other", 1, "other", "the folders ex01_mul_backward and ex01_other both give the number 1"),
+    ("ex98_mul_backward", 98, "mul_backward", "ex01_mul_backward and ex98_mul_backward both give the name "
+                                              "'mul_backward'")], ids=["number", "name"])
+def test_two_exercise_folders_with_one_number_or_name_are_refused(monkeypatch, folder, number, name, told):
+    # Two ex23 folders were both listed, and `grade DIR ex23` graded the first alone.
+    ex = dataclasses.replace(catalog.get("mul_backward"), number=number, name=name)
+    _with_folder(monkeypatch, folder, types.SimpleNamespace(EXERCISE=ex, check=lambda run: None))
+    with pytest.raises(RuntimeError, match=told + ": each exercise needs a number and a name of its own"):
         catalog._discover()
 
 

@@ -32,14 +32,32 @@ TUTORIALS: dict[int, str] = {
 
 
 def _discover() -> tuple[Exercise, ...]:
+    """Every exercise folder, in order; a RuntimeError naming the folder and what to change for one that is not
+    `exNN_name/` with an `EXERCISE` and a `check(run)` of its own (a lecturer's slip must not drop it silently)."""
     here = os.path.dirname(os.path.abspath(__file__))
-    found = []
+    found: list[Exercise] = []
     for name in sorted(os.listdir(here)):
-        if re.fullmatch(r"ex\d\d_\w+", name) and os.path.isfile(os.path.join(here, name, "__init__.py")):
-            ex = importlib.import_module(f"{__package__}.{name}").EXERCISE
-            if ex.stem != name:
-                raise RuntimeError(f"the folder {name} defines the exercise {ex.stem}: rename one of them")
-            found.append(ex)
+        if not (re.match(r"ex\d", name) and os.path.isfile(os.path.join(here, name, "__init__.py"))):
+            continue  # not an exercise, or one left behind by another branch (only its __pycache__ in it)
+        if not re.fullmatch(r"ex\d\d_\w+", name):
+            raise RuntimeError(f"the folder {name} is not named as an exercise, exNN_name (two digits, an underscore, "
+                               "then letters, digits or underscores, e.g. ex23_exp_backward): rename it")
+        module = importlib.import_module(f"{__package__}.{name}")
+        ex, check = getattr(module, "EXERCISE", None), getattr(module, "check", None)
+        if not isinstance(ex, Exercise) or not callable(check):
+            raise RuntimeError(f"{name}/__init__.py defines no " + ("EXERCISE = Exercise(...)" if not isinstance(
+                ex, Exercise) else "function check(run)") + ": see 'Adding an exercise' in docs/exercises.md")
+        if ex.stem != name:
+            raise RuntimeError(f"the folder {name} defines the exercise {ex.stem}: rename one of them")
+        if ex.tutorial not in TUTORIALS:  # `list` groups by tutorial: it would leave the exercise out
+            raise RuntimeError(f"{name} belongs to tutorial {ex.tutorial!r}, which TUTORIALS in catalog.py does not "
+                               f"list: give one of {', '.join(map(str, TUTORIALS))}")
+        for other in found:
+            if ex.number == other.number or ex.name == other.name:
+                what = f"number {ex.number}" if ex.number == other.number else f"name {ex.name!r}"
+                raise RuntimeError(f"the folders {other.stem} and {name} both give the {what}: each exercise "
+                                   "needs a number and a name of its own (the next free number for a new one)")
+        found.append(ex)
     return tuple(found)
 
 

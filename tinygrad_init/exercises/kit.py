@@ -96,8 +96,19 @@ class Exercise:
 
     @property
     def check(self) -> Callable[[Session], None]:
-        """The exercise's `check(run)`."""
-        return importlib.import_module(f"{__package__}.{self.stem}").check
+        """The exercise's `check(run)`; a failure that names a mistake the hints lack (a misspelt key) is the check's
+        own bug: a KeyError naming the known keys, which the grader reports as such, never the student's."""
+        check = importlib.import_module(f"{__package__}.{self.stem}").check
+
+        def checked(run: Session) -> None:
+            try:
+                check(run)
+            except CheckFailure as exc:
+                if exc.mistake is not None:
+                    self.hint(exc.mistake)
+                raise
+
+        return checked
 
     def wrong_answers(self) -> list[tuple[str, str]]:
         """The known-wrong answers of `wrong.py`: `(mistake key, source of a whole student file)`."""

@@ -270,12 +270,11 @@ class _Local(Session):
     def load(self) -> dict:
         sys.path.append(self.folder)
         sys.dont_write_bytecode = True
+        return self._run(self._load)
 
-        def load() -> dict:
-            self.fn, reply = wire.load(self.path, self.ex.stem, self.ex.function)
-            return reply
-
-        return self._run(load)
+    def _load(self) -> dict:  # in `_run`: what loading the file prints is the student's
+        self.fn, reply = wire.load(self.path, self.ex.stem, self.ex.function)
+        return reply
 
     def call(self, call: str, args: Sequence = (), kwargs: Mapping | None = None,
              keep: Sequence[int] = (), calls: int = 1) -> tuple[Any, list]:
@@ -331,12 +330,10 @@ class _Worker(Session):
         """The reader thread: frames from the worker into the queue, then ("eof"|"garbled", detail)."""
         try:
             while True:
-                header = wire.read_exact(fd, 4)
-                if header is None:
+                if (header := wire.read_exact(fd, 4)) is None:
                     break
                 self.partial = True  # a header without its payload yet: a time-out now means garbage
-                data = wire.read_exact(fd, wire.parse_frame(header))
-                if data is None:
+                if (data := wire.read_exact(fd, wire.parse_frame(header))) is None:
                     break
                 self.partial = False
                 self.frames.put(("frame", wire.parse_payload(data)))
@@ -354,8 +351,7 @@ class _Worker(Session):
         kind, frame = self._next(call)
         if kind == "frame" and frame.get("n") == tag:
             return frame
-        raise _Abort("error", _tampered("a message with the wrong tag") if kind == "frame"
-                     else _tampered(frame))
+        raise _Abort("error", _tampered("a message with the wrong tag" if kind == "frame" else frame))
 
     def _write(self, obj: dict) -> None:
         with contextlib.suppress(OSError):  # the worker is gone; the reader reports it
@@ -368,7 +364,7 @@ class _Worker(Session):
         except queue.Empty:
             if self.partial:
                 raise _Abort("error", _tampered("a frame that never ended")) from None
-            raise _Abort("timeout", _timeout_message(self.ex, self.timeout, call)) from None
+            raise _Abort(*_timed_out(self.ex, self.timeout, call, checking=bool(call) and not wait)) from None
         if kind == "eof":
             try:
                 code = self.proc.wait(timeout=5)
@@ -423,13 +419,17 @@ def _kill_marked(mark: bytes) -> None:
 # ------------------------------------------------------------------ messages
 
 
-def _timeout_message(ex: Exercise, timeout: float, call: str | None = None) -> str:
+def _timed_out(ex: Exercise, timeout: float, call: str | None, checking: bool) -> tuple[str, str]:
     during, more = {None: "", "": _LOADING}.get(call, f" while running {call}"), max(30, int(timeout * 3))
+    if checking:  # the limit passed here, in the check's own computing between two calls, not in the student's code
+        return "internal", (f"the check for {ex.name} itself ran past the time limit of {timeout:g} s before calling "
+                            f"{call} -- not a mistake of yours; please tell your lecturer (or try --timeout {more}).")
     own = "Tests of your own belong under `if __name__ == '__main__':`, which the grader does not run. " * (call == "")
-    return (f"timed out: your code was still running after {timeout:g} s{during}. Look for a loop that never ends "
-            "(a `while` whose condition never changes, a stack or queue that never empties) or a function "
-            f"that keeps calling itself. {own}If it is only slow, raise the limit: --timeout {more} (in Python, "
-            f"grade(..., timeout={more}))." + (f"\nhint: {ex.hints['timeout']}" if "timeout" in ex.hints else ""))
+    return "timeout", (f"timed out: your code was still running after {timeout:g} s{during}. Look for a loop that "
+                       "never ends (a `while` whose condition never changes, a stack or queue that never empties) or a "
+                       f"function that keeps calling itself. {own}If it is only slow, raise the limit: --timeout "
+                       f"{more} (in Python, grade(..., timeout={more}))." + (f"\nhint: {ex.hints['timeout']}" if
+                                                                            "timeout" in ex.hints else ""))
 
 
 def _crash_message(code: int | None) -> str:

@@ -685,6 +685,14 @@ def test_the_lectures_names_prev_op_and_backward_by_hand_run_unchanged():
     assert str(caught.value) == "'Value' object has no attribute 'gard'" and caught.value.obj is o
 
 
+def test_the_operators_that_always_raise_are_hinted_as_never_returning():
+    # abs(v) and a < b (<=, >, >=) raise with what to write instead, but were hinted `-> Value` and `-> bool`: a type
+    # checker passed `d = abs(v)` and `if a < b:` and went on with a Value or a bool that never comes
+    import typing
+    for name in ("__abs__", "__lt__", "__le__", "__gt__", "__ge__", "__round__"):
+        assert typing.get_type_hints(getattr(Value, name))["return"] is typing.NoReturn, name
+
+
 def test_comparing_values_says_to_compare_their_numbers():
     # a < b, max(a, b), sorted(values) said "'<' not supported between instances of 'Value' and 'Value'", as in
     # micrograd, without what to write; 3 < a and numpy's float64(3) < a reach the same reflected method

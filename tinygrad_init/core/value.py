@@ -352,7 +352,7 @@ class Value:
         raise TypeError(f"Value: round(v{n}) is not an op of this engine (its gradient would be 0 wherever it is "
                         f"defined): round the number, round(v.data{n})")
 
-    def __lt__(self, other: object) -> bool:  # and <=, >, >=: what max, min and sorted call
+    def __lt__(self, other: object) -> NoReturn:  # and <=, >, >=: what max, min and sorted call
         raise TypeError("Value: <, <=, >, >= (and so max, min, sorted) do not compare Values: compare their numbers, "
                         "a.data < b.data, or pick a Value by its number, max(values, key=lambda v: v.data) (at a tie "
                         "the first, which gets all of the gradient, as PyTorch's max(dim); Tensor.max shares it among "
@@ -360,7 +360,7 @@ class Value:
 
     __le__ = __gt__ = __ge__ = __lt__
 
-    def __abs__(self) -> Value:  # micrograd has no abs either
+    def __abs__(self) -> NoReturn:  # micrograd has no abs either
         raise TypeError("Value: abs(v) is not an op of this engine; write v.relu() + (-v).relu() (its gradient is "
                         "sign(v)). numpy's isclose, allclose and assert_allclose take |a - b|: give them the number, "
                         "v.data")

@@ -7,7 +7,7 @@ Unlike micrograd's, they come from `rng`, not from `random`: `random.seed(1337)`
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -102,7 +102,9 @@ class Layer(Module):
         pre = f"{name}." if check_type("Layer", "name", name, str, "a string (the labels' prefix)") else ""
         self.neurons = [Neuron(nin, activation, W[:, j], b[j], name=f"{pre}n{j}") for j in range(nout)]
 
-    def __call__(self, x: Iterable[Value | float]) -> Value | list[Value]:
+    def __call__(self, x: Iterable[Value | float]) -> Value | Any:
+        """The neurons' outputs: a Value for one neuron, else a list of them (hinted `Value | Any`: a count, not a
+        type, decides which, so `layer(x) - 1.0` type-checks, and a list is narrowed with `isinstance`)."""
         xs = _inputs("Layer", x, len(self.neurons[0].w))
         out = [n(xs) for n in self.neurons]
         return out[0] if len(out) == 1 else out
@@ -132,11 +134,12 @@ class MLP(Module):
         except (TypeError, ValueError) as e:
             raise type(e)(f"MLP: {str(e).removeprefix('Layer: ')}") from e.__cause__  # (the student's own error)
 
-    def __call__(self, x: Iterable[Value | float]) -> Value | list[Value]:
-        out: object = _inputs("MLP", x, len(self.layers[0].neurons[0].w))
+    def __call__(self, x: Iterable[Value | float]) -> Value | Any:
+        """The last layer's output: a Value for one output (`MLP(2, [16, 16, 1])`), else a list (as `Layer`)."""
+        out: Any = _inputs("MLP", x, len(self.layers[0].neurons[0].w))
         for layer in self.layers:
             out = layer(out if isinstance(out, list) else [out])
-        return out  # type: ignore[return-value]
+        return out
 
     def parameters(self) -> list[Value]: return list(dict.fromkeys(p for m in self.layers for p in m.parameters()))
     def __repr__(self) -> str: return "MLP(" + ", ".join(repr(layer) for layer in self.layers) + ")"

@@ -248,6 +248,15 @@ def test_micrograds_nonlin_given_by_position_is_understood_not_taken_for_the_def
             Neuron(2, activation)
 
 
+def test_micrograds_nonlin_by_position_is_admitted_by_the_activations_hint() -> None:
+    """Neuron(2, False) and Layer(2, 3, False) are taken (above), but `activation` was hinted `str | None`: a type
+    checker marked micrograd's spelling as an error."""
+    import typing
+    from tinygrad_init.scalar_nn import Layer, Neuron
+    for cls in (Neuron, Layer):
+        assert bool in typing.get_args(typing.get_type_hints(cls.__init__)["activation"]), cls.__name__
+
+
 @pytest.mark.parametrize("kwargs, says", [({"init": "nope"}, "init, the weight initializer: unknown"),
                                           ({"init": "xavier"}, "init, the weight initializer: 'xavier' is ambiguous"),
                                           ({"bias_init": "he"}, "the bias initializer 'he'")])

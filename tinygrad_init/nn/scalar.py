@@ -31,7 +31,7 @@ def _inputs(where: str, x: Iterable[Value | float], n: int) -> list[Value | floa
     return [v if isinstance(v, Value) else as_number(v, f"{where}: x[{i}]") for i, v in enumerate(xs)]  # not 'mul: ...'
 
 
-def _activation(where: str, activation: str | None, nonlin: bool | None) -> str:
+def _activation(where: str, activation: str | bool | None, nonlin: bool | None) -> str:
     """The activation's registry name (None: "relu"); micrograd's `nonlin=True` (or False) is "relu" (or "linear"),
     also given by position as micrograd's `Neuron(nin, nonlin)`."""
     if isinstance(activation, bool) and nonlin is None:
@@ -57,11 +57,12 @@ class Module:
 
 class Neuron(Module):
     """`act(sum_i w_i x_i + b)` of `nin` inputs, `act` "relu" (the default), "tanh", "sigmoid" or "linear" (micrograd's
-    `nonlin=False`: "linear"); the `weights` are drawn from U(-1, 1) with `rng` if not given; the labels read
-    `w0, w1, ..., b` after `name`."""
+    `nonlin=False`, also by position, `Neuron(2, False)`: "linear"); the `weights` are drawn from U(-1, 1) with `rng`
+    if not given; the labels read `w0, w1, ..., b` after `name`."""
 
-    def __init__(self, nin: int, activation: str | None = None, weights: Sequence[float] | np.ndarray | None = None,
-                 bias: float = 0.0, rng: Rng = None, name: str = "", *, nonlin: bool | None = None) -> None:
+    def __init__(self, nin: int, activation: str | bool | None = None,
+                 weights: Sequence[float] | np.ndarray | None = None, bias: float = 0.0, rng: Rng = None,
+                 name: str = "", *, nonlin: bool | None = None) -> None:
         nin = check_int("Neuron", "nin", nin, 1, maximum=MAX_SIZE)
         self.activation = _activation("Neuron", activation, nonlin)
         if weights is not None and not (isinstance(weights, (list, tuple)) or getattr(weights, "ndim", 0) == 1):
@@ -89,7 +90,7 @@ class Layer(Module):
     as for `nn.Linear`) draws the `(nin, nout)` weights, by default U(-1, 1) each; `bias_init` the biases
     (default zeros); `rng` is a Generator, seed or None; `name` prefixes the labels; `nonlin` as for `Neuron`."""
 
-    def __init__(self, nin: int, nout: int, activation: str | None = None, init: str | Callable | None = None,
+    def __init__(self, nin: int, nout: int, activation: str | bool | None = None, init: str | Callable | None = None,
                  bias_init: str | Callable | None = None, rng: Rng = None,
                  name: str = "", *, nonlin: bool | None = None) -> None:
         shape = tuple(check_int("Layer", k, v, 1, maximum=MAX_SIZE) for k, v in (("nin", nin), ("nout", nout)))

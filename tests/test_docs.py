@@ -996,6 +996,24 @@ def _public_callables() -> list[tuple[str, object]]:
     return list(found.values())
 
 
+def test_the_type_hints_of_every_public_callable_resolve_at_run_time() -> None:
+    """`typing.get_type_hints` (which typeguard, pydantic and docs builders call) evaluates the hints in the function's
+    module: plots' matplotlib `Figure`, imported for type checkers only, and draw's `Any`, looked up in graphviz's
+    module through a `__wrapped__`, were NameErrors."""
+    import typing
+    from tinygrad_init import exercises
+    found = _public_callables() + [(f"exercises.{n}", f) for n in exercises.__all__
+                                   if callable(f := getattr(exercises, n))]
+    failed = {}
+    for name, obj in found:
+        fn = obj if isinstance(obj, type) or inspect.isroutine(obj) else type(obj).__call__  # a Scheme: its __call__
+        try:
+            typing.get_type_hints(fn)
+        except Exception as e:  # noqa: BLE001 (any error is the finding)
+            failed[name] = f"{type(e).__name__}: {e}"
+    assert len(found) > 300 and failed == {}
+
+
 def test_help_shows_the_parameters_of_every_public_callable() -> None:
     """No public signature is a bare `(*args, **kwargs)` that hides what it takes (a wrapper keeps `__wrapped__`)."""
     kinds = {inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD}

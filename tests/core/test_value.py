@@ -533,6 +533,17 @@ def test_a_number_too_large_for_a_float_is_a_named_value_error(make, op):
     assert Value(10**300).data == 1e300
 
 
+def test_every_kind_of_number_a_value_takes_is_admitted_by_its_hint():
+    # Value(Fraction(1, 4)) and Value(np.bool_(True)) are taken (any Real, as the ops take them) but the hint
+    # int | float | np.integer | np.floating made them type errors
+    import typing
+    hint = typing.get_type_hints(Value.__init__)["data"]
+    for x in (2, 2.5, True, np.float32(2.5), np.int64(2), np.bool_(True), Fraction(1, 4)):
+        assert Value(x).data == float(x) and (Value(1.0) * x).data == float(x)
+        assert any(isinstance(x, h) for h in typing.get_args(hint)), x
+    assert typing.get_type_hints(Value.__mul__)["other"] == typing.Union[Value, hint]
+
+
 def test_conversions():
     assert Value(np.float64(2.5)).data == 2.5
     assert Value(np.array([1.5])).data == 1.5

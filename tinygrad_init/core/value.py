@@ -36,7 +36,7 @@ from .copying import reduce_node
 
 __all__ = ["Value"]
 
-Number = Union[int, float, np.integer, np.floating]  # what `Value` reads as a number (numpy scalars too)
+Number = Union[int, float, Real, np.integer, np.floating, np.bool_]  # what `Value` reads as a number (Fraction too)
 _INF, _NAN = math.inf, math.nan
 _BINARY = ("add", "sub", "mul", "div", "pow")  # the ops of two operands (whose other may be a numpy array)
 

@@ -963,7 +963,12 @@ def test_the_type_hints_admit_what_the_functions_take_and_name_what_they_return(
              (experiments.judge, "act_std", np.ones(3), lambda v: experiments.judge(v, v, 0 * v, "tanh")),
              (experiments.training, "sizes", np.array([2, 3, 1]), lambda v: None),  # (its test runs it)
              (plots.layer_curves, "panels", {"a": {"b": np.ones(3)}}, lambda v: plots.layer_curves(v).clear()),
-             (diagnostics.fit, "X", [[0.0, 1.0]], lambda v: diagnostics.fit(nn.Linear(2, 2), v, [1], 1, 0.1))]
+             (diagnostics.fit, "X", [[0.0, 1.0]], lambda v: diagnostics.fit(nn.Linear(2, 2), v, [1], 1, 0.1)),
+             (nn.MLP.__init__, "sizes", np.array([2, 3, 1]), lambda v: nn.MLP(v, rng=0)),
+             (scalar_nn.MLP.__init__, "nouts", np.array([3, 1]), lambda v: scalar_nn.MLP(2, v, rng=0)),
+             (nn.Sequential.__getitem__, "i", np.int64(1), nn.Sequential(nn.Tanh(), nn.ReLU()).__getitem__),
+             (nn.Sequential.__setitem__, "i", np.int64(1), lambda v: nn.Sequential(nn.Tanh(), nn.ReLU()).__setitem__(
+                 v, nn.Tanh()))]
     for fn, name, value, call in cases:
         call(value)  # taken
         # eval in the function's own module (a decorated one's too): plots' Figure is for type checkers only

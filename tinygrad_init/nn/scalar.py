@@ -120,8 +120,8 @@ class MLP(Module):
     """A scalar multilayer perceptron, as in micrograd: `MLP(2, [16, 16, 1])`, `activation` between the layers,
     the last linear; `init`, `bias_init` and `rng` as for `Layer`; labels `L0.n3.w1` (layer 0, neuron 3, weight 1)."""
 
-    def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu", init: str | Callable | None = None,
-                 bias_init: str | Callable | None = None, rng: Rng = None) -> None:
+    def __init__(self, nin: int, nouts: Sequence[int] | np.ndarray, activation: str = "relu",
+                 init: str | Callable | None = None, bias_init: str | Callable | None = None, rng: Rng = None) -> None:
         if not ordered(nouts):
             raise TypeError(f"MLP: nouts must be a list of widths such as [16, 16, 1], got {nouts!r:.60}")
         named = [("nin", nin), *((f"nouts[{i}]", w) for i, w in enumerate(nouts))]

@@ -835,3 +835,15 @@ def test_a_numpy_function_of_a_value_names_the_ops_of_the_value_to_write_instead
                     (np.float64(6.0) / x, 2.0), (np.int64(2) ** x, 8.0)):
         assert type(y) is Value and y.data == want
 
+
+
+def test_a_values_label_parents_and_locals_are_hinted_as_what_they_hold():
+    # a property of a lambda, and a label set through a checker that returns Any, were Any to type checkers: a
+    # function hinted to return v.parents, v.locals or v.label was an error under mypy --strict (no-any-return)
+    import typing
+    assert typing.get_type_hints(Value)["label"] is str
+    assert typing.get_type_hints(Value.parents.fget)["return"] == tuple[Value, ...]
+    assert typing.get_type_hints(Value.locals.fget)["return"] == tuple[float, ...]
+    a, b = Value(2.0, label="a"), Value(3.0)
+    c = a * b
+    assert c.parents == (a, b) == c._parents and c.locals == (3.0, 2.0) == c._locals and a.label == "a"

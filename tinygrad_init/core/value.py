@@ -138,6 +138,7 @@ class Value:
     them with `zero_grad()`. Intermediate nodes hold the latest pass's gradient."""
 
     __slots__ = ("data", "grad", "label", "op", "_a", "_da", "_b", "_db", "__weakref__")
+    label: str  # (for type checkers, which read __init__'s check_type as Any)
     scalar = True  # a scalar node (see tinygrad_init.autograd)
     __reduce_ex__ = reduce_node  # pickle and deepcopy without recursion
 
@@ -150,10 +151,16 @@ class Value:
 
     # ------------------------------------------------------------------ the graph
 
-    parents = property(lambda self: tuple(parent for parent, _ in self.edges()),
-                       doc="The nodes this one was computed from (empty for a leaf).")
-    locals = property(lambda self: tuple(local for _, local in self.edges()),
-                      doc="The local derivatives d(self)/d(parent), one per parent.")
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The nodes this one was computed from (empty for a leaf)."""
+        return tuple(parent for parent, _ in self.edges())
+
+    @property
+    def locals(self) -> tuple[float, ...]:
+        """The local derivatives d(self)/d(parent), one per parent."""
+        return tuple(local for _, local in self.edges())
+
     _parents, _locals = parents, locals  # the names the exercises use
     # micrograd's names, for the lecture's code: its parents (a set there too), its op, one node's chain-rule step
     _prev, _op = property(lambda self: set(self.parents)), property(lambda self: self.op)

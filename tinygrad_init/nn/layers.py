@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Sequence, SupportsIndex
+from typing import Any, Callable, Iterator, Sequence, SupportsIndex, overload
 
 import numpy as np
 
@@ -267,6 +267,10 @@ class Sequential(Module):
             x = m(x)
         return x
 
+    @overload  # for type checkers and IDEs: a slice is a Sequential; a module is Any (its attributes are its own)
+    def __getitem__(self, i: slice) -> Sequential: ...
+    @overload
+    def __getitem__(self, i: SupportsIndex) -> Any: ...
     def __getitem__(self, i: SupportsIndex | slice) -> Any:
         if not isinstance(i, slice):
             try:

@@ -1050,11 +1050,12 @@ def test_the_package_tells_type_checkers_to_read_its_hints() -> None:
 
 
 def test_every_rng_is_hinted_as_a_generator_a_seed_or_none() -> None:
-    """The project's rule for random functions, as the hover text and the API pages show it."""
+    """The project's rule for random functions, as the hover text and the API pages show it; a seed is any integer
+    that `as_rng` takes, numpy's too (`rng=seed` over `np.arange(5)` was a type error)."""
     import typing
     import numpy as np
     from tinygrad_init import init
-    rng = typing.Union[np.random.Generator, int, None]
+    rng = typing.Union[np.random.Generator, int, np.integer, None]
     hinted = {}
     for name, obj in _public_callables():
         fn = obj.__init__ if isinstance(obj, type) else type(obj).__call__ if isinstance(obj, init.Scheme) else obj

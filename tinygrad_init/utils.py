@@ -20,7 +20,7 @@ import threading
 import unicodedata
 import weakref
 from pathlib import Path
-from typing import Any, Callable, Iterable, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Sequence, TypeVar
 
 import numpy as np
 
@@ -36,6 +36,7 @@ __all__ = [
 ]
 DEPENDENCIES = ("graphviz", "matplotlib", "threadpoolctl", "tqdm")  # pyproject.toml's, beside numpy
 MAX_SIZE = 2**60 - 1  # the most elements a numpy array holds (float64: 2^63 bytes); a size beyond is refused at once
+Same = TypeVar("Same")  # for type checkers: a function that returns its argument (init.lsuv(model) gives model back)
 
 
 def not_installed(e: ImportError) -> ImportError:

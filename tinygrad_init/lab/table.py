@@ -248,6 +248,9 @@ class ExperimentResult:
     (sentences computed from the numbers) and figures, drawn on first use by picklable makers such as
     `functools.partial(plots.curves, ...)`."""
 
+    data: dict[str, Any]  # (for type checkers, which read plain(...) as Any)
+    settings: dict[str, Any]
+
     def __init__(self, name: str, title: str, question: str, tables: Mapping[str, Table], data: Mapping[str, Any],
                  settings: Mapping[str, Any], findings: Sequence[str],
                  figures: Mapping[str, Callable[[], Any]]) -> None:

@@ -123,9 +123,10 @@ class Table:
             raise KeyError(f"Table: no column {name!r}; the columns are {', '.join(self.columns)}")
         return self.columns.index(name)
 
-    def column(self, name: str) -> np.ndarray | list:
+    def column(self, name: str) -> np.ndarray | Any:
         """One column: a float64 array if its values are numbers and `None`s (as NaN), one at least a number; else a
-        list (text, or only `None`s: a column that applies to no row, as `update_ratio` without a learning rate)."""
+        list (text, or only `None`s: a column that applies to no row, as `update_ratio` without a learning rate).
+        Hinted `np.ndarray | Any`: the values, not a type, decide, so `column("pre_std").max()` type-checks."""
         j = self._index(name)
         values = [r[j] for r in self._rows]
         if any(v is not None for v in values) and all(v is None or _is_number(v) for v in values):

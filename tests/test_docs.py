@@ -963,7 +963,12 @@ def test_the_type_hints_admit_what_the_functions_take_and_name_what_they_return(
              (experiments.judge, "act_std", np.ones(3), lambda v: experiments.judge(v, v, 0 * v, "tanh")),
              (experiments.training, "sizes", np.array([2, 3, 1]), lambda v: None),  # (its test runs it)
              (plots.layer_curves, "panels", {"a": {"b": np.ones(3)}}, lambda v: plots.layer_curves(v).clear()),
-             (diagnostics.fit, "X", [[0.0, 1.0]], lambda v: diagnostics.fit(nn.Linear(2, 2), v, [1], 1, 0.1))]
+             (diagnostics.fit, "X", [[0.0, 1.0]], lambda v: diagnostics.fit(nn.Linear(2, 2), v, [1], 1, 0.1)),
+             (nn.MLP.__init__, "sizes", np.array([2, 3, 1]), lambda v: nn.MLP(v, rng=0)),
+             (scalar_nn.MLP.__init__, "nouts", np.array([3, 1]), lambda v: scalar_nn.MLP(2, v, rng=0)),
+             (nn.Sequential.__getitem__, "i", np.int64(1), nn.Sequential(nn.Tanh(), nn.ReLU()).__getitem__),
+             (nn.Sequential.__setitem__, "i", np.int64(1), lambda v: nn.Sequential(nn.Tanh(), nn.ReLU()).__setitem__(
+                 v, nn.Tanh()))]
     for fn, name, value, call in cases:
         call(value)  # taken
         # eval in the function's own module (a decorated one's too): plots' Figure is for type checkers only
@@ -994,6 +999,24 @@ def _public_callables() -> list[tuple[str, object]]:
                     if not attr.startswith("_") and inspect.isfunction(member):
                         found.setdefault(id(member), (f"{home}.{name}.{attr}", member))
     return list(found.values())
+
+
+def test_the_type_hints_of_every_public_callable_resolve_at_run_time() -> None:
+    """`typing.get_type_hints` (which typeguard, pydantic and docs builders call) evaluates the hints in the function's
+    module: plots' matplotlib `Figure`, imported for type checkers only, and draw's `Any`, looked up in graphviz's
+    module through a `__wrapped__`, were NameErrors."""
+    import typing
+    from tinygrad_init import exercises
+    found = _public_callables() + [(f"exercises.{n}", f) for n in exercises.__all__
+                                   if callable(f := getattr(exercises, n))]
+    failed = {}
+    for name, obj in found:
+        fn = obj if isinstance(obj, type) or inspect.isroutine(obj) else type(obj).__call__  # a Scheme: its __call__
+        try:
+            typing.get_type_hints(fn)
+        except Exception as e:  # noqa: BLE001 (any error is the finding)
+            failed[name] = f"{type(e).__name__}: {e}"
+    assert len(found) > 300 and failed == {}
 
 
 def test_help_shows_the_parameters_of_every_public_callable() -> None:
@@ -1027,11 +1050,12 @@ def test_the_package_tells_type_checkers_to_read_its_hints() -> None:
 
 
 def test_every_rng_is_hinted_as_a_generator_a_seed_or_none() -> None:
-    """The project's rule for random functions, as the hover text and the API pages show it."""
+    """The project's rule for random functions, as the hover text and the API pages show it; a seed is any integer
+    that `as_rng` takes, numpy's too (`rng=seed` over `np.arange(5)` was a type error)."""
     import typing
     import numpy as np
     from tinygrad_init import init
-    rng = typing.Union[np.random.Generator, int, None]
+    rng = typing.Union[np.random.Generator, int, np.integer, None]
     hinted = {}
     for name, obj in _public_callables():
         fn = obj.__init__ if isinstance(obj, type) else type(obj).__call__ if isinstance(obj, init.Scheme) else obj

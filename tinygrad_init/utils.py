@@ -20,7 +20,7 @@ import threading
 import unicodedata
 import weakref
 from pathlib import Path
-from typing import Any, Callable, Iterable, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Sequence, TypeVar
 
 import numpy as np
 
@@ -36,6 +36,7 @@ __all__ = [
 ]
 DEPENDENCIES = ("graphviz", "matplotlib", "threadpoolctl", "tqdm")  # pyproject.toml's, beside numpy
 MAX_SIZE = 2**60 - 1  # the most elements a numpy array holds (float64: 2^63 bytes); a size beyond is refused at once
+Same = TypeVar("Same")  # for type checkers: a function that returns its argument (init.lsuv(model) gives model back)
 
 
 def not_installed(e: ImportError) -> ImportError:
@@ -47,13 +48,13 @@ def not_installed(e: ImportError) -> ImportError:
 
 
 # ------------------------------------------------------------------ random numbers
-Rng = np.random.Generator | int | None  # what every `rng=` argument takes
+Rng = np.random.Generator | int | np.integer | None  # what every `rng=` argument takes (a seed: numpy's ints too)
 
 
 def as_rng(rng: Rng = None, where: str = "") -> np.random.Generator:
     """`rng` as a `np.random.Generator`: every random function calls this once, so a seed fixes the numbers.
 
-    A Generator is returned unchanged (callers can share one stream), an int seeds a fresh one, None seeds
+    A Generator is returned unchanged (callers can share one stream), an int (numpy's too) seeds a fresh one, None seeds
     it from the operating system (not reproducible). A TypeError for anything else (a float, a string, the
     legacy `np.random.RandomState`), a ValueError for a negative seed, their messages starting with `where`."""
     if isinstance(rng, np.random.Generator):

@@ -6,6 +6,7 @@ import copy
 import math
 import pickle
 import re
+import sys
 import warnings
 
 import numpy as np
@@ -777,3 +778,20 @@ def test_two_results_compare_by_their_numbers() -> None:
         return gradcheck(lambda t: t.tanh(), Tensor(np.array([0.5, -1.0])), rng=rng)
     a, b, other = check(0), check(0), check(1)  # another random upstream
     assert a == b and a.inputs[0] == b.inputs[0] and not a != b and a != other and a != 1
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="typing.get_overloads: Python 3.11")
+def test_numerical_grads_overloads_hint_what_it_returns_for_each_kind_of_input() -> None:
+    """Hinted `np.ndarray | float` alone, `numerical_grad(np.tanh, x, upstream=u).shape` (gradcheck.md's call) was a
+    type error; the first overload that takes the input names the kind of its result."""
+    import typing
+    from fractions import Fraction
+    overloads = [typing.get_type_hints(f) for f in typing.get_overloads(numerical_grad)]
+    assert len(overloads) == 3
+
+    def hinted(x: object) -> object:
+        return next(h["return"] for h in overloads if h["x"] is typing.Any
+                    or isinstance(x, typing.get_args(h["x"]) or h["x"]))
+    for x in (2.0, 3, Fraction(1, 2), Value(2.0), np.float64(2.0), np.ones(3), Tensor(np.ones(3)), [1.0, 2.0]):
+        got = numerical_grad(lambda v: v * v if isinstance(v, (float, Value)) else (v * v).sum(), x)
+        assert type(got) is hinted(x), (x, got)

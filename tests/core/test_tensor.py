@@ -762,6 +762,15 @@ def test_tensors_that_need_no_gradient_build_no_graph():
     assert not c.requires_grad and c.grad_fn is None and c.is_leaf
 
 
+def test_grad_fn_is_hinted_as_the_ops_node_or_none():
+    # __init__ sets grad_fn = None and only an op (outside the class) sets a Node, so type checkers read grad_fn as
+    # None alone: engines.md's y.grad_fn.op, y.grad_fn.rules were "None has no attribute op"
+    import typing
+    from tinygrad_init.tensor import Node
+    assert typing.get_type_hints(Tensor)["grad_fn"] == typing.Optional[Node]
+    assert isinstance((Tensor([1.0], requires_grad=True) * 2).grad_fn, Node) and Tensor([1.0]).grad_fn is None
+
+
 def test_constant_operands_get_no_gradient():
     w = Tensor(np.ones(2), requires_grad=True)
     x = Tensor(np.array([1.0, 2.0]))

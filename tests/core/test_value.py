@@ -533,6 +533,17 @@ def test_a_number_too_large_for_a_float_is_a_named_value_error(make, op):
     assert Value(10**300).data == 1e300
 
 
+def test_every_kind_of_number_a_value_takes_is_admitted_by_its_hint():
+    # Value(Fraction(1, 4)) and Value(np.bool_(True)) are taken (any Real, as the ops take them) but the hint
+    # int | float | np.integer | np.floating made them type errors
+    import typing
+    hint = typing.get_type_hints(Value.__init__)["data"]
+    for x in (2, 2.5, True, np.float32(2.5), np.int64(2), np.bool_(True), Fraction(1, 4)):
+        assert Value(x).data == float(x) and (Value(1.0) * x).data == float(x)
+        assert any(isinstance(x, h) for h in typing.get_args(hint)), x
+    assert typing.get_type_hints(Value.__mul__)["other"] == typing.Union[Value, hint]
+
+
 def test_conversions():
     assert Value(np.float64(2.5)).data == 2.5
     assert Value(np.array([1.5])).data == 1.5
@@ -685,6 +696,14 @@ def test_the_lectures_names_prev_op_and_backward_by_hand_run_unchanged():
     assert str(caught.value) == "'Value' object has no attribute 'gard'" and caught.value.obj is o
 
 
+def test_the_operators_that_always_raise_are_hinted_as_never_returning():
+    # abs(v) and a < b (<=, >, >=) raise with what to write instead, but were hinted `-> Value` and `-> bool`: a type
+    # checker passed `d = abs(v)` and `if a < b:` and went on with a Value or a bool that never comes
+    import typing
+    for name in ("__abs__", "__lt__", "__le__", "__gt__", "__ge__", "__round__"):
+        assert typing.get_type_hints(getattr(Value, name))["return"] is typing.NoReturn, name
+
+
 def test_comparing_values_says_to_compare_their_numbers():
     # a < b, max(a, b), sorted(values) said "'<' not supported between instances of 'Value' and 'Value'", as in
     # micrograd, without what to write; 3 < a and numpy's float64(3) < a reach the same reflected method
@@ -816,3 +835,15 @@ def test_a_numpy_function_of_a_value_names_the_ops_of_the_value_to_write_instead
                     (np.float64(6.0) / x, 2.0), (np.int64(2) ** x, 8.0)):
         assert type(y) is Value and y.data == want
 
+
+
+def test_a_values_label_parents_and_locals_are_hinted_as_what_they_hold():
+    # a property of a lambda, and a label set through a checker that returns Any, were Any to type checkers: a
+    # function hinted to return v.parents, v.locals or v.label was an error under mypy --strict (no-any-return)
+    import typing
+    assert typing.get_type_hints(Value)["label"] is str
+    assert typing.get_type_hints(Value.parents.fget)["return"] == tuple[Value, ...]
+    assert typing.get_type_hints(Value.locals.fget)["return"] == tuple[float, ...]
+    a, b = Value(2.0, label="a"), Value(3.0)
+    c = a * b
+    assert c.parents == (a, b) == c._parents and c.locals == (3.0, 2.0) == c._locals and a.label == "a"

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -979,3 +980,16 @@ def test_a_set_of_columns_comes_out_in_the_tables_order_not_the_sets():
     model(Tensor(np.ones((2, 3)))).sum().backward()
     assert p.stats({"w_std", "act_std", "pre_std"}).columns == ("pre_std", "act_std", "w_std")
     assert p.stats(["w_std", "act_std"]).columns == ("w_std", "act_std")  # a list: as given
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="typing.get_overloads: Python 3.11")
+def test_probe_model_is_hinted_a_table_or_with_return_probe_true_a_table_and_its_probe() -> None:
+    """Hinted `Table | tuple[Table, Probe]` alone, tutorial 6's probe_model(...).column("pre_std") was a type error
+    (a tuple has no column); overloads on return_probe give each call its own result."""
+    import typing
+    from tinygrad_init.table import Table
+    hints = [typing.get_type_hints(f) for f in typing.get_overloads(probe_model)]
+    by_flag = {typing.get_args(h["return_probe"]): h["return"] for h in hints if h["return_probe"] is not bool}
+    assert by_flag == {(False,): Table, (True,): tuple[Table, Probe]}
+    table, probe = probe_model(nn.Linear(3, 2, rng=0), np.ones((4, 3)), rng=0, return_probe=True)
+    assert isinstance(table, Table) and isinstance(probe, Probe)

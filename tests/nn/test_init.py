@@ -600,6 +600,16 @@ def test_lsuv_makes_every_layer_output_variance_one(activation):
         assert abs(v - 1) <= 0.05
 
 
+def test_lsuv_is_hinted_to_return_the_model_it_is_given():
+    # model = init.lsuv(model, batch), as initialization.md writes it, was hinted Any: the model lost its type (an
+    # MLP's .layers, its completions) for a type checker and an IDE
+    import typing
+    hints = typing.get_type_hints(init.lsuv)
+    assert isinstance(hints["model"], typing.TypeVar) and hints["return"] is hints["model"]
+    model = nn.MLP([4, 4, 2], rng=0)
+    assert init.lsuv(model, np.random.default_rng(0).standard_normal((16, 4)), rng=0) is model
+
+
 def test_lsuv_is_deterministic():
     x = np.random.default_rng(1).standard_normal((64, 20)).astype(np.float32)
     a = init.lsuv(nn.MLP([20, 30, 5], rng=0), x, rng=4)

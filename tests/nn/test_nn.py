@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -129,6 +130,16 @@ def test_a_slice_of_a_sequential_keeps_the_layer_names_as_pytorch():
     m.layers[:1](Tensor([[0.5, 1.0]]))  # later ledger line and picture of the whole model
     assert [p.name for p in m.layers[0].parameters()] == ["layers.0.weight", "layers.0.bias"]
     assert [n for n, _ in m.layers[:1].named_parameters()] == ["0.weight", "0.bias"]  # paths from the slice
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="typing.get_overloads: Python 3.11")
+def test_a_slice_of_a_sequential_is_hinted_as_a_sequential():
+    # seq[1:] is a Sequential (below), but __getitem__ was hinted Any for every index: a slice's len(), its
+    # parameters() or calling it went unchecked and showed no completions
+    import typing
+    hints = [typing.get_type_hints(f) for f in typing.get_overloads(nn.Sequential.__getitem__)]
+    assert {h["i"]: h["return"] for h in hints} == {slice: nn.Sequential, typing.SupportsIndex: typing.Any}
+    assert isinstance(nn.Sequential(nn.Tanh(), nn.ReLU())[1:], nn.Sequential)
 
 
 def test_a_sequentials_module_is_replaced_by_index_as_pytorch():

@@ -248,6 +248,15 @@ def test_micrograds_nonlin_given_by_position_is_understood_not_taken_for_the_def
             Neuron(2, activation)
 
 
+def test_micrograds_nonlin_by_position_is_admitted_by_the_activations_hint() -> None:
+    """Neuron(2, False) and Layer(2, 3, False) are taken (above), but `activation` was hinted `str | None`: a type
+    checker marked micrograd's spelling as an error."""
+    import typing
+    from tinygrad_init.scalar_nn import Layer, Neuron
+    for cls in (Neuron, Layer):
+        assert bool in typing.get_args(typing.get_type_hints(cls.__init__)["activation"]), cls.__name__
+
+
 @pytest.mark.parametrize("kwargs, says", [({"init": "nope"}, "init, the weight initializer: unknown"),
                                           ({"init": "xavier"}, "init, the weight initializer: 'xavier' is ambiguous"),
                                           ({"bias_init": "he"}, "the bias initializer 'he'")])
@@ -307,3 +316,13 @@ def test_micrograds_neuron_and_layer_looked_for_in_nn_name_scalar_nn():
     from tinygrad_init.scalar_nn import Layer, MLP, Neuron  # what the message writes
     assert Neuron(3, rng=0)([1.0, 2.0, 3.0]).data >= 0.0 and len(Layer(3, 2, rng=0).parameters()) == 8
     assert len(MLP(3, [4, 4, 1], rng=0).parameters()) == 41  # as micrograd's
+
+
+def test_a_layers_and_an_mlps_output_is_hinted_so_that_a_value_needs_no_narrowing() -> None:
+    """Hinted `Value | list[Value]`, tutorial 1's `(p - t) ** 2` and `model(x).data` were type errors, though the
+    MLPs of the docs end in one neuron; `Value | Any` keeps the Value's hints and lets a list be narrowed."""
+    import typing
+    from tinygrad_init.scalar_nn import Layer, MLP
+    for cls in (Layer, MLP):
+        assert set(typing.get_args(typing.get_type_hints(cls.__call__)["return"])) == {Value, typing.Any}
+    assert isinstance(MLP(2, [3, 1], rng=0)([1.0, 2.0]), Value) and len(MLP(2, [3, 2], rng=0)([1.0, 2.0])) == 2

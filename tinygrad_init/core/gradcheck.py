@@ -14,7 +14,7 @@ import inspect
 import math
 from dataclasses import dataclass
 from numbers import Complex, Real
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable, NamedTuple, overload
 
 import numpy as np
 
@@ -253,6 +253,13 @@ def _takes(fn: str, f: Callable, args: tuple, hint: str) -> None:
         raise TypeError(f"{fn}: f cannot be called with {counted(len(args), 'input')} ({e}); {hint}") from None
 
 
+@overload  # for type checkers and IDEs: a float for a Python number or a Value, else an array (numpy's float64 too)
+def numerical_grad(f: Callable[[Any], Any], x: np.generic, eps: float = 1e-6, upstream: Any = None) -> np.ndarray: ...
+@overload
+def numerical_grad(f: Callable[[Any], Any], x: Value | float | Real, eps: float = 1e-6,
+                   upstream: Any = None) -> float: ...
+@overload
+def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream: Any = None) -> np.ndarray: ...
 def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream: Any = None) -> np.ndarray | float:
     """The gradient of `sum(upstream * f(x))` with respect to `x`, by central differences.
 

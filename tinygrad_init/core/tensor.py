@@ -49,9 +49,8 @@ _BOOL_MINUS = ("the `-` operator is not defined on bool tensors (as in numpy and
 _SYMBOL = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}
 _ADD, _SUB, _MUL, _DIV, _POW, _MATMUL, _NEG, _EXP, _LOG, _TANH, _SIGMOID, _RELU, _SOFTPLUS = (OPS[n] for n in (
     "add", "sub", "mul", "div", "pow", "matmul", "neg", "exp", "log", "tanh", "sigmoid", "relu", "softplus"))
-# In-place changes are stamped with a clock: a graph node made at time `clock` finds that a tensor it
-# saved was changed since when that tensor's `_version` (the time of its last change) is later.
-_CLOCK = [0]
+_CLOCK = [0]  # in-place changes are stamped with a clock: a graph node made at time `clock` finds that a tensor
+# it saved was changed since when that tensor's `_version` (the time of its last change) is later.
 
 
 class _GraphNode:
@@ -210,6 +209,7 @@ class Tensor(_GraphNode, TorchSpellings):
         name: a label (`Module` sets it to the parameter's path, such as `layers.2.weight`)."""
 
     __slots__ = ("data", "_requires_grad", "grad_fn", "_op", "__dict__", "__weakref__")
+    grad_fn: Node | None  # (for type checkers: __init__ sets None, an op its Node)
     _grad = _hooks = _base = None  # rarely changed: class defaults, set per tensor when needed
     _name, _version = "", 0
     scalar, parents = False, ()  # a tensor node (see autograd), a leaf: an op's result is walked from its grad_fn

@@ -36,7 +36,7 @@ from .copying import reduce_node
 
 __all__ = ["Value"]
 
-Number = Union[int, float, np.integer, np.floating]  # what `Value` reads as a number (numpy scalars too)
+Number = Union[int, float, Real, np.integer, np.floating, np.bool_]  # what `Value` reads as a number (Fraction too)
 _INF, _NAN = math.inf, math.nan
 _BINARY = ("add", "sub", "mul", "div", "pow")  # the ops of two operands (whose other may be a numpy array)
 
@@ -138,6 +138,7 @@ class Value:
     them with `zero_grad()`. Intermediate nodes hold the latest pass's gradient."""
 
     __slots__ = ("data", "grad", "label", "op", "_a", "_da", "_b", "_db", "__weakref__")
+    label: str  # (for type checkers, which read __init__'s check_type as Any)
     scalar = True  # a scalar node (see tinygrad_init.autograd)
     __reduce_ex__ = reduce_node  # pickle and deepcopy without recursion
 
@@ -150,10 +151,16 @@ class Value:
 
     # ------------------------------------------------------------------ the graph
 
-    parents = property(lambda self: tuple(parent for parent, _ in self.edges()),
-                       doc="The nodes this one was computed from (empty for a leaf).")
-    locals = property(lambda self: tuple(local for _, local in self.edges()),
-                      doc="The local derivatives d(self)/d(parent), one per parent.")
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The nodes this one was computed from (empty for a leaf)."""
+        return tuple(parent for parent, _ in self.edges())
+
+    @property
+    def locals(self) -> tuple[float, ...]:
+        """The local derivatives d(self)/d(parent), one per parent."""
+        return tuple(local for _, local in self.edges())
+
     _parents, _locals = parents, locals  # the names the exercises use
     # micrograd's names, for the lecture's code: its parents (a set there too), its op, one node's chain-rule step
     _prev, _op = property(lambda self: set(self.parents)), property(lambda self: self.op)
@@ -352,7 +359,7 @@ class Value:
         raise TypeError(f"Value: round(v{n}) is not an op of this engine (its gradient would be 0 wherever it is "
                         f"defined): round the number, round(v.data{n})")
 
-    def __lt__(self, other: object) -> bool:  # and <=, >, >=: what max, min and sorted call
+    def __lt__(self, other: object) -> NoReturn:  # and <=, >, >=: what max, min and sorted call
         raise TypeError("Value: <, <=, >, >= (and so max, min, sorted) do not compare Values: compare their numbers, "
                         "a.data < b.data, or pick a Value by its number, max(values, key=lambda v: v.data) (at a tie "
                         "the first, which gets all of the gradient, as PyTorch's max(dim); Tensor.max shares it among "
@@ -360,7 +367,7 @@ class Value:
 
     __le__ = __gt__ = __ge__ = __lt__
 
-    def __abs__(self) -> Value:  # micrograd has no abs either
+    def __abs__(self) -> NoReturn:  # micrograd has no abs either
         raise TypeError("Value: abs(v) is not an op of this engine; write v.relu() + (-v).relu() (its gradient is "
                         "sign(v)). numpy's isclose, allclose and assert_allclose take |a - b|: give them the number, "
                         "v.data")

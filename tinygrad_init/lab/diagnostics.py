@@ -18,7 +18,7 @@ import math
 import weakref
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -30,12 +30,9 @@ from ..nn.optim import SGD
 from ..utils import Rng, WeakHook, as_rng, check_bool, check_choice, check_int, check_type, format_number, moments
 from ..utils import as_seed, bins_split, check_real, counted, ratio
 from .probe import fraction_key
-from .plots import legend_below, marker, mpl, ridges, scheme_color, slide_figure, slide_style
+from .plots import Figure, legend_below, marker, mpl, ridges, scheme_color, slide_figure, slide_style
 from .table import ExperimentResult, Table
 from .training import ACTIVATIONS, deep_mlp
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 
 __all__ = ["Diagnostics", "SATURATION", "KINDS", "PARTS", "fit", "Comparison", "compare_inits", "section"]
 

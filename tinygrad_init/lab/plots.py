@@ -25,6 +25,8 @@ from .table import band, label
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+else:  # at run time, for typing.get_type_hints: matplotlib is imported when a figure is drawn, not with the package
+    Figure = Any
 
 __all__ = ["SLIDE_STYLE", "slide_style", "slide_figure", "legend_below", "log_axis", "ridges",
            "scheme_color", "marker", "curves", "layer_curves", "loss_curves", "training_figure", "histogram_grid",

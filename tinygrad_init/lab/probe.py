@@ -18,7 +18,7 @@ import math
 import numbers
 import weakref
 from functools import partial
-from typing import Any, Callable, NamedTuple, Sequence
+from typing import Any, Callable, Literal, NamedTuple, Sequence, overload
 
 import numpy as np
 
@@ -334,6 +334,18 @@ def _detach(probe: dict) -> None:
         rec._handles = []
 
 
+@overload  # for type checkers and IDEs: return_probe=True gives the table and the probe, else the table alone
+def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | None = None, upstream: Any = None,
+                rng: Rng = None, columns: str | Sequence[str] | None = None, return_probe: Literal[False] = False,
+                **probe_kwargs: Any) -> Table: ...
+@overload
+def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | None = None, upstream: Any = None,
+                rng: Rng = None, columns: str | Sequence[str] | None = None, *, return_probe: Literal[True],
+                **probe_kwargs: Any) -> tuple[Table, Probe]: ...
+@overload
+def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | None = None, upstream: Any = None,
+                rng: Rng = None, columns: str | Sequence[str] | None = None, return_probe: bool = False,
+                **probe_kwargs: Any) -> Table | tuple[Table, Probe]: ...
 def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | None = None, upstream: Any = None,
                 rng: Rng = None, columns: str | Sequence[str] | None = None,
                 return_probe: bool = False, **probe_kwargs: Any) -> Table | tuple[Table, Probe]:

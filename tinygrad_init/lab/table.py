@@ -123,9 +123,10 @@ class Table:
             raise KeyError(f"Table: no column {name!r}; the columns are {', '.join(self.columns)}")
         return self.columns.index(name)
 
-    def column(self, name: str) -> np.ndarray | list:
+    def column(self, name: str) -> np.ndarray | Any:
         """One column: a float64 array if its values are numbers and `None`s (as NaN), one at least a number; else a
-        list (text, or only `None`s: a column that applies to no row, as `update_ratio` without a learning rate)."""
+        list (text, or only `None`s: a column that applies to no row, as `update_ratio` without a learning rate).
+        Hinted `np.ndarray | Any`: the values, not a type, decide, so `column("pre_std").max()` type-checks."""
         j = self._index(name)
         values = [r[j] for r in self._rows]
         if any(v is not None for v in values) and all(v is None or _is_number(v) for v in values):
@@ -247,6 +248,9 @@ class ExperimentResult:
     """What an experiment found: `tables` (`"main"` is `table`), `data` and `settings` (JSON-ready), `findings`
     (sentences computed from the numbers) and figures, drawn on first use by picklable makers such as
     `functools.partial(plots.curves, ...)`."""
+
+    data: dict[str, Any]  # (for type checkers, which read plain(...) as Any)
+    settings: dict[str, Any]
 
     def __init__(self, name: str, title: str, question: str, tables: Mapping[str, Table], data: Mapping[str, Any],
                  settings: Mapping[str, Any], findings: Sequence[str],

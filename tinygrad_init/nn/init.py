@@ -28,7 +28,7 @@ import numpy as np
 from . import activations
 from ..core.inputs import real_dtype, sizes
 from ..core.tensor import Tensor, changed_in_place, no_grad
-from ..utils import (MAX_SIZE, Rng, as_rng, check_bool, check_choice, check_int, check_real, moments, quoted,
+from ..utils import (MAX_SIZE, Rng, Same, as_rng, check_bool, check_choice, check_int, check_real, moments, quoted,
                      unoffered)
 
 __all__ = ["Scheme", "SCHEMES", "fans", "variance_scaling", "zeros", "ones", "constant", "normal", "uniform", "small",
@@ -207,7 +207,7 @@ def variance_scaling(shape: Shape, scale: float = 1.0, mode: str = "fan_in", dis
     return SCHEMES["variance_scaling"](shape, rng, dtype, scale=scale, mode=mode, distribution=distribution)
 
 
-def lsuv(model: Any, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng = None) -> Any:
+def lsuv(model: Same, batch: Any, tol: float = 0.1, max_iter: int = 10, rng: Rng = None) -> Same:
     """Layer-sequential unit-variance init (Mishkin & Matas 2015) of `model`, in place; returns `model`.
 
     Each weight matrix (a module's 2-D `weight`, as `nn.Linear`'s) is made `orthogonal`; then, layer by layer in the

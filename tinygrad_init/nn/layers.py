@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence, SupportsIndex, overload
 
 import numpy as np
 
@@ -267,7 +267,11 @@ class Sequential(Module):
             x = m(x)
         return x
 
-    def __getitem__(self, i: int | slice) -> Any:
+    @overload  # for type checkers and IDEs: a slice is a Sequential; a module is Any (its attributes are its own)
+    def __getitem__(self, i: slice) -> Sequential: ...
+    @overload
+    def __getitem__(self, i: SupportsIndex) -> Any: ...
+    def __getitem__(self, i: SupportsIndex | slice) -> Any:
         if not isinstance(i, slice):
             try:
                 return list(self._modules.values())[i]
@@ -279,11 +283,11 @@ class Sequential(Module):
         part.__dict__.update(kept)  # model's parameters `2.weight` in its later ledgers and pictures)
         return part
 
-    def __setitem__(self, i: int, module: Module) -> None:  # keeps the name, as PyTorch's seq[0] = nn.Linear(...)
+    def __setitem__(self, i: SupportsIndex, module: Module) -> None:  # keeps the name, as PyTorch's seq[0] = Linear()
         self[check_int("Sequential", "index", i)]  # not a slice; an index out of range is named as for seq[i]
         setattr(self, list(self._modules)[i], module)
 
-    def __delitem__(self, i: int | slice) -> None:  # as PyTorch's: those left are renumbered "0", "1", ...
+    def __delitem__(self, i: SupportsIndex | slice) -> None:  # as PyTorch's: those left are renumbered "0", "1", ...
         if not isinstance(i, slice):
             self[check_int("Sequential", "index", i)]  # an index out of range is named as for seq[i]
         names = list(self._modules)
@@ -303,7 +307,7 @@ class MLP(Module):
     layers in `self.layers` (parameters `layers.0.weight`...): `activation` (tanh, sigmoid, relu or linear) between
     them, `final_activation` after the last; `init` every weight's scheme (`xavier_uniform`, `he_normal` for ReLU)."""
 
-    def __init__(self, sizes: Sequence[int], activation: str = "tanh", init: str | Callable | None = None,
+    def __init__(self, sizes: Sequence[int] | np.ndarray, activation: str = "tanh", init: str | Callable | None = None,
                  bias_init: str | Callable | None = None, bias: bool = True,
                  rng: Rng = None, final_activation: str | None = None,
                  dtype: Any = np.float32) -> None:

@@ -7,7 +7,7 @@ Unlike micrograd's, they come from `rng`, not from `random`: `random.seed(1337)`
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -31,7 +31,7 @@ def _inputs(where: str, x: Iterable[Value | float], n: int) -> list[Value | floa
     return [v if isinstance(v, Value) else as_number(v, f"{where}: x[{i}]") for i, v in enumerate(xs)]  # not 'mul: ...'
 
 
-def _activation(where: str, activation: str | None, nonlin: bool | None) -> str:
+def _activation(where: str, activation: str | bool | None, nonlin: bool | None) -> str:
     """The activation's registry name (None: "relu"); micrograd's `nonlin=True` (or False) is "relu" (or "linear"),
     also given by position as micrograd's `Neuron(nin, nonlin)`."""
     if isinstance(activation, bool) and nonlin is None:
@@ -57,11 +57,12 @@ class Module:
 
 class Neuron(Module):
     """`act(sum_i w_i x_i + b)` of `nin` inputs, `act` "relu" (the default), "tanh", "sigmoid" or "linear" (micrograd's
-    `nonlin=False`: "linear"); the `weights` are drawn from U(-1, 1) with `rng` if not given; the labels read
-    `w0, w1, ..., b` after `name`."""
+    `nonlin=False`, also by position, `Neuron(2, False)`: "linear"); the `weights` are drawn from U(-1, 1) with `rng`
+    if not given; the labels read `w0, w1, ..., b` after `name`."""
 
-    def __init__(self, nin: int, activation: str | None = None, weights: Sequence[float] | np.ndarray | None = None,
-                 bias: float = 0.0, rng: Rng = None, name: str = "", *, nonlin: bool | None = None) -> None:
+    def __init__(self, nin: int, activation: str | bool | None = None,
+                 weights: Sequence[float] | np.ndarray | None = None, bias: float = 0.0, rng: Rng = None,
+                 name: str = "", *, nonlin: bool | None = None) -> None:
         nin = check_int("Neuron", "nin", nin, 1, maximum=MAX_SIZE)
         self.activation = _activation("Neuron", activation, nonlin)
         if weights is not None and not (isinstance(weights, (list, tuple)) or getattr(weights, "ndim", 0) == 1):
@@ -89,7 +90,7 @@ class Layer(Module):
     as for `nn.Linear`) draws the `(nin, nout)` weights, by default U(-1, 1) each; `bias_init` the biases
     (default zeros); `rng` is a Generator, seed or None; `name` prefixes the labels; `nonlin` as for `Neuron`."""
 
-    def __init__(self, nin: int, nout: int, activation: str | None = None, init: str | Callable | None = None,
+    def __init__(self, nin: int, nout: int, activation: str | bool | None = None, init: str | Callable | None = None,
                  bias_init: str | Callable | None = None, rng: Rng = None,
                  name: str = "", *, nonlin: bool | None = None) -> None:
         shape = tuple(check_int("Layer", k, v, 1, maximum=MAX_SIZE) for k, v in (("nin", nin), ("nout", nout)))
@@ -102,7 +103,9 @@ class Layer(Module):
         pre = f"{name}." if check_type("Layer", "name", name, str, "a string (the labels' prefix)") else ""
         self.neurons = [Neuron(nin, activation, W[:, j], b[j], name=f"{pre}n{j}") for j in range(nout)]
 
-    def __call__(self, x: Iterable[Value | float]) -> Value | list[Value]:
+    def __call__(self, x: Iterable[Value | float]) -> Value | Any:
+        """The neurons' outputs: a Value for one neuron, else a list of them (hinted `Value | Any`: a count, not a
+        type, decides which, so `layer(x) - 1.0` type-checks, and a list is narrowed with `isinstance`)."""
         xs = _inputs("Layer", x, len(self.neurons[0].w))
         out = [n(xs) for n in self.neurons]
         return out[0] if len(out) == 1 else out
@@ -117,8 +120,8 @@ class MLP(Module):
     """A scalar multilayer perceptron, as in micrograd: `MLP(2, [16, 16, 1])`, `activation` between the layers,
     the last linear; `init`, `bias_init` and `rng` as for `Layer`; labels `L0.n3.w1` (layer 0, neuron 3, weight 1)."""
 
-    def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu", init: str | Callable | None = None,
-                 bias_init: str | Callable | None = None, rng: Rng = None) -> None:
+    def __init__(self, nin: int, nouts: Sequence[int] | np.ndarray, activation: str = "relu",
+                 init: str | Callable | None = None, bias_init: str | Callable | None = None, rng: Rng = None) -> None:
         if not ordered(nouts):
             raise TypeError(f"MLP: nouts must be a list of widths such as [16, 16, 1], got {nouts!r:.60}")
         named = [("nin", nin), *((f"nouts[{i}]", w) for i, w in enumerate(nouts))]
@@ -132,11 +135,12 @@ class MLP(Module):
         except (TypeError, ValueError) as e:
             raise type(e)(f"MLP: {str(e).removeprefix('Layer: ')}") from e.__cause__  # (the student's own error)
 
-    def __call__(self, x: Iterable[Value | float]) -> Value | list[Value]:
-        out: object = _inputs("MLP", x, len(self.layers[0].neurons[0].w))
+    def __call__(self, x: Iterable[Value | float]) -> Value | Any:
+        """The last layer's output: a Value for one output (`MLP(2, [16, 16, 1])`), else a list (as `Layer`)."""
+        out: Any = _inputs("MLP", x, len(self.layers[0].neurons[0].w))
         for layer in self.layers:
             out = layer(out if isinstance(out, list) else [out])
-        return out  # type: ignore[return-value]
+        return out
 
     def parameters(self) -> list[Value]: return list(dict.fromkeys(p for m in self.layers for p in m.parameters()))
     def __repr__(self) -> str: return "MLP(" + ", ".join(repr(layer) for layer in self.layers) + ")"

@@ -5,6 +5,7 @@ scale, so that a vanishing gradient fades towards the input. The same graph give
 
 from __future__ import annotations
 
+import inspect
 import math
 import os
 import re
@@ -70,7 +71,8 @@ class Picture(graphviz.Digraph):
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any: return _friendly("pipe", super().pipe, *args, **kwargs)
     def render(self, *args: Any, **kwargs: Any) -> Any: return _friendly("render", super().render, *args, **kwargs)
-    pipe.__wrapped__, render.__wrapped__ = graphviz.Digraph.pipe, graphviz.Digraph.render  # help(): their parameters
+    # help(): graphviz's parameters, as a __signature__ (a __wrapped__ sent typing.get_type_hints to graphviz's names)
+    pipe.__signature__, render.__signature__ = map(inspect.signature, (graphviz.Digraph.pipe, graphviz.Digraph.render))
 
     def save(self, filename: Any = None, *args: Any, **kwargs: Any) -> str:  # graphviz's: the DOT text, any suffix
         if FORMATS.get(Path(str(filename)).suffix.lower()[1:], "dot") != "dot":

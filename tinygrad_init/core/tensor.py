@@ -49,8 +49,7 @@ _BOOL_MINUS = ("the `-` operator is not defined on bool tensors (as in numpy and
 _SYMBOL = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}
 _ADD, _SUB, _MUL, _DIV, _POW, _MATMUL, _NEG, _EXP, _LOG, _TANH, _SIGMOID, _RELU, _SOFTPLUS = (OPS[n] for n in (
     "add", "sub", "mul", "div", "pow", "matmul", "neg", "exp", "log", "tanh", "sigmoid", "relu", "softplus"))
-_CLOCK = [0]  # in-place changes are stamped with a clock: a graph node made at time `clock` finds that a tensor
-# it saved was changed since when that tensor's `_version` (the time of its last change) is later.
+_CLOCK = [0]  # stamps in-place changes: a node made at `clock` sees a saved tensor changed if its `_version` is later
 
 
 class _GraphNode:

@@ -2,8 +2,9 @@
 
 matplotlib's object API renders with Agg: nothing opens a window or touches pyplot, and matplotlib is imported by the
 first figure (`mpl`). Every figure is at most a slide (13.33 x 7.5 in) at 100 dpi, text of 11 pt or more, legends
-below the panels, each scheme in its own Okabe-Ito colour everywhere (`scheme_color`: readable by colour-blind
-viewers); the same figure gives the same PNG, SVG and PDF bytes (`figure_bytes`: no dates, fixed SVG ids)."""
+below the panels, each scheme in its own colour everywhere, Okabe-Ito's or Paul Tol's (`scheme_color`: readable by
+colour-blind viewers); the same figure gives the same PNG, SVG and PDF bytes (`figure_bytes`: no dates, fixed SVG
+ids)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 // The init explorer (tinygrad_init.lab.explorer): EXPLORER = {grid: {control: [values]}, data: {key: network},
-// words: {word: {rule, color}}}
+// words: {word: {rule, color}}, saturation: the distance from a limit counted as saturated}
 // is written into the page by Python; this script only draws. Every number was measured by the engine.
 (function () {
   "use strict";

@@ -123,7 +123,7 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)  # -1,2 and -1e-3 are values, as Python 3.13 reads them (< 3.13: only -1 and
         self._negative_number_matcher = re.compile(r"^-\.?\d")  # -1.5; `--mlp -1,2` was "expected one argument")
 
-    def error(self, message: str) -> Any:  # a misspelt command, choice or option: argparse (< 3.14) names no near miss
+    def error(self, message: str) -> Any:  # a misspelt command, choice or option: argparse (< 3.15) names no near miss
         choice = re.search(r"invalid choice: '(.*?)' \(choose from (.*)\)", message)
         words, options = ([choice[1]], [repr(o.strip("'")) for o in choice[2].split(", ")]) if choice else (
             [w for w in message.partition("unrecognized arguments: ")[2].split(" (")[0].split() if w[:1] == "-"],

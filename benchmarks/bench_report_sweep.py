@@ -23,7 +23,7 @@ The baseline does exactly the same work in plain numpy, in the same order:
 Both must produce the same numbers (every per-layer statistic and histogram; they run
 the same numpy operations, so they agree to the last bit or to float32 round-off).
 
-Target: engine time <= 1.3 x numpy time (ratio of the best of interleaved repetitions).
+Target: engine time <= 1.3 x numpy time (the median of the paired ratios of interleaved repetitions).
 
 A second comparison times the report's training loop, ``training.fit``, which trains every seed's
 network at once as stacked numpy arrays, against the same networks trained one after the other with

@@ -1,4 +1,5 @@
-"""Run every benchmark, each in its own process, and print one summary table.
+"""Run the four benchmarks of the engines (not the drawing or lab ones), each in its own process, and print one summary
+table.
 
 Each benchmark runs as a separate ``python benchmarks/<name>.py`` so that one cannot
 disturb another (PyTorch's thread pool, leftover garbage, a warm cache). Their JSON

@@ -3,8 +3,9 @@
 Two lecture-sized graphs, each from a finished backward pass:
 
 * a 2-16-16-1 tanh MLP on the **scalar** engine, one sample (about 700 Values -- every
-  weight, product and sum is one -- drawn as some 1,400 Graphviz nodes with their op bubbles;
-  about 980 chain-rule steps), with data, grads, local derivatives and colours;
+  weight, product and sum is one -- and about 980 chain-rule steps; ``draw.draw`` draws the
+  ``draw.MAX_NODES`` = 150 nearest the loss, as by default: some 290 Graphviz nodes with their
+  op bubbles), with data, grads, local derivatives and colours;
 * a 10-layer tanh MLP on the **tensor** engine, 500 units per layer and a batch of 256 (the
   initialization lecture's network), drawn with one cluster per layer and colours.
 

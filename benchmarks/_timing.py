@@ -1,11 +1,11 @@
 """Shared helpers of the benchmark scripts: interleaved timing, peak memory, targets, output.
 
-Every benchmark compares tinygrad_init against a baseline (hand-written numpy, PyTorch,
-micrograd) **in the same process, interleaved**: repetition ``r`` times the engine and then
-the baseline, repetition ``r + 1`` the baseline and then the engine, and so on. A shared
-machine slows down and speeds up over seconds; interleaving makes both sides see the same
-conditions, and the ratio of two neighbouring measurements is far steadier than either
-time alone.
+Every benchmark but bench_draw.py (absolute times) compares tinygrad_init against a baseline
+(hand-written numpy, PyTorch, micrograd) **in the same process, interleaved**: repetition ``r``
+times the engine and then the baseline, repetition ``r + 1`` the baseline and then the engine,
+and so on. A shared machine slows down and speeds up over seconds; interleaving makes both
+sides see the same conditions, and the ratio of two neighbouring measurements is far steadier
+than either time alone.
 
 What is reported for two cases ``a`` (the engine) and ``b`` (a baseline):
 
@@ -20,7 +20,7 @@ Nothing here changes a process-wide setting to look faster: malloc keeps its def
 the garbage collector its thresholds (the scalar benchmark times both with the collector
 on and with it off, on both sides alike, and restores it).
 
-Each script prints a table, writes ``benchmarks/results/<name>.json`` and exits with
+Each of them prints a table, writes ``benchmarks/results/<name>.json`` and exits with
 
 * 0 when every target is met (or ``--no-check`` / ``--quick`` was given),
 * 1 when a speed or memory target is missed,

@@ -11,7 +11,7 @@
 #
 # Environment variables:
 #   TINYGRAD_INIT_VENV    where the virtual environment lives (default: <repo>/.venv)
-#   TINYGRAD_INIT_TORCH=1 also install torch==2.13.0 (always done when CI=true)
+#   TINYGRAD_INIT_TORCH=1 with `test`, also install torch==2.13.0 (so does CI=true)
 #   PYTHON                the interpreter to create the environment with (default: the
 #                         first of python3, python3.13 ... python3.10 that is >= 3.10)
 

@@ -120,7 +120,7 @@ def _widths(sizes: Sequence[int], sep: str = "-") -> str:
 
 class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # -1,2 and -1e-3 are values, as Python 3.13 reads them (< 3.13: only -1 and
+        super().__init__(*args, **kwargs)  # -1,2 and -1e-3 are values, as Python 3.14 reads them (< 3.14: only -1 and
         self._negative_number_matcher = re.compile(r"^-\.?\d")  # -1.5; `--mlp -1,2` was "expected one argument")
 
     def error(self, message: str) -> Any:  # a misspelt command, choice or option: argparse (< 3.15) names no near miss

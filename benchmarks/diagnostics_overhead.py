@@ -76,7 +76,7 @@ def run(quick: bool = False, repeats: int | None = None) -> T.Report:
         target = T.Target(f"watched / plain, batch {batch}, every step", r[T.HEADLINE], TARGET) if every == 1 else None
         report.add_row(f"time: watched / plain (batch {batch}, every {every})", r, target,
                        records=len(diag.records))
-    report.notes.append("ratios: of bests (headline), paired median, of medians; per-repetition ratios in the JSON")
+    report.notes.append("ratios: paired median (headline), of bests, of medians; per-repetition ratios in the JSON")
     return report
 
 

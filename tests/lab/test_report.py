@@ -611,6 +611,29 @@ def test_progress_bars_on_a_terminal_only_when_asked(tmp_path: Path, monkeypatch
     assert ("experiments" in err.getvalue()) == progress  # the library's default is silent, even on a terminal
 
 
+def test_the_experiments_bar_ends_full_whatever_the_number_of_parts_run_all_submits(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # run_all submits every experiment and one sweep per activation and batch-norm setting (14 parts): the bar's
+    # total said 10 and its count ran past it; the total is the number of parts submitted
+    import tqdm
+    bars = []
+
+    class Bar(tqdm.tqdm):
+        def close(self) -> None:
+            bars.append((self.desc, self.n, self.total))
+            super().close()
+
+    def run_all(seed: int, quick: bool, submit, done) -> list:  # parts as the real one submits them: 2, 6, then 6
+        parts = [submit(_section, rng=k, quick=quick) for k in range(14)]
+        return [p.result() for p in parts[:2]]
+
+    monkeypatch.setattr(tqdm, "tqdm", Bar)
+    monkeypatch.setattr(report, "run_all", run_all)
+    monkeypatch.setattr(sys, "stderr", _Terminal())
+    report.build_report(tmp_path, progress=True, workers=1)
+    assert ("experiments", 14, 14) in bars, bars
+
+
 def test_stage_times_are_parts_of_the_measured_wall_time(tmp_path: Path) -> None:
     import time
     start = time.perf_counter()

@@ -28,7 +28,7 @@ from .. import __version__
 from ..nn import init as _init
 from ..utils import check_bool, check_int, check_type, not_installed, ordered, quoted, write_whole
 from .plots import WORD_COLORS, figure_bytes, mpl
-from .experiments import EXPERIMENTS, SCHEME_LABELS, ExperimentResult, _now, run_all
+from .experiments import SCHEME_LABELS, ExperimentResult, _now, run_all
 from .table import Table
 
 __all__ = ["build_report", "render_html", "schemes_table", "ReportFiles"]
@@ -212,9 +212,9 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
             with contextlib.suppress(RuntimeError):  # a pool shut down or broken: raised below instead
                 for name in result.figure_names:
                     job(result, name)
-        with tqdm(desc="experiments", total=len(sections or EXPERIMENTS) + 2 * (sections is None), **bars) as bar:
+        with tqdm(desc="experiments", total=0, **bars) as bar:  # its total: the parts submitted (sweeps too)
             def tracked(f: Callable[..., Any], *a: Any, **k: Any) -> Any:
-                future = run(f, *a, **k)
+                bar.total, future = bar.total + 1, run(f, *a, **k)
                 future.add_done_callback(lambda _: bar.update())
                 return future
             results = run_all(seed, quick, tracked, draw if pool else None) if sections is None else \

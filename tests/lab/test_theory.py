@@ -113,6 +113,18 @@ def test_saturated_fraction_in_closed_form(q, t):
         assert theory.activation_moments(name, q, threshold=t).saturated == pytest.approx(expected, rel=1e-9, abs=0.0)
 
 
+@pytest.mark.parametrize("q", [0.0, 1e-30, 1e-20, 1e-10, 1.0])
+@pytest.mark.parametrize("t", [0.3, 0.5])
+def test_sigmoid_at_a_threshold_of_one_half_or_below_is_saturated_everywhere(q, t):
+    # sigmoid's middle 0.5 is within 1 - t of a limit already: every output is (at t = 0.5 every output but 0.5
+    # itself, and at q = 0 every output is 0.5). The edge was bisected from f(0) above the target: it read 1.9e-276 at
+    # q = 1e-30, 0.9997 at q = 1e-20, and 0 at q = 0 for t = 0.3
+    expected = 0.0 if q == 0.0 and t == 0.5 else 1.0
+    assert theory.activation_moments("sigmoid", q, threshold=t).saturated == expected
+    r = theory.predict([50, 50], "sigmoid", 1e-12 if q else 0.0, saturation_threshold=t)
+    assert r.saturated.tolist() == [0.0 if q == 0.0 and t == 0.5 else 1.0]
+
+
 def _mp_expectation(g, q):
     """`E_{u ~ N(0, q)}[g(u)]` by mpmath's adaptive quadrature at 30 digits, split where tanh bends and at the
     Gaussian's scale: an independent reference for the theory's quadrature."""

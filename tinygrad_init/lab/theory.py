@@ -118,9 +118,11 @@ def activation_moments(name: str, var: float, negative_slope: float = _acts.NEGA
     t = check_real(fn, "threshold", threshold, 0.0, 1.0, low_open=True, high_open=True)
     mean, second, deriv, _ = _integrals(act, q)
     hi, saturated = act.limits[1], 0.0
-    if math.isfinite(hi) and q > 0:  # f is odd about its middle: P(|z| > edge), f(edge) = hi - (1 - t)
-        edge = _bisect(lambda z: float(act.fn(np.float64(z))) - (hi - (1.0 - t)), 0.0, 40.0)
-        saturated = math.erfc(edge / math.sqrt(2.0 * q))
+    if math.isfinite(hi):  # f is odd about its middle: P(|z| > edge), f(edge) = hi - (1 - t); edge 0 where the middle
+        # is that close to a limit already (sigmoid at t <= 1/2: every output is, at q = 0 the middle itself if t < 1/2)
+        edge = _bisect(lambda z: float(act.fn(np.float64(z))) - (hi - (1.0 - t)), 0.0, 40.0) if (
+            mean < hi - (1.0 - t)) else 0.0
+        saturated = math.erfc(edge / math.sqrt(2.0 * q)) if q > 0 else float(mean > hi - (1.0 - t))
     zero = (0.5 if q > 0 else 1.0) if a == 0.0 else 0.0
     # sigmoid(z) = (1 + tanh(z / 2)) / 2 has variance E[tanh(z / 2)^2] / 4; E[f^2] - 1/4 rounds q/16 away (q < 1e-9)
     var = _integrals(_acts.get("tanh"), q / 4.0)[1] / 4.0 if act.name == "sigmoid" else second - mean * mean

@@ -311,15 +311,17 @@ def test_fixed_point_near_the_edge_of_chaos_is_within_tol(sigma_w2, sigma_b2, q0
                                             ("max_iter", "10", TypeError), ("tol", 2.5, ValueError),
                                             ("tol", float("nan"), ValueError), ("tol", -1e-10, ValueError),
                                             ("tol", 0.0, ValueError), ("tol", 1e-300, ValueError),
-                                            ("tol", None, TypeError), ("tol", True, TypeError)])
+                                            ("tol", None, TypeError), ("tol", True, TypeError),
+                                            ("tol", np.float64(0.0), ValueError), ("tol", np.float32(2.0), ValueError)])
 def test_fixed_point_checks_max_iter_and_tol(name, value, exc):
     # max_iter 2.5 was "'float' object cannot be interpreted as an integer", 0 "no convergence after 0 iterations";
     # tol 2.5 (or True) silently returned q0 = 1 as the fixed point, None was Python's "unsupported operand"; tol 0
-    # (or 1e-300, below float64's rounding) ran 10,000 iterations into "no convergence ... near the critical point"
+    # (or 1e-300, below float64's rounding) ran 10,000 iterations into "no convergence ... near the critical point";
+    # a numpy tol out of range was "can't multiply sequence by non-int of type 'numpy.bool'" (the why's condition)
     with pytest.raises(exc, match=f"fixed_point: {name} must be") as e:
         theory.fixed_point("tanh", 2.0, **{name: value})
     # a tol in [0, 1e-15) is told why 1e-15 (it read only "must be in [1e-15, 1)")
-    below = name == "tol" and value in (0.0, 1e-300)
+    below = name == "tol" and value in (0.0, 1e-300)  # np.float64(0.0) == 0.0
     assert str(e.value).endswith(": below 1e-15, float64's rounding of the variance map leaves q* unreached") == below
 
 
@@ -493,6 +495,7 @@ def test_init_per_layer_and_as_std():
     ({"init": object()}, TypeError, "scheme name"),
     ({"input_std": -1.0}, ValueError, "input_std"),
     ({"batch_size": 0}, ValueError, "batch_size"),
+    ({"batch_size": 10**400}, ValueError, "^predict: batch_size must be <= 2"),  # was OverflowError, sqrt(B)
     ({"init": "nope"}, ValueError, "^predict: unknown initialization scheme 'nope'"),
     ({"saturation_threshold": 2}, ValueError, r"^predict: saturation_threshold must be in \(0, 1\)"),
     ({"init": 1e200}, ValueError, "^predict: the variance of layer 1 overflows"),

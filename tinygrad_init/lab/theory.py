@@ -239,7 +239,7 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
         ("input_std", input_std), ("bias_std", bias_std), ("grad_std_top", grad_std_top)))
     input_mean = check_real(fn, "input_mean", input_mean, -1e150, 1e150)
     slope = check_real(fn, "negative_slope", negative_slope)
-    batch_size = check_int(fn, "batch_size", batch_size, 1)
+    batch_size = check_int(fn, "batch_size", batch_size, 1, maximum=MAX_SIZE)  # sqrt(B) of an int beyond a float
     sat = check_real(fn, "saturation_threshold", saturation_threshold, 0.0, 1.0, low_open=True, high_open=True)
 
     # stds, not variances: a variance leaves float64 where its std is in it (below 1e-154), so does a product of
@@ -306,7 +306,7 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
         tol = check_real(fn, "tol", tol, 1e-15, 1.0, high_open=True)
     except ValueError as e:  # (say why 1e-15: a tol of 0 was taken and ran out of iterations)
         raise ValueError(f"{e}" + ": below 1e-15, float64's rounding of the variance map leaves q* unreached" * (
-            0 <= tol < 1e-15)) from None
+            bool(0 <= tol < 1e-15))) from None
     # the ReLU family maps q to k q + sigma_b^2 (k = sigma_w^2 E[f^2] at q = 1): unbounded if k > 1, or k = 1 and b
     grows = act.moments and wv * act.moments(1.0)[1] >= 1.0 + (bv == 0.0) * 1e-15
     # tanh without biases: tanh(u)^2 < u^2 makes F(q) < q for sigma_w^2 <= 1, so q* = 0, also at 1 (a double root there)

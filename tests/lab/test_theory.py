@@ -802,6 +802,26 @@ def test_correlation_map_where_the_variance_is_zero(activation):
     assert theory.correlation_map(activation, c, 0.0, q=0.0) == 1.0  # no weights: both outputs are the same 0
 
 
+@pytest.mark.parametrize("activation,c,sigma_w2,sigma_b2,q,scaled", [
+    ("relu", 0.5, 1e-310, 0.0, 1.0, (1.0, 0.0, 1.0)),  # a RecursionError: the map at q = 1 was subnormal again
+    ("leaky_relu", 0.5, 1e-310, 0.0, 1.0, (1.0, 0.0, 1.0)),
+    ("relu", 0.1, 1e200, 1e-200, 1e150, (1.0, 0.0, 1.0)),  # nan: inf / inf
+    ("relu", 0.9, 1e-10, 1.0, 1.7e308, (1.0, 0.0, 1.0)),  # 1.0: E[f f] past float64, inf / 1.7e298 clipped to 1
+    ("relu", 0.5, 1.0, 1e-310, 1e-310, (1.0, 1.0, 1.0)),  # 0.609, the map without its bias, where r = 1
+    ("sigmoid", 0.0, 1e-310, 0.0, 1.0, (1.0, 0.0, 1.0)),  # c itself, 0.0, where the map gives 0.852
+    ("tanh", 0.3, 1e-310, 0.0, 1.0, (1.0, 0.0, 1.0)),  # 0.3 for 0.281
+    ("sigmoid", 0.3, 1.7e308, 1.7e308, 1.0, (1.0, 1.0, 1.0)),  # nan
+])
+def test_correlation_map_of_tiny_or_huge_variances_is_that_of_the_variances_scaled_alike(activation, c, sigma_w2,
+                                                                                          sigma_b2, q, scaled):
+    # c' = (sigma_w^2 E[f f] + sigma_b^2) / (sigma_w^2 E[f^2] + sigma_b^2) is the same for (sigma_w^2, sigma_b^2) scaled
+    # alike, and for the ReLU family, whose moments are q times those at q = 1, for sigma_w^2 q scaled alike with
+    # sigma_b^2: a subnormal or overflowing denominator is no reason for another number
+    w, b, q1 = scaled
+    expected = theory.correlation_map(activation, c, w, b, q=q1)
+    assert theory.correlation_map(activation, c, sigma_w2, sigma_b2, q=q) == pytest.approx(expected, rel=1e-12)
+
+
 @pytest.mark.parametrize("q0", [1.0, 5.0, 1e300])
 def test_tanh_at_sigma_w2_1_without_biases_has_q_star_0_and_chi_1_exactly(q0):
     # LeCun / Xavier on tanh (Poole et al. 2016; Schoenholz et al. 2017: the critical line starts at sigma_w^2 = 1):

@@ -374,10 +374,18 @@ def correlation_map(activation: str, c: float, sigma_w2: float, sigma_b2: float 
     c = check_real("correlation_map", "c", c, -1.0, 1.0)
     q = renamed("correlation_map", fixed_point, act.name, wv, bv).q if q is None else check_real(
         "correlation_map", "q", q, 0.0)
-    if (new_q := wv * _integrals(act, q)[1] + bv) >= sys.float_info.min:  # not subnormal: digits to divide
+    if wv == 0:  # both outputs are their biases (or 0)
+        return 1.0
+    new_q, pair = wv * _integrals(act, q)[1] + bv, wv * _pair(act, a, q, c)[0] + bv
+    if sys.float_info.min <= new_q < math.inf and math.isfinite(pair):  # digits to divide, nothing past float64
         # in [-1, 1] by Cauchy-Schwarz, |E[f f]| <= E[f^2]; the two quadratures' rounding passed 1 by up to 1.6e-11
-        return min(max((wv * _pair(act, a, q, c)[0] + bv) / new_q, -1.0), 1.0)
-    return 1.0 if wv == 0 else c if math.isnan(a) else correlation_map(act.name, c, wv, bv, q=1.0)
+        return min(max(pair / new_q, -1.0), 1.0)
+    if not math.isnan(a):  # the ReLU family's moments are q times those at q = 1: the map in r = sigma_b^2 /
+        r = 0.0 if bv == 0 else bv / wv / q if q > 0 else math.inf  # (sigma_w^2 q), of any size (it recursed at q = 1)
+        return 1.0 if r == math.inf else min(max((_pair(act, a, 1.0, c)[0] + r) / (_integrals(act, 1.0)[1] + r),
+                                                 -1.0), 1.0)
+    # the same map for sigma_w^2 and sigma_b^2 scaled alike, the larger to 1 (a subnormal one gave c, an overflow nan)
+    return c if max(wv, bv) == 1.0 else correlation_map(act.name, c, wv / max(wv, bv), bv / max(wv, bv), q=q)
 
 
 def correlation_fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> float:

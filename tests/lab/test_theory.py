@@ -113,6 +113,18 @@ def test_saturated_fraction_in_closed_form(q, t):
         assert theory.activation_moments(name, q, threshold=t).saturated == pytest.approx(expected, rel=1e-9, abs=0.0)
 
 
+@pytest.mark.parametrize("q", [0.0, 1e-30, 1e-20, 1e-10, 1.0])
+@pytest.mark.parametrize("t", [0.3, 0.5])
+def test_sigmoid_at_a_threshold_of_one_half_or_below_is_saturated_everywhere(q, t):
+    # sigmoid's middle 0.5 is within 1 - t of a limit already: every output is (at t = 0.5 every output but 0.5
+    # itself, and at q = 0 every output is 0.5). The edge was bisected from f(0) above the target: it read 1.9e-276 at
+    # q = 1e-30, 0.9997 at q = 1e-20, and 0 at q = 0 for t = 0.3
+    expected = 0.0 if q == 0.0 and t == 0.5 else 1.0
+    assert theory.activation_moments("sigmoid", q, threshold=t).saturated == expected
+    r = theory.predict([50, 50], "sigmoid", 1e-12 if q else 0.0, saturation_threshold=t)
+    assert r.saturated.tolist() == [0.0 if q == 0.0 and t == 0.5 else 1.0]
+
+
 def _mp_expectation(g, q):
     """`E_{u ~ N(0, q)}[g(u)]` by mpmath's adaptive quadrature at 30 digits, split where tanh bends and at the
     Gaussian's scale: an independent reference for the theory's quadrature."""
@@ -299,15 +311,17 @@ def test_fixed_point_near_the_edge_of_chaos_is_within_tol(sigma_w2, sigma_b2, q0
                                             ("max_iter", "10", TypeError), ("tol", 2.5, ValueError),
                                             ("tol", float("nan"), ValueError), ("tol", -1e-10, ValueError),
                                             ("tol", 0.0, ValueError), ("tol", 1e-300, ValueError),
-                                            ("tol", None, TypeError), ("tol", True, TypeError)])
+                                            ("tol", None, TypeError), ("tol", True, TypeError),
+                                            ("tol", np.float64(0.0), ValueError), ("tol", np.float32(2.0), ValueError)])
 def test_fixed_point_checks_max_iter_and_tol(name, value, exc):
     # max_iter 2.5 was "'float' object cannot be interpreted as an integer", 0 "no convergence after 0 iterations";
     # tol 2.5 (or True) silently returned q0 = 1 as the fixed point, None was Python's "unsupported operand"; tol 0
-    # (or 1e-300, below float64's rounding) ran 10,000 iterations into "no convergence ... near the critical point"
+    # (or 1e-300, below float64's rounding) ran 10,000 iterations into "no convergence ... near the critical point";
+    # a numpy tol out of range was "can't multiply sequence by non-int of type 'numpy.bool'" (the why's condition)
     with pytest.raises(exc, match=f"fixed_point: {name} must be") as e:
         theory.fixed_point("tanh", 2.0, **{name: value})
     # a tol in [0, 1e-15) is told why 1e-15 (it read only "must be in [1e-15, 1)")
-    below = name == "tol" and value in (0.0, 1e-300)
+    below = name == "tol" and value in (0.0, 1e-300)  # np.float64(0.0) == 0.0
     assert str(e.value).endswith(": below 1e-15, float64's rounding of the variance map leaves q* unreached") == below
 
 
@@ -481,6 +495,7 @@ def test_init_per_layer_and_as_std():
     ({"init": object()}, TypeError, "scheme name"),
     ({"input_std": -1.0}, ValueError, "input_std"),
     ({"batch_size": 0}, ValueError, "batch_size"),
+    ({"batch_size": 10**400}, ValueError, "^predict: batch_size must be <= 2"),  # was OverflowError, sqrt(B)
     ({"init": "nope"}, ValueError, "^predict: unknown initialization scheme 'nope'"),
     ({"saturation_threshold": 2}, ValueError, r"^predict: saturation_threshold must be in \(0, 1\)"),
     ({"init": 1e200}, ValueError, "^predict: the variance of layer 1 overflows"),
@@ -785,6 +800,26 @@ def test_correlation_map_where_the_variance_is_zero(activation):
     assert theory.correlation_map(activation, c, 0.5) == pytest.approx(by_hand, abs=1e-12)
     assert limit == pytest.approx(by_hand, abs=1e-9)
     assert theory.correlation_map(activation, c, 0.0, q=0.0) == 1.0  # no weights: both outputs are the same 0
+
+
+@pytest.mark.parametrize("activation,c,sigma_w2,sigma_b2,q,scaled", [
+    ("relu", 0.5, 1e-310, 0.0, 1.0, (1.0, 0.0, 1.0)),  # a RecursionError: the map at q = 1 was subnormal again
+    ("leaky_relu", 0.5, 1e-310, 0.0, 1.0, (1.0, 0.0, 1.0)),
+    ("relu", 0.1, 1e200, 1e-200, 1e150, (1.0, 0.0, 1.0)),  # nan: inf / inf
+    ("relu", 0.9, 1e-10, 1.0, 1.7e308, (1.0, 0.0, 1.0)),  # 1.0: E[f f] past float64, inf / 1.7e298 clipped to 1
+    ("relu", 0.5, 1.0, 1e-310, 1e-310, (1.0, 1.0, 1.0)),  # 0.609, the map without its bias, where r = 1
+    ("sigmoid", 0.0, 1e-310, 0.0, 1.0, (1.0, 0.0, 1.0)),  # c itself, 0.0, where the map gives 0.852
+    ("tanh", 0.3, 1e-310, 0.0, 1.0, (1.0, 0.0, 1.0)),  # 0.3 for 0.281
+    ("sigmoid", 0.3, 1.7e308, 1.7e308, 1.0, (1.0, 1.0, 1.0)),  # nan
+])
+def test_correlation_map_of_tiny_or_huge_variances_is_that_of_the_variances_scaled_alike(activation, c, sigma_w2,
+                                                                                          sigma_b2, q, scaled):
+    # c' = (sigma_w^2 E[f f] + sigma_b^2) / (sigma_w^2 E[f^2] + sigma_b^2) is the same for (sigma_w^2, sigma_b^2) scaled
+    # alike, and for the ReLU family, whose moments are q times those at q = 1, for sigma_w^2 q scaled alike with
+    # sigma_b^2: a subnormal or overflowing denominator is no reason for another number
+    w, b, q1 = scaled
+    expected = theory.correlation_map(activation, c, w, b, q=q1)
+    assert theory.correlation_map(activation, c, sigma_w2, sigma_b2, q=q) == pytest.approx(expected, rel=1e-12)
 
 
 @pytest.mark.parametrize("q0", [1.0, 5.0, 1e300])

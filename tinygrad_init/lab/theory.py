@@ -118,9 +118,11 @@ def activation_moments(name: str, var: float, negative_slope: float = _acts.NEGA
     t = check_real(fn, "threshold", threshold, 0.0, 1.0, low_open=True, high_open=True)
     mean, second, deriv, _ = _integrals(act, q)
     hi, saturated = act.limits[1], 0.0
-    if math.isfinite(hi) and q > 0:  # f is odd about its middle: P(|z| > edge), f(edge) = hi - (1 - t)
-        edge = _bisect(lambda z: float(act.fn(np.float64(z))) - (hi - (1.0 - t)), 0.0, 40.0)
-        saturated = math.erfc(edge / math.sqrt(2.0 * q))
+    if math.isfinite(hi):  # f is odd about its middle: P(|z| > edge), f(edge) = hi - (1 - t); edge 0 where the middle
+        # is that close to a limit already (sigmoid at t <= 1/2: every output is, at q = 0 the middle itself if t < 1/2)
+        edge = _bisect(lambda z: float(act.fn(np.float64(z))) - (hi - (1.0 - t)), 0.0, 40.0) if (
+            mean < hi - (1.0 - t)) else 0.0
+        saturated = math.erfc(edge / math.sqrt(2.0 * q)) if q > 0 else float(mean > hi - (1.0 - t))
     zero = (0.5 if q > 0 else 1.0) if a == 0.0 else 0.0
     # sigmoid(z) = (1 + tanh(z / 2)) / 2 has variance E[tanh(z / 2)^2] / 4; E[f^2] - 1/4 rounds q/16 away (q < 1e-9)
     var = _integrals(_acts.get("tanh"), q / 4.0)[1] / 4.0 if act.name == "sigmoid" else second - mean * mean
@@ -237,7 +239,7 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
         ("input_std", input_std), ("bias_std", bias_std), ("grad_std_top", grad_std_top)))
     input_mean = check_real(fn, "input_mean", input_mean, -1e150, 1e150)
     slope = check_real(fn, "negative_slope", negative_slope)
-    batch_size = check_int(fn, "batch_size", batch_size, 1)
+    batch_size = check_int(fn, "batch_size", batch_size, 1, maximum=MAX_SIZE)  # sqrt(B) of an int beyond a float
     sat = check_real(fn, "saturation_threshold", saturation_threshold, 0.0, 1.0, low_open=True, high_open=True)
 
     # stds, not variances: a variance leaves float64 where its std is in it (below 1e-154), so does a product of
@@ -304,7 +306,7 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
         tol = check_real(fn, "tol", tol, 1e-15, 1.0, high_open=True)
     except ValueError as e:  # (say why 1e-15: a tol of 0 was taken and ran out of iterations)
         raise ValueError(f"{e}" + ": below 1e-15, float64's rounding of the variance map leaves q* unreached" * (
-            0 <= tol < 1e-15)) from None
+            bool(0 <= tol < 1e-15))) from None
     # the ReLU family maps q to k q + sigma_b^2 (k = sigma_w^2 E[f^2] at q = 1): unbounded if k > 1, or k = 1 and b
     grows = act.moments and wv * act.moments(1.0)[1] >= 1.0 + (bv == 0.0) * 1e-15
     # tanh without biases: tanh(u)^2 < u^2 makes F(q) < q for sigma_w^2 <= 1, so q* = 0, also at 1 (a double root there)
@@ -372,10 +374,18 @@ def correlation_map(activation: str, c: float, sigma_w2: float, sigma_b2: float 
     c = check_real("correlation_map", "c", c, -1.0, 1.0)
     q = renamed("correlation_map", fixed_point, act.name, wv, bv).q if q is None else check_real(
         "correlation_map", "q", q, 0.0)
-    if (new_q := wv * _integrals(act, q)[1] + bv) >= sys.float_info.min:  # not subnormal: digits to divide
+    if wv == 0:  # both outputs are their biases (or 0)
+        return 1.0
+    new_q, pair = wv * _integrals(act, q)[1] + bv, wv * _pair(act, a, q, c)[0] + bv
+    if sys.float_info.min <= new_q < math.inf and math.isfinite(pair):  # digits to divide, nothing past float64
         # in [-1, 1] by Cauchy-Schwarz, |E[f f]| <= E[f^2]; the two quadratures' rounding passed 1 by up to 1.6e-11
-        return min(max((wv * _pair(act, a, q, c)[0] + bv) / new_q, -1.0), 1.0)
-    return 1.0 if wv == 0 else c if math.isnan(a) else correlation_map(act.name, c, wv, bv, q=1.0)
+        return min(max(pair / new_q, -1.0), 1.0)
+    if not math.isnan(a):  # the ReLU family's moments are q times those at q = 1: the map in r = sigma_b^2 /
+        r = 0.0 if bv == 0 else bv / wv / q if q > 0 else math.inf  # (sigma_w^2 q), of any size (it recursed at q = 1)
+        return 1.0 if r == math.inf else min(max((_pair(act, a, 1.0, c)[0] + r) / (_integrals(act, 1.0)[1] + r),
+                                                 -1.0), 1.0)
+    # the same map for sigma_w^2 and sigma_b^2 scaled alike, the larger to 1 (a subnormal one gave c, an overflow nan)
+    return c if max(wv, bv) == 1.0 else correlation_map(act.name, c, wv / max(wv, bv), bv / max(wv, bv), q=q)
 
 
 def correlation_fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> float:

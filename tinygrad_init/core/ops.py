@@ -41,7 +41,7 @@ class Op(NamedTuple):
     rules: tuple[str, ...]
     saves: tuple[int | tuple[int, int], ...] = ()
 
-    def __reduce__(self) -> tuple:  # pickled by name: its rules are lambdas, which pickle cannot store
+    def __reduce__(self) -> tuple:  # pickled by name: its forward and backward may be lambdas, which pickle cannot hold
         return _op_named, (self.name,)
 
 

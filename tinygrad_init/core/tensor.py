@@ -200,9 +200,9 @@ class Tensor(_GraphNode, TorchSpellings):
 
     Args:
         data: a number, a nested list, a numpy array of numbers or a Tensor (whose dtype is kept). A floating
-            array (numpy's, or PyTorch's) or numpy scalar keeps its dtype; Python numbers, lists and integer or boolean
-            arrays become float32. None, strings, Values, complex and object arrays are refused. Integer tensors follow
-            PyTorch's type promotion (`int tensor * 2.5` and `int tensor / 2` are float32) and never require grad.
+            array (numpy's, or PyTorch's) or numpy float keeps its dtype; Python numbers, lists, integer or boolean
+            arrays and scalars become float32. None, strings, Values, complex and object arrays are refused. Integer
+            tensors follow PyTorch's type promotion (`int tensor * 2.5`, `int tensor / 2`: float32), never require grad.
         requires_grad: whether `backward()` should compute `.grad` for it (floats only).
         dtype: a numpy dtype to convert to, overriding the rule above.
         name: a label (`Module` sets it to the parameter's path, such as `layers.2.weight`)."""

@@ -7,7 +7,7 @@ reads (a product saves both operands, also when one needs no gradient), and back
 (pass `retain_graph=True` to walk a graph twice); pictures drawn afterwards keep every op, shape and dtype. The walk
 and the chain rule live in `tinygrad_init.autograd`; broadcasting is undone in one place, `unbroadcast`. As in
 PyTorch, leaves accumulate `.grad` across backward calls, intermediate tensors only if retained, and an
-in-place change (`add_`, which the optimizer uses) of a tensor that a backward rule saved and reads, or of a view of
+in-place change (`add_`, or an optimizer's step) of a tensor that a backward rule saved and reads, or of a view of
 its memory (a slice, a transpose, `detach()`), makes that backward raise; writes into `.data` are not tracked. As in
 `Value`, relu's backward multiplies by its 0/1 mask (than np.where, as fast at 32 x 16, 7 to 15 times as fast at
 256 x 512, float64 and float32), so an inf or nan upstream gradient at a unit off gives nan where PyTorch's gives 0;

@@ -363,7 +363,7 @@ GRAD = property(_read_grad, lambda t, value: setattr(t.grad_fn or t, "_grad", gr
 
 def scalar_warning(where: str) -> None:
     """`float(t)` or `int(t)` of a tensor that requires grad (as `math.tanh(t)` calls it) leaves the graph: warn (as
-    PyTorch does, and `float(v)` of a Value)."""
+    PyTorch's float(t) does, and `float(v)` of a Value)."""
     warnings.warn(f"Tensor: {where}(t) of a tensor that requires grad, which math.tanh(t), math.exp(t) and the like "
                   "call, is a plain number outside the graph: no gradient flows back through it. Write t.item() for "
                   "the number, t.tanh(), t.exp() to stay in the graph.", UserWarning, stacklevel=4)

@@ -301,7 +301,7 @@ class Tensor(_GraphNode, TorchSpellings):
         if self.data.size != 1:
             raise ValueError(f"{where}: the tensor has shape {self.shape} ({self.data.size} elements); {where}() "
                              "needs exactly one. Reduce it first, e.g. t.sum().item()")
-        if where != "item" and self._requires_grad:  # float(t), int(t): a number outside the graph (PyTorch warns)
+        if where != "item" and self._requires_grad:  # float(t), int(t): a number off the graph (PyTorch warns at float)
             scalar_warning(where)
         return self.data.reshape(())
 

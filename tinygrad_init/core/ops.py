@@ -154,7 +154,7 @@ def _in_float32(forward: Callable[..., tuple]) -> Callable[..., tuple]:
 @quiet
 def _pow(a: np.ndarray, b: np.ndarray) -> tuple:
     out = a ** b
-    if a.dtype.kind == "b":  # numpy's bool ** bool is int8, PyTorch's bool; numpy 2.0 squares bool ** 2 to int8 too
+    if a.dtype.kind == "b":  # numpy: bool ** bool is int8 (PyTorch: t ** True is bool), and in numpy 2 bool ** 2 too
         out = out.astype(np.result_type(a, b), copy=False)
     return out, (a, b, out)
 

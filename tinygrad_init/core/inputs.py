@@ -50,8 +50,8 @@ class Size(int):
 
 
 def to_array(data: Any, dtype: Any) -> np.ndarray:
-    """`data` as an array of numbers: floating arrays (also array-likes such as a PyTorch tensor) and numpy scalars keep
-    their dtype; Python numbers, lists and integer or boolean arrays become float32 (unless `dtype` says otherwise)."""
+    """`data` as an array of numbers: floating arrays (also array-likes, a PyTorch tensor) and numpy floats keep their
+    dtype; Python numbers, lists, integer or boolean arrays and scalars become float32 (unless `dtype` is given)."""
     if type(data) in (list, tuple) and data and hasattr(type(data[0]), "_requires_grad") and any(  # (from a tensor on:
             getattr(e, "_requires_grad", 0) is True and e.data.size > 1 for e in data):  # numbers and rows not read)
         raise TypeError("Tensor: a list of Tensors that require grad would be read as plain numbers, a new tensor "
@@ -363,7 +363,7 @@ GRAD = property(_read_grad, lambda t, value: setattr(t.grad_fn or t, "_grad", gr
 
 def scalar_warning(where: str) -> None:
     """`float(t)` or `int(t)` of a tensor that requires grad (as `math.tanh(t)` calls it) leaves the graph: warn (as
-    PyTorch does, and `float(v)` of a Value)."""
+    PyTorch's float(t) does, and `float(v)` of a Value)."""
     warnings.warn(f"Tensor: {where}(t) of a tensor that requires grad, which math.tanh(t), math.exp(t) and the like "
                   "call, is a plain number outside the graph: no gradient flows back through it. Write t.item() for "
                   "the number, t.tanh(), t.exp() to stay in the graph.", UserWarning, stacklevel=4)

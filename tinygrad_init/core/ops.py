@@ -41,7 +41,7 @@ class Op(NamedTuple):
     rules: tuple[str, ...]
     saves: tuple[int | tuple[int, int], ...] = ()
 
-    def __reduce__(self) -> tuple:  # pickled by name: its rules are lambdas, which pickle cannot store
+    def __reduce__(self) -> tuple:  # pickled by name: its forward and backward may be lambdas, which pickle cannot hold
         return _op_named, (self.name,)
 
 
@@ -154,7 +154,7 @@ def _in_float32(forward: Callable[..., tuple]) -> Callable[..., tuple]:
 @quiet
 def _pow(a: np.ndarray, b: np.ndarray) -> tuple:
     out = a ** b
-    if a.dtype.kind == "b":  # numpy's bool ** bool is int8, PyTorch's bool; numpy 2.0 squares bool ** 2 to int8 too
+    if a.dtype.kind == "b":  # numpy: bool ** bool is int8 (PyTorch: t ** True is bool), and in numpy 2 bool ** 2 too
         out = out.astype(np.result_type(a, b), copy=False)
     return out, (a, b, out)
 
@@ -330,7 +330,7 @@ _TABLE = [
     Op("sigmoid", _in_float32(_keeping_output(stable_sigmoid)), _sigmoid_backward,
        ("dx = g * s * (1 - s), s = sigmoid(x)",), (-1,)),
     Op("relu", _keeping_output(lambda x: np.maximum(0, x)), lambda out, g, n: (g * ~(out <= 0),),  # relu(-0.0) = -0.0
-       ("dx = g * (x > 0)",), (-1,)),  # a mask, not np.where: 7-15x as fast at 256 x 512 (the module docstring)
+       ("dx = g * (x > 0)",), (-1,)),  # a mask, not np.where: 7-15x as fast at 256 x 512 (tensor.py's docstring)
     Op("softplus", _in_float32(_softplus), lambda s, g, n: (g * s,), ("dx = g * sigmoid(x)",)),
     Op("sum", quiet(lambda x, axis=None, keepdims=False: (add_reduce(x, axis, keepdims, _count(x, axis)),
                                                           (x.shape, axis, keepdims))),

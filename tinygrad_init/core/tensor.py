@@ -7,7 +7,7 @@ reads (a product saves both operands, also when one needs no gradient), and back
 (pass `retain_graph=True` to walk a graph twice); pictures drawn afterwards keep every op, shape and dtype. The walk
 and the chain rule live in `tinygrad_init.autograd`; broadcasting is undone in one place, `unbroadcast`. As in
 PyTorch, leaves accumulate `.grad` across backward calls, intermediate tensors only if retained, and an
-in-place change (`add_`, which the optimizer uses) of a tensor that a backward rule saved and reads, or of a view of
+in-place change (`add_`, or an optimizer's step) of a tensor that a backward rule saved and reads, or of a view of
 its memory (a slice, a transpose, `detach()`), makes that backward raise; writes into `.data` are not tracked. As in
 `Value`, relu's backward multiplies by its 0/1 mask (than np.where, as fast at 32 x 16, 7 to 15 times as fast at
 256 x 512, float64 and float32), so an inf or nan upstream gradient at a unit off gives nan where PyTorch's gives 0;
@@ -200,9 +200,9 @@ class Tensor(_GraphNode, TorchSpellings):
 
     Args:
         data: a number, a nested list, a numpy array of numbers or a Tensor (whose dtype is kept). A floating
-            array (numpy's, or PyTorch's) or numpy scalar keeps its dtype; Python numbers, lists and integer or boolean
-            arrays become float32. None, strings, Values, complex and object arrays are refused. Integer tensors follow
-            PyTorch's type promotion (`int tensor * 2.5` and `int tensor / 2` are float32) and never require grad.
+            array (numpy's, or PyTorch's) or numpy float keeps its dtype; Python numbers, lists, integer or boolean
+            arrays and scalars become float32. None, strings, Values, complex and object arrays are refused. Integer
+            tensors follow PyTorch's type promotion (`int tensor * 2.5`, `int tensor / 2`: float32), never require grad.
         requires_grad: whether `backward()` should compute `.grad` for it (floats only).
         dtype: a numpy dtype to convert to, overriding the rule above.
         name: a label (`Module` sets it to the parameter's path, such as `layers.2.weight`)."""
@@ -301,7 +301,7 @@ class Tensor(_GraphNode, TorchSpellings):
         if self.data.size != 1:
             raise ValueError(f"{where}: the tensor has shape {self.shape} ({self.data.size} elements); {where}() "
                              "needs exactly one. Reduce it first, e.g. t.sum().item()")
-        if where != "item" and self._requires_grad:  # float(t), int(t): a number outside the graph (PyTorch warns)
+        if where != "item" and self._requires_grad:  # float(t), int(t): a number off the graph (PyTorch warns at float)
             scalar_warning(where)
         return self.data.reshape(())
 

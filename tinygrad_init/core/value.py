@@ -395,7 +395,7 @@ _REFLECTED = {np.add: Value.__radd__, np.subtract: Value.__rsub__, np.multiply: 
               np.not_equal: Value.__ne__, np.less: Value.__gt__, np.less_equal: Value.__ge__,  # Value's op for it
               np.greater: Value.__lt__, np.greater_equal: Value.__le__}
 _SYMBOL = {np.add: "+", np.subtract: "-", np.multiply: "*", np.divide: "/", np.power: "**"}  # in place: x += v
-_NO_OP = {np.floor_divide, np.remainder, np.divmod, np.matmul, np.fmod}  # Python operators a Value has not
+_NO_OP = {np.floor_divide, np.remainder, np.divmod, np.matmul, np.fmod}  # //, %, divmod, @, fmod: no ops of a Value
 
 
 def _node(data: float, op: str, a: Value | tuple, da: float | tuple, b: Value | None = None,

@@ -36,10 +36,10 @@ NEGATIVE_SLOPE = 0.01
 
 @dataclass(frozen=True)
 class Activation:
-    """One activation, a row of the table above: `name` (also the op `x.tanh()` of `Value` and `Tensor`), `fn` and
-    `derivative` on float64 arrays (stable for any z; `relu'(0) = 0`, `relu'(nan) = 1` as in the engines and PyTorch),
-    `gain`, `limits` (`f(-inf)`, `f(+inf)`), `moments` (`q -> (E f, E f^2, E f'^2)` for `z ~ N(0, q)`, if closed) and
-    `engine` (an op of the engines; not leaky_relu)."""
+    """One activation, a row of the table above: `name` (also the op `x.tanh()` of `Value` and `Tensor`, but for
+    linear, no op), `fn` and `derivative` on float64 arrays (stable for any z; `relu'(0) = 0`, `relu'(nan) = 1` as in
+    the engines and PyTorch), `gain`, `limits` (`f(-inf)`, `f(+inf)`), `moments` (`q -> (E f, E f^2, E f'^2)` for
+    `z ~ N(0, q)`, if closed) and `engine` (whether the engines compute it; not leaky_relu)."""
 
     name: str
     fn: Callable[[np.ndarray], np.ndarray]

@@ -34,7 +34,7 @@ class SGD:
     """Stochastic gradient descent with momentum and weight decay, as PyTorch's SGD.
 
     With `g = p.grad + weight_decay * p`: `v <- momentum * v + g` (`v = g` at the first step), `p <- p - lr * v`;
-    parameters whose `.grad` is None are skipped. The update is in place (`p.add_`), so it bumps each parameter's
+    parameters whose `.grad` is None are skipped. The update is in place (as `p.add_`), so it bumps each parameter's
     version counter: a backward pass through a graph built before the step raises instead of using the new weights.
     PyTorch rounds `p - lr v` and `g + weight_decay p` once each (fused multiply-adds), numpy twice: the weights agree
     with its to rounding, not bit for bit. Not offered: dampening, nesterov, maximize, param groups (PyTorch's

@@ -312,12 +312,15 @@ def not_floating(t: Any) -> np.ndarray:
 def torch_numbers(x: Any, e: Exception, where: str, what: str) -> np.ndarray:
     """The numbers of `x`, of which numpy's asarray raised `e`: a PyTorch tensor that requires grad (a Parameter, whose
     numpy() PyTorch refuses) gives its own; one of a dtype numpy has not (bfloat16, float8, complex32) is a TypeError
-    naming `where` and `what` it is given as, and the conversion; anything else raises `e` as it was."""
+    naming `where` and `what` it is given as, and the conversion, as is a sparse one or one on a GPU (PyTorch's reason,
+    which names theirs); anything else raises `e` as it was."""
     if not is_torch(x):
         raise e
     try:
         return np.asarray(x.detach())
-    except TypeError:
+    except TypeError as err:
+        if str(x.layout) != "torch.strided" or x.device.type != "cpu":  # x.float() would keep it sparse, or on the GPU
+            raise TypeError(f"{where}: {what} is a PyTorch tensor numpy cannot read: {err}") from None
         raise TypeError(f"{where}: {what} is a PyTorch tensor of dtype {x.dtype}, which numpy cannot hold; convert it "
                         "first, x.float() (or x.long() for integers)") from None
 

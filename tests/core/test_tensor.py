@@ -1178,6 +1178,18 @@ def test_an_int_index_beyond_int64_is_out_of_bounds_as_any_too_large_one(i):
         t[5]  # within int64: numpy's reason, as before
 
 
+@pytest.mark.parametrize("index", [[2 ** 64 - 1], np.array([0, 2 ** 64 - 2], dtype=np.uint64), [[2 ** 63]],
+                                   (0, np.array([2 ** 64 - 1], dtype=np.uint64))],
+                         ids=["list", "array", "nested", "tuple"])
+def test_an_index_array_beyond_int64_is_out_of_bounds_not_wrapped_round_to_a_position_from_the_end(index):
+    # numpy reads uint64 positions as int64: t[[2 ** 64 - 1]] took the last row, silently, where t[2 ** 64 - 1] is out
+    # of bounds for every axis (and [2 ** 63] was told "index -9223372036854775808 is out of bounds")
+    t = Tensor(np.arange(6.0).reshape(3, 2), requires_grad=True)
+    with pytest.raises(IndexError, match=r"getitem: index \d+ is out of bounds for every axis \(beyond int64"):
+        t[index]
+    assert t[np.array([2, 0], dtype=np.uint64)].data.tolist() == [[4.0, 5.0], [0.0, 1.0]]  # within int64: positions
+
+
 def test_max_of_empty():
     with pytest.raises(ValueError, match=r"max: cannot take the maximum over an axis of length 0"):
         Tensor(np.ones((0, 3))).max()

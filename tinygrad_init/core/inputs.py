@@ -222,6 +222,9 @@ def index_of(index: Any, ndim: int) -> Any:
                              f"{'dtype ' + str(i.dtype) if isinstance(i, np.ndarray) else 'float'}; convert with "
                              f"{'Tensor(idx, dtype=np.int64)' if tensor else '.astype(int)'} (positions) or build a "
                              "boolean mask")
+        if isinstance(i, np.ndarray) and i.dtype == np.uint64 and i.size and i.max() >= 2 ** 63:  # numpy: 2**64-1 is -1
+            raise IndexError(f"getitem: index {i.max()} is out of bounds for every axis (beyond int64, which numpy "
+                             "would wrap round to a position from the end)")
         return i
     if not isinstance(index, tuple):
         return one(index)

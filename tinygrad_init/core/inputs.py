@@ -60,8 +60,8 @@ def to_array(data: Any, dtype: Any) -> np.ndarray:
                         "axis (t[i] picks a row in the graph)")
     try:
         arr = np.asarray(data)
-    except (RuntimeError, TypeError) as e:  # a PyTorch tensor that requires grad (a Parameter), or of a dtype
-        arr = torch_numbers(data, e, "Tensor", "data")  # numpy lacks (bfloat16): its numbers, or an error naming it
+    except (RuntimeError, TypeError) as e:  # a Parameter, or a PyTorch tensor numpy cannot read (bfloat16, sparse)
+        arr = torch_numbers(data, e, "Tensor", "data")  # its numbers, or a TypeError naming it and the conversion
     except ValueError as e:
         raise TypeError(f"Tensor: cannot make a tensor of {type(data).__name__} {data!r:.60} ({e}). Pass a number, "
                         "a (nested) list of numbers or a numpy array of equal-length rows.") from None

@@ -633,3 +633,18 @@ def test_a_pytorch_tensor_numpy_cannot_read_for_its_layout_or_device_is_told_pyt
         assert "dtype" not in str(e.value) and "x.float()" not in str(e.value), str(e.value)
     if kind == "sparse":  # the conversion named works
         np.testing.assert_array_equal(Tensor(x.to_dense()).data, [1.0, 0.0])
+
+
+def test_a_quantized_pytorch_tensor_is_told_to_dequantize_which_gives_its_numbers():
+    # A qint8 tensor was told "convert it first, x.float() (or x.long() for integers)", and both raise PyTorch's
+    # "Creation of quantized tensor requires quantized dtype"; x.dequantize() gives the numbers.
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PyTorch's notice that quantized tensors are deprecated
+        q = torch.quantize_per_tensor(torch.tensor([1.0, -0.5]), 0.5, 0, torch.qint8)
+    with pytest.raises(TypeError, match=r"^Tensor: data is a PyTorch tensor of dtype torch\.qint8, which numpy cannot "
+                                        r"hold; convert it first, x\.dequantize\(\)$"):
+        Tensor(q)
+    with pytest.raises(TypeError, match=r"^backward: grad .* x\.dequantize\(\)$"):
+        (Tensor([1.0, 3.0], requires_grad=True) * 2).backward(q)
+    np.testing.assert_array_equal(Tensor(q.dequantize()).data, [1.0, -0.5])

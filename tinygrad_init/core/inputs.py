@@ -324,8 +324,9 @@ def torch_numbers(x: Any, e: Exception, where: str, what: str) -> np.ndarray:
     except TypeError as err:
         if str(x.layout) != "torch.strided" or x.device.type != "cpu":  # x.float() would keep it sparse, or on the GPU
             raise TypeError(f"{where}: {what} is a PyTorch tensor numpy cannot read: {err}") from None
+        how = "x.dequantize()" if x.is_quantized else "x.float() (or x.long() for integers)"  # (qint8: float() fails)
         raise TypeError(f"{where}: {what} is a PyTorch tensor of dtype {x.dtype}, which numpy cannot hold; convert it "
-                        "first, x.float() (or x.long() for integers)") from None
+                        f"first, {how}") from None
 
 
 def _array(value: Any, where: str) -> np.ndarray | None:

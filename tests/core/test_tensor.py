@@ -1166,6 +1166,17 @@ def test_a_slice_of_floats_is_named_by_getitem_not_as_a_bool_minus(index, bound)
     assert t[: 4 // 2].shape == (2, 3) and t[np.int64(1):].shape == (3, 3)  # ints of either kind are slice bounds
 
 
+def test_a_slice_bound_that_is_an_integer_tensor_is_told_to_give_its_int():
+    # PyTorch takes t[:n] for n = mask.sum(), a tensor; here it was told only "must be ints or None, got Tensor(2,
+    # dtype=int64)", without what to write
+    t = Tensor(np.ones((4, 3)), requires_grad=True)
+    n = Tensor(np.array(2), dtype=np.int64)
+    with pytest.raises(TypeError, match=r"must be ints or None, got Tensor\(2, dtype=int64\); int\(n\) gives a "
+                                        r"Tensor's integer$"):
+        t[:n]
+    assert t[:int(n)].shape == (2, 3)
+
+
 @pytest.mark.parametrize("i", [2 ** 63, -2 ** 63 - 1, np.uint64(2 ** 63), 2 ** 70])
 def test_an_int_index_beyond_int64_is_out_of_bounds_as_any_too_large_one(i):
     t = Tensor(np.ones((2, 3)))

@@ -265,8 +265,10 @@ def index_error(e: Exception, index: Any, shape: tuple) -> Exception:
             return IndexError(f"{head}{i} is out of bounds for every axis (beyond int64)")
         for v in (i.start, i.stop, i.step) if isinstance(i, slice) else ():
             if v is not None and not hasattr(v, "__index__"):  # (a float, a string: ints of any kind have one)
+                count = hasattr(v, "grad_fn") and np.asarray(v.data).dtype.kind in "iu" and np.size(v.data) == 1
                 return TypeError(f"{head}a slice's start, stop and step must be ints or None, got {v!r}" +
-                                 "; n // 2, not n / 2, is an int" * isinstance(v, (float, np.floating)))
+                                 "; n // 2, not n / 2, is an int" * isinstance(v, (float, np.floating)) +
+                                 "; int(n) gives a Tensor's integer" * count)  # (PyTorch takes its own tensor)
     return type(e)(head + str(e))
 
 

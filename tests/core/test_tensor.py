@@ -1166,6 +1166,17 @@ def test_a_slice_of_floats_is_named_by_getitem_not_as_a_bool_minus(index, bound)
     assert t[: 4 // 2].shape == (2, 3) and t[np.int64(1):].shape == (3, 3)  # ints of either kind are slice bounds
 
 
+def test_a_slice_bound_that_is_an_integer_tensor_is_told_to_give_its_int():
+    # PyTorch takes t[:n] for n = mask.sum(), a tensor; here it was told only "must be ints or None, got Tensor(2,
+    # dtype=int64)", without what to write
+    t = Tensor(np.ones((4, 3)), requires_grad=True)
+    n = Tensor(np.array(2), dtype=np.int64)
+    with pytest.raises(TypeError, match=r"must be ints or None, got Tensor\(2, dtype=int64\); int\(n\) gives a "
+                                        r"Tensor's integer$"):
+        t[:n]
+    assert t[:int(n)].shape == (2, 3)
+
+
 @pytest.mark.parametrize("i", [2 ** 63, -2 ** 63 - 1, np.uint64(2 ** 63), 2 ** 70])
 def test_an_int_index_beyond_int64_is_out_of_bounds_as_any_too_large_one(i):
     t = Tensor(np.ones((2, 3)))
@@ -1176,6 +1187,18 @@ def test_an_int_index_beyond_int64_is_out_of_bounds_as_any_too_large_one(i):
         t[:, i]
     with pytest.raises(IndexError, match=r"getitem: .*: index 5 is out of bounds for axis 0 with size 2"):
         t[5]  # within int64: numpy's reason, as before
+
+
+@pytest.mark.parametrize("index", [[2 ** 64 - 1], np.array([0, 2 ** 64 - 2], dtype=np.uint64), [[2 ** 63]],
+                                   (0, np.array([2 ** 64 - 1], dtype=np.uint64))],
+                         ids=["list", "array", "nested", "tuple"])
+def test_an_index_array_beyond_int64_is_out_of_bounds_not_wrapped_round_to_a_position_from_the_end(index):
+    # numpy reads uint64 positions as int64: t[[2 ** 64 - 1]] took the last row, silently, where t[2 ** 64 - 1] is out
+    # of bounds for every axis (and [2 ** 63] was told "index -9223372036854775808 is out of bounds")
+    t = Tensor(np.arange(6.0).reshape(3, 2), requires_grad=True)
+    with pytest.raises(IndexError, match=r"getitem: index \d+ is out of bounds for every axis \(beyond int64"):
+        t[index]
+    assert t[np.array([2, 0], dtype=np.uint64)].data.tolist() == [[4.0, 5.0], [0.0, 1.0]]  # within int64: positions
 
 
 def test_max_of_empty():

@@ -613,3 +613,38 @@ def test_a_pytorch_uint8_index_which_pytorch_reads_as_a_mask_and_numpy_as_positi
     for converted in (idx.bool(), idx.long()):  # either conversion gives PyTorch's rows
         np.testing.assert_array_equal(t[converted].data, theirs[converted].numpy())
     assert t[np.array([1, 0, 1], dtype=np.uint8)].shape == (3, 2)  # a numpy uint8 array: positions, as numpy reads it
+
+
+@pytest.mark.parametrize("kind", ["sparse", "meta"])
+def test_a_pytorch_tensor_numpy_cannot_read_for_its_layout_or_device_is_told_pytorchs_conversion_not_a_dtype(kind):
+    # A sparse tensor (or one on a GPU, or meta) of float32 was told "of dtype torch.float32, which numpy cannot hold;
+    # convert it first, x.float()", which gives the same tensor and the same error again; PyTorch's own reason says
+    # what to do: x.to_dense(), x.cpu().
+    from tinygrad_init.nn import losses
+    x = torch.tensor([1.0, 0.0]).to_sparse() if kind == "sparse" else torch.zeros(2, device="meta")
+    t = Tensor([1.0, 3.0], requires_grad=True)
+    calls = [("Tensor: data", lambda: Tensor(x)), ("backward: grad", lambda: (t * 2).backward(x)),
+             ("grad: grad", lambda: setattr(t, "grad", x)), ("getitem: the index", lambda: t[x]),
+             ("cross_entropy: targets", lambda: losses.cross_entropy(Tensor(np.ones((2, 2))), x))]
+    told = r"Use Tensor\.to_dense\(\) first" if kind == "sparse" else r"Use Tensor\.cpu\(\) to copy the tensor"
+    for head, call in calls:
+        with pytest.raises(TypeError, match=rf"^{head} is a PyTorch tensor numpy cannot read: .*{told}") as e:
+            call()
+        assert "dtype" not in str(e.value) and "x.float()" not in str(e.value), str(e.value)
+    if kind == "sparse":  # the conversion named works
+        np.testing.assert_array_equal(Tensor(x.to_dense()).data, [1.0, 0.0])
+
+
+def test_a_quantized_pytorch_tensor_is_told_to_dequantize_which_gives_its_numbers():
+    # A qint8 tensor was told "convert it first, x.float() (or x.long() for integers)", and both raise PyTorch's
+    # "Creation of quantized tensor requires quantized dtype"; x.dequantize() gives the numbers.
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PyTorch's notice that quantized tensors are deprecated
+        q = torch.quantize_per_tensor(torch.tensor([1.0, -0.5]), 0.5, 0, torch.qint8)
+    with pytest.raises(TypeError, match=r"^Tensor: data is a PyTorch tensor of dtype torch\.qint8, which numpy cannot "
+                                        r"hold; convert it first, x\.dequantize\(\)$"):
+        Tensor(q)
+    with pytest.raises(TypeError, match=r"^backward: grad .* x\.dequantize\(\)$"):
+        (Tensor([1.0, 3.0], requires_grad=True) * 2).backward(q)
+    np.testing.assert_array_equal(Tensor(q.dequantize()).data, [1.0, -0.5])

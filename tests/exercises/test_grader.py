@@ -997,6 +997,27 @@ def test_a_check_that_runs_past_the_limit_itself_is_not_blamed_on_the_students_c
                                      "lecturer"), result.message
 
 
+def test_a_slow_answer_that_spent_the_limit_between_two_calls_is_a_time_out_not_the_checks_fault(tmp_path,
+                                                                                                 monkeypatch):
+    # The student's code took most of the limit and returned just in time, and the check's brief computing after it
+    # crossed the limit before the next call: the grade was "internal", "the check for mul_backward itself ran past the
+    # time limit ... not a mistake of yours". A file that sleeps until just before the deadline got it every few runs.
+    def check(run):
+        run("mul_backward(a=1, b=2, upstream=3)", 1.0, 2.0, 3.0)
+        time.sleep(1.0)  # the check's own share: less than half of the limit, the student's code took the rest
+        run("mul_backward(a=4, b=5, upstream=6)", 4.0, 5.0, 6.0)
+
+    monkeypatch.setattr(importlib.import_module(f"tinygrad_init.exercises.{catalog.get('mul_backward').stem}"),
+                        "check", check)
+    write(tmp_path, "mul_backward", "import time\ndef mul_backward(a, b, upstream):\n    if a == 1:\n"
+                                    "        time.sleep(2.2)\n    return upstream * b, upstream * a\n")
+    (result,) = grader.grade(str(tmp_path), ["mul_backward"], timeout=3)
+    assert result.status == "timeout", (result.status, result.message)
+    assert result.message.startswith("timed out: your code used up the time limit of 3 s in its calls before "
+                                     "mul_backward(a=4, b=5, upstream=6)"), result.message
+    assert "--timeout 30" in result.message and "not a mistake of yours" not in result.message, result.message
+
+
 def test_a_walk_without_a_visited_set_that_times_out_is_told_why(tmp_path):
     # A topological order that remembers only what it emitted ("if n not in out") expands a shared node once per path
     # to it: on the fresh 4000-node graph it ran out of time with the generic advice (a loop that never ends, or a

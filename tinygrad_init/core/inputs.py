@@ -60,8 +60,8 @@ def to_array(data: Any, dtype: Any) -> np.ndarray:
                         "axis (t[i] picks a row in the graph)")
     try:
         arr = np.asarray(data)
-    except (RuntimeError, TypeError) as e:  # a PyTorch tensor that requires grad (a Parameter), or of a dtype
-        arr = torch_numbers(data, e, "Tensor", "data")  # numpy lacks (bfloat16): its numbers, or an error naming it
+    except (RuntimeError, TypeError) as e:  # a Parameter, or a PyTorch tensor numpy cannot read (bfloat16, sparse)
+        arr = torch_numbers(data, e, "Tensor", "data")  # its numbers, or a TypeError naming it and the conversion
     except ValueError as e:
         raise TypeError(f"Tensor: cannot make a tensor of {type(data).__name__} {data!r:.60} ({e}). Pass a number, "
                         "a (nested) list of numbers or a numpy array of equal-length rows.") from None
@@ -222,6 +222,9 @@ def index_of(index: Any, ndim: int) -> Any:
                              f"{'dtype ' + str(i.dtype) if isinstance(i, np.ndarray) else 'float'}; convert with "
                              f"{'Tensor(idx, dtype=np.int64)' if tensor else '.astype(int)'} (positions) or build a "
                              "boolean mask")
+        if isinstance(i, np.ndarray) and i.dtype == np.uint64 and i.size and i.max() >= 2 ** 63:  # numpy: 2**64-1 is -1
+            raise IndexError(f"getitem: index {i.max()} is out of bounds for every axis (beyond int64, which numpy "
+                             "would wrap round to a position from the end)")
         return i
     if not isinstance(index, tuple):
         return one(index)
@@ -262,8 +265,10 @@ def index_error(e: Exception, index: Any, shape: tuple) -> Exception:
             return IndexError(f"{head}{i} is out of bounds for every axis (beyond int64)")
         for v in (i.start, i.stop, i.step) if isinstance(i, slice) else ():
             if v is not None and not hasattr(v, "__index__"):  # (a float, a string: ints of any kind have one)
+                count = hasattr(v, "grad_fn") and np.asarray(v.data).dtype.kind in "iu" and np.size(v.data) == 1
                 return TypeError(f"{head}a slice's start, stop and step must be ints or None, got {v!r}" +
-                                 "; n // 2, not n / 2, is an int" * isinstance(v, (float, np.floating)))
+                                 "; n // 2, not n / 2, is an int" * isinstance(v, (float, np.floating)) +
+                                 "; int(n) gives a Tensor's integer" * count)  # (PyTorch takes its own tensor)
     return type(e)(head + str(e))
 
 
@@ -312,14 +317,18 @@ def not_floating(t: Any) -> np.ndarray:
 def torch_numbers(x: Any, e: Exception, where: str, what: str) -> np.ndarray:
     """The numbers of `x`, of which numpy's asarray raised `e`: a PyTorch tensor that requires grad (a Parameter, whose
     numpy() PyTorch refuses) gives its own; one of a dtype numpy has not (bfloat16, float8, complex32) is a TypeError
-    naming `where` and `what` it is given as, and the conversion; anything else raises `e` as it was."""
+    naming `where` and `what` it is given as, and the conversion, as is a sparse one or one on a GPU (PyTorch's reason,
+    which names theirs); anything else raises `e` as it was."""
     if not is_torch(x):
         raise e
     try:
         return np.asarray(x.detach())
-    except TypeError:
+    except TypeError as err:
+        if str(x.layout) != "torch.strided" or x.device.type != "cpu":  # x.float() would keep it sparse, or on the GPU
+            raise TypeError(f"{where}: {what} is a PyTorch tensor numpy cannot read: {err}") from None
+        how = "x.dequantize()" if x.is_quantized else "x.float() (or x.long() for integers)"  # (qint8: float() fails)
         raise TypeError(f"{where}: {what} is a PyTorch tensor of dtype {x.dtype}, which numpy cannot hold; convert it "
-                        "first, x.float() (or x.long() for integers)") from None
+                        f"first, {how}") from None
 
 
 def _array(value: Any, where: str) -> np.ndarray | None:

@@ -248,8 +248,7 @@ class _Local(Session):
     def __init__(self, ex: Exercise, path: str, tree: ast.Module) -> None:
         import numpy as np
 
-        self.ex, self.path, self.tree, self.fn = ex, path, tree, None
-        self.folder = os.path.dirname(path)
+        self.ex, self.path, self.tree, self.fn, self.folder = ex, path, tree, None, os.path.dirname(path)
         self.out = _Capture()
         self._saved = (list(sys.path), set(sys.modules), os.getcwd(), np.geterr(), sys.getrecursionlimit(),
                        sys.dont_write_bytecode, np.get_printoptions(), np.random.get_state())  # noqa: NPY002
@@ -322,16 +321,14 @@ class _Worker(Session):
             [sys.executable, _WORKER, self.capture, json.dumps(_policy(ex, path, memory_mb))],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.fd, cwd=os.path.dirname(path), env=env,
             start_new_session=os.name == "posix")
-        self.frames, self.partial, self.deadline = queue.Queue(), False, float("inf")
+        self.frames, self.partial, self.deadline, self.own = queue.Queue(), False, float("inf"), 0.0  # own: see `call`
         self.reader = threading.Thread(target=self._read, args=(self.proc.stdout.fileno(),), daemon=True)
         self.reader.start()
 
     def _read(self, fd: int) -> None:
         """The reader thread: frames from the worker into the queue, then ("eof"|"garbled", detail)."""
         try:
-            while True:
-                if (header := wire.read_exact(fd, 4)) is None:
-                    break
+            while (header := wire.read_exact(fd, 4)) is not None:
                 self.partial = True  # a header without its payload yet: a time-out now means garbage
                 if (data := wire.read_exact(fd, wire.parse_frame(header))) is None:
                     break
@@ -349,6 +346,7 @@ class _Worker(Session):
         obj["n"] = tag = secrets.token_hex(8)
         threading.Thread(target=self._write, args=(obj,), daemon=True).start()
         kind, frame = self._next(call)
+        self.answered = time.monotonic()  # from the answer to the next call, the check computes (see `call`)
         if kind == "frame" and frame.get("n") == tag:
             return frame
         raise _Abort("error", _tampered("a message with the wrong tag" if kind == "frame" else frame))
@@ -364,13 +362,11 @@ class _Worker(Session):
         except queue.Empty:
             if self.partial:
                 raise _Abort("error", _tampered("a frame that never ended")) from None
-            raise _Abort(*_timed_out(self.ex, self.timeout, call, checking=bool(call) and not wait)) from None
+            raise _Abort(*_timed_out(self.ex, self.timeout, call, pending=bool(wait), own=self.own)) from None
         if kind == "eof":
-            try:
-                code = self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                code = None
-            raise _Abort("crash", _crash_message(code))
+            with contextlib.suppress(subprocess.TimeoutExpired):  # alive after all: its returncode stays None
+                self.proc.wait(timeout=5)
+            raise _Abort("crash", _crash_message(self.proc.returncode))
         return kind, frame
 
     def load(self) -> dict:
@@ -383,7 +379,11 @@ class _Worker(Session):
 
     def call(self, call: str, args: Sequence = (), kwargs: Mapping | None = None,
              keep: Sequence[int] = (), calls: int = 1) -> tuple[Any, list]:
-        return _reply(self._send(_request(args, kwargs, keep, calls), call), call)
+        self.own += time.monotonic() - self.answered  # the check's own computing since the last answer was read
+        try:
+            return _reply(self._send(_request(args, kwargs, keep, calls), call), call)
+        finally:  # reading the answer (a large one takes seconds) is the student's time, as running the code is
+            self.answered = time.monotonic()
 
     def close(self) -> str:
         with contextlib.suppress(OSError):
@@ -419,17 +419,17 @@ def _kill_marked(mark: bytes) -> None:
 # ------------------------------------------------------------------ messages
 
 
-def _timed_out(ex: Exercise, timeout: float, call: str | None, checking: bool) -> tuple[str, str]:
+def _timed_out(ex: Exercise, timeout: float, call: str | None, pending: bool, own: float) -> tuple[str, str]:
     during, more = {None: "", "": _LOADING}.get(call, f" while running {call}"), max(30, int(timeout * 3))
-    if checking:  # the limit passed here, in the check's own computing between two calls, not in the student's code
+    if not pending and own * 2 > timeout:  # the check's own computing between its calls (`own` s) took most of it
         return "internal", (f"the check for {ex.name} itself ran past the time limit of {timeout:g} s before calling "
                             f"{call} -- not a mistake of yours; please tell your lecturer (or try --timeout {more}).")
-    own = "Tests of your own belong under `if __name__ == '__main__':`, which the grader does not run. " * (call == "")
-    return "timeout", (f"timed out: your code was still running after {timeout:g} s{during}. Look for a loop that "
-                       "never ends (a `while` whose condition never changes, a stack or queue that never empties) or a "
-                       f"function that keeps calling itself. {own}If it is only slow, raise the limit: --timeout "
-                       f"{more} (in Python, grade(..., timeout={more}))." + (f"\nhint: {ex.hints['timeout']}" if
-                                                                            "timeout" in ex.hints else ""))
+    ran = (f"was still running after {timeout:g} s{during}. Look for a loop that never ends (a `while` whose condition "
+           "never changes, a stack or queue that never empties) or a function that keeps calling itself. " + "Tests of "
+           "your own belong under `if __name__ == '__main__':`, which the grader does not run. " * (call == "")) if \
+        pending else f"used up the time limit of {timeout:g} s in its calls before {call}, which was not made. "
+    return "timeout", (f"timed out: your code {ran}If it is only slow, raise the limit: --timeout {more} (in Python, "
+                       f"grade(..., timeout={more}))." + f"\nhint: {ex.hints.get('timeout')}" * ("timeout" in ex.hints))
 
 
 def _crash_message(code: int | None) -> str:

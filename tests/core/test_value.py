@@ -836,7 +836,6 @@ def test_a_numpy_function_of_a_value_names_the_ops_of_the_value_to_write_instead
         assert type(y) is Value and y.data == want
 
 
-
 def test_a_values_label_parents_and_locals_are_hinted_as_what_they_hold():
     # a property of a lambda, and a label set through a checker that returns Any, were Any to type checkers: a
     # function hinted to return v.parents, v.locals or v.label was an error under mypy --strict (no-any-return)

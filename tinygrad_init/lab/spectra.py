@@ -465,7 +465,7 @@ def isometry_section(rng: Rng = 0, quick: bool = False) -> ExperimentResult:
            f"depth {depths[-1]} stay between {f(np.percentile(iso, 5))} and {f(np.percentile(iso, 95))}" + (
                f" (pooled over {counted(n, 'seed')}; seed by seed {span(min(ends[0]), max(ends[0]), f)} and "
                f"{span(min(ends[1]), max(ends[1]), f)})") * (n > 1) + ": a gradient keeps its size in every "
-           "direction. Below 1e-4, where a direction passes nothing, fall " + ", ".join(  # 0.5%, not 0%: one of 200
+           "direction. Below 1e-4, where a direction passes nothing, fall " + ", ".join(  # 1%, not 0%: one of 100
                f"{f(low[k][0, 0])}% at depth {depths[0]} and {f(low[k][0, -1])}% at depth {depths[-1]} ({k})"
                + f" [seeds {span(*low[k][1:, 0], f)}% and {span(*low[k][1:, -1], f)}%]" * (n > 1)
                for k in r if k != "tanh, orthogonal") + (f" (medians of {counted(n, 'seed')})" if n > 1 else "")

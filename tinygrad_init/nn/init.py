@@ -456,8 +456,8 @@ he_uniform = Scheme("he_uniform", rule=(_HE_SCALE, "mode", "uniform"), params=_H
                     source="He et al. (2015); PyTorch kaiming_uniform_", reference=_HE)
 """He et al.'s init for (leaky) ReLU nets, uniform (PyTorch's `kaiming_uniform_`, `a` as for `he_normal`)."""
 _VARIANCE_SCALING = Scheme("variance_scaling", rule=("scale", "mode", "distribution"), source="Keras "
-                           "VarianceScaling, JAX variance_scaling", note="the general rule; all fan-based presets are "
-                           "calls of it", params={"scale": 1.0, "mode": "fan_in", "distribution": "normal"})
+                           "VarianceScaling, JAX variance_scaling", note="the general rule; every fan-based preset but "
+                           "cs231n is a call of it", params={"scale": 1.0, "mode": "fan_in", "distribution": "normal"})
 orthogonal = Scheme("orthogonal", "gain**2/max(fan_in, fan_out)", draw=_draw_orthogonal, params={"gain": 1.0},
                     text="{gain}*Q, Q from QR of a Gaussian, sign-fixed", note="W.T @ W = gain^2 I when fan_in >= "
                     "fan_out; a kernel (in, out, *r) is the (fan_in, out) matrix, Var(W) = gain^2/max(fan_in, out)",

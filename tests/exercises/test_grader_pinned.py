@@ -232,10 +232,12 @@ def test_grading_a_function_that_raises_leaves_nothing_for_the_cycle_collector()
 
 
 def test_the_report_fits_100_columns():
-    # A message of 95 characters does not fit after the 6-column indent: it wraps; a long printed line is cut at 100.
+    # A message of 95 characters does not fit after the 6-column indent: it wraps; a long printed line is cut to 100
+    # with what is left counted.
     result = Result("mul_backward", "fail", "a" * 93 + " b", output="z" * 150)
     lines = grader.format_report([result], "work").splitlines()
-    assert lines[3:7] == ["      " + "a" * 93, "      b", "      your code printed:", "        | " + "z" * 100], lines
+    assert lines[3:7] == ["      " + "a" * 93, "      b", "      your code printed:",
+                          "        | " + "z" * 74 + " ... (76 more characters)"], lines
 
 
 def test_messages_show_just_the_digits_that_tell_two_numbers_apart():
@@ -274,6 +276,18 @@ def test_the_report_shows_eight_printed_lines_and_counts_the_rest():
     lines = grader.format_report([result], "work").splitlines()
     start = lines.index("      your code printed:")
     assert lines[start + 1:start + 10] == [f"        | line {i}" for i in range(8)] + ["        | ... (12 more lines)"]
+
+
+def test_a_printed_line_longer_than_the_report_is_cut_with_a_count_of_what_is_left():
+    # cut without a mark, a printed list shows its last number cut short as another number (0.1234567 as 0.12)
+    line = "x = [" + ", ".join(["0.1234567"] * 12) + "]"
+    result = Result("mul_backward", "fail", "wrong", output=line)
+    lines = grader.format_report([result], "work").splitlines()
+    width = grader._WIDTH
+    shown = lines[lines.index("      your code printed:") + 1]
+    assert shown.startswith(f"        | {line[:60]}") and shown.endswith(" more characters)"), shown
+    kept = shown.removeprefix("        | ").split(" ... (")[0]
+    assert len(shown) <= width + 10 and shown.endswith(f" ... ({len(line) - len(kept)} more characters)"), shown
 
 
 def test_only_folders_with_an_init_file_are_exercises(monkeypatch):

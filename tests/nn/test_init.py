@@ -4,13 +4,15 @@ the name lookup, the error messages, the gain table and the self-description."""
 from __future__ import annotations
 
 import math
+import os
 import pathlib
 import re
+import subprocess
+import sys
 import warnings
 
 import numpy as np
 import pytest
-from conftest import require_module
 
 from tinygrad_init import Tensor, init, nn
 
@@ -192,6 +194,8 @@ def test_orthogonal_kernel_variance_is_the_one_the_table_states():
 
 
 def test_sparse_matches_torch_on_the_same_array_and_says_which_units_it_thins():
+    from conftest import require_module  # here, not at the top: the file also runs as a script (its __main__)
+
     torch = require_module("torch")  # fails under CI=true
     # On one array shape both zero ceil(sparsity * rows) entries of every column (torch.nn.init.sparse_) ...
     w, t = init.sparse((10, 6), rng=0, sparsity=0.3), torch.nn.init.sparse_(torch.empty(10, 6), 0.3)
@@ -468,6 +472,21 @@ def test_docs_page_holds_the_generated_table():
     assert block, f"{PAGE} has no block between <!-- init.table(\"markdown\") --> and <!-- /init.table -->"
     assert block.group(2) == init.table("markdown"), \
         "docs/init_schemes.md is out of date: run `python tests/nn/test_init.py` to paste init.table('markdown')"
+
+
+def test_running_this_file_as_the_page_says_pastes_the_table(tmp_path):
+    # docs/init_schemes.md and the failure above say `python tests/nn/test_init.py` pastes the table: run as a script
+    # (no pytest to put tests/ on the path), the file must get as far as its __main__ block
+    repo = PAGE.parents[1]
+    for part in ("tests/nn/test_init.py", "tests/conftest.py", "docs/init_schemes.md"):
+        (tmp_path / part).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / part).write_bytes((repo / part).read_bytes())
+    page = tmp_path / "docs" / "init_schemes.md"
+    page.write_text(BLOCK.sub(r"\1| stale |\n\3", page.read_text(encoding="utf-8")), encoding="utf-8")
+    run = subprocess.run([sys.executable, "tests/nn/test_init.py"], cwd=tmp_path, capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(repo)}, timeout=300)
+    assert run.returncode == 0, run.stderr[-1500:]
+    assert BLOCK.search(page.read_text(encoding="utf-8")).group(2) == init.table("markdown")
 
 
 def test_docs_gain_table_agrees_with_calculate_gain():

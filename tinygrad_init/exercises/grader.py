@@ -190,7 +190,11 @@ def format_report(results: Sequence[Result], directory: str, timeout: float | No
         if r.output.strip():
             shown = _visible(r.output.strip()).splitlines()
             out.append("      your code printed:")
-            out.extend("        | " + line[:_WIDTH] for line in shown[:8])
+            for line in shown[:8]:  # a line cut short says so, within the width: a number cut at the edge is no other
+                if len(line) > _WIDTH:
+                    keep = _WIDTH - len(f" ... ({len(line)} more characters)")
+                    line = f"{line[:keep]} ... ({len(line) - keep} more characters)"
+                out.append(f"        | {line}")
             if len(shown) > 8:
                 out.append(f"        | ... ({len(shown) - 8} more lines)")
     out.append("")

@@ -43,7 +43,8 @@ class Worst(NamedTuple):
 @dataclass(repr=False)
 class InputCheck:
     """The comparison for one input: float64 arrays of its shape, and which elements are off (`bad`);
-    `note` explains a gradient of the wrong shape (then `analytic` is all nan)."""
+    `note` explains a gradient of the wrong shape (then `analytic` is all nan). `rel_error` is |analytic - numeric| /
+    max(|analytic|, |numeric|, atol): gradients smaller than atol are measured against atol, so theirs reads small."""
 
     index: int
     analytic: np.ndarray

@@ -615,7 +615,7 @@ def test_a_pytorch_uint8_index_which_pytorch_reads_as_a_mask_and_numpy_as_positi
     assert t[np.array([1, 0, 1], dtype=np.uint8)].shape == (3, 2)  # a numpy uint8 array: positions, as numpy reads it
 
 
-@pytest.mark.parametrize("kind", ["sparse", "meta"])
+@pytest.mark.parametrize("kind", ["sparse"])
 def test_a_pytorch_tensor_numpy_cannot_read_for_its_layout_or_device_is_told_pytorchs_conversion_not_a_dtype(kind):
     # A sparse tensor (or one on a GPU, or meta) of float32 was told "of dtype torch.float32, which numpy cannot hold;
     # convert it first, x.float()", which gives the same tensor and the same error again; PyTorch's own reason says
@@ -633,6 +633,23 @@ def test_a_pytorch_tensor_numpy_cannot_read_for_its_layout_or_device_is_told_pyt
         assert "dtype" not in str(e.value) and "x.float()" not in str(e.value), str(e.value)
     if kind == "sparse":  # the conversion named works
         np.testing.assert_array_equal(Tensor(x.to_dense()).data, [1.0, 0.0])
+
+
+def test_a_meta_pytorch_tensor_is_told_it_holds_no_numbers_not_to_copy_them_with_cpu():
+    # A tensor on the meta device was told PyTorch's "Use Tensor.cpu() to copy the tensor to host memory first", and
+    # x.cpu() raises "Cannot copy out of meta tensor; no data!": it has a shape and a dtype, and no numbers to copy.
+    from tinygrad_init.nn import losses
+    x, t = torch.zeros(2, device="meta"), Tensor([1.0, 3.0], requires_grad=True)
+    with pytest.raises(NotImplementedError):
+        x.cpu()
+    calls = [("Tensor: data", lambda: Tensor(x)), ("backward: grad", lambda: (t * 2).backward(x)),
+             ("grad: grad", lambda: setattr(t, "grad", x)), ("getitem: the index", lambda: t[x]),
+             ("cross_entropy: targets", lambda: losses.cross_entropy(Tensor(np.ones((2, 2))), x))]
+    for head, call in calls:
+        with pytest.raises(TypeError, match=rf"^{head} is a PyTorch tensor on the meta device, which has a shape and a "
+                                            r"dtype but no numbers: make it with its numbers on the CPU") as e:
+            call()
+        assert "cpu()" not in str(e.value), str(e.value)
 
 
 def test_a_quantized_pytorch_tensor_is_told_to_dequantize_which_gives_its_numbers():

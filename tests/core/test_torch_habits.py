@@ -593,7 +593,7 @@ def test_a_pytorch_tensor_of_a_dtype_numpy_lacks_is_named_with_its_conversion_wh
     convert = rf"is a PyTorch tensor of dtype torch\.{dtype}, which numpy cannot hold; convert it first, x\.float\(\)"
     calls = [("Tensor: data", lambda: Tensor(b)), ("Tensor: data", lambda: Tensor(b.clone().requires_grad_())),
              ("backward: grad", lambda: (t * 2).backward(b)), ("grad: grad", lambda: setattr(t, "grad", b)),
-             ("getitem: the index", lambda: t[b]), ("Tensor: data", lambda: nn.Linear(2, 3)(b)),
+             ("Tensor: data", lambda: nn.Linear(2, 3)(b)),  # (getitem: see the test of an index below)
              ("cross_entropy: targets", lambda: losses.cross_entropy(Tensor(np.ones((2, 2))), b)),
              ("mse_loss: expected numbers as target; Tensor: data", lambda: losses.mse_loss(t, b))]
     for head, call in calls:  # (was PyTorch's "Got unsupported ScalarType BFloat16", from inside numpy() of it)
@@ -615,7 +615,7 @@ def test_a_pytorch_uint8_index_which_pytorch_reads_as_a_mask_and_numpy_as_positi
     assert t[np.array([1, 0, 1], dtype=np.uint8)].shape == (3, 2)  # a numpy uint8 array: positions, as numpy reads it
 
 
-@pytest.mark.parametrize("kind", ["sparse", "meta"])
+@pytest.mark.parametrize("kind", ["sparse"])
 def test_a_pytorch_tensor_numpy_cannot_read_for_its_layout_or_device_is_told_pytorchs_conversion_not_a_dtype(kind):
     # A sparse tensor (or one on a GPU, or meta) of float32 was told "of dtype torch.float32, which numpy cannot hold;
     # convert it first, x.float()", which gives the same tensor and the same error again; PyTorch's own reason says
@@ -633,6 +633,44 @@ def test_a_pytorch_tensor_numpy_cannot_read_for_its_layout_or_device_is_told_pyt
         assert "dtype" not in str(e.value) and "x.float()" not in str(e.value), str(e.value)
     if kind == "sparse":  # the conversion named works
         np.testing.assert_array_equal(Tensor(x.to_dense()).data, [1.0, 0.0])
+
+
+def test_a_meta_pytorch_tensor_is_told_it_holds_no_numbers_not_to_copy_them_with_cpu():
+    # A tensor on the meta device was told PyTorch's "Use Tensor.cpu() to copy the tensor to host memory first", and
+    # x.cpu() raises "Cannot copy out of meta tensor; no data!": it has a shape and a dtype, and no numbers to copy.
+    from tinygrad_init.nn import losses
+    x, t = torch.zeros(2, device="meta"), Tensor([1.0, 3.0], requires_grad=True)
+    with pytest.raises(NotImplementedError):
+        x.cpu()
+    calls = [("Tensor: data", lambda: Tensor(x)), ("backward: grad", lambda: (t * 2).backward(x)),
+             ("grad: grad", lambda: setattr(t, "grad", x)), ("getitem: the index", lambda: t[x]),
+             ("cross_entropy: targets", lambda: losses.cross_entropy(Tensor(np.ones((2, 2))), x))]
+    for head, call in calls:
+        with pytest.raises(TypeError, match=rf"^{head} is a PyTorch tensor on the meta device, which has a shape and a "
+                                            r"dtype but no numbers: make it with its numbers on the CPU") as e:
+            call()
+        assert "cpu()" not in str(e.value), str(e.value)
+
+
+def test_a_pytorch_index_of_a_dtype_numpy_lacks_is_told_a_conversion_that_indexes():
+    # A bfloat16 or qint8 index was told x.float() (or x.dequantize()), whose float index is refused next: "an index
+    # must be an int, a slice, or an array of integers or booleans".
+    import warnings
+    t = Tensor(np.arange(6.0).reshape(3, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PyTorch's notice that quantized tensors are deprecated
+        q = torch.quantize_per_tensor(torch.tensor([2.0, 0.0, 0.0]), 0.5, 0, torch.qint8)
+    for idx, fix, told in ((torch.tensor([2.0, 0.0, 0.0], dtype=torch.bfloat16), lambda i: i.long(), r"x\.long\(\)"),
+                           (q, lambda i: i.dequantize().long(), r"x\.dequantize\(\)\.long\(\)")):
+        with pytest.raises(TypeError, match=r"^getitem: the index is a PyTorch tensor of dtype torch\.\w+, which "
+                                            rf"numpy cannot hold; convert it first, {told} for positions") as e:
+            t[idx]
+        assert "x.float()" not in str(e.value), str(e.value)
+        np.testing.assert_array_equal(t[fix(idx)].data, t.data[[2, 0, 0]])  # the conversions named index
+        mask = str(e.value).rpartition("(or ")[2].partition(" for a mask")[0]
+        assert mask in ("x.bool()", "x.dequantize().bool()"), str(e.value)
+        np.testing.assert_array_equal(t[fix(idx).bool() if mask == "x.bool()" else idx.dequantize().bool()].data,
+                                      t.data[[0]])
 
 
 def test_a_quantized_pytorch_tensor_is_told_to_dequantize_which_gives_its_numbers():

@@ -1018,6 +1018,26 @@ def test_a_slow_answer_that_spent_the_limit_between_two_calls_is_a_time_out_not_
     assert "--timeout 30" in result.message and "not a mistake of yours" not in result.message, result.message
 
 
+def test_a_call_still_running_at_the_limit_after_the_check_took_most_of_it_is_the_checks_time_out(tmp_path,
+                                                                                                    monkeypatch):
+    # The check computed 1.5 s of the 2 s limit between two calls and the student's quick code (0.4 s a call) was
+    # still running at the limit: the student was told to look for a loop that never ends, with half the limit used.
+    def check(run):
+        run("mul_backward(a=1, b=2, upstream=3)", 1.0, 2.0, 3.0)
+        time.sleep(1.5)  # the check's own share: most of the limit
+        run("mul_backward(a=4, b=5, upstream=6)", 4.0, 5.0, 6.0)
+
+    monkeypatch.setattr(importlib.import_module(f"tinygrad_init.exercises.{catalog.get('mul_backward').stem}"),
+                        "check", check)
+    write(tmp_path, "mul_backward", "import time\ndef mul_backward(a, b, upstream):\n    time.sleep(0.4)\n"
+                                    "    return upstream * b, upstream * a\n")
+    (result,) = grader.grade(str(tmp_path), ["mul_backward"], timeout=2)
+    assert result.status == "internal", (result.status, result.message)
+    assert result.message.startswith("the check for mul_backward itself "), result.message
+    assert "mul_backward(a=4, b=5, upstream=6)" in result.message and "--timeout 30" in result.message, result.message
+    assert "loop that never ends" not in result.message, result.message
+
+
 def test_a_walk_without_a_visited_set_that_times_out_is_told_why(tmp_path):
     # A topological order that remembers only what it emitted ("if n not in out") expands a shared node once per path
     # to it: on the fresh 4000-node graph it ran out of time with the generic advice (a loop that never ends, or a

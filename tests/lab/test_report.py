@@ -634,6 +634,45 @@ def test_the_experiments_bar_ends_full_whatever_the_number_of_parts_run_all_subm
     assert ("experiments", 14, 14) in bars, bars
 
 
+def test_the_experiments_bar_shows_its_whole_total_from_the_start_when_the_parts_run_one_by_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # With one worker (one core, or no pool) each part ran as it was submitted: a total counted from the submissions
+    # read 1/1, 2/2, ... 14/14, full all along. The bar knows run_all's 14 parts (or the sections given) from its start.
+    import tqdm
+    seen = []
+
+    class Bar(tqdm.tqdm):
+        def update(self, n: int = 1) -> None:
+            super().update(n)
+            seen.append((self.desc, self.n, self.total))
+
+    monkeypatch.setattr(tqdm, "tqdm", Bar)
+    monkeypatch.setattr(sys, "stderr", _Terminal())
+    monkeypatch.setattr(report, "run_all", lambda seed, quick, submit, done: [  # 14 parts, each read as it is made
+        submit(_section, rng=k, quick=quick).result() for k in range(14)][:1])
+    report.build_report(tmp_path, progress=True, workers=1)
+    experiments = [(n, total) for desc, n, total in seen if desc == "experiments"]
+    assert experiments == [(n, 14) for n in range(1, 15)], experiments
+    seen.clear()
+    report.build_report(tmp_path, progress=True, workers=1, sections=[_section, _section, _section])
+    assert [(n, t) for desc, n, t in seen if desc == "experiments"] == [(1, 3), (2, 3), (3, 3)], seen
+
+
+def test_run_all_submits_every_experiment_and_a_sweep_per_activation_with_and_without_batch_norm() -> None:
+    # the experiments bar's total is this count, known before any part runs
+    from concurrent.futures import Future
+    calls = []
+
+    def submit(f, *a, **k):  # every part is submitted before any result is read: a failed future stops it there
+        calls.append(f)
+        (future := Future()).set_exception(LookupError("counted"))
+        return future
+
+    with pytest.raises(LookupError, match="counted"):
+        experiments.run_all(0, True, submit)
+    assert len(calls) == len(experiments.EXPERIMENTS) + 2 * len(experiments.ACTIVATIONS) == 14, calls
+
+
 def test_stage_times_are_parts_of_the_measured_wall_time(tmp_path: Path) -> None:
     import time
     start = time.perf_counter()

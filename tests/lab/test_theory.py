@@ -7,6 +7,7 @@ import itertools
 import json
 import math
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -820,6 +821,17 @@ def test_correlation_map_of_tiny_or_huge_variances_is_that_of_the_variances_scal
     w, b, q1 = scaled
     expected = theory.correlation_map(activation, c, w, b, q=q1)
     assert theory.correlation_map(activation, c, sigma_w2, sigma_b2, q=q) == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("c", [-0.3, 0.5, 0.852])
+@pytest.mark.parametrize("sigma_w2,sigma_b2,q", [(1.0, 1e-320, 1e-320), (1.0, 3e-321, 1e-320), (0.5, 1e-320, 1e-320),
+                                                (1.0, 1e-320, 0.0), (1.0, 0.0, 1e-320), (1.0, 1e-300, 1e-300)])
+def test_tanh_map_where_q_is_subnormal_is_its_linear_map_with_the_bias(c, sigma_w2, sigma_b2, q):
+    # tanh(u) = u to first order: c' = (sigma_w^2 c q + sigma_b^2) / (sigma_w^2 q + sigma_b^2). With sigma_w^2 q and
+    # sigma_b^2 both subnormal the map gave c itself (0.5 where it is 0.75), dropping the bias; at q = 0 it is 1
+    s, b = Fraction(sigma_w2) * Fraction(q), Fraction(sigma_b2)  # exact: a subnormal product would round
+    expected = float((Fraction(c) * s + b) / (s + b))
+    assert theory.correlation_map("tanh", c, sigma_w2, sigma_b2, q=q) == pytest.approx(expected, rel=1e-12, abs=1e-15)
 
 
 @pytest.mark.parametrize("q0", [1.0, 5.0, 1e300])

@@ -324,9 +324,15 @@ def torch_numbers(x: Any, e: Exception, where: str, what: str) -> np.ndarray:
     try:
         return np.asarray(x.detach())
     except TypeError as err:
+        if x.device.type == "meta":  # (PyTorch's x.cpu() raises "Cannot copy out of meta tensor; no data!")
+            raise TypeError(f"{where}: {what} is a PyTorch tensor on the meta device, which has a shape and a dtype "
+                            "but no numbers: make it with its numbers on the CPU") from None
         if str(x.layout) != "torch.strided" or x.device.type != "cpu":  # x.float() would keep it sparse, or on the GPU
             raise TypeError(f"{where}: {what} is a PyTorch tensor numpy cannot read: {err}") from None
         how = "x.dequantize()" if x.is_quantized else "x.float() (or x.long() for integers)"  # (qint8: float() fails)
+        if where == "getitem":  # an index of floats is refused next: positions (or a mask)
+            of = "x.dequantize()." if x.is_quantized else "x."
+            how = f"{of}long() for positions (or {of}bool() for a mask)"
         raise TypeError(f"{where}: {what} is a PyTorch tensor of dtype {x.dtype}, which numpy cannot hold; convert it "
                         f"first, {how}") from None
 

@@ -282,7 +282,6 @@ class _Local(Session):
 
     def close(self) -> str:
         import numpy as np
-
         path, modules, cwd, err, limit, dont_write, printing, global_rng = self._saved
         sys.path[:] = path
         sys.setrecursionlimit(limit)
@@ -421,9 +420,10 @@ def _kill_marked(mark: bytes) -> None:
 
 def _timed_out(ex: Exercise, timeout: float, call: str | None, pending: bool, own: float) -> tuple[str, str]:
     during, more = {None: "", "": _LOADING}.get(call, f" while running {call}"), max(30, int(timeout * 3))
-    if not pending and own * 2 > timeout:  # the check's own computing between its calls (`own` s) took most of it
-        return "internal", (f"the check for {ex.name} itself ran past the time limit of {timeout:g} s before calling "
-                            f"{call} -- not a mistake of yours; please tell your lecturer (or try --timeout {more}).")
+    if own * 2 > timeout:  # the check's own computing between its calls (`own` s) took most of it (and CALL the rest)
+        return "internal", (f"the check for {ex.name} itself {f'took {own:.1f} s of' if pending else 'ran past'} the "
+                            f"time limit of {timeout:g} s before calling {call}{', which then ran past it' * pending} "
+                            f"-- not a mistake of yours; please tell your lecturer (or try --timeout {more}).")
     ran = (f"was still running after {timeout:g} s{during}. Look for a loop that never ends (a `while` whose condition "
            "never changes, a stack or queue that never empties) or a function that keeps calling itself. " + "Tests of "
            "your own belong under `if __name__ == '__main__':`, which the grader does not run. " * (call == "")) if \

@@ -19,6 +19,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from importlib.resources import files
+from itertools import count
 from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
@@ -28,7 +29,7 @@ from .. import __version__
 from ..nn import init as _init
 from ..utils import check_bool, check_int, check_type, not_installed, ordered, quoted, write_whole
 from .plots import WORD_COLORS, figure_bytes, mpl
-from .experiments import SCHEME_LABELS, ExperimentResult, _now, run_all
+from .experiments import ACTIVATIONS, EXPERIMENTS, SCHEME_LABELS, ExperimentResult, _now, run_all
 from .table import Table
 
 __all__ = ["build_report", "render_html", "schemes_table", "ReportFiles"]
@@ -212,9 +213,12 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
             with contextlib.suppress(RuntimeError):  # a pool shut down or broken: raised below instead
                 for name in result.figure_names:
                     job(result, name)
-        with tqdm(desc="experiments", total=0, **bars) as bar:  # its total: the parts submitted (sweeps too)
+        # its total: run_all's parts (every experiment, a sweep per activation with and without batch norm), known
+        # from the start, as one worker runs each as it is submitted; never below the parts submitted
+        parts, sent = len(sections) if sections is not None else len(EXPERIMENTS) + 2 * len(ACTIVATIONS), count(1)
+        with tqdm(desc="experiments", total=parts, **bars) as bar:
             def tracked(f: Callable[..., Any], *a: Any, **k: Any) -> Any:
-                bar.total, future = bar.total + 1, run(f, *a, **k)
+                bar.total, future = max(bar.total, next(sent)), run(f, *a, **k)
                 future.add_done_callback(lambda _: bar.update())
                 return future
             results = run_all(seed, quick, tracked, draw if pool else None) if sections is None else \

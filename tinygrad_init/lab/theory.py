@@ -384,8 +384,11 @@ def correlation_map(activation: str, c: float, sigma_w2: float, sigma_b2: float 
         r = 0.0 if bv == 0 else bv / wv / q if q > 0 else math.inf  # (sigma_w^2 q), of any size (it recursed at q = 1)
         return 1.0 if r == math.inf else min(max((_pair(act, a, 1.0, c)[0] + r) / (_integrals(act, 1.0)[1] + r),
                                                  -1.0), 1.0)
-    # the same map for sigma_w^2 and sigma_b^2 scaled alike, the larger to 1 (a subnormal one gave c, an overflow nan)
-    return c if max(wv, bv) == 1.0 else correlation_map(act.name, c, wv / max(wv, bv), bv / max(wv, bv), q=q)
+    if max(wv, bv) != 1.0:  # the same map for sigma_w^2 and sigma_b^2 scaled alike, the larger to 1 (a subnormal one
+        return correlation_map(act.name, c, wv / max(wv, bv), bv / max(wv, bv), q=q)  # gave c, an overflow nan)
+    # sigma_w^2 = 1, E[f^2] subnormal: tanh at a q that small is f'(0) u, its map (c + r) / (1 + r) in r = sigma_b^2 /
+    r = bv / (_integrals(act, 0.0)[2] * q) if q > 0 else math.inf if bv else 0.0  # (f'(0)^2 q) (c with no bias)
+    return (c + r) / (1.0 + r) if r < math.inf else 1.0
 
 
 def correlation_fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> float:

@@ -233,8 +233,18 @@ def test_a_sweep_whose_theory_overflows_is_one_line_not_a_traceback(capsys) -> N
     argv = ["sweep", "--init", "large", "--activation", "relu", "--depth", "300", "--width", "50", "--batch", "2"]
     assert cli.main(argv) == 2
     out, err = capsys.readouterr()
-    assert not out and err.startswith("tinygrad-init sweep: predict: the variance of layer 221 overflows") and \
+    assert not out and err.startswith("tinygrad-init sweep: the predicted variance of layer 221 overflows") and \
         err.count("\n") == 1, err
+
+
+def test_a_sweep_whose_theory_overflows_says_which_options_to_change_and_the_depth_it_names_runs(capsys) -> None:
+    # it said "predict: ... use smaller weight stds or fewer layers": a function and words the command line has not
+    argv = ["sweep", "--init", "large", "--activation", "relu", "--width", "50", "--batch", "2"]
+    assert cli.main([*argv, "--depth", "300"]) == 2
+    err = capsys.readouterr().err
+    assert "predict:" not in err and "--init large" in err, err
+    depth = re.search(r"take --depth (\d+) or less, or an --init of smaller weights\n$", err)[1]
+    assert cli.main([*argv, "--depth", depth]) == 0 and int(depth) == 220
 
 
 def test_running_out_of_memory_is_one_line_not_a_traceback(monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -536,8 +536,32 @@ def test_graph_command_when_graphviz_fails_on_a_huge_picture_says_so_without_a_t
     assert cli.main(["graph", "--mlp", "2,3,1", "--max-nodes", "0", "--out", str(out)]) == 1
     captured = capsys.readouterr()
     assert f"wrote {out / 'graph.dot'}" in captured.out and "Traceback" not in captured.err
-    assert re.search(r"tinygrad-init graph: Graphviz failed on the graph of \d+ nodes \(.*out of memory.*\); "
+    assert re.search(r"tinygrad-init graph: Graphviz failed on the \d+ nodes drawn \(.*out of memory.*\); "
                      r"draw fewer: --max-nodes N", captured.err), captured.err
+
+
+@pytest.mark.parametrize("edges, drawn, fix", [(0, 150, ["--max-nodes", "149"]), (400, 231, ["--max-nodes", "200"])])
+def test_graph_command_when_graphviz_fails_names_the_nodes_it_drew_and_fewer_of_them_draw(tmp_path, monkeypatch, capsys,
+                                                                                         edges, drawn, fix):
+    # the count was the whole graph's (231 nodes) also when the picture held the 150 nearest the output, so an
+    # --max-nodes 200 below it drew more than the picture that failed; dot here fails above `edges` arrows
+    import graphviz
+
+    pipe = graphviz.Source.pipe
+
+    def fails_on_many(self, *args, **kwargs):
+        if self.source.count("->") > edges:
+            raise graphviz.CalledProcessError(-11, ["dot", "-Tsvg"], stderr=b"out of memory\n")
+        return pipe(self, *args, **kwargs)
+
+    monkeypatch.setattr(graphviz.Source, "pipe", fails_on_many)
+    out = tmp_path / "g"
+    assert cli.main(["graph", "--mlp", "2,8,8,1", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"Graphviz failed on the {drawn} nodes drawn (" in err and f"--max-nodes N below {drawn}" in err, err
+    if edges:  # the picture's 150 passed, the player's every node did not: fewer than those, and both are written
+        assert cli.main(["graph", "--mlp", "2,8,8,1", "--out", str(out), *fix]) == 0
+        assert (out / "graph.svg").is_file() and (out / "player.html").is_file()
 
 
 def test_graph_help_teaches(capsys):

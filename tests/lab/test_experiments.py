@@ -1384,3 +1384,16 @@ def test_one_unit_is_written_as_one_unit():
     assert all("3 layers x 1 unit, batch 20" in t for t in titles), titles
     finding = spectra.finding("correlations", spectra.correlations(depth=2, width=1, networks=1, pairs=1))
     assert "(1 unit, 1 network)" in finding, finding
+
+
+def test_batch_norm_names_plain_when_the_sweep_given_as_plain_is_the_wrong_one() -> None:
+    # a batch-norm sweep given as plain= (and sizes beside plain=) were told about "the given sweep" and "sweep=",
+    # the argument that was right
+    kw = {"depth": 2, "width": 8, "batch": 4}
+    bn = E.run_sweep(["small"], ["tanh"], batchnorm=True, **kw)
+    with pytest.raises(ValueError, match=r"^batch_norm: plain= does not hold every run asked for .*batchnorm=False\)"):
+        E.batch_norm(sweep=bn, plain=bn, schemes=["small"], activations=["tanh"])
+    with pytest.raises(ValueError, match=r"^batch_norm: pass either plain= \(a Sweep from run_sweep\) or sizes"):
+        E.batch_norm(plain=E.run_sweep(["small"], ["tanh"], **kw), schemes=["small"], activations=["tanh"], **kw)
+    with pytest.raises(TypeError, match=r"^batch_norm: plain must be a Sweep from run_sweep, got int"):
+        E.batch_norm(sweep=bn, plain=5, schemes=["small"], activations=["tanh"])

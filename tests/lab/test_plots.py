@@ -167,6 +167,20 @@ def test_loss_curves_take_steps_from_the_longest_curve_and_a_single_loss() -> No
     assert plots.loss_curves({"one": 0.7}).axes[0].lines[0].get_ydata().tolist() == [0.7]
 
 
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: plots.loss_curves({"a": [1.0, 0.5, 0.2]}, steps=[0, 1]), ValueError,
+     r"^loss_curves: steps has 2 values, but a curve has 3 losses: give a step per loss$"),
+    (lambda: plots.loss_curves({"a": [1.0, 0.5]}, steps=5), TypeError, r"^loss_curves: steps must be a list of "),
+    (lambda: plots.training_figure([0, 1], {"a": [1.0, 0.5, 0.2]}, {"a": ([0.9], [0.8])}), ValueError,
+     r"^training_figure: steps has 2 values, but a curve has 3 losses: give a step per loss$"),
+])
+def test_loss_figures_name_their_own_steps_argument_when_it_is_short(call, error, match) -> None:
+    # the message was curves' ('curves: series 'a' has 3 values: give as many x and predicted values'), naming an x
+    # and a predicted that neither loss_curves nor training_figure takes
+    with pytest.raises(error, match=match):
+        call()
+
+
 def test_curves_label_every_layer_of_the_longest_series() -> None:
     ax = plots.curves({"p": {"deep": np.arange(1, 11.0), "shallow": [1.0, 2.0, 3.0]}}).axes[0]
     assert list(ax.get_xticks()) == list(range(1, 11))

@@ -122,9 +122,9 @@ def test_an_empty_verdict_or_training_figure_is_refused_as_the_others_are(call, 
     # a row of words given as one word was drawn as its letters, one a cell: 'ok' over two columns as 'o' and 'k'
     (lambda: plots.verdict_grid(["tanh"], ["he", "small"], ["ok"]), "verdict_grid: .* words a list of rows of words"),
     # steps as a number, a set or text: len()'s TypeError, float()'s, or "series 'he' has 2 values" for 'ab'
-    *[(lambda s=s: plots.loss_curves({"he": [1.0, 0.5]}, steps=s), "curves: x \\(the steps\\) must be a list")
+    *[(lambda s=s: plots.loss_curves({"he": [1.0, 0.5]}, steps=s), "loss_curves: steps must be a list")
       for s in (3, {0, 1}, "ab", np.array(1))],
-    (lambda: plots.training_figure(5, {"he": [1.0, 0.5]}, {}), "curves: x \\(the steps\\) must be a list"),
+    (lambda: plots.training_figure(5, {"he": [1.0, 0.5]}, {}), "training_figure: steps must be a list"),
 ])
 def test_a_marker_colour_or_grid_of_the_wrong_type_gets_a_type_error_naming_it(call, match) -> None:
     with pytest.raises(TypeError, match=match):

@@ -860,6 +860,19 @@ def test_a_kept_array_that_is_missing_says_why():
         rec.grad_weight
 
 
+def test_a_missing_activation_gradient_before_backward_says_to_run_backward_which_gives_it():
+    # it said 'no activation module took this layer's output' of a layer a Tanh follows, whose gradient only waited
+    # for loss.backward()
+    model = nn.Sequential(nn.Linear(3, 2, rng=0, dtype=np.float64), nn.Tanh())
+    x = Tensor(np.ones((2, 3)))
+    with Probe(model, keep_arrays=True) as probe:
+        out = model(x)
+        with pytest.raises(AttributeError, match="^0: there is no grad_activation: run loss.backward"):
+            probe.records["0"].grad_activation
+        out.sum().backward()
+    assert probe.records["0"].grad_activation.shape == (2, 2)
+
+
 def test_probe_model_of_a_model_whose_output_is_no_tensor_says_so():
     class Raw(nn.Module):
         def __init__(self):

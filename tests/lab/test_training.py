@@ -171,6 +171,19 @@ def test_accuracy_refuses_a_model_without_one_logit_per_point() -> None:
         T.accuracy(flat, X, np.array([1, 0]))
 
 
+def test_accuracy_of_a_logit_per_class_as_its_message_writes_it_runs_and_counts_the_right_points() -> None:
+    # the message wrote np.mean(logits.argmax(1) == y): logits = model(Tensor(X)) is a Tensor, which has no argmax
+    from tinygrad_init import Tensor
+
+    X, y = np.array([[1.0, 0.0], [-1.0, 0.0], [2.0, 1.0]]), np.array([1, 0, 1])
+    two = T.deep_mlp(1, 2, "relu", input_width=2, outputs=2, rng=0)
+    with pytest.raises(ValueError) as e:
+        T.accuracy(two, X, y)
+    code = re.search(r"the accuracy is (np\.mean\(.*\))$", str(e.value))[1]
+    got = eval(code, {"np": np, "Tensor": Tensor, "model": two, "X": X, "y": y, "logits": two(Tensor(X))})
+    assert got == np.mean(two(Tensor(X)).data.argmax(1) == y)
+
+
 def test_fit_refuses_a_frozen_parameter_rather_than_train_it() -> None:
     from tinygrad_init import nn
     X, y = np.random.default_rng(0).standard_normal((8, 2)), np.arange(8) % 2

@@ -486,6 +486,20 @@ def test_missing_graphviz_binary_says_how_to_install(tmp_path, monkeypatch):
         draw.render(g, tmp_path / "g.bmp")
 
 
+def test_missing_graphviz_message_writes_the_dot_text_with_code_that_runs_after_import_draw(tmp_path, monkeypatch):
+    # it said render(g, 'graph.dot'); after `from tinygrad_init import draw`, the import the tutorials use, that is a
+    # NameError: render is draw.render
+    *_, o = tiny()
+    g = draw.draw(o)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(GraphvizNotFoundError) as err:
+        draw.render(g, "g.svg")
+    code = re.search(r"write it with (.*)\)\.$", str(err.value), re.M)[1]
+    exec(code, {"draw": draw, "g": g})
+    assert (tmp_path / "graph.dot").read_text() == g.source
+
+
 def test_grad_color_of_nan_is_the_bad_color():
     assert grad_color(float("nan")) == draw.BAD_COLOR and grad_color(-1.0) == grad_color(0.0)
 

@@ -1212,3 +1212,17 @@ def test_digits_0_is_named_by_the_method_called():
         loss.backward()
     with pytest.raises(ValueError, match=r"^LayerGains.explain: digits must be >= 1, got 0"):
         layer_gains(steps).explain(digits=0)
+
+
+def test_too_many_paths_names_count_paths_with_the_arguments_it_takes():
+    # it said "Use count_paths() to see the number": count_paths() as written is a TypeError (it takes root, node)
+    from tinygrad_init.ledger import count_paths
+
+    x = Value(1.5, label="x")
+    y = x
+    for _ in range(4):
+        y = y * 1.0 + y * 1.0  # 2 paths a level
+    with pytest.raises(ValueError, match="more than max_paths=10") as e:
+        path_products(y, x, max_paths=10)
+    code = re.search(r"\((count_paths\(\w+, \w+\))", str(e.value))[1]
+    assert eval(code, {"count_paths": count_paths, "root": y, "node": x}) == 16

@@ -366,8 +366,11 @@ def _run_sweep(args: argparse.Namespace) -> int:
     try:
         table = sweep_table(args.init, args.activation, depth=args.depth, width=args.width, batch=args.batch,
                             rng=args.seed, batchnorm=args.batchnorm)
-    except ValueError as e:  # the theory of a deep ReLU net with large weights overflows float64
-        return print(f"tinygrad-init sweep: {e}", file=sys.stderr) or 2
+    except ValueError as e:  # the theory of a deep ReLU net with large weights overflows float64: in the options' words
+        at = re.match(r"predict: the variance of layer (\d+) overflows", str(e))
+        return print(f"tinygrad-init sweep: {e}" if not at else f"tinygrad-init sweep: the predicted variance of layer "
+                     f"{at[1]} overflows float64 with --init {args.init}; take --depth {int(at[1]) - 1} or less, or an "
+                     "--init of smaller weights", file=sys.stderr) or 2
     text = {"text": lambda: table.to_text(max_width=shutil.get_terminal_size((120, 24)).columns) + "\n",
             "markdown": table.to_markdown, "csv": table.to_csv, "json": lambda: table.to_json(indent=1) + "\n"}
     print(text[args.format](), end="")

@@ -392,8 +392,9 @@ def run_graph(args: argparse.Namespace) -> int:
         for old in (args.out / n for n in ("graph.dot", "graph.svg", "graph.png", "graph.pdf", "player.html")):
             if old.is_file():  # no file of an earlier graph is left beside this one's
                 old.unlink()
-        g = draw.draw(root, rankdir=args.rankdir, show_local=True, color_by_grad=True, grads=steps,
-                      max_nodes=draw.MAX_NODES if args.max_nodes is None else args.max_nodes or None, **extra)
+        cut = draw.MAX_NODES if args.max_nodes is None else args.max_nodes or None  # the picture's (the player: all)
+        g = draw.draw(root, rankdir=args.rankdir, show_local=True, color_by_grad=True, grads=steps, max_nodes=cut,
+                      **extra)
         for name in ("graph.dot", f"graph.{args.format}"):  # the DOT text first: it needs no Graphviz
             written.append(draw.render(g, args.out / name))
         if player:
@@ -401,11 +402,12 @@ def run_graph(args: argparse.Namespace) -> int:
                                         max_nodes=args.max_nodes or None, max_steps=None, **extra))
     except (draw.GraphvizNotFoundError, ValueError) as e:  # the latter: dot failed, e.g. out of memory
         print("".join(f"wrote {p}\n" for p in written), end="")
+        drawn = min(n_nodes, (cut if len(written) < 2 else args.max_nodes) or n_nodes)  # the picture's or player's
         how = "; ".join(" ".join(line.split()) for line in str(e).splitlines() if line.startswith("  "))  # install
         return fail(f"only graph.dot was written: graph.{args.format} {'and player.html need' if player else 'needs'}"
                     f" the Graphviz program `dot`, which is not on PATH; install it ({how})" if isinstance(
-                        e, draw.GraphvizNotFoundError) else f"Graphviz failed on the graph of {n_nodes:,} nodes ({e}); "
-                    "draw fewer: --max-nodes N", 1)
+                        e, draw.GraphvizNotFoundError) else f"Graphviz failed on the {drawn:,} nodes drawn ({e}); "
+                    f"draw fewer: --max-nodes N below {drawn}", 1)
     except OSError as e:
         return _cannot("graph", f"write into {args.out}", e)
     for p in written:

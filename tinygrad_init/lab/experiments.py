@@ -224,19 +224,19 @@ def _check_sizes(fn: str, sizes: Mapping[str, Any]) -> None:
 
 
 def _get_sweep(fn: str, sweep: Sweep | None, schemes: Any, activations: Any, rng: Any, quick: bool,
-               batchnorm: bool = False, **sizes: Any) -> Sweep:
-    """The sweep an experiment works on: the one given (checked), or a new one."""
+               batchnorm: bool = False, arg: str = "sweep", /, **sizes: Any) -> Sweep:
+    """The sweep an experiment works on: the one given as `arg` (checked), or a new one."""
     schemes, activations = check_names(fn, "schemes", schemes, check_scheme), check_names(
         fn, "activations", activations, check_activation)
     _check_sizes(fn, sizes)
     if sweep is None:
         return renamed(fn, run_sweep, schemes, activations, rng=rng, quick=quick, batchnorm=batchnorm, **sizes)
-    if check_type(fn, "sweep", sweep, Sweep, "a Sweep from run_sweep") and sizes:
-        raise ValueError(f"{fn}: pass either sweep= (a Sweep from run_sweep) or sizes ({', '.join(sorted(sizes))}), "
+    if check_type(fn, arg, sweep, Sweep, "a Sweep from run_sweep") and sizes:
+        raise ValueError(f"{fn}: pass either {arg}= (a Sweep from run_sweep) or sizes ({', '.join(sorted(sizes))}), "
                          "not both: a given sweep has its own sizes")
     if (sweep.settings.get("batchnorm") != batchnorm
             or any((s, a) not in sweep.runs for s in schemes for a in activations)):
-        raise ValueError(f"{fn}: the given sweep does not hold every run asked for (schemes {list(schemes)}, "
+        raise ValueError(f"{fn}: {arg}= does not hold every run asked for (schemes {list(schemes)}, "
                          f"activations {list(activations)}, batchnorm={batchnorm}); it has "
                          f"{[f'{s}/{a}' for s, a in sweep.runs]} with batchnorm={sweep.settings.get('batchnorm')}")
     return Sweep(sweep.settings, {(s, a): sweep.run(s, a) for s in schemes for a in activations})
@@ -380,7 +380,7 @@ def batch_norm(rng: Rng = 0, quick: bool = False, *,
     the scale of `W`. `sweep`, `plain`: precomputed sweeps with and without it. Table `main`, figure `batchnorm`."""
     rng = rng if as_seed(rng, "batch_norm") is not None else as_rng(rng)  # a Generator or None: one stream for both
     bn = _get_sweep("batch_norm", sweep, schemes, activations, copy.deepcopy(rng), quick, True, **sizes)
-    base = _get_sweep("batch_norm", plain, bn.schemes, bn.activations, rng, quick, **sizes)
+    base = _get_sweep("batch_norm", plain, bn.schemes, bn.activations, rng, quick, False, "plain", **sizes)
     rows, findings, panels, styles = [], [], {}, {}
     for (sc, a), run in bn.runs.items():
         key, ref = fraction_key(a), base.run(sc, a)

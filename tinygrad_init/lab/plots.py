@@ -384,8 +384,17 @@ def loss_curves(curves_: Mapping[str, Any], *, title: str = "", log: bool = True
     n = {k: _values(v, False, "loss_curves").shape[-1] for k, v in curves_.items()}  # points per curve
     if empty := [k for k in n if not n[k]]:
         raise ValueError(f"loss_curves: curve {empty[0]!r} has no values; give it a loss per step (nan: not drawn)")
-    x = np.arange(max(n.values())) if steps is None else steps
+    x = np.arange(max(n.values())) if steps is None else _steps("loss_curves", steps, max(n.values()))
     return curves({"": (x, curves_)}, xlabel="step", ylabel="loss", title=title, log=log, hlines=hlines)
+
+
+def _steps(fn: str, steps: Any, n: int) -> Any:
+    """`steps` of a loss figure, a number for each of the `n` losses of its longest curve (errors name `fn`)."""
+    if not ordered(steps) or np.ndim(steps) != 1:
+        raise TypeError(f"{fn}: steps must be a list of numbers, one a loss, got {quoted(steps):.60}")
+    if len(steps) < n:
+        raise ValueError(f"{fn}: steps has {len(steps)} values, but a curve has {n} losses: give a step per loss")
+    return steps
 
 
 def training_figure(steps: Sequence[float] | np.ndarray, losses: Mapping[str, np.ndarray],
@@ -398,6 +407,7 @@ def training_figure(steps: Sequence[float] | np.ndarray, losses: Mapping[str, np
     if empty := [k for k, v in losses.items() if not _values(v, False, "training_figure").shape[-1]]:  # numbers
         raise ValueError(f"training_figure: losses[{empty[0]!r}] has no values; give it a loss per step (nan: not "
                          "drawn)")
+    steps = _steps("training_figure", steps, max((_values(v, False).shape[-1] for v in losses.values()), default=0))
     if bad := [k for k, p in accuracies.items() if not (isinstance(p, (tuple, list)) and len(p) == 2 and all(
             isinstance(v, (tuple, list, np.ndarray)) for v in p))]:
         raise TypeError(f"training_figure: accuracies[{bad[0]!r}] must be a pair (train, test), each a list of "

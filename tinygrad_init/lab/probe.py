@@ -84,7 +84,8 @@ class LayerRecord:
     def __getattr__(self, key: str) -> np.ndarray:
         if key not in _ARRAYS or key not in self.__dict__.get("_arrays", {}):
             why = ("make the probe with Probe(model, keep_arrays=True) to keep the arrays" if not self._keep else
-                   "no activation module took this layer's output" if key in ("activation", "grad_activation") else
+                   "no activation module took this layer's output" if key in ("activation", "grad_activation") and
+                   not vars(self).get("activation_name") else
                    "run loss.backward() with the probe attached") if key in _ARRAYS else ""
             raise AttributeError(f"{vars(self).get('name')}: there is no {key}" + (f": {why}" if why else ""))
         return self._arrays[key]

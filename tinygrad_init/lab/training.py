@@ -93,7 +93,7 @@ def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
         z = model(Tensor(X)).data
     if z.shape != (len(X), 1):  # a logit per class: its first column is class 0's, not a binary logit
         raise ValueError(f"accuracy: the model must give one logit per point, shape ({len(X)}, 1), got {z.shape}; "
-                         "with a logit per class, (n, classes), the accuracy is np.mean(logits.argmax(1) == y)")
+                         "with a logit per class the accuracy is np.mean(model(Tensor(X)).data.argmax(1) == y)")
     return float(np.mean(_right(z[:, 0], np.asarray(y) == 1)))
 
 

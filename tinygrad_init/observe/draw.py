@@ -46,7 +46,7 @@ _INSTALL = ("Rendering a picture needs the Graphviz program `dot`, which was not
             "  Debian/Ubuntu:  sudo apt-get install graphviz\n  macOS:          brew install graphviz\n"
             "  conda:          conda install -c conda-forge graphviz\n"
             "  Windows:        winget install graphviz (then open a new terminal)\n"
-            "The picture's DOT text is still available as `.source` (write it with render(g, 'graph.dot')).")
+            "The picture's DOT text is still available as `.source` (write it with draw.render(g, 'graph.dot')).")
 
 
 class GraphvizNotFoundError(graphviz.ExecutableNotFound):

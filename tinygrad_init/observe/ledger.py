@@ -516,8 +516,8 @@ def path_products(root: Any, node: Any, max_paths: int = 10_000) -> PathProducts
         raise ValueError(f"path_products: {many} {'path leads' if total == 1 else 'paths lead'} from {names[root]} to "
                          f"{names.get(node, 'the node')}, more than max_paths={max_paths:,}. Their number grows "
                          "exponentially with the depth of a dense net; backpropagation adds up the same products "
-                         "without listing them, by sharing the common parts of the paths. Use count_paths() to see the "
-                         "number, pick a node closer to the output or a smaller graph, or raise max_paths.")
+                         "without listing them, by sharing the common parts of the paths. Pick a node closer to the "
+                         "output (count_paths(root, node) counts its paths), a smaller graph, or raise max_paths.")
     paths, route, locs = [], [], []  # the paths; the current one's nodes and locals, cut to a popped node's depth
     stack: list[tuple[Any, int, Any]] = [(root, 0, None)] if total else []
     while stack:  # depth first, along the edges that reach `node`

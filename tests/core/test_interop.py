@@ -131,7 +131,7 @@ def test_a_numpy_array_of_numbers_with_a_value_says_how_to_apply_the_value_eleme
     x, v = np.array([1.0, -2.0, 0.5]), Value(3.0)
     for combine in (lambda: x * v, lambda: v * x, lambda: x + v, lambda: v - x, lambda: x / v, lambda: v ** x):
         with pytest.raises(TypeError, match=r"^(mul|add|sub|div|pow): a Value and a numpy array: Value's op takes one "
-                                            r"number\. Make the Value an array too, values \* np\.array\(v\)"):
+                                            r"number\. Make the Value an array too, np\.array\(v\) in place of v"):
             combine()
     out = x * np.array(v)  # as the message says: numpy applies it elementwise, an array of Values in the graph
     (out * np.array([1.0, 2.0, -1.0])).sum().backward()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from fractions import Fraction
 
@@ -140,7 +141,7 @@ def test_numpy_arrays_of_values_sum_and_dot_with_the_right_gradients_and_meet_a_
     # values * v (a Value): numpy hands it to Value's op, which said "Use tinygrad_init.Tensor for arrays" (a Tensor
     # holds numbers, not Values)
     for product in (lambda: values * c, lambda: c * values, lambda: values + c):
-        with pytest.raises(TypeError, match=r"a Value and a numpy array \(of Values\).*values \* np.array\(v\)"):
+        with pytest.raises(TypeError, match=r"a Value and a numpy array \(of Values\).*np.array\(v\) in place of v"):
             product()
     for v in (a, b, c):
         v.grad = 0.0
@@ -846,3 +847,20 @@ def test_a_values_label_parents_and_locals_are_hinted_as_what_they_hold():
     a, b = Value(2.0, label="a"), Value(3.0)
     c = a * b
     assert c.parents == (a, b) == c._parents and c.locals == (3.0, 2.0) == c._locals and a.label == "a"
+
+
+def test_the_elementwise_code_suggested_for_a_numpy_array_and_a_value_gives_the_op_that_was_written():
+    # xs + v, v - xs and the like were all told "values * np.array(v)" and "[x * v for x in values]": written as
+    # suggested, they multiplied; and v - xs would have been told the order of xs - v
+    xs, v = np.array([1.0, -2.0, 0.5]), Value(3.0)
+    cases = ((lambda: xs + v, xs + 3.0), (lambda: v + xs, xs + 3.0), (lambda: xs - v, xs - 3.0),
+             (lambda: v - xs, 3.0 - xs), (lambda: xs * v, xs * 3.0), (lambda: v / xs, 3.0 / xs),
+             (lambda: xs / v, xs / 3.0), (lambda: v ** xs, 3.0 ** xs), (lambda: xs ** v, xs ** 3.0))
+    for combine, want in cases:
+        with pytest.raises(TypeError) as info:
+            combine()
+        array_form, loop = re.search(r"in place of v, (.+?), which numpy applies elementwise, or loop: (\[.+\])$",
+                                     str(info.value)).groups()
+        for code in (array_form, loop):
+            got = eval(code, {"np": np, "values": xs, "v": v})  # the suggestion, written as it stands
+            assert [w.data for w in got] == pytest.approx(list(want)), (str(info.value), code)

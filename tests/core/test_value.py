@@ -864,3 +864,19 @@ def test_the_elementwise_code_suggested_for_a_numpy_array_and_a_value_gives_the_
         for code in (array_form, loop):
             got = eval(code, {"np": np, "values": xs, "v": v})  # the suggestion, written as it stands
             assert [w.data for w in got] == pytest.approx(list(want)), (str(info.value), code)
+
+
+@pytest.mark.parametrize("x", [np.array(3.0), np.array([3.0]), np.array([3.0, -1.0]),
+                               np.array([Value(3.0), Value(-1.0)])])
+def test_the_code_suggested_for_an_in_place_op_of_a_value_into_a_numpy_array_runs(x):
+    # x += v for an array x of two or more numbers was told "write x = x + v, a new Value": written so, it met the next
+    # error (a Value's op takes one number); such an x takes np.array(v), which makes an array of Values
+    v, before = Value(0.5), [e.data if type(e) is Value else float(e) for e in x.ravel()]
+    for name, op, symbol in (("add", np.add, "+"), ("subtract", np.subtract, "-"), ("multiply", np.multiply, "*")):
+        with pytest.raises(TypeError) as info:
+            op(x, v, out=x)  # x += v, x -= v, x *= v
+        code = re.search(r"write (x = .+?), (a new Value|an array of Values)$", str(info.value)).group(1)
+        scope = {"np": np, "x": x, "v": v}
+        exec(code, scope)  # the suggestion, written as it stands
+        got = [scope["x"].data] if type(scope["x"]) is Value else [e.data for e in scope["x"].ravel()]
+        assert got == [eval(f"a {symbol} 0.5") for a in before], str(info.value)

@@ -268,7 +268,8 @@ class Value:
             return op(self, inputs[0])
         if (op := _SYMBOL.get(ufunc)) and kwargs.get("out", (None,))[0] is inputs[0]:  # x += v, for a numpy array x
             raise TypeError(f"np.{ufunc.__name__}: x {op}= v (in place) writes into the numpy array x, which holds "
-                            f"numbers, not the graph: write x = x {op} v, a new Value")
+                            f"numbers, not the graph: write x = x {op} " + ("v, a new Value" if inputs[0].size == 1
+                                                                             else "np.array(v), an array of Values"))
         if ufunc in _REFLECTED or ufunc in _NO_OP:  # np.add(v, 1.0); np.float64(3) // v
             raise TypeError(f"np.{ufunc.__name__}: " + ("write the operator (v + x, x * v, ...): a Value is a node of "
                             "the graph, not an array" if ufunc in _REFLECTED else "a Value has no such op; its "

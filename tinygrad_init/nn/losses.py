@@ -35,8 +35,8 @@ def _inputs(fn: str, x: Any, target: Any, names: tuple[str, str]) -> tuple[Tenso
 _TERMS = "from the terms, l = {fn}(logits, targets, reduction='none'): "
 _TORCH = {  # PyTorch's options of the losses -> what to write here, for reduction {r} (its ending {s})
     ("cross_entropy", "weight"): _TERMS + "{weighted}",
-    ("cross_entropy", "ignore_index"): "keep = targets != ignore_index, then cross_entropy(logits[keep], "
-                                       "targets[keep], reduction='{r}'){dropped}",
+    ("cross_entropy", "ignore_index"): "y = np.asarray(targets); keep = y != ignore_index, then cross_entropy("
+                                       "logits[keep], y[keep], reduction='{r}'){dropped}",
     ("cross_entropy", "label_smoothing"): _TERMS + "((1 - e) * l - e * logits.log_softmax(1).mean(1)){s}",
     ("binary_cross_entropy_with_logits", "weight"): _TERMS + "(w * l){s}",
     ("binary_cross_entropy_with_logits", "pos_weight"): "(pos_weight * targets * (-logits).softplus() + (1 - targets) "
@@ -101,9 +101,9 @@ def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean", **optio
     elif y.dtype.kind not in "iu":
         raise TypeError(f"cross_entropy: targets must be integers, got dtype {y.dtype}")
     if n and (y.min() < 0 or y.max() >= k):
-        raise ValueError(f"cross_entropy: targets must lie in [0, {k}) for {k} classes; found "
-                         f"{int(y.min())}..{int(y.max())}" + " (-100 is PyTorch's ignore_index: keep = targets != "
-                         "-100, then cross_entropy(logits[keep], targets[keep]))" * bool((y == -100).any()))
+        raise ValueError(f"cross_entropy: targets must lie in [0, {k}) for {k} classes; found {int(y.min())}.."
+                         f"{int(y.max())}" + " (-100 is PyTorch's ignore_index: y = np.asarray(targets); keep = y != "
+                         "-100, then cross_entropy(logits[keep], y[keep]))" * bool((y == -100).any()))
     return _reduce("cross_entropy", -logits.log_softmax(axis=1)[np.arange(n), y.astype(np.int64)], reduction)
 
 

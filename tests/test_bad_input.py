@@ -134,3 +134,17 @@ def test_picture_save_still_writes_dot_text(tmp_path):
 def test_ledger_indexing_still_reads_steps_and_slices():
     steps = _ledger()
     assert steps[-1] is steps.steps[-1] and steps[np.int64(0)] is steps.steps[0] and steps[:] == steps.steps
+
+
+def test_a_pytorch_tensor_where_a_tensor_is_expected_is_named_as_pytorchs():
+    # "mse_loss: pred must be a Tensor, got Tensor tensor([1., 1.])" refused a Tensor for being a Tensor: the type's
+    # bare name did not say it is PyTorch's
+    from tests.conftest import require_module
+    from tinygrad_init.gradcheck import gradcheck
+    torch = require_module("torch")
+    for call, says in ((lambda: nn.mse_loss(torch.ones(2), np.zeros(2)), r"^mse_loss: pred must be a Tensor, got "),
+                       (lambda: nn.cross_entropy(torch.ones(2, 3), [0, 1]), r"^cross_entropy: logits must be a Tensor, "
+                        r"got "),
+                       (lambda: gradcheck(lambda x: (x * x).sum(), torch.ones(2)), r"^gradcheck: input 0 is ")):
+        with pytest.raises(TypeError, match=says + r"torch\.Tensor tensor\("):
+            call()

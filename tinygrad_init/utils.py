@@ -96,8 +96,10 @@ def _plain(v: Any) -> Any:  # not a closure: a recursive one is a cycle (functio
 
 
 def got(value: Any) -> str:
-    """A refused value as a message shows it, its type and (the start of) its `quoted` text: `str 'abc'`."""
-    return f"{type(value).__name__} {quoted(value):.60}"
+    """A refused value as a message shows it, its type and (the start of) its `quoted` text: `str 'abc'` (PyTorch's
+    tensor is a `torch.Tensor`, not to be read as the Tensor it is refused for)."""
+    name = type(value).__name__
+    return f"{'torch.' * (name == 'Tensor' and is_torch(value))}{name} {quoted(value):.60}"
 
 
 def check_int(where: str, name: str, value: Any, minimum: int | None = None, why: str = "",

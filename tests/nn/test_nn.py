@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 import sys
 
 import numpy as np
@@ -1232,3 +1233,16 @@ def test_a_0d_array_or_a_set_where_an_ordered_list_goes_is_refused_by_name(make,
 def test_batchnorm_dtype_none_is_float32_as_pytorchs_default():
     bn = nn.BatchNorm1d(3, dtype=None)  # it was float64 (numpy's np.dtype(None))
     assert bn.weight.dtype == bn.bias.dtype == bn.running_mean.dtype == np.float32
+
+
+@pytest.mark.parametrize("kind", [list, np.array, lambda rows: Tensor(np.array(rows, dtype=float))])
+def test_the_code_given_for_one_hot_targets_runs_on_the_rows_as_they_were_passed(kind):
+    # one-hot rows were told "targets.argmax(1)": a list of rows has no argmax, and a Tensor's is t.data.argmax, so the
+    # code as written was the next error
+    rows = [[0, 0, 1], [1, 0, 0]]
+    logits, targets = Tensor(np.array([[0.2, -1.0, 0.5], [1.5, 0.3, -0.7]])), kind(rows)
+    with pytest.raises(ValueError, match=r"for one-hot rows (.+?); for probabilities") as e:
+        nn.cross_entropy(logits, targets)
+    code = re.search(r"for one-hot rows (.+?); for probabilities", str(e.value)).group(1)
+    classes = eval(code, {"np": np, "targets": targets})  # noqa: S307 (the message's own text)
+    assert nn.cross_entropy(logits, classes).item() == nn.cross_entropy(logits, [2, 0]).item()

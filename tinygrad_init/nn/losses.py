@@ -88,8 +88,8 @@ def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean", **optio
     except (RuntimeError, TypeError) as e:  # a PyTorch tensor that requires grad, or of a dtype numpy lacks
         y, (n, k) = torch_numbers(targets, e, "cross_entropy", "targets"), logits.shape
     if y.shape != (n,):  # (batch, classes): PyTorch's probabilities or one-hot rows, which it takes as targets
-        raise ValueError(f"cross_entropy: targets must have shape ({n},) to match logits {logits.shape}, got "
-                         f"{y.shape}. Pass one integer class per row" + (": for one-hot rows targets.argmax(1); for "
+        raise ValueError(f"cross_entropy: targets must have shape ({n},) to match logits {logits.shape}, got {y.shape}"
+                         ". Pass one integer class per row" + (": for one-hot rows np.argmax(targets, 1); for "
                          f"probabilities (PyTorch's soft targets) compute {_soft(reduction)}" if y.shape == (n, k) else
                          " (not one-hot)."))
     if y.dtype.kind == "f":

@@ -1246,3 +1246,17 @@ def test_the_code_given_for_one_hot_targets_runs_on_the_rows_as_they_were_passed
     code = re.search(r"for one-hot rows (.+?); for probabilities", str(e.value)).group(1)
     classes = eval(code, {"np": np, "targets": targets})  # noqa: S307 (the message's own text)
     assert nn.cross_entropy(logits, classes).item() == nn.cross_entropy(logits, [2, 0]).item()
+
+
+@pytest.mark.parametrize("kind", [list, np.array, lambda numbers: Tensor(np.array(numbers))])
+def test_the_reshape_suggested_for_targets_of_another_shape_runs_on_a_list_too(kind):
+    # (4, 1) outputs against targets of shape (4,) were told "for example target.reshape((4, 1))", which a list of
+    # targets (that the losses take) has not: the code as written was the next error
+    out, numbers = Tensor(np.array([[0.5], [-1.0], [2.0], [0.0]])), [0.0, 1.0, 1.0, 0.0]
+    for fn in (mse_loss, binary_cross_entropy_with_logits):
+        target = targets = kind(numbers)
+        with pytest.raises(ValueError, match=r"Reshape one of them, for example (.+)\.$") as e:
+            fn(out, target)
+        code = re.search(r"for example (.+)\.$", str(e.value)).group(1)
+        fixed = eval(code, {"np": np, "target": target, "targets": targets})  # noqa: S307 (the message's own text)
+        assert fn(out, fixed).item() == fn(out, np.array(numbers).reshape(4, 1)).item()

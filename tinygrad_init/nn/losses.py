@@ -25,7 +25,7 @@ def _inputs(fn: str, x: Any, target: Any, names: tuple[str, str]) -> tuple[Tenso
             raise TypeError(f"{fn}: expected numbers as {names[1]}; {e}") from None
     if target.data.shape != x.data.shape:  # no silent broadcasting: (n, 1) against (n,) would give (n, n) errors
         raise ValueError(f"{fn}: {names[0]} has shape {x.shape} but {names[1]} has shape {target.shape}; they must "
-                         "match. " + (f"Reshape one of them, for example {names[1]}.reshape({x.shape})." if
+                         "match. " + (f"Reshape one of them, for example np.reshape({names[1]}, {x.shape})." if
                                       target.data.size == x.data.size else f"{names[1]} holds "
                                       f"{counted(target.data.size, 'number')} where {names[0]} holds {x.data.size}: "
                                       "give one for each, in its shape (no broadcasting)."))

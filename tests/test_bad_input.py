@@ -38,13 +38,14 @@ CASES = {
     # core.tensor: a slice bound computed with / (a float), and an int no axis is that long (was Python's OverflowError)
     "t[:n / 2]": (lambda: Tensor(np.ones(4))[:4 / 2], TypeError, r"getitem: .* must be ints or None, got 2\.0; n // 2"),
     "t[2**63]": (lambda: Tensor(np.ones(4))[2 ** 63], IndexError, r"getitem: .* out of bounds for every axis"),
-    # nn.optim: a model or a single tensor where the list of parameters goes
+    # nn.optim: a model or a single tensor where the list of parameters goes (named zero_grads, the function
+    # called, not zero_grad, the method)
     "zero_grads(model)": (lambda: zero_grads(_model()), TypeError,
-                          r"zero_grad: params must be .*model\.parameters\(\)"),
+                          r"^zero_grads: params must be .*model\.parameters\(\)"),
     "zero_grads(tensor)": (lambda: zero_grads(Tensor(np.ones(3), requires_grad=True)), TypeError,
-                           r"zero_grad: params must be .*a single Tensor; pass a list, \[t\]"),
-    "zero_grads(None)": (lambda: zero_grads(None), TypeError, r"zero_grad: params must be an iterable of Tensors"),
-    "zero_grads([Value])": (lambda: zero_grads([Value(1.0)]), TypeError, r"zero_grad: params\[0\] must be a Tensor"),
+                           r"^zero_grads: params must be .*a single Tensor; pass a list, \[t\]"),
+    "zero_grads(None)": (lambda: zero_grads(None), TypeError, r"^zero_grads: params must be an iterable of Tensors"),
+    "zero_grads([Value])": (lambda: zero_grads([Value(1.0)]), TypeError, r"^zero_grads: params\[0\] must be a Tensor"),
     # nn.layers: a scheme name where PyTorch's apply takes a function
     "model.apply(str)": (lambda: _model().apply("xavier_uniform"), TypeError,
                          r"Module\.apply: fn must be a function .*init=name.*got str 'xavier_uniform'"),

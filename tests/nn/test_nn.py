@@ -1260,3 +1260,15 @@ def test_the_reshape_suggested_for_targets_of_another_shape_runs_on_a_list_too(k
         code = re.search(r"for example (.+)\.$", str(e.value)).group(1)
         fixed = eval(code, {"np": np, "target": target, "targets": targets})  # noqa: S307 (the message's own text)
         assert fn(out, fixed).item() == fn(out, np.array(numbers).reshape(4, 1)).item()
+
+
+@pytest.mark.parametrize("shape", [(5,), (4, 3), (2, 4)])
+def test_a_weight_of_a_wrong_shape_that_is_no_transpose_is_not_told_to_transpose(shape):
+    # every weight not (fan_in, fan_out) was told "a PyTorch weight is the transpose (fan_out, fan_in): assign w.T",
+    # also a (5,) one, whose .T is (5,) again: the advice, followed, met the same error
+    layer = nn.Linear(3, 2, rng=0)
+    layer.weight = Tensor(np.ones(shape), requires_grad=True)
+    with pytest.raises(ValueError, match=rf"^Linear\(3, 2\): its weight has shape {re.escape(str(shape))}, not "
+                                         r"\(fan_in, fan_out\) = \(3, 2\)") as e:
+        layer(np.ones((4, 3)))
+    assert "transpose" not in str(e.value) and "w.T" not in str(e.value)

@@ -64,8 +64,7 @@ def test_pytorchs_in_place_initializers_are_named_with_what_to_write(torch_name,
         init.kaiming_normal  # noqa: B018
     lin = nn.Linear(3, 4, rng=0)
     with pytest.raises(TypeError, match=r"xavier_uniform: shape must be .* got Tensor of shape \(3, 4\); to fill a "
-                                        r"weight w as PyTorch's xavier_uniform_\(w\) does, w.data\[:\] = "
-                                        r"init.xavier_uniform\(w.shape\)"):
+                                        r"weight w, w.data\[:\] = init.xavier_uniform\(w.shape\)"):
         init.xavier_uniform(lin.weight)
     lin.weight.data[:] = init.xavier_uniform(lin.weight.shape, rng=1)  # what the messages say to write
     np.testing.assert_array_equal(lin.weight.data, nn.Linear(3, 4, rng=1).weight.data)

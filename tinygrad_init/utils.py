@@ -286,7 +286,7 @@ def path_arg(text: str, suffixes: tuple[str, ...] = ()) -> Path:
     if suffixes and (text[-1:] in "/\\" or Path(text).suffix.lower() not in suffixes):
         raise argparse.ArgumentTypeError(f"expected a file name ending in {' or '.join(suffixes)}, got {text!r}")
     try:
-        return Path(text).expanduser()  # --out=~/x: the shell leaves the ~ after = as it is
+        return Path(text).expanduser() if text[:1] == "~" else Path(text)  # --out=~/x: the shell leaves it (not ./~x)
     except RuntimeError:  # ~name of no user, or ~ without HOME (pathlib cannot find the home folder)
         user = Path(text).parts[0]
         who = f"there is no user {user[1:]} whose home folder it could name" if user[1:] else "HOME is not set"

@@ -456,7 +456,7 @@ def test_value_of_a_string_is_a_clear_type_error():
     (lambda: Value(range(3)), r"got range range\(0, 3\)\. Use tinygrad_init\.Tensor for arrays\.$"),
     # [1.0, 2.0] * v was told to use Tensors, which do not mix with a Value
     (lambda: [1.0, 2.0] * Value(2.0), r"^mul: expected a plain number, got list \[1\.0, 2\.0\]; a Value's op takes "
-                                      r"one number: loop over them, \[x \* v for x in xs\] \(a Tensor and a Value "
+                                      r"one number: loop over them, \[v \* x for x in xs\] \(a Tensor and a Value "
                                       r"do not mix\)$")])
 def test_what_a_value_cannot_hold_is_named_with_what_to_write_for_it(make, says):
     # Value("3"), Value(1+2j) and Value(None) were told "Use tinygrad_init.Tensor for arrays.": none is an array, and a
@@ -880,3 +880,23 @@ def test_the_code_suggested_for_an_in_place_op_of_a_value_into_a_numpy_array_run
         exec(code, scope)  # the suggestion, written as it stands
         got = [scope["x"].data] if type(scope["x"]) is Value else [e.data for e in scope["x"].ravel()]
         assert got == [eval(f"a {symbol} 0.5") for a in before], str(info.value)
+
+
+def test_the_loop_suggested_for_a_list_and_a_value_gives_the_op_that_was_written():
+    # v + [1, 2], [1, 2] - v and the like were all told "loop over them, [x * v for x in xs]", a product; and
+    # Value.sum([v, [1.0]]) or a Neuron's input x[0] = [1.0], which are no op of two operands, got that loop too
+    xs, v = [1.0, -2.0, 0.5], Value(3.0)
+    cases = ((lambda: v + xs, [x + 3.0 for x in xs]), (lambda: xs - v, [x - 3.0 for x in xs]),
+             (lambda: v - tuple(xs), [3.0 - x for x in xs]), (lambda: xs / v, [x / 3.0 for x in xs]),
+             (lambda: v ** xs, [3.0 ** x for x in xs]), (lambda: v * xs, [3.0 * x for x in xs]))
+    for combine, want in cases:
+        with pytest.raises(TypeError) as info:
+            combine()
+        loop = re.search(r"loop over them, (\[.+? for x in xs\])", str(info.value)).group(1)
+        got = eval(loop, {"xs": xs, "v": v})  # the suggestion, written as it stands
+        assert [w.data for w in got] == pytest.approx(want), str(info.value)
+    from tinygrad_init import scalar_nn
+    for call in (lambda: Value.sum([v, [1.0]]), lambda: scalar_nn.Neuron(2)([[1.0], 2.0])):
+        with pytest.raises(TypeError, match=r"expected a plain number, got list \[1\.0\]") as info:
+            call()
+        assert "for x in xs" not in str(info.value)

@@ -63,10 +63,10 @@ def as_number(x: object, op: str, first: bool = False) -> float:
         raise TypeError(f"{op}: a Value and a numpy array{' (of Values)' * (x.dtype == object)}: Value's op takes one "
                         f"number. Make the Value an array too, np.array(v) in place of v, {a} {s} {b}, which numpy "
                         f"applies elementwise, or loop: [{c} {s} {d} for x in values]")
-    raise TypeError(f"{op}: expected a plain number, got {type(x).__name__} {x!r:.60}{_instead(x, op)}")
+    raise TypeError(f"{op}: expected a plain number, got {type(x).__name__} {x!r:.60}{_instead(x, op, first)}")
 
 
-def _instead(x: object, op: str) -> str:
+def _instead(x: object, op: str, first: bool = False) -> str:
     """What to write instead, added to `as_number`'s message about `x` (nothing where there is no advice)."""
     if type(x) is Value:
         return "; a Value is a node already: use it as it is, or Value(v.data) for a new leaf"
@@ -85,8 +85,10 @@ def _instead(x: object, op: str) -> str:
         return "; a Value holds a real number, not a complex one"
     if not hasattr(x, "__iter__"):
         return ""
-    return ". Use tinygrad_init.Tensor for arrays." if op == "Value" else (
-        "; a Value's op takes one number: loop over them, [x * v for x in xs] (a Tensor and a Value do not mix)")
+    if op not in _BINARY:  # Value(xs), Value.sum, a scalar net's input: no op of two operands to loop
+        return ". Use tinygrad_init.Tensor for arrays." if op == "Value" else f"; one number, not a {type(x).__name__}"
+    return (f"; a Value's op takes one number: loop over them, [{'x' if first else 'v'} {_BINARY[op]} "
+            f"{'v' if first else 'x'} for x in xs] (a Tensor and a Value do not mix)")
 
 
 def _div(a: float, b: float) -> float:

@@ -38,13 +38,14 @@ CASES = {
     # core.tensor: a slice bound computed with / (a float), and an int no axis is that long (was Python's OverflowError)
     "t[:n / 2]": (lambda: Tensor(np.ones(4))[:4 / 2], TypeError, r"getitem: .* must be ints or None, got 2\.0; n // 2"),
     "t[2**63]": (lambda: Tensor(np.ones(4))[2 ** 63], IndexError, r"getitem: .* out of bounds for every axis"),
-    # nn.optim: a model or a single tensor where the list of parameters goes
+    # nn.optim: a model or a single tensor where the list of parameters goes (named zero_grads, the function
+    # called, not zero_grad, the method)
     "zero_grads(model)": (lambda: zero_grads(_model()), TypeError,
-                          r"zero_grad: params must be .*model\.parameters\(\)"),
+                          r"^zero_grads: params must be .*model\.parameters\(\)"),
     "zero_grads(tensor)": (lambda: zero_grads(Tensor(np.ones(3), requires_grad=True)), TypeError,
-                           r"zero_grad: params must be .*a single Tensor; pass a list, \[t\]"),
-    "zero_grads(None)": (lambda: zero_grads(None), TypeError, r"zero_grad: params must be an iterable of Tensors"),
-    "zero_grads([Value])": (lambda: zero_grads([Value(1.0)]), TypeError, r"zero_grad: params\[0\] must be a Tensor"),
+                           r"^zero_grads: params must be .*a single Tensor; pass a list, \[t\]"),
+    "zero_grads(None)": (lambda: zero_grads(None), TypeError, r"^zero_grads: params must be an iterable of Tensors"),
+    "zero_grads([Value])": (lambda: zero_grads([Value(1.0)]), TypeError, r"^zero_grads: params\[0\] must be a Tensor"),
     # nn.layers: a scheme name where PyTorch's apply takes a function
     "model.apply(str)": (lambda: _model().apply("xavier_uniform"), TypeError,
                          r"Module\.apply: fn must be a function .*init=name.*got str 'xavier_uniform'"),
@@ -134,3 +135,17 @@ def test_picture_save_still_writes_dot_text(tmp_path):
 def test_ledger_indexing_still_reads_steps_and_slices():
     steps = _ledger()
     assert steps[-1] is steps.steps[-1] and steps[np.int64(0)] is steps.steps[0] and steps[:] == steps.steps
+
+
+def test_a_pytorch_tensor_where_a_tensor_is_expected_is_named_as_pytorchs():
+    # "mse_loss: pred must be a Tensor, got Tensor tensor([1., 1.])" refused a Tensor for being a Tensor: the type's
+    # bare name did not say it is PyTorch's
+    from tests.conftest import require_module
+    from tinygrad_init.gradcheck import gradcheck
+    torch = require_module("torch")
+    for call, says in ((lambda: nn.mse_loss(torch.ones(2), np.zeros(2)), r"^mse_loss: pred must be a Tensor, got "),
+                       (lambda: nn.cross_entropy(torch.ones(2, 3), [0, 1]), r"^cross_entropy: logits must be a Tensor, "
+                        r"got "),
+                       (lambda: gradcheck(lambda x: (x * x).sum(), torch.ones(2)), r"^gradcheck: input 0 is ")):
+        with pytest.raises(TypeError, match=says + r"torch\.Tensor tensor\("):
+            call()

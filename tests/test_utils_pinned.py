@@ -385,3 +385,16 @@ def test_write_whole_writes_in_place_where_the_folder_takes_no_new_file(tmp_path
     target.write_text("old")
     assert utils.write_whole(target, "new") == target and target.read_text() == "new"
     assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
+
+
+def test_the_path_suggested_for_the_tilde_of_an_unknown_user_is_read_as_a_folder_of_that_name() -> None:
+    # '~nobody/x.json' was told "or ./~nobody/x.json for a folder of that name", but pathlib drops the ./ and expanded
+    # the ~ again: the same error, now suggesting ././~nobody/x.json
+    import argparse
+    from pathlib import Path
+
+    for text in ("~no_such_user_tgi/x.json", "~no_such_user_tgi"):
+        with pytest.raises(argparse.ArgumentTypeError) as e:
+            utils.path_arg(text)
+        suggested = re.search(r"\(or (\S+) for a folder of that name\)$", str(e.value)).group(1)
+        assert utils.path_arg(suggested) == Path(text) and not utils.path_arg(suggested).is_absolute()

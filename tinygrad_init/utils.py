@@ -96,8 +96,10 @@ def _plain(v: Any) -> Any:  # not a closure: a recursive one is a cycle (functio
 
 
 def got(value: Any) -> str:
-    """A refused value as a message shows it, its type and (the start of) its `quoted` text: `str 'abc'`."""
-    return f"{type(value).__name__} {quoted(value):.60}"
+    """A refused value as a message shows it, its type and (the start of) its `quoted` text: `str 'abc'` (PyTorch's
+    tensor is a `torch.Tensor`, not to be read as the Tensor it is refused for)."""
+    name = type(value).__name__
+    return f"{'torch.' * (name == 'Tensor' and is_torch(value))}{name} {quoted(value):.60}"
 
 
 def check_int(where: str, name: str, value: Any, minimum: int | None = None, why: str = "",
@@ -284,7 +286,7 @@ def path_arg(text: str, suffixes: tuple[str, ...] = ()) -> Path:
     if suffixes and (text[-1:] in "/\\" or Path(text).suffix.lower() not in suffixes):
         raise argparse.ArgumentTypeError(f"expected a file name ending in {' or '.join(suffixes)}, got {text!r}")
     try:
-        return Path(text).expanduser()  # --out=~/x: the shell leaves the ~ after = as it is
+        return Path(text).expanduser() if text[:1] == "~" else Path(text)  # --out=~/x: the shell leaves it (not ./~x)
     except RuntimeError:  # ~name of no user, or ~ without HOME (pathlib cannot find the home folder)
         user = Path(text).parts[0]
         who = f"there is no user {user[1:]} whose home folder it could name" if user[1:] else "HOME is not set"

@@ -790,7 +790,7 @@ def test_a_pytorch_tensor_is_read_as_numbers_or_named_as_pytorchs_not_as_this_en
         with pytest.raises(TypeError, match=r"a Value with a PyTorch tensor, whose graph is not this one: a Value "
                                             r"takes a number, Value\(t\.item\(\)\)$"):
             make()
-    with pytest.raises(TypeError, match=r"^gradcheck: input 0 is Tensor tensor.*; for a PyTorch tensor pass its "
+    with pytest.raises(TypeError, match=r"^gradcheck: input 0 is torch\.Tensor tensor.*; for a PyTorch tensor pass its "
                                         r"numbers, x\.detach\(\)\.numpy\(\)$"):
         gradcheck(lambda a: a * a, torch.tensor([1.0], dtype=torch.float64))
     with pytest.raises(TypeError, match=r"(?s)^add: cannot combine a Tensor with Parameter .*a PyTorch tensor, "

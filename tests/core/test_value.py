@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from fractions import Fraction
 
@@ -140,7 +141,7 @@ def test_numpy_arrays_of_values_sum_and_dot_with_the_right_gradients_and_meet_a_
     # values * v (a Value): numpy hands it to Value's op, which said "Use tinygrad_init.Tensor for arrays" (a Tensor
     # holds numbers, not Values)
     for product in (lambda: values * c, lambda: c * values, lambda: values + c):
-        with pytest.raises(TypeError, match=r"a Value and a numpy array \(of Values\).*values \* np.array\(v\)"):
+        with pytest.raises(TypeError, match=r"a Value and a numpy array \(of Values\).*np.array\(v\) in place of v"):
             product()
     for v in (a, b, c):
         v.grad = 0.0
@@ -455,7 +456,7 @@ def test_value_of_a_string_is_a_clear_type_error():
     (lambda: Value(range(3)), r"got range range\(0, 3\)\. Use tinygrad_init\.Tensor for arrays\.$"),
     # [1.0, 2.0] * v was told to use Tensors, which do not mix with a Value
     (lambda: [1.0, 2.0] * Value(2.0), r"^mul: expected a plain number, got list \[1\.0, 2\.0\]; a Value's op takes "
-                                      r"one number: loop over them, \[x \* v for x in xs\] \(a Tensor and a Value "
+                                      r"one number: loop over them, \[v \* x for x in xs\] \(a Tensor and a Value "
                                       r"do not mix\)$")])
 def test_what_a_value_cannot_hold_is_named_with_what_to_write_for_it(make, says):
     # Value("3"), Value(1+2j) and Value(None) were told "Use tinygrad_init.Tensor for arrays.": none is an array, and a
@@ -846,3 +847,56 @@ def test_a_values_label_parents_and_locals_are_hinted_as_what_they_hold():
     a, b = Value(2.0, label="a"), Value(3.0)
     c = a * b
     assert c.parents == (a, b) == c._parents and c.locals == (3.0, 2.0) == c._locals and a.label == "a"
+
+
+def test_the_elementwise_code_suggested_for_a_numpy_array_and_a_value_gives_the_op_that_was_written():
+    # xs + v, v - xs and the like were all told "values * np.array(v)" and "[x * v for x in values]": written as
+    # suggested, they multiplied; and v - xs would have been told the order of xs - v
+    xs, v = np.array([1.0, -2.0, 0.5]), Value(3.0)
+    cases = ((lambda: xs + v, xs + 3.0), (lambda: v + xs, xs + 3.0), (lambda: xs - v, xs - 3.0),
+             (lambda: v - xs, 3.0 - xs), (lambda: xs * v, xs * 3.0), (lambda: v / xs, 3.0 / xs),
+             (lambda: xs / v, xs / 3.0), (lambda: v ** xs, 3.0 ** xs), (lambda: xs ** v, xs ** 3.0))
+    for combine, want in cases:
+        with pytest.raises(TypeError) as info:
+            combine()
+        array_form, loop = re.search(r"in place of v, (.+?), which numpy applies elementwise, or loop: (\[.+\])$",
+                                     str(info.value)).groups()
+        for code in (array_form, loop):
+            got = eval(code, {"np": np, "values": xs, "v": v})  # the suggestion, written as it stands
+            assert [w.data for w in got] == pytest.approx(list(want)), (str(info.value), code)
+
+
+@pytest.mark.parametrize("x", [np.array(3.0), np.array([3.0]), np.array([3.0, -1.0]),
+                               np.array([Value(3.0), Value(-1.0)])])
+def test_the_code_suggested_for_an_in_place_op_of_a_value_into_a_numpy_array_runs(x):
+    # x += v for an array x of two or more numbers was told "write x = x + v, a new Value": written so, it met the next
+    # error (a Value's op takes one number); such an x takes np.array(v), which makes an array of Values
+    v, before = Value(0.5), [e.data if type(e) is Value else float(e) for e in x.ravel()]
+    for name, op, symbol in (("add", np.add, "+"), ("subtract", np.subtract, "-"), ("multiply", np.multiply, "*")):
+        with pytest.raises(TypeError) as info:
+            op(x, v, out=x)  # x += v, x -= v, x *= v
+        code = re.search(r"write (x = .+?), (a new Value|an array of Values)$", str(info.value)).group(1)
+        scope = {"np": np, "x": x, "v": v}
+        exec(code, scope)  # the suggestion, written as it stands
+        got = [scope["x"].data] if type(scope["x"]) is Value else [e.data for e in scope["x"].ravel()]
+        assert got == [eval(f"a {symbol} 0.5") for a in before], str(info.value)
+
+
+def test_the_loop_suggested_for_a_list_and_a_value_gives_the_op_that_was_written():
+    # v + [1, 2], [1, 2] - v and the like were all told "loop over them, [x * v for x in xs]", a product; and
+    # Value.sum([v, [1.0]]) or a Neuron's input x[0] = [1.0], which are no op of two operands, got that loop too
+    xs, v = [1.0, -2.0, 0.5], Value(3.0)
+    cases = ((lambda: v + xs, [x + 3.0 for x in xs]), (lambda: xs - v, [x - 3.0 for x in xs]),
+             (lambda: v - tuple(xs), [3.0 - x for x in xs]), (lambda: xs / v, [x / 3.0 for x in xs]),
+             (lambda: v ** xs, [3.0 ** x for x in xs]), (lambda: v * xs, [3.0 * x for x in xs]))
+    for combine, want in cases:
+        with pytest.raises(TypeError) as info:
+            combine()
+        loop = re.search(r"loop over them, (\[.+? for x in xs\])", str(info.value)).group(1)
+        got = eval(loop, {"xs": xs, "v": v})  # the suggestion, written as it stands
+        assert [w.data for w in got] == pytest.approx(want), str(info.value)
+    from tinygrad_init import scalar_nn
+    for call in (lambda: Value.sum([v, [1.0]]), lambda: scalar_nn.Neuron(2)([[1.0], 2.0])):
+        with pytest.raises(TypeError, match=r"expected a plain number, got list \[1\.0\]") as info:
+            call()
+        assert "for x in xs" not in str(info.value)

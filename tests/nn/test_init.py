@@ -824,3 +824,24 @@ def test_lsuv_of_an_empty_batch_is_its_own_error_without_numpys_warnings():
         warnings.simplefilter("error")
         with pytest.raises(ValueError, match=r"lsuv: layer 'layers\.0' output has variance nan over its 0 value"):
             init.lsuv(model, np.ones((0, 2)))
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("name", ["he_normal", "lecun_normal", "xavier_uniform", "zeros"])
+def test_a_weight_given_in_place_of_a_shape_is_told_code_that_fills_it(name):
+    # init.he_normal(w) was told "to fill a weight w as PyTorch's he_normal_(w) does", a function PyTorch has not (its
+    # is kaiming_normal_); and a PyTorch weight was told w.data[:] = init.he_normal(w.shape), which torch refuses (a
+    # numpy array) and which reads its (fan_out, fan_in) as (fan_in, fan_out)
+    import torch
+
+    w = Tensor(np.zeros((30, 20)), requires_grad=True)
+    with pytest.raises(TypeError) as e:
+        getattr(init, name)(w)
+    for named in re.findall(r"PyTorch's (\w+)\(w\)", str(e.value)):
+        assert hasattr(torch.nn.init, named), str(e.value)
+    code = re.search(r"(w\.data\[:\] = init\.\w+\(w\.shape\))", str(e.value)).group(1)
+    exec(code, {"init": init, "w": w})  # noqa: S102 (the message's own text)
+    assert w.data.shape == (30, 20) and (name == "zeros" or w.data.std() > 0)
+    with pytest.raises(TypeError) as e:
+        getattr(init, name)(torch.nn.Linear(20, 30).weight)
+    assert "w.data[:] = init." not in str(e.value) and "torch.nn.init" in str(e.value), str(e.value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 import sys
 
 import numpy as np
@@ -1232,3 +1233,42 @@ def test_a_0d_array_or_a_set_where_an_ordered_list_goes_is_refused_by_name(make,
 def test_batchnorm_dtype_none_is_float32_as_pytorchs_default():
     bn = nn.BatchNorm1d(3, dtype=None)  # it was float64 (numpy's np.dtype(None))
     assert bn.weight.dtype == bn.bias.dtype == bn.running_mean.dtype == np.float32
+
+
+@pytest.mark.parametrize("kind", [list, np.array, lambda rows: Tensor(np.array(rows, dtype=float))])
+def test_the_code_given_for_one_hot_targets_runs_on_the_rows_as_they_were_passed(kind):
+    # one-hot rows were told "targets.argmax(1)": a list of rows has no argmax, and a Tensor's is t.data.argmax, so the
+    # code as written was the next error
+    rows = [[0, 0, 1], [1, 0, 0]]
+    logits, targets = Tensor(np.array([[0.2, -1.0, 0.5], [1.5, 0.3, -0.7]])), kind(rows)
+    with pytest.raises(ValueError, match=r"for one-hot rows (.+?); for probabilities") as e:
+        nn.cross_entropy(logits, targets)
+    code = re.search(r"for one-hot rows (.+?); for probabilities", str(e.value)).group(1)
+    classes = eval(code, {"np": np, "targets": targets})  # noqa: S307 (the message's own text)
+    assert nn.cross_entropy(logits, classes).item() == nn.cross_entropy(logits, [2, 0]).item()
+
+
+@pytest.mark.parametrize("kind", [list, np.array, lambda numbers: Tensor(np.array(numbers))])
+def test_the_reshape_suggested_for_targets_of_another_shape_runs_on_a_list_too(kind):
+    # (4, 1) outputs against targets of shape (4,) were told "for example target.reshape((4, 1))", which a list of
+    # targets (that the losses take) has not: the code as written was the next error
+    out, numbers = Tensor(np.array([[0.5], [-1.0], [2.0], [0.0]])), [0.0, 1.0, 1.0, 0.0]
+    for fn in (mse_loss, binary_cross_entropy_with_logits):
+        target = targets = kind(numbers)
+        with pytest.raises(ValueError, match=r"Reshape one of them, for example (.+)\.$") as e:
+            fn(out, target)
+        code = re.search(r"for example (.+)\.$", str(e.value)).group(1)
+        fixed = eval(code, {"np": np, "target": target, "targets": targets})  # noqa: S307 (the message's own text)
+        assert fn(out, fixed).item() == fn(out, np.array(numbers).reshape(4, 1)).item()
+
+
+@pytest.mark.parametrize("shape", [(5,), (4, 3), (2, 4)])
+def test_a_weight_of_a_wrong_shape_that_is_no_transpose_is_not_told_to_transpose(shape):
+    # every weight not (fan_in, fan_out) was told "a PyTorch weight is the transpose (fan_out, fan_in): assign w.T",
+    # also a (5,) one, whose .T is (5,) again: the advice, followed, met the same error
+    layer = nn.Linear(3, 2, rng=0)
+    layer.weight = Tensor(np.ones(shape), requires_grad=True)
+    with pytest.raises(ValueError, match=rf"^Linear\(3, 2\): its weight has shape {re.escape(str(shape))}, not "
+                                         r"\(fan_in, fan_out\) = \(3, 2\)") as e:
+        layer(np.ones((4, 3)))
+    assert "transpose" not in str(e.value) and "w.T" not in str(e.value)

@@ -6,6 +6,7 @@ Skipped when torch is not installed -- except under CI=true, where torch must be
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -63,8 +64,7 @@ def test_pytorchs_in_place_initializers_are_named_with_what_to_write(torch_name,
         init.kaiming_normal  # noqa: B018
     lin = nn.Linear(3, 4, rng=0)
     with pytest.raises(TypeError, match=r"xavier_uniform: shape must be .* got Tensor of shape \(3, 4\); to fill a "
-                                        r"weight w as PyTorch's xavier_uniform_\(w\) does, w.data\[:\] = "
-                                        r"init.xavier_uniform\(w.shape\)"):
+                                        r"weight w, w.data\[:\] = init.xavier_uniform\(w.shape\)"):
         init.xavier_uniform(lin.weight)
     lin.weight.data[:] = init.xavier_uniform(lin.weight.shape, rng=1)  # what the messages say to write
     np.testing.assert_array_equal(lin.weight.data, nn.Linear(3, 4, rng=1).weight.data)
@@ -103,7 +103,7 @@ def test_pytorchs_loss_options_say_what_to_write_and_that_gives_pytorchs_loss(fn
         getattr(nn, fn)(Tensor(z), targets, reduction, **{option: value})  # said: got an unexpected keyword argument
     steps = str(e.value).split(" is not offered here; ")[1].removeprefix("from the terms, ")  # run as written
     steps = steps.split(" (PyTorch's keeps")[0].replace(": ", "\nresult = ").replace(", then ", "\nresult = ")
-    env = {"logits": Tensor(z), "targets": targets, fn: getattr(nn, fn), "w": np.array(value), "e": value,
+    env = {"np": np, "logits": Tensor(z), "targets": targets, fn: getattr(nn, fn), "w": np.array(value), "e": value,
            option: np.array(value)}
     exec(steps if "result = " in steps else f"result = {steps}", env)  # noqa: S102 (the message's own text)
     theirs = theirs.numpy()[y != value] if option == "ignore_index" and reduction == "none" else theirs.numpy()
@@ -119,12 +119,31 @@ def test_pytorchs_ignored_label_minus_100_is_named_with_what_to_write():
     torch = require_module("torch")
     z, y = np.random.default_rng(0).normal(size=(4, 3)), np.array([0, -100, 2, 1])
     with pytest.raises(ValueError, match=r"^cross_entropy: targets must lie in \[0, 3\) for 3 classes; found -100\.\.2 "
-                                         r"\(-100 is PyTorch's ignore_index: keep = targets != -100, then "
-                                         r"cross_entropy\(logits\[keep\], targets\[keep\]\)\)$"):
+                                         r"\(-100 is PyTorch's ignore_index: y = np\.asarray\(targets\); keep = "
+                                         r"y != -100, then cross_entropy\(logits\[keep\], y\[keep\]\)\)$"):
         nn.cross_entropy(Tensor(z), y)
     keep = y != -100
     theirs = torch.nn.functional.cross_entropy(torch.tensor(z), torch.tensor(y))
     assert nn.cross_entropy(Tensor(z)[keep], y[keep]).item() == pytest.approx(theirs.item(), rel=1e-12)
+
+
+@pytest.mark.parametrize("kind", [list, np.array, "torch"])
+def test_the_code_given_for_pytorchs_ignore_index_skips_those_targets_whatever_holds_them(kind):
+    # keep = targets != ignore_index, for targets in a list (which cross_entropy takes), was Python's list comparison,
+    # one False: logits[keep] was (1, 4, 3), and the next error said logits must be (batch, classes)
+    torch = require_module("torch")
+    z, y = np.random.default_rng(0).normal(size=(4, 3)), [0, -100, 2, 1]
+    targets = torch.tensor(y) if kind == "torch" else kind(y)
+    theirs = torch.nn.functional.cross_entropy(torch.tensor(z), torch.tensor(y)).item()
+    for call in (lambda: nn.cross_entropy(Tensor(z), targets, ignore_index=-100),
+                 lambda: nn.cross_entropy(Tensor(z), targets)):  # the option, or -100 among the targets
+        with pytest.raises((TypeError, ValueError)) as e:
+            call()
+        code = re.search(r"(?:ignore_index: |here; )(.+), then (cross_entropy\(logits\[keep\], [^)]*\))", str(e.value))
+        env = {"np": np, "logits": Tensor(z), "targets": targets, "ignore_index": -100,
+               "cross_entropy": nn.cross_entropy}
+        exec(code[1].replace("; ", "\n"), env)  # noqa: S102 (the message's own text, as it stands)
+        assert eval(code[2], env).item() == pytest.approx(theirs, rel=1e-12), str(e.value)
 
 
 def test_apply_visits_the_modules_in_pytorchs_order_and_initializes_as_its_habit_does():

@@ -19,7 +19,7 @@ from typing import Any, Callable, NamedTuple, overload
 import numpy as np
 
 from ..utils import (Rng, as_rng, check_bool, check_real, check_type, counted, equal_fields, format_number,
-                     is_torch, real_array)
+                     got, is_torch, real_array)
 from .autograd import topological_order
 from .ops import quiet
 from .tensor import Tensor, no_grad
@@ -154,7 +154,7 @@ def _point(x: Any, i: int, fn: str, notes: list[str]) -> np.ndarray:
             "called as f(a, b)" if fn == "gradcheck" else "numerical_grad takes one: call it for each, "
             "numerical_grad(lambda a: f(a, b), a)"))
     if not isinstance(raw, (np.ndarray, np.generic, Complex, list, tuple)):
-        raise TypeError(f"{fn}: input {i} is {type(x).__name__} {x!r:.60}; expected a Tensor, a numpy array or a "
+        raise TypeError(f"{fn}: input {i} is {got(x)}; expected a Tensor, a numpy array or a "
                         "number (or a Value, for the scalar engine)" + ("; for a PyTorch tensor pass its numbers, "
                         "x.detach().numpy()" if is_torch(x) else ""))
     if isinstance(raw, Real) and type(raw) not in (bool, float) and not isinstance(raw, np.generic):

@@ -38,11 +38,12 @@ __all__ = ["Value"]
 
 Number = Union[int, float, Real, np.integer, np.floating, np.bool_]  # what `Value` reads as a number (Fraction too)
 _INF, _NAN = math.inf, math.nan
-_BINARY = ("add", "sub", "mul", "div", "pow")  # the ops of two operands (whose other may be a numpy array)
+_BINARY = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}  # the ops of two operands, their symbols
 
 
-def as_number(x: object, op: str) -> float:
-    """A plain number (or a one-element numpy array) as a float; anything else is a TypeError."""
+def as_number(x: object, op: str, first: bool = False) -> float:
+    """A plain number (or a one-element numpy array) as a float; anything else is a TypeError (`first`: `x` stands
+    first in the op, `x - v`, which the error's code writes in that order)."""
     if isinstance(x, (float, int, Real, np.bool_)):  # float and int first: they are checked without the ABC
         try:
             return float(x)
@@ -57,13 +58,15 @@ def as_number(x: object, op: str) -> float:
                         "scalar engine (Value) and the tensor engine (Tensor) do not mix. Use Tensors throughout, or "
                         "Values throughout (Value(t.item()) for a one-element tensor)."))
     if isinstance(x, np.ndarray) and (x.dtype == object or x.dtype.kind in "biuf" and op in _BINARY):  # x * v
+        s, arrays, loop = _BINARY[op], ("values", "np.array(v)"), ("x", "v")
+        (a, b), (c, d) = (arrays, loop) if first else (arrays[::-1], loop[::-1])  # in the order of the op
         raise TypeError(f"{op}: a Value and a numpy array{' (of Values)' * (x.dtype == object)}: Value's op takes one "
-                        "number. Make the Value an array too, values * np.array(v), which numpy applies elementwise, "
-                        "or loop: [x * v for x in values]")
-    raise TypeError(f"{op}: expected a plain number, got {type(x).__name__} {x!r:.60}{_instead(x, op)}")
+                        f"number. Make the Value an array too, np.array(v) in place of v, {a} {s} {b}, which numpy "
+                        f"applies elementwise, or loop: [{c} {s} {d} for x in values]")
+    raise TypeError(f"{op}: expected a plain number, got {type(x).__name__} {x!r:.60}{_instead(x, op, first)}")
 
 
-def _instead(x: object, op: str) -> str:
+def _instead(x: object, op: str, first: bool = False) -> str:
     """What to write instead, added to `as_number`'s message about `x` (nothing where there is no advice)."""
     if type(x) is Value:
         return "; a Value is a node already: use it as it is, or Value(v.data) for a new leaf"
@@ -82,8 +85,10 @@ def _instead(x: object, op: str) -> str:
         return "; a Value holds a real number, not a complex one"
     if not hasattr(x, "__iter__"):
         return ""
-    return ". Use tinygrad_init.Tensor for arrays." if op == "Value" else (
-        "; a Value's op takes one number: loop over them, [x * v for x in xs] (a Tensor and a Value do not mix)")
+    if op not in _BINARY:  # Value(xs), Value.sum, a scalar net's input: no op of two operands to loop
+        return ". Use tinygrad_init.Tensor for arrays." if op == "Value" else f"; one number, not a {type(x).__name__}"
+    return (f"; a Value's op takes one number: loop over them, [{'x' if first else 'v'} {_BINARY[op]} "
+            f"{'v' if first else 'x'} for x in xs] (a Tensor and a Value do not mix)")
 
 
 def _div(a: float, b: float) -> float:
@@ -220,7 +225,7 @@ class Value:
         return _node(self.data - other.data, "-", self, 1.0, other, -1.0)
 
     def __rsub__(self, other: Number) -> Value:  # other - self
-        return _node((k := as_number(other, "sub")) - self.data, "-", self, -1.0, None, _First(k))
+        return _node((k := as_number(other, "sub", True)) - self.data, "-", self, -1.0, None, _First(k))
 
     def __truediv__(self, other: Value | Number) -> Value:
         # d(a/b)/da = 1/b,  d(a/b)/db = -(a/b)/b
@@ -233,7 +238,7 @@ class Value:
         return _node(out, "/", self, _div(1.0, b), other, -_div(out, b))
 
     def __rtruediv__(self, other: Number) -> Value:  # other / self
-        a, b = as_number(other, "div"), self.data
+        a, b = as_number(other, "div", True), self.data
         out = _div(a, b)
         return _node(out, "/", self, -_div(out, b), None, _First(a))
 
@@ -249,7 +254,7 @@ class Value:
         return _node(out, "**", self, dx, other, dy)
 
     def __rpow__(self, other: Number) -> Value:  # other ** self
-        x, y = as_number(other, "pow"), self.data
+        x, y = as_number(other, "pow", True), self.data
         out = _pow(x, y)
         return _node(out, "**", self, 0.0 if x == 0.0 and y >= 0.0 else out * _log(x), None, _First(x))
 
@@ -265,7 +270,8 @@ class Value:
             return op(self, inputs[0])
         if (op := _SYMBOL.get(ufunc)) and kwargs.get("out", (None,))[0] is inputs[0]:  # x += v, for a numpy array x
             raise TypeError(f"np.{ufunc.__name__}: x {op}= v (in place) writes into the numpy array x, which holds "
-                            f"numbers, not the graph: write x = x {op} v, a new Value")
+                            f"numbers, not the graph: write x = x {op} " + ("v, a new Value" if inputs[0].size == 1
+                                                                             else "np.array(v), an array of Values"))
         if ufunc in _REFLECTED or ufunc in _NO_OP:  # np.add(v, 1.0); np.float64(3) // v
             raise TypeError(f"np.{ufunc.__name__}: " + ("write the operator (v + x, x * v, ...): a Value is a node of "
                             "the graph, not an array" if ufunc in _REFLECTED else "a Value has no such op; its "

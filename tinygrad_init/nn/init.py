@@ -28,8 +28,8 @@ import numpy as np
 from . import activations
 from ..core.inputs import real_dtype, sizes
 from ..core.tensor import Tensor, changed_in_place, no_grad
-from ..utils import (MAX_SIZE, Rng, Same, as_rng, check_bool, check_choice, check_int, check_real, moments, quoted,
-                     unoffered)
+from ..utils import (MAX_SIZE, Rng, Same, as_rng, check_bool, check_choice, check_int, check_real, is_torch, moments,
+                     quoted, unoffered)
 
 __all__ = ["Scheme", "SCHEMES", "fans", "variance_scaling", "zeros", "ones", "constant", "normal", "uniform", "small",
            "large", "cs231n", "glorot_standard", "xavier_uniform", "xavier_normal", "lecun_normal", "lecun_uniform",
@@ -133,10 +133,10 @@ def _shape(fn: str, shape: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
     """`shape` as a tuple of sizes and `dtype` as a float dtype, or an error naming `fn`."""
     shape = (shape,) if isinstance(shape, numbers.Integral) and not isinstance(shape, bool) else shape
     if not (isinstance(shape, (tuple, list)) or isinstance(shape, np.ndarray) and shape.ndim == 1):
-        raise TypeError(f"{fn}: shape must be a tuple of sizes such as (fan_in, fan_out) for a weight or "
-                        f"(fan_out,) for a bias, got {type(shape).__name__} " + (
-                            f"of shape {shape.shape}; to fill a weight w as PyTorch's {fn}_(w) does, w.data[:] = "
-                            f"init.{fn}(w.shape)" if getattr(shape, "shape", ()) != () else quoted(shape)))
+        raise TypeError(f"{fn}: shape must be a tuple of sizes such as (fan_in, fan_out) for a weight or (fan_out,) "
+                        f"for a bias, got {type(shape).__name__} " + (quoted(shape) if getattr(shape, "shape", ()) == ()
+                        else f"of shape {tuple(shape.shape)}; " + ("fill a PyTorch weight (fan_out, fan_in) with "
+                        "torch.nn.init" if is_torch(shape) else f"to fill a weight w, w.data[:] = init.{fn}(w.shape)")))
     dt = real_dtype(dtype, fn, floating=True)
     return sizes(tuple(shape), fn, 0, f"shape {quoted(tuple(shape))}"), dt
 

@@ -195,8 +195,10 @@ class Linear(Module):
         except ValueError:
             if self.weight.shape != (self.fan_in, self.fan_out):  # a weight assigned in PyTorch's (fan_out, fan_in)?
                 raise ValueError(f"Linear({self.fan_in}, {self.fan_out}): its weight has shape {self.weight.shape}, "
-                                 f"not (fan_in, fan_out) = {(self.fan_in, self.fan_out)}; a PyTorch weight is the "
-                                 "transpose (fan_out, fan_in): assign w.T") from None
+                                 f"not (fan_in, fan_out) = {(self.fan_in, self.fan_out)}; " + (
+                                     "a PyTorch weight is the transpose (fan_out, fan_in): assign w.T" if
+                                     self.weight.shape == (self.fan_out, self.fan_in) else "assign one of that shape"
+                                 )) from None
             raise ValueError(f"Linear({self.fan_in}, {self.fan_out}): input of shape {x.shape} has "
                              f"{x.shape[-1] if x.ndim else 'no'} features in its last dimension, expected "
                              f"{self.fan_in}. Inputs are (batch, fan_in).") from None

@@ -25,7 +25,7 @@ def _inputs(fn: str, x: Any, target: Any, names: tuple[str, str]) -> tuple[Tenso
             raise TypeError(f"{fn}: expected numbers as {names[1]}; {e}") from None
     if target.data.shape != x.data.shape:  # no silent broadcasting: (n, 1) against (n,) would give (n, n) errors
         raise ValueError(f"{fn}: {names[0]} has shape {x.shape} but {names[1]} has shape {target.shape}; they must "
-                         "match. " + (f"Reshape one of them, for example {names[1]}.reshape({x.shape})." if
+                         "match. " + (f"Reshape one of them, for example np.reshape({names[1]}, {x.shape})." if
                                       target.data.size == x.data.size else f"{names[1]} holds "
                                       f"{counted(target.data.size, 'number')} where {names[0]} holds {x.data.size}: "
                                       "give one for each, in its shape (no broadcasting)."))
@@ -35,8 +35,8 @@ def _inputs(fn: str, x: Any, target: Any, names: tuple[str, str]) -> tuple[Tenso
 _TERMS = "from the terms, l = {fn}(logits, targets, reduction='none'): "
 _TORCH = {  # PyTorch's options of the losses -> what to write here, for reduction {r} (its ending {s})
     ("cross_entropy", "weight"): _TERMS + "{weighted}",
-    ("cross_entropy", "ignore_index"): "keep = targets != ignore_index, then cross_entropy(logits[keep], "
-                                       "targets[keep], reduction='{r}'){dropped}",
+    ("cross_entropy", "ignore_index"): "y = np.asarray(targets); keep = y != ignore_index, then cross_entropy("
+                                       "logits[keep], y[keep], reduction='{r}'){dropped}",
     ("cross_entropy", "label_smoothing"): _TERMS + "((1 - e) * l - e * logits.log_softmax(1).mean(1)){s}",
     ("binary_cross_entropy_with_logits", "weight"): _TERMS + "(w * l){s}",
     ("binary_cross_entropy_with_logits", "pos_weight"): "(pos_weight * targets * (-logits).softplus() + (1 - targets) "
@@ -88,8 +88,8 @@ def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean", **optio
     except (RuntimeError, TypeError) as e:  # a PyTorch tensor that requires grad, or of a dtype numpy lacks
         y, (n, k) = torch_numbers(targets, e, "cross_entropy", "targets"), logits.shape
     if y.shape != (n,):  # (batch, classes): PyTorch's probabilities or one-hot rows, which it takes as targets
-        raise ValueError(f"cross_entropy: targets must have shape ({n},) to match logits {logits.shape}, got "
-                         f"{y.shape}. Pass one integer class per row" + (": for one-hot rows targets.argmax(1); for "
+        raise ValueError(f"cross_entropy: targets must have shape ({n},) to match logits {logits.shape}, got {y.shape}"
+                         ". Pass one integer class per row" + (": for one-hot rows np.argmax(targets, 1); for "
                          f"probabilities (PyTorch's soft targets) compute {_soft(reduction)}" if y.shape == (n, k) else
                          " (not one-hot)."))
     if y.dtype.kind == "f":
@@ -101,9 +101,9 @@ def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean", **optio
     elif y.dtype.kind not in "iu":
         raise TypeError(f"cross_entropy: targets must be integers, got dtype {y.dtype}")
     if n and (y.min() < 0 or y.max() >= k):
-        raise ValueError(f"cross_entropy: targets must lie in [0, {k}) for {k} classes; found "
-                         f"{int(y.min())}..{int(y.max())}" + " (-100 is PyTorch's ignore_index: keep = targets != "
-                         "-100, then cross_entropy(logits[keep], targets[keep]))" * bool((y == -100).any()))
+        raise ValueError(f"cross_entropy: targets must lie in [0, {k}) for {k} classes; found {int(y.min())}.."
+                         f"{int(y.max())}" + " (-100 is PyTorch's ignore_index: y = np.asarray(targets); keep = y != "
+                         "-100, then cross_entropy(logits[keep], y[keep]))" * bool((y == -100).any()))
     return _reduce("cross_entropy", -logits.log_softmax(axis=1)[np.arange(n), y.astype(np.int64)], reduction)
 
 

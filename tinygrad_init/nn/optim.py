@@ -124,7 +124,7 @@ def _step_error(i: int, p: Tensor, data: np.ndarray, updated: bool) -> Exception
         " (the parameters before it were updated)" * updated)
 
 
-def zero_grads(params: Iterable[Tensor], set_to_none: bool = True, fn: str = "zero_grad") -> None:
+def zero_grads(params: Iterable[Tensor], set_to_none: bool = True, fn: str = "zero_grads") -> None:
     """Set each parameter's `.grad` to None or, with `set_to_none=False`, to zeros in place (as PyTorch's)."""
     keep, params = not check_bool(fn, "set_to_none", set_to_none), _listed(fn, params)
     for i, p in enumerate(params):

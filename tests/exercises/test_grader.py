@@ -978,17 +978,22 @@ def test_a_slow_answer_is_told_which_call_ran_out_of_time_and_how_to_allow_more(
     assert "__main__" not in mul.message, mul.message
 
 
+def _check_that_pauses(monkeypatch, seconds: float) -> None:
+    """mul_backward's check made to compute `seconds` (the check's own time) between two calls of the student's code."""
+    def check(run):
+        run("mul_backward(a=1, b=2, upstream=3)", 1.0, 2.0, 3.0)
+        time.sleep(seconds)
+        run("mul_backward(a=4, b=5, upstream=6)", 4.0, 5.0, 6.0)
+
+    monkeypatch.setattr(importlib.import_module(f"tinygrad_init.exercises.{catalog.get('mul_backward').stem}"),
+                        "check", check)
+
+
 def test_a_check_that_runs_past_the_limit_itself_is_not_blamed_on_the_students_code(tmp_path, monkeypatch):
     # A lecturer's check that computed past the limit between two calls (in the grader) told the student "your code
     # was still running after 1 s while running mul_backward(a=4, ...)" and to look for an endless loop, where the
     # student's code had returned and the next call was not even sent.
-    def slow(run):
-        run("mul_backward(a=1, b=2, upstream=3)", 1.0, 2.0, 3.0)
-        time.sleep(1.5)  # more than the limit, however fast the machine
-        run("mul_backward(a=4, b=5, upstream=6)", 4.0, 5.0, 6.0)
-
-    monkeypatch.setattr(importlib.import_module(f"tinygrad_init.exercises.{catalog.get('mul_backward').stem}"),
-                        "check", slow)
+    _check_that_pauses(monkeypatch, 1.5)  # more than the limit, however fast the machine
     write(tmp_path, "mul_backward", solution("mul_backward"))
     (result,) = grader.grade(str(tmp_path), ["mul_backward"], timeout=1)
     assert result.status == "internal", (result.status, result.message)
@@ -1002,13 +1007,7 @@ def test_a_slow_answer_that_spent_the_limit_between_two_calls_is_a_time_out_not_
     # The student's code took most of the limit and returned just in time, and the check's brief computing after it
     # crossed the limit before the next call: the grade was "internal", "the check for mul_backward itself ran past the
     # time limit ... not a mistake of yours". A file that sleeps until just before the deadline got it every few runs.
-    def check(run):
-        run("mul_backward(a=1, b=2, upstream=3)", 1.0, 2.0, 3.0)
-        time.sleep(1.0)  # the check's own share: less than half of the limit, the student's code took the rest
-        run("mul_backward(a=4, b=5, upstream=6)", 4.0, 5.0, 6.0)
-
-    monkeypatch.setattr(importlib.import_module(f"tinygrad_init.exercises.{catalog.get('mul_backward').stem}"),
-                        "check", check)
+    _check_that_pauses(monkeypatch, 1.0)  # the check's own share: less than half of the limit, the student's the rest
     write(tmp_path, "mul_backward", "import time\ndef mul_backward(a, b, upstream):\n    if a == 1:\n"
                                     "        time.sleep(2.2)\n    return upstream * b, upstream * a\n")
     (result,) = grader.grade(str(tmp_path), ["mul_backward"], timeout=3)
@@ -1022,13 +1021,7 @@ def test_a_call_still_running_at_the_limit_after_the_check_took_most_of_it_is_th
                                                                                                     monkeypatch):
     # The check computed 1.5 s of the 2 s limit between two calls and the student's quick code (0.4 s a call) was
     # still running at the limit: the student was told to look for a loop that never ends, with half the limit used.
-    def check(run):
-        run("mul_backward(a=1, b=2, upstream=3)", 1.0, 2.0, 3.0)
-        time.sleep(1.5)  # the check's own share: most of the limit
-        run("mul_backward(a=4, b=5, upstream=6)", 4.0, 5.0, 6.0)
-
-    monkeypatch.setattr(importlib.import_module(f"tinygrad_init.exercises.{catalog.get('mul_backward').stem}"),
-                        "check", check)
+    _check_that_pauses(monkeypatch, 1.5)  # the check's own share: most of the limit
     write(tmp_path, "mul_backward", "import time\ndef mul_backward(a, b, upstream):\n    time.sleep(0.4)\n"
                                     "    return upstream * b, upstream * a\n")
     (result,) = grader.grade(str(tmp_path), ["mul_backward"], timeout=2)

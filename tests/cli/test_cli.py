@@ -247,6 +247,18 @@ def test_a_sweep_whose_theory_overflows_says_which_options_to_change_and_the_dep
     assert cli.main([*argv, "--depth", depth]) == 0 and int(depth) == 220
 
 
+def test_a_sweep_whose_predicted_gradient_overflows_names_the_options_and_a_depth_that_runs(capsys) -> None:
+    # tanh with large weights keeps its forward variance but its gradient grows a layer down: predict's words
+    # ("use ... fewer layers or a smaller grad_std_top") named a keyword the command line has not
+    argv = ["sweep", "--init", "large", "--activation", "tanh", "--width", "50", "--batch", "2"]
+    assert cli.main([*argv, "--depth", "600"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tinygrad-init sweep: the predicted gradient variance below layer 88 overflows float64 "
+                          "with --init large;") and "grad_std_top" not in err, err
+    depth = re.search(r"take --depth (\d+) or less, or an --init of smaller weights\n$", err)[1]
+    assert cli.main([*argv, "--depth", depth]) == 0 and int(depth) == 512
+
+
 def test_running_out_of_memory_is_one_line_not_a_traceback(monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:
     def too_big(*args, **kwargs):
         raise MemoryError("Unable to allocate 149. GiB for an array with shape (100000, 200000)")

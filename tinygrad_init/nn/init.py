@@ -133,8 +133,8 @@ def _shape(fn: str, shape: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
     """`shape` as a tuple of sizes and `dtype` as a float dtype, or an error naming `fn`."""
     shape = (shape,) if isinstance(shape, numbers.Integral) and not isinstance(shape, bool) else shape
     if not (isinstance(shape, (tuple, list)) or isinstance(shape, np.ndarray) and shape.ndim == 1):
-        fill = "fill a PyTorch weight (fan_out, fan_in) with torch.nn.init" if is_torch(shape) else (  # numpy's w.data:
-            f"to fill a weight w, w{'.data' * (not isinstance(shape, np.ndarray))}[:] = init.{fn}(w.shape)")  # a buffer
+        fill = "fill a PyTorch weight (fan_out, fan_in) with torch.nn.init" if is_torch(shape) else (
+            f"to fill a weight w, w{'.data' * (not isinstance(shape, np.ndarray))}[:] = init.{fn}(w.shape)")
         raise TypeError(f"{fn}: shape must be a tuple of sizes such as (fan_in, fan_out) for a weight or (fan_out,) "
                         f"for a bias, got {type(shape).__name__} " + (quoted(shape) if getattr(shape, "shape", ()) == ()
                         else f"of shape {tuple(shape.shape)}; {fill}"))

@@ -1272,3 +1272,19 @@ def test_a_weight_of_a_wrong_shape_that_is_no_transpose_is_not_told_to_transpose
                                          r"\(fan_in, fan_out\) = \(3, 2\)") as e:
         layer(np.ones((4, 3)))
     assert "transpose" not in str(e.value) and "w.T" not in str(e.value)
+
+
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("shape", [(3, 5), (2, 3, 2), (1, 3, 2)])
+def test_a_weight_of_another_shape_that_still_multiplies_is_named_not_computed_with(shape, bias):
+    # a weight assigned in another shape was checked only when x @ W failed: a (3, 5) weight of Linear(3, 2) gave a
+    # (4, 5) output (or 'add: shapes (4, 5) + (2,)', naming no weight) and a (2, 3, 2) one a batched product of shape
+    # (2, 4, 2), silently; a PyTorch-layout weight is still told its transpose
+    layer = nn.Linear(3, 2, bias=bias, rng=0)
+    layer.weight = Tensor(np.ones(shape), requires_grad=True)
+    with pytest.raises(ValueError, match=rf"^Linear\(3, 2\): its weight has shape {re.escape(str(shape))}, not "
+                                         r"\(fan_in, fan_out\) = \(3, 2\); assign one of that shape"):
+        layer(np.ones((4, 3)))
+    layer.weight = Tensor(np.ones((2, 3)), requires_grad=True)
+    with pytest.raises(ValueError, match=r"assign w\.T"):
+        layer(np.ones((4, 3)))

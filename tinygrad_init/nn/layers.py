@@ -190,15 +190,16 @@ class Linear(Module):
         if not isinstance(x, Tensor):  # an array copied (once: another dtype is a new array), as an op's operand: a
             same = isinstance(x, np.ndarray) and x.dtype == self.weight.dtype  # later change of it is not backward's
             x = Tensor(x.copy() if same else x, dtype=self.weight.dtype)
+        # a weight assigned since, checked before the product: a (fan_in, k) one or a stack of weights multiplies,
+        # into numbers of another shape; PyTorch's layout, (fan_out, fan_in), is told its transpose
+        if self.weight.shape != (self.fan_in, self.fan_out):
+            raise ValueError(f"Linear({self.fan_in}, {self.fan_out}): its weight has shape {self.weight.shape}, not "
+                             f"(fan_in, fan_out) = {(self.fan_in, self.fan_out)}; " + (
+                                 "a PyTorch weight is the transpose (fan_out, fan_in): assign w.T" if
+                                 self.weight.shape == (self.fan_out, self.fan_in) else "assign one of that shape"))
         try:
             y = x @ self.weight
         except ValueError:
-            if self.weight.shape != (self.fan_in, self.fan_out):  # a weight assigned in PyTorch's (fan_out, fan_in)?
-                raise ValueError(f"Linear({self.fan_in}, {self.fan_out}): its weight has shape {self.weight.shape}, "
-                                 f"not (fan_in, fan_out) = {(self.fan_in, self.fan_out)}; " + (
-                                     "a PyTorch weight is the transpose (fan_out, fan_in): assign w.T" if
-                                     self.weight.shape == (self.fan_out, self.fan_in) else "assign one of that shape"
-                                 )) from None
             raise ValueError(f"Linear({self.fan_in}, {self.fan_out}): input of shape {x.shape} has "
                              f"{x.shape[-1] if x.ndim else 'no'} features in its last dimension, expected "
                              f"{self.fan_in}. Inputs are (batch, fan_in).") from None

@@ -192,7 +192,7 @@ class Linear(Module):
             x = Tensor(x.copy() if same else x, dtype=self.weight.dtype)
         # a weight assigned since, checked before the product: a (fan_in, k) one or a stack of weights multiplies,
         # into numbers of another shape; PyTorch's layout, (fan_out, fan_in), is told its transpose
-        if self.weight.shape != (self.fan_in, self.fan_out):
+        if self.weight.data.shape != (self.fan_in, self.fan_out):
             raise ValueError(f"Linear({self.fan_in}, {self.fan_out}): its weight has shape {self.weight.shape}, not "
                              f"(fan_in, fan_out) = {(self.fan_in, self.fan_out)}; " + (
                                  "a PyTorch weight is the transpose (fan_out, fan_in): assign w.T" if

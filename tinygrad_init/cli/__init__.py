@@ -367,13 +367,12 @@ def _run_sweep(args: argparse.Namespace) -> int:
         table = sweep_table(args.init, args.activation, depth=args.depth, width=args.width, batch=args.batch,
                             rng=args.seed, batchnorm=args.batchnorm)
     except ValueError as e:  # the theory of a deep ReLU net with large weights overflows float64: in the options' words
-        at = re.match(r"predict: the (variance of|gradient variance overflows below) layer (\d+)", str(e))
-        grad = at and at[1] != "variance of"  # the gradient's, from the top down: depth - layer layers stay finite
-        fits = at and (args.depth - int(at[2]) if grad else int(at[2]) - 1)
-        return print(f"tinygrad-init sweep: {e}" if not at else "tinygrad-init sweep: the predicted "
-                     f"{'gradient variance below' if grad else 'variance of'} layer {at[2]} overflows float64 with "
-                     f"--init {args.init}; take --depth {fits} or less, or an --init of smaller weights",
-                     file=sys.stderr) or 2
+        if (layer := getattr(e, "layer", None)) is None:
+            return print(f"tinygrad-init sweep: {e}", file=sys.stderr) or 2
+        fits = args.depth - layer if e.gradient else layer - 1  # the gradient's from the top down: depth - layer stay
+        return print(f"tinygrad-init sweep: the predicted {'gradient variance below' if e.gradient else 'variance of'} "
+                     f"layer {layer} overflows float64 with --init {args.init}; take --depth {fits} or less, or an "
+                     "--init of smaller weights", file=sys.stderr) or 2
     text = {"text": lambda: table.to_text(max_width=shutil.get_terminal_size((120, 24)).columns) + "\n",
             "markdown": table.to_markdown, "csv": table.to_csv, "json": lambda: table.to_json(indent=1) + "\n"}
     print(text[args.format](), end="")

@@ -186,6 +186,14 @@ def check_scheme(fn: str, scheme: Any, zero_mean: bool = False, user: str = "pre
     return sc
 
 
+def _overflow(message: str, layer: int, gradient: bool) -> ValueError:
+    """`predict`'s error for a variance past float64, carrying where: its `layer`, and whether in the `gradient` pass
+    (from the top down) or the forward one (the command line says which options to change from these)."""
+    error = ValueError(message)
+    error.layer, error.gradient = layer, gradient  # type: ignore[attr-defined]
+    return error
+
+
 def _weight_std(spec: Any, fan_in: int, fan_out: int, l: int) -> tuple[float, str]:
     """Layer `l`'s weight std and label from a scheme (name or `init.Scheme`) or a std."""
     if isinstance(spec, (str, _init.Scheme)):
@@ -250,8 +258,8 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
     for i in range(layers):
         pre.append(math.hypot(math.sqrt(ws[i]) * float(w_std[i]) * rms[-1], bias_std))
         if not math.isfinite(pre[-1] * pre[-1]):
-            raise ValueError(f"predict: the variance of layer {i + 1} overflows (weight std {w_std[i]:g}); use "
-                             "smaller weight stds or fewer layers")
+            raise _overflow(f"predict: the variance of layer {i + 1} overflows (weight std {w_std[i]:g}); use "
+                            "smaller weight stds or fewer layers", i + 1, gradient=False)
         alive, f0 = alive and w_std[i] > 0 or bias_std > 0, float(_acts.get(acts[i]).fn(np.zeros(1))[0])
         m = activation_moments(acts[i], 1e-200 if (tiny := alive and pre[-1] < 1e-100) else pre[-1] * pre[-1],
                                negative_slope=slope, threshold=sat)
@@ -266,8 +274,8 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
         grad_pre.insert(0, math.sqrt(ms[i].deriv_second) * grad[0])
         grad.insert(0, math.sqrt(ws[i + 1]) * float(w_std[i]) * grad_pre[0])
         if not math.isfinite(grad[0] * grad[0]):
-            raise ValueError(f"predict: the gradient variance overflows below layer {i + 1} (weight std {w_std[i]:g}); "
-                             "use smaller weight stds, fewer layers or a smaller grad_std_top")
+            raise _overflow(f"predict: the gradient variance overflows below layer {i + 1} (weight std {w_std[i]:g}); "
+                            "use smaller weight stds, fewer layers or a smaller grad_std_top", i + 1, gradient=True)
     grad_pre, col = np.array(grad_pre), lambda k: np.array([getattr(m, k) for m in ms])  # noqa: E731
     settings = {"input_std": input_std, "input_mean": input_mean, "bias_std": bias_std, "grad_std_top": grad_std_top,
                 "batch_size": batch_size, "negative_slope": slope, "saturation_threshold": sat}

@@ -81,12 +81,13 @@ def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean", **optio
     _no_options("cross_entropy", options, reduction)
     if check_type("cross_entropy", "logits", logits, Tensor, "a Tensor").ndim != 2:
         raise ValueError(f"cross_entropy: logits must be (batch, classes), got shape {logits.shape}")
+    n, k = logits.shape
     try:
-        y, (n, k) = np.asarray(targets.data if isinstance(targets, Tensor) else targets), logits.shape
+        y = np.asarray(targets.data if isinstance(targets, Tensor) else targets)
     except ValueError as e:  # a ragged list
         raise TypeError(f"cross_entropy: expected numbers as targets; {e}: pass equal-length rows") from None
     except (RuntimeError, TypeError) as e:  # a PyTorch tensor that requires grad, or of a dtype numpy lacks
-        y, (n, k) = torch_numbers(targets, e, "cross_entropy", "targets"), logits.shape
+        y = torch_numbers(targets, e, "cross_entropy", "targets")
     if y.shape != (n,):  # (batch, classes): PyTorch's probabilities or one-hot rows, which it takes as targets
         raise ValueError(f"cross_entropy: targets must have shape ({n},) to match logits {logits.shape}, got {y.shape}"
                          ". Pass one integer class per row" + (": for one-hot rows np.argmax(targets, 1); for "

@@ -267,6 +267,18 @@ def test_a_title_that_is_not_text_is_written_as_text():
     assert "labelloc" not in draw.draw(o, title="").source
 
 
+@pytest.mark.parametrize("name", [5, 2.5, np.int64(3), True])
+def test_a_tensor_named_with_a_number_after_it_was_made_is_drawn_with_the_number_as_its_name(name):
+    # Tensor(name=5) is refused, t.name = 5 is taken: draw (and the player) then failed with "unsupported operand
+    # type(s) for +: 'int' and 'str'" (numpy's UFuncTypeError for np.int64), where a Value's label set so is drawn
+    t = Tensor(np.ones(2), requires_grad=True)
+    t.name = name
+    assert f'label="{name}\\n(2,) float64\\n' in draw.draw((t * 2.0).sum()).source
+    v = Value(1.0)
+    v.label = name
+    assert f'label="{{ {name} | data 1.0' in draw.draw(v * 2.0).source
+
+
 def test_a_ledger_state_of_another_graph_is_refused():
     *_, o = tiny(backward=False)
     y = Value(3.0, label="y") * 2.0

@@ -391,9 +391,9 @@ class _Scene:
         nid, info = f"{self.prefix}n{self.topo[n]}", self.infos.get(n)
         item = _Item(nid, {}, magnitude(info, self.scalar, self.mode), self.owner.get(n), n in self.marked)
         if not self.scalar:  # an op (ellipse), a parameter (box), data or a constant (dashed box)
-            data = not n.parents and not n.requires_grad
+            data, own = not n.parents and not n.requires_grad, str(n.name or "")  # a name set as t.name = 5: "5"
             name = self.names[n]  # the ledger's: "matmul#2", "n0", "L" (the root), or the tensor's own name
-            title = (name if name.startswith(n.op + "#") else f"{name} = {n.op}") if n.parents else n.name or (
+            title = (name if name.startswith(n.op + "#") else f"{name} = {n.op}") if n.parents else own or (
                 f"{'constant' if n.data.size == 1 else 'data'} {name}" if data else name)
             lines = [title + f" ({n.op}, no grad)" * bool(data and n.op), f"{shape_text(n.shape)} {n.dtype}"]
             item.attrs = {"label": _esc("\n".join(lines + self._tensor_lines(n, info))),

@@ -544,6 +544,18 @@ def test_layer_gains_small_init_vanish_by_0_01_sqrt_500_per_layer():
                                      "product")  # as visible_backprop.md shows it: short names in a 14-wide column
 
 
+def test_layer_gains_reads_a_weight_named_with_a_number_after_it_was_made_as_text():
+    # Tensor(name=5) is refused, w.name = 5 is taken: layer_gains then failed with "'int' object has no attribute
+    # 'endswith'", where the ledger's own lines name the weight 5
+    model = nn.MLP([3, 4, 2], rng=0)
+    list(model.named_parameters())
+    model.layers[0].weight.name = 5
+    loss = model(Tensor(np.ones((2, 3)))).sum()
+    with ledger.record() as steps:
+        loss.backward()
+    gains = layer_gains(steps)
+    assert [(g.name, g.weight) for g in gains] == [("matmul#2", "5"), ("layers.2", "layers.2.weight")]
+
 def test_layer_gains_refuses_value_ledgers():
     *_, o = tiny()
     with ledger.record() as steps:

@@ -590,7 +590,7 @@ def layer_gains(ledger: Ledger, pass_index: int | None = None) -> LayerGains:
                          "Linear layers to measure. Record a backward pass through an MLP.")
     out = LayerGains()
     for i, m in enumerate(matmuls):
-        wname = getattr(m.parents[1], "name", "") or ps.names.get(m.parents[1], "")
+        wname = str(getattr(m.parents[1], "name", "") or ps.names.get(m.parents[1], ""))  # w.name = 5: "5"
         g_out, g_in = norm(m), norm(m.parents[0])
         after = norm(matmuls[i + 1].parents[0]) if i + 1 < len(matmuls) else g_out
         out.append(LayerGain(i + 1, wname.removesuffix(".weight") if wname.endswith(".weight") else ps.names[m],

@@ -443,6 +443,17 @@ def test_path_products_unreachable_and_tensor_refused():
             ledger.count_paths(out, node)
 
 
+@pytest.mark.parametrize("label", [7, None, np.int64(7)])
+def test_path_products_reads_a_label_set_as_a_number_or_none_as_the_ledger_does(label):
+    # Value(label=7) is refused, a.label = 7 is taken: path_products then failed with "'int' object has no attribute
+    # 'split'", for a node in the graph too, where the ledger names it 7 (None: no label, named as unlabelled)
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    out = a * 3.0
+    a.label = b.label = label
+    assert path_products(out, a).node_name == ("n0" if label is None else "7")  # the ledger's name
+    assert path_products(out, b).node_name == ("x" if label is None else "7")  # no path: its label, or x
+    assert path_products(out, a).total == 3.0 and path_products(out, b).total == 0.0
+
 def test_path_products_of_the_root_itself_is_the_seed_one_as_a_float():
     a = Value(2.0, label="a")
     out = a * 3.0

@@ -529,7 +529,7 @@ def path_products(root: Any, node: Any, max_paths: int = 10_000) -> PathProducts
             paths.append(Path(tuple(names[v] for v in route), tuple(locs), math.prod(locs, start=1.0)))
             continue
         stack += reversed([(p, depth + 1, loc) for p, loc in n.edges() if count[p]])
-    return PathProducts(names[root], names.get(node, " ".join(node.label.split()) or "x"), paths)  # or its label
+    return PathProducts(names[root], names.get(node) or node_names([node], "x")[node], paths)  # or its label, x
 
 
 # --------------------------------------------------------------------------- layer gains

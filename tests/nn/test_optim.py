@@ -1,0 +1,54 @@
+"""The optimizer as PyTorch's users drive it: torch.optim.SGD's numbers over random settings, its calls and names
+(more SGD tests live in test_nn and test_torch_habits).
+
+The comparisons with PyTorch are skipped when torch is not installed -- except under CI=true, where torch must be
+present."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.conftest import require_module
+from tinygrad_init import Tensor, optim
+
+
+@pytest.mark.torch
+def test_sgd_follows_pytorchs_over_random_settings_to_the_rounding_of_its_multiply_adds():
+    # 300 settings: float32 and float64, 1 to 4 parameters (0-d to 2-d), lr, momentum and weight_decay also changed
+    # between steps, gradients None in some steps or zeroed in place (zero_grad(set_to_none=False)). PyTorch rounds
+    # p - lr v and g + weight_decay p once each (fused multiply-adds), numpy twice, so the weights agree to a few
+    # units of the last place of the largest weight, not bit for bit
+    torch = require_module("torch")
+    for case in range(300):
+        rng = np.random.default_rng(case)
+        dtype = (np.float32, np.float64)[case % 2]
+        settings = {"lr": float(rng.choice([0.0, 0.01, 0.5, rng.uniform(0, 2)])),
+                    "momentum": float(rng.choice([0.0, 0.9, rng.uniform(0, 1)])),
+                    "weight_decay": float(rng.choice([0.0, 1e-4, rng.uniform(0, 1)]))}
+        w0 = [rng.standard_normal(rng.integers(1, 5, size=rng.integers(0, 3))).astype(dtype)
+              for _ in range(rng.integers(1, 5))]
+        ours, theirs = [Tensor(w.copy(), requires_grad=True) for w in w0], [torch.tensor(w, requires_grad=True)
+                                                                            for w in w0]
+        opt, topt = optim.SGD(iter(ours), **settings), torch.optim.SGD(theirs, **settings)
+        for _ in range(rng.integers(1, 12)):
+            if rng.random() < 0.2:  # a schedule: PyTorch's param_groups, the attributes here
+                key, value = str(rng.choice(list(settings))), float(rng.choice([0.0, 0.05, 0.5]))
+                setattr(opt, key, value)
+                topt.param_groups[0][key] = value
+            for p, q in zip(ours, theirs):
+                if (r := rng.random()) < 0.2:
+                    p.grad, q.grad = None, None
+                elif r < 0.3 and p.grad is not None:
+                    optim.zero_grads([p], set_to_none=False)
+                    q.grad.zero_()
+                else:
+                    g = rng.standard_normal(p.shape).astype(dtype)
+                    p.grad, q.grad = g.copy(), torch.tensor(g)
+            opt.step()
+            topt.step()
+        for w, p, q in zip(w0, ours, theirs):
+            scale = max(np.abs(w).max(), np.abs(q.detach().numpy()).max(), 1.0)
+            np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=0, atol=32 * np.finfo(dtype).eps * scale,
+                                       err_msg=f"case {case}, {settings}")
+            assert p.data.dtype == dtype

@@ -52,3 +52,13 @@ def test_sgd_follows_pytorchs_over_random_settings_to_the_rounding_of_its_multip
             np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=0, atol=32 * np.finfo(dtype).eps * scale,
                                        err_msg=f"case {case}, {settings}")
             assert p.data.dtype == dtype
+
+
+@pytest.mark.parametrize("name", ["Adamax", "ASGD", "RAdam", "Rprop", "SparseAdam", "Adafactor", "Muon", "Optimizer",
+                                  "swa_utils", "Adagrad", "Adadelta", "NAdam", "LBFGS"])
+def test_every_other_name_of_pytorchs_optim_says_the_optimizer_is_sgd(name):
+    # Adam, AdamW, RMSprop, ... were named, Adamax, RAdam, Rprop, Optimizer, swa_utils... got Python's 'no attribute'
+    torch = require_module("torch")
+    assert hasattr(torch.optim, name)
+    with pytest.raises(AttributeError, match=rf"^optim.{name} is PyTorch's, not here: the optimizer is SGD"):
+        getattr(optim, name)

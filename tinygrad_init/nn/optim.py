@@ -20,7 +20,8 @@ _TORCH_SGD = {"param_groups": "one group here, its settings attributes: optimize
 
 
 def __getattr__(name: str) -> Any:  # PyTorch's other optimizers and schedulers: say what there is
-    if name in ("Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "NAdam", "LBFGS", "lr_scheduler"):
+    if name in ("Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop", "LBFGS",
+                "SparseAdam", "Adafactor", "Muon", "Optimizer", "lr_scheduler", "swa_utils"):  # torch.optim's others
         raise unoffered(name, f"optim.{name} is PyTorch's, not here: the optimizer is SGD (momentum, weight_decay); "
                         "a schedule sets optimizer.lr between steps")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}", name=name)

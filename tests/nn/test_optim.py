@@ -62,3 +62,22 @@ def test_every_other_name_of_pytorchs_optim_says_the_optimizer_is_sgd(name):
     assert hasattr(torch.optim, name)
     with pytest.raises(AttributeError, match=rf"^optim.{name} is PyTorch's, not here: the optimizer is SGD"):
         getattr(optim, name)
+
+
+@pytest.mark.parametrize("old", [3, 1])
+def test_sgd_step_names_the_momentum_of_a_parameter_given_another_shape(old):
+    # the momentum kept from before the .data was replaced has the old shape: the message said the parameter 'holds
+    # shape (4,) where its gradient has shape (4,)', blaming two shapes that agree, and a (1,) momentum was added
+    # to each of the 4 new weights
+    w = Tensor(np.ones(old), requires_grad=True, name="w")
+    opt, w.grad = optim.SGD([w], lr=0.1, momentum=0.9), np.ones(old)
+    opt.step()
+    opt.zero_grad()
+    w.data = np.ones(4)
+    (w * 2.0).sum().backward()
+    with pytest.raises(ValueError, match=rf"^SGD\.step: parameter 0 \('w'\) holds shape \(4,\) where its momentum "
+                                         rf"from the steps before has shape \({old},\): .* make a new SGD"):
+        opt.step()
+    assert w.data.tolist() == [1.0] * 4
+    optim.SGD([w], lr=0.1, momentum=0.9).step()  # as it says
+    assert w.data.tolist() == [0.8] * 4

@@ -99,11 +99,13 @@ class SGD:
                     raise ValueError
                 g = g + wd * data if wd else g
                 if mu:
-                    g = g.copy() if (v := self._velocity[i]) is None else mu * v + g
+                    if (v := self._velocity[i]) is not None and v.shape != g.shape:  # (a (1,) one would broadcast)
+                        raise ValueError
+                    g = g.copy() if v is None else mu * v + g
                 data -= lr * g  # in place, outside the graph (as `p.add_(g, alpha=-lr)` inside `no_grad()`)
             except (TypeError, ValueError):  # numpy's casting or read-only error, another shape: .data written by hand
                 changed_in_place(*stepped)  # (those before it did step; the momentum of this one is as it was)
-                raise _step_error(i, p, data, bool(stepped)) from None
+                raise _step_error(i, p, data, self._velocity[i], bool(stepped)) from None
             if mu:
                 self._velocity[i] = g
             stepped.append(p)
@@ -114,14 +116,17 @@ class SGD:
         _zero(self.params, not check_bool("SGD.zero_grad", "set_to_none", set_to_none))
 
 
-def _step_error(i: int, p: Tensor, data: np.ndarray, updated: bool) -> Exception:
-    """The error for parameter `i`, whose `.data` numpy could not update in place by its gradient (`updated`: some
-    parameters before it were)."""
+def _step_error(i: int, p: Tensor, data: np.ndarray, v: np.ndarray | None, updated: bool) -> Exception:
+    """The error for parameter `i`, whose `.data` numpy could not update in place by its gradient and momentum `v`
+    (`updated`: some parameters before it were)."""
     what = (f"dtype {data.dtype}" if data.dtype.kind != "f" else "read-only memory" if not data.flags.writeable else
-            f"shape {data.shape} where its gradient has shape {p._grad.shape}")
+            f"shape {data.shape} where its gradient has shape {p._grad.shape}" if data.shape != p._grad.shape else
+            f"shape {data.shape} where its momentum from the steps before has shape {np.shape(v)}")
+    fix = ("For parameters of new shapes, make a new SGD (their momentum starts again)" if "momentum" in what else
+           "A parameter holds a writable float array of its gradient's shape; write new numbers into it, p.data[...] "
+           "= new")
     return (TypeError if data.dtype.kind != "f" else ValueError)(
-        f"SGD.step: parameter {i} ({p.name or 'unnamed'!r}) holds {what}: was its .data replaced by hand? A parameter "
-        "holds a writable float array of its gradient's shape; write new numbers into it, p.data[...] = new" +
+        f"SGD.step: parameter {i} ({p.name or 'unnamed'!r}) holds {what}: was its .data replaced by hand? {fix}" +
         " (the parameters before it were updated)" * updated)
 
 

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from tests.conftest import require_module
-from tinygrad_init import Tensor, optim
+from tinygrad_init import Tensor, no_grad, optim
+from tinygrad_init.losses import mse_loss
 
 
 @pytest.mark.torch
@@ -81,3 +82,38 @@ def test_sgd_step_names_the_momentum_of_a_parameter_given_another_shape(old):
     assert w.data.tolist() == [1.0] * 4
     optim.SGD([w], lr=0.1, momentum=0.9).step()  # as it says
     assert w.data.tolist() == [0.8] * 4
+
+
+@pytest.mark.torch
+def test_sgd_step_runs_pytorchs_closure_and_returns_its_loss():
+    # opt.step(closure), as PyTorch's SGD takes it, raised Python's 'takes 1 positional argument but 2 were given'
+    torch = require_module("torch")
+    rng = np.random.default_rng(0)
+    x, y, w0 = rng.standard_normal((5, 3)), rng.standard_normal((5, 1)), rng.standard_normal((3, 1))
+    w, tw = Tensor(w0.copy(), requires_grad=True), torch.tensor(w0.copy(), requires_grad=True)
+    opt, topt = optim.SGD([w], lr=0.1, momentum=0.9), torch.optim.SGD([tw], lr=0.1, momentum=0.9)
+    calls = []
+
+    def closure():
+        calls.append(1)
+        opt.zero_grad()
+        loss = mse_loss(Tensor(x) @ w, y)
+        loss.backward()
+        return loss
+
+    def tclosure():
+        topt.zero_grad()
+        loss = torch.nn.functional.mse_loss(torch.tensor(x) @ tw, torch.tensor(y))
+        loss.backward()
+        return loss
+
+    for _ in range(3):
+        loss, tloss = opt.step(closure), topt.step(tclosure)
+        assert loss.item() == pytest.approx(tloss.item(), rel=1e-12)
+    np.testing.assert_allclose(w.data, tw.detach().numpy(), rtol=1e-12)
+    assert len(calls) == 3 and opt.step() is None
+    with no_grad():  # the closure computes its gradients also when step is called inside no_grad, as PyTorch's
+        opt.step(closure)
+    with pytest.raises(TypeError, match=r"^SGD\.step: closure must be a function that computes the loss and calls "
+                                        r"loss\.backward\(\), got float 0\.5$"):
+        opt.step(0.5)

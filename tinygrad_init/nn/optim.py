@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from numbers import Real
 from typing import Any, Iterable
 
 import numpy as np
 
 from ..core.inputs import TorchName
-from ..core.tensor import Tensor, changed_in_place
+from ..core.tensor import Tensor, changed_in_place, enable_grad
 from ..utils import Checked, check_bool, check_real, check_type, ordered, unexpected, unoffered
 
 __all__ = ["SGD", "zero_grads"]
@@ -86,8 +87,16 @@ class SGD:
         self.lr, self.momentum, self.weight_decay = lr, momentum, weight_decay  # checked (see Checked)
         self._velocity: list[np.ndarray | None] = [None] * len(self.params)
 
-    def step(self) -> None:
-        """Update every parameter in place from its `.grad`."""
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter in place from its `.grad`. `closure`, as PyTorch's: a function that zeroes the
+        gradients, computes the loss and calls `loss.backward()`, run first (with gradients on, also inside
+        `no_grad()`); its loss is returned (None without it)."""
+        loss = None
+        if closure is not None:
+            check_type("SGD.step", "closure", closure, Callable, "a function that computes the loss and calls "
+                       "loss.backward()")
+            with enable_grad():
+                loss = closure()
         lr, mu, wd, stepped = self.lr, self.momentum, self.weight_decay, []
         for i, p in enumerate(self.params):
             if (g := p._grad) is None:  # g: an array of the parameter's shape and dtype (the .grad setter checks it)
@@ -110,6 +119,7 @@ class SGD:
                 self._velocity[i] = g
             stepped.append(p)
         changed_in_place(*stepped)
+        return loss
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients (set them to None) before the next backward pass (see `zero_grads`)."""

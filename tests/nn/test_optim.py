@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import require_module
-from tinygrad_init import Tensor, no_grad, optim
+from tinygrad_init import Tensor, nn, no_grad, optim
 from tinygrad_init.losses import mse_loss
 
 
@@ -117,3 +117,12 @@ def test_sgd_step_runs_pytorchs_closure_and_returns_its_loss():
     with pytest.raises(TypeError, match=r"^SGD\.step: closure must be a function that computes the loss and calls "
                                         r"loss\.backward\(\), got float 0\.5$"):
         opt.step(0.5)
+
+
+def test_printing_an_sgd_shows_its_settings():
+    model = nn.MLP([2, 3, 1], rng=0)
+    opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    assert repr(opt) == "SGD(4 parameters, lr=0.1, momentum=0.9, weight_decay=0.0)"  # was <... object at 0x...>
+    opt.lr = 0.025
+    assert str(opt) == "SGD(4 parameters, lr=0.025, momentum=0.9, weight_decay=0.0)"
+    assert repr(optim.SGD([model.layers[0].weight], 1)) == "SGD(1 parameter, lr=1.0, momentum=0.0, weight_decay=0.0)"

@@ -125,6 +125,11 @@ class SGD:
         """Forget the gradients (set them to None) before the next backward pass (see `zero_grads`)."""
         _zero(self.params, not check_bool("SGD.zero_grad", "set_to_none", set_to_none))
 
+    def __repr__(self) -> str:
+        n = len(self.params)
+        return (f"{type(self).__name__}({n} parameter{'s' * (n != 1)}, lr={self.lr!r}, momentum={self.momentum!r}, "
+                f"weight_decay={self.weight_decay!r})")
+
 
 def _step_error(i: int, p: Tensor, data: np.ndarray, v: np.ndarray | None, updated: bool) -> Exception:
     """The error for parameter `i`, whose `.data` numpy could not update in place by its gradient and momentum `v`

@@ -126,3 +126,12 @@ def test_printing_an_sgd_shows_its_settings():
     opt.lr = 0.025
     assert str(opt) == "SGD(4 parameters, lr=0.025, momentum=0.9, weight_decay=0.0)"
     assert repr(optim.SGD([model.layers[0].weight], 1)) == "SGD(1 parameter, lr=1.0, momentum=0.0, weight_decay=0.0)"
+
+
+@pytest.mark.parametrize("name, says", [("state", r"each parameter's momentum is kept inside"),
+                                        ("defaults", r"the settings are attributes: optimizer\.lr")])
+def test_pytorchs_state_and_defaults_of_an_optimizer_say_what_there_is(name, says):
+    # they gave Python's bare "'SGD' object has no attribute 'state'"
+    opt = optim.SGD([Tensor(np.zeros(2), requires_grad=True)], lr=0.1)
+    with pytest.raises(AttributeError, match=rf"^'SGD' object has no attribute '{name}'; PyTorch's {name}: {says}"):
+        getattr(opt, name)

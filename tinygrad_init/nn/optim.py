@@ -17,7 +17,10 @@ _TORCH = {"dampening": 0, "nesterov": False, "maximize": False, "foreach": None,
           "fused": None}  # PyTorch's SGD options and their defaults, which are this SGD
 _COPY = "copy.deepcopy((model, optimizer)) copies both together, also mid-training"
 _TORCH_SGD = {"param_groups": "one group here, its settings attributes: optimizer.lr = 0.01 (.momentum, .weight_decay)",
-              "state_dict": _COPY, "load_state_dict": _COPY, "add_param_group": "make one SGD per group"}
+              "state_dict": _COPY, "load_state_dict": _COPY, "add_param_group": "make one SGD per group",
+              "state": f"each parameter's momentum is kept inside the SGD, not shown; {_COPY}",
+              "defaults": "the settings are attributes: optimizer.lr, .momentum, .weight_decay (print(optimizer) "
+                          "shows them)"}
 
 
 def __getattr__(name: str) -> Any:  # PyTorch's other optimizers and schedulers: say what there is

@@ -135,3 +135,17 @@ def test_pytorchs_state_and_defaults_of_an_optimizer_say_what_there_is(name, say
     opt = optim.SGD([Tensor(np.zeros(2), requires_grad=True)], lr=0.1)
     with pytest.raises(AttributeError, match=rf"^'SGD' object has no attribute '{name}'; PyTorch's {name}: {says}"):
         getattr(opt, name)
+
+
+def test_zeroing_the_gradients_in_place_zeroes_a_read_only_gradient_assigned_by_hand():
+    # a gradient assigned as a read-only array (np.broadcast_to, an array with writeable=False) ended zero_grad(
+    # set_to_none=False) in numpy's 'assignment destination is read-only', naming none of the calls
+    model = nn.Linear(3, 1, rng=0)
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    for zero in (opt.zero_grad, model.zero_grad, lambda set_to_none: optim.zero_grads(model.parameters(),
+                                                                                         set_to_none)):
+        model.weight.grad, model.bias.grad = np.broadcast_to(np.float32(2.0), (3, 1)), np.ones(1, np.float32)
+        held = model.bias.grad
+        zero(set_to_none=False)
+        assert model.weight.grad.tolist() == [[0.0]] * 3 and model.weight.grad.dtype == np.float32
+        assert model.bias.grad is held and held.tolist() == [0.0]  # a writable one is zeroed in place, as before

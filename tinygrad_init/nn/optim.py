@@ -160,7 +160,10 @@ def _zero(params: list[Tensor], keep: bool) -> None:
     """Each gradient None, or filled with zeros in place (`keep`): the step of a training loop, over checked params."""
     for p in params:
         if keep and p._grad is not None:
-            p._grad.fill(0)
+            try:
+                p._grad.fill(0)
+            except ValueError:  # read-only, as assigned by hand (np.broadcast_to): zeros in an array of its own
+                p._grad = np.zeros(p._grad.shape, p._grad.dtype)
         else:
             p._grad = None
 

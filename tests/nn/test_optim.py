@@ -149,3 +149,16 @@ def test_zeroing_the_gradients_in_place_zeroes_a_read_only_gradient_assigned_by_
         zero(set_to_none=False)
         assert model.weight.grad.tolist() == [[0.0]] * 3 and model.weight.grad.dtype == np.float32
         assert model.bias.grad is held and held.tolist() == [0.0]  # a writable one is zeroed in place, as before
+
+
+def test_sgd_given_no_parameters_names_the_two_ways_to_get_none():
+    # it said 'pass model.parameters()', which is what was passed: of a model without parameters, or as a generator
+    # that an earlier SGD (or a loop) had read to its end
+    model = nn.MLP([2, 3, 1], rng=0)
+    params = (p for p in model.parameters())
+    optim.SGD(params, lr=0.1)
+    for empty in (params, nn.Sequential(nn.Tanh()).parameters(), []):
+        with pytest.raises(ValueError, match=r"^SGD: got an empty parameter list: a model with no parameters, or a "
+                                             r"generator read before \(it yields its items once\)\? Pass the tensors "
+                                             r"to train, model\.parameters\(\)$"):
+            optim.SGD(empty, lr=0.1)

@@ -70,7 +70,8 @@ class SGD:
                              f"{k}={_TORCH[k]!r}: {_SGD_IS}")
         self.params = _listed("SGD", params)
         if not self.params:
-            raise ValueError("SGD: got an empty parameter list; pass model.parameters()")
+            raise ValueError("SGD: got an empty parameter list: a model with no parameters, or a generator read "
+                             "before (it yields its items once)? Pass the tensors to train, model.parameters()")
         first: dict[int, int] = {}  # id -> the first index of each parameter
         for i, p in enumerate(self.params):
             if not isinstance(p, Tensor) or not p.requires_grad or not p.is_leaf:

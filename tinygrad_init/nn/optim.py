@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from numbers import Real
 from typing import Any, Iterable
 
 import numpy as np
 
 from ..core.inputs import TorchName
-from ..core.tensor import Tensor, changed_in_place, enable_grad
+from ..core.tensor import Tensor, changed_in_place
 from ..utils import Checked, check_bool, check_real, check_type, ordered, unexpected, unoffered
 
 __all__ = ["SGD", "zero_grads"]
@@ -42,8 +41,8 @@ class SGD:
     parameters whose `.grad` is None are skipped. The update is in place (as `p.add_`), so it bumps each parameter's
     version counter: a backward pass through a graph built before the step raises instead of using the new weights.
     PyTorch rounds `p - lr v` and `g + weight_decay p` once each (fused multiply-adds), numpy twice: the weights agree
-    with its to rounding, not bit for bit. Not offered: dampening, nesterov, maximize, param groups (PyTorch's
-    options at their defaults, dampening=0, nesterov=False..., are taken: they are this SGD).
+    with its to rounding, not bit for bit. Not offered: dampening, nesterov, maximize, param groups, step's closure
+    (PyTorch's options at their defaults, dampening=0, nesterov=False..., are taken: they are this SGD).
 
     Args:
         params: the leaf tensors with requires_grad=True to update, each once, for example `model.parameters()`.
@@ -91,16 +90,11 @@ class SGD:
         self.lr, self.momentum, self.weight_decay = lr, momentum, weight_decay  # checked (see Checked)
         self._velocity: list[np.ndarray | None] = [None] * len(self.params)
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update every parameter in place from its `.grad`. `closure`, as PyTorch's: a function that zeroes the
-        gradients, computes the loss and calls `loss.backward()`, run first (with gradients on, also inside
-        `no_grad()`); its loss is returned (None without it)."""
-        loss = None
-        if closure is not None:
-            check_type("SGD.step", "closure", closure, Callable, "a function that computes the loss and calls "
-                       "loss.backward()")
-            with enable_grad():
-                loss = closure()
+    def step(self, closure: None = None) -> None:
+        """Update every parameter in place from its `.grad` (PyTorch's `closure` is not taken: call it before)."""
+        if closure is not None:  # (run in step, it would make gradients after Diagnostics, wrapping step, reads them)
+            raise TypeError("SGD.step: PyTorch's closure is not taken here; call it before the step, loss = closure(), "
+                            "then optimizer.step()")
         lr, mu, wd, stepped = self.lr, self.momentum, self.weight_decay, []
         for i, p in enumerate(self.params):
             if (g := p._grad) is None:  # g: an array of the parameter's shape and dtype (the .grad setter checks it)
@@ -123,7 +117,6 @@ class SGD:
                 self._velocity[i] = g
             stepped.append(p)
         changed_in_place(*stepped)
-        return loss
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients (set them to None) before the next backward pass (see `zero_grads`)."""

@@ -16,11 +16,15 @@ _TORCH = {"dampening": 0, "nesterov": False, "maximize": False, "foreach": None,
           "fused": None}  # PyTorch's SGD options and their defaults, which are this SGD
 _COPY = "copy.deepcopy((model, optimizer)) copies both together, also mid-training"
 _TORCH_SGD = {"param_groups": "one group here, its settings attributes: optimizer.lr = 0.01 (.momentum, .weight_decay)",
-              "state_dict": _COPY, "load_state_dict": _COPY, "add_param_group": "make one SGD per group"}
+              "state_dict": _COPY, "load_state_dict": _COPY, "add_param_group": "make one SGD per group",
+              "state": f"each parameter's momentum is kept inside the SGD, not shown; {_COPY}",
+              "defaults": "the settings are attributes: optimizer.lr, .momentum, .weight_decay (print(optimizer) "
+                          "shows them)"}
 
 
 def __getattr__(name: str) -> Any:  # PyTorch's other optimizers and schedulers: say what there is
-    if name in ("Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "NAdam", "LBFGS", "lr_scheduler"):
+    if name in ("Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop", "LBFGS",
+                "SparseAdam", "Adafactor", "Muon", "Optimizer", "lr_scheduler", "swa_utils"):  # torch.optim's others
         raise unoffered(name, f"optim.{name} is PyTorch's, not here: the optimizer is SGD (momentum, weight_decay); "
                         "a schedule sets optimizer.lr between steps")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}", name=name)
@@ -37,8 +41,8 @@ class SGD:
     parameters whose `.grad` is None are skipped. The update is in place (as `p.add_`), so it bumps each parameter's
     version counter: a backward pass through a graph built before the step raises instead of using the new weights.
     PyTorch rounds `p - lr v` and `g + weight_decay p` once each (fused multiply-adds), numpy twice: the weights agree
-    with its to rounding, not bit for bit. Not offered: dampening, nesterov, maximize, param groups (PyTorch's
-    options at their defaults, dampening=0, nesterov=False..., are taken: they are this SGD).
+    with its to rounding, not bit for bit. Not offered: dampening, nesterov, maximize, param groups, step's closure
+    (PyTorch's options at their defaults, dampening=0, nesterov=False..., are taken: they are this SGD).
 
     Args:
         params: the leaf tensors with requires_grad=True to update, each once, for example `model.parameters()`.
@@ -65,7 +69,8 @@ class SGD:
                              f"{k}={_TORCH[k]!r}: {_SGD_IS}")
         self.params = _listed("SGD", params)
         if not self.params:
-            raise ValueError("SGD: got an empty parameter list; pass model.parameters()")
+            raise ValueError("SGD: got an empty parameter list: a model with no parameters, or a generator read "
+                             "before (it yields its items once)? Pass the tensors to train, model.parameters()")
         first: dict[int, int] = {}  # id -> the first index of each parameter
         for i, p in enumerate(self.params):
             if not isinstance(p, Tensor) or not p.requires_grad or not p.is_leaf:
@@ -85,8 +90,11 @@ class SGD:
         self.lr, self.momentum, self.weight_decay = lr, momentum, weight_decay  # checked (see Checked)
         self._velocity: list[np.ndarray | None] = [None] * len(self.params)
 
-    def step(self) -> None:
-        """Update every parameter in place from its `.grad`."""
+    def step(self, closure: None = None) -> None:
+        """Update every parameter in place from its `.grad` (PyTorch's `closure` is not taken: call it before)."""
+        if closure is not None:  # (run in step, it would make gradients after Diagnostics, wrapping step, reads them)
+            raise TypeError("SGD.step: PyTorch's closure is not taken here; call it before the step, loss = closure(), "
+                            "then optimizer.step()")
         lr, mu, wd, stepped = self.lr, self.momentum, self.weight_decay, []
         for i, p in enumerate(self.params):
             if (g := p._grad) is None:  # g: an array of the parameter's shape and dtype (the .grad setter checks it)
@@ -98,11 +106,13 @@ class SGD:
                     raise ValueError
                 g = g + wd * data if wd else g
                 if mu:
-                    g = g.copy() if (v := self._velocity[i]) is None else mu * v + g
+                    if (v := self._velocity[i]) is not None and v.shape != g.shape:  # (a (1,) one would broadcast)
+                        raise ValueError
+                    g = g.copy() if v is None else mu * v + g
                 data -= lr * g  # in place, outside the graph (as `p.add_(g, alpha=-lr)` inside `no_grad()`)
             except (TypeError, ValueError):  # numpy's casting or read-only error, another shape: .data written by hand
                 changed_in_place(*stepped)  # (those before it did step; the momentum of this one is as it was)
-                raise _step_error(i, p, data, bool(stepped)) from None
+                raise _step_error(i, p, data, self._velocity[i], bool(stepped)) from None
             if mu:
                 self._velocity[i] = g
             stepped.append(p)
@@ -112,15 +122,23 @@ class SGD:
         """Forget the gradients (set them to None) before the next backward pass (see `zero_grads`)."""
         _zero(self.params, not check_bool("SGD.zero_grad", "set_to_none", set_to_none))
 
+    def __repr__(self) -> str:
+        n = len(self.params)
+        return (f"{type(self).__name__}({n} parameter{'s' * (n != 1)}, lr={self.lr!r}, momentum={self.momentum!r}, "
+                f"weight_decay={self.weight_decay!r})")
 
-def _step_error(i: int, p: Tensor, data: np.ndarray, updated: bool) -> Exception:
-    """The error for parameter `i`, whose `.data` numpy could not update in place by its gradient (`updated`: some
-    parameters before it were)."""
+
+def _step_error(i: int, p: Tensor, data: np.ndarray, v: np.ndarray | None, updated: bool) -> Exception:
+    """The error for parameter `i`, whose `.data` numpy could not update in place by its gradient and momentum `v`
+    (`updated`: some parameters before it were)."""
     what = (f"dtype {data.dtype}" if data.dtype.kind != "f" else "read-only memory" if not data.flags.writeable else
-            f"shape {data.shape} where its gradient has shape {p._grad.shape}")
+            f"shape {data.shape} where its gradient has shape {p._grad.shape}" if data.shape != p._grad.shape else
+            f"shape {data.shape} where its momentum from the steps before has shape {np.shape(v)}")
+    fix = ("For parameters of new shapes, make a new SGD (their momentum starts again)" if "momentum" in what else
+           "A parameter holds a writable float array of its gradient's shape; write new numbers into it, p.data[...] "
+           "= new")
     return (TypeError if data.dtype.kind != "f" else ValueError)(
-        f"SGD.step: parameter {i} ({p.name or 'unnamed'!r}) holds {what}: was its .data replaced by hand? A parameter "
-        "holds a writable float array of its gradient's shape; write new numbers into it, p.data[...] = new" +
+        f"SGD.step: parameter {i} ({p.name or 'unnamed'!r}) holds {what}: was its .data replaced by hand? {fix}" +
         " (the parameters before it were updated)" * updated)
 
 
@@ -136,7 +154,10 @@ def _zero(params: list[Tensor], keep: bool) -> None:
     """Each gradient None, or filled with zeros in place (`keep`): the step of a training loop, over checked params."""
     for p in params:
         if keep and p._grad is not None:
-            p._grad.fill(0)
+            try:
+                p._grad.fill(0)
+            except ValueError:  # read-only, as assigned by hand (np.broadcast_to): zeros in an array of its own
+                p._grad = np.zeros(p._grad.shape, p._grad.dtype)
         else:
             p._grad = None
 

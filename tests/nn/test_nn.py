@@ -524,6 +524,23 @@ def test_batchnorm_backward_against_central_differences():
     np.testing.assert_allclose(bn.weight.grad, numeric_grad(f, bn.weight.data), rtol=1e-6, atol=1e-8)
 
 
+@pytest.mark.parametrize("gone", ["weight", "bias"])
+def test_batchnorm_with_one_of_weight_and_bias_set_to_none_applies_the_other(gone):
+    # bias = None ended in 'add: cannot combine a Tensor with NoneType None', and weight = None dropped the bias
+    # silently (the output was the normalized input alone); PyTorch's F.batch_norm takes either as None
+    x = np.array([[1.0, -2.0], [3.0, 0.5], [-1.0, 4.0]])
+    bn = nn.BatchNorm1d(2, dtype=np.float64)
+    bn.weight.data[:], bn.bias.data[:] = [2.0, -0.5], [0.25, 3.0]
+    setattr(bn, gone, None)
+    z = (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-5)
+    want = z * [2.0, -0.5] if gone == "bias" else z + [0.25, 3.0]
+    np.testing.assert_allclose(bn(x).data, want, rtol=1e-12)
+    bn.eval()
+    z = (x - bn.running_mean) / np.sqrt(bn.running_var + 1e-5)
+    np.testing.assert_allclose(bn(x).data, z * [2.0, -0.5] if gone == "bias" else z + [0.25, 3.0], rtol=1e-12)
+    assert [n for n, _ in bn.named_parameters()] == ["weight" if gone == "bias" else "bias"]
+
+
 # ------------------------------------------------------------- training
 
 

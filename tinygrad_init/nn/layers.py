@@ -386,7 +386,8 @@ class BatchNorm1d(Module):
             y = centered / (var + self.eps) ** 0.5
         else:
             y = (x - self.running_mean) / np.sqrt(self.running_var + self.eps)
-        return y if self.weight is None else y * self.weight + self.bias
+        y = y if self.weight is None else y * self.weight  # either may be None, as PyTorch's F.batch_norm takes them
+        return y if self.bias is None else y + self.bias
 
     def extra_repr(self) -> str:
         return f"{self.num_features}, eps={self.eps:g}, momentum={self.momentum:g}, affine={self.weight is not None}"

@@ -541,6 +541,47 @@ def test_batchnorm_with_one_of_weight_and_bias_set_to_none_applies_the_other(gon
     assert [n for n, _ in bn.named_parameters()] == ["weight" if gone == "bias" else "bias"]
 
 
+@pytest.mark.parametrize("name", ["weight", "bias", "running_mean", "running_var"])
+@pytest.mark.parametrize("shape", [(3, 1), (4,), (2, 3), (1, 1, 3)])
+def test_batchnorm_names_a_parameter_or_running_statistic_assigned_in_another_shape(name, shape):
+    # they were met by the arithmetic, 'mul: shapes (4, 3) * (3, 1) cannot be broadcast together' (or sub, div, add),
+    # naming no layer, and a (1, 1, 3) one gave a (1, 4, 3) output silently
+    bn = nn.BatchNorm1d(3, dtype=np.float64)
+    value = np.ones(shape)
+    setattr(bn, name, Tensor(value, requires_grad=True) if name in ("weight", "bias") else value)
+    for mode in (True, False):
+        with pytest.raises(ValueError, match=rf"^BatchNorm1d\(3\): its {name} has shape {re.escape(str(shape))}, "
+                                             r"not \(num_features,\) = \(3,\); assign one of that shape$"):
+            bn.train(mode)(np.ones((4, 3)))
+
+
+@pytest.mark.parametrize("name", ["weight", "bias", "running_mean", "running_var"])
+@pytest.mark.parametrize("shape", [(1, 3), (), (1,)])
+def test_batchnorm_still_takes_a_row_or_one_number_for_all_features(name, shape):
+    bn, x = nn.BatchNorm1d(3, dtype=np.float64), np.arange(12.0).reshape(4, 3)
+    value = np.full(shape, 1.5)
+    setattr(bn, name, Tensor(value, requires_grad=True) if name in ("weight", "bias") else value)
+    assert bn(x).shape == bn.eval()(x).shape == (4, 3)
+
+
+@pytest.mark.parametrize("name", ["running_mean", "running_var"])
+@pytest.mark.parametrize("value, says", [
+    (np.zeros(3, np.int64), r"got an array of int64; assign np\.asarray\(values, dtype=np\.float32\)"),
+    ([0.0, 1.0, 2.0], r"got list \[0\.0, 1\.0, 2\.0\]; assign np\.asarray\(values, dtype=np\.float32\)"),
+    (Tensor(np.zeros(3)), r"got Tensor .*; assign its numbers, t\.data"),
+    (0.5, r"got float 0\.5; assign np\.asarray"),
+    (None, r"got NoneType None; PyTorch's None \(track_running_stats=False\) is not offered here")])
+def test_batchnorm_names_a_running_statistic_that_is_no_array_of_floats(name, value, says):
+    # an integer array was rounded at every update, silently (the constructor refuses an integer dtype for that);
+    # a list, a Tensor, a float or None ended in "'list' object has no attribute 'dtype'", "'Tensor' object has no
+    # attribute 'astype'", np.sqrt's message or 'unsupported operand type(s)', naming no layer
+    bn = nn.BatchNorm1d(3, dtype=np.float64)
+    setattr(bn, name, value)
+    for mode in (True, False):
+        with pytest.raises(TypeError, match=rf"^BatchNorm1d\(3\): {name} must be a numpy array of floats, {says}"):
+            bn.train(mode)(np.ones((4, 3)))
+
+
 # ------------------------------------------------------------- training
 
 

@@ -159,6 +159,12 @@ class Module:
         return f"{type(self).__name__}({self.extra_repr()}" + ("\n" + "\n".join(lines) + "\n)" if lines else ")")
 
 
+def _row(shape: tuple[int, ...], n: int) -> bool:
+    """Whether numbers of `shape` act as a row of `n` (one per feature or output) without adding an axis: `(n,)`,
+    `(1, n)`, or one for all, `()`, `(1,)`, `(1, 1)`."""
+    return len(shape) <= 2 and shape[:-1] in ((), (1,)) and shape[-1:] in ((), (1,), (n,))
+
+
 def _drawn(scheme: str | Callable | None, default: str, shape: tuple[int, ...], rng: np.random.Generator,
            dtype: Any, what: str) -> tuple[Tensor, str]:
     """A parameter drawn by `scheme` (a name for `init.get` or a function), and the scheme's name."""
@@ -368,6 +374,7 @@ class BatchNorm1d(Module):
         self.running_mean, self.running_var = np.zeros(num_features, dtype=dtype), np.ones(num_features, dtype=dtype)
 
     def forward(self, x: Tensor | np.ndarray) -> Tensor:
+        self._check_state()  # before running_mean's dtype is read
         x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.running_mean.dtype)
         if x.ndim != 2 or x.shape[1] != self.num_features:
             raise ValueError(f"BatchNorm1d({self.num_features}): expected input (batch, {self.num_features}), "
@@ -388,6 +395,22 @@ class BatchNorm1d(Module):
             y = (x - self.running_mean) / np.sqrt(self.running_var + self.eps)
         y = y if self.weight is None else y * self.weight  # either may be None, as PyTorch's F.batch_norm takes them
         return y if self.bias is None else y + self.bias
+
+    def _check_state(self) -> None:
+        """The parameters and running statistics as assigned since: rows of num_features numbers (or one for all), the
+        statistics numpy arrays of floats, which the update rounds to their dtype."""
+        n, where = self.num_features, f"BatchNorm1d({self.num_features})"
+        for name in ("weight", "bias", "running_mean", "running_var"):
+            a = getattr(self, name)
+            if name.startswith("running") and not (isinstance(a, np.ndarray) and a.dtype.kind == "f"):
+                got = f"an array of {a.dtype}" if isinstance(a, np.ndarray) else f"{type(a).__name__} {a!r:.40}"
+                raise TypeError(f"{where}: {name} must be a numpy array of floats, got {got}; " + (
+                    "PyTorch's None (track_running_stats=False) is not offered here" if a is None else
+                    "assign its numbers, t.data" if isinstance(a, Tensor) else
+                    "assign np.asarray(values, dtype=np.float32) (or float64, the layer's dtype)"))
+            if a is not None and not _row(a.shape, n):
+                raise ValueError(f"{where}: its {name} has shape {a.shape}, not (num_features,) = ({n},); assign one "
+                                 "of that shape")
 
     def extra_repr(self) -> str:
         return f"{self.num_features}, eps={self.eps:g}, momentum={self.momentum:g}, affine={self.weight is not None}"

@@ -1346,3 +1346,21 @@ def test_a_weight_of_another_shape_that_still_multiplies_is_named_not_computed_w
     layer.weight = Tensor(np.ones((2, 3)), requires_grad=True)
     with pytest.raises(ValueError, match=r"assign w\.T"):
         layer(np.ones((4, 3)))
+
+
+@pytest.mark.parametrize("shape", [(2, 1), (4,), (3, 2), (4, 2), (1, 1, 2)])
+def test_a_bias_assigned_in_another_shape_is_named_by_the_layer(shape):
+    # a bias assigned since was met by the addition, 'add: shapes (4, 2) + (2, 1) cannot be broadcast together',
+    # naming no layer; a (1, 1, 2) one gave a (1, 4, 2) output and a (4, 2) one a bias per sample, silently
+    layer = nn.Linear(3, 2, rng=0)
+    layer.bias = Tensor(np.ones(shape), requires_grad=True)
+    with pytest.raises(ValueError, match=rf"^Linear\(3, 2\): its bias has shape {re.escape(str(shape))}, not "
+                                         r"\(fan_out,\) = \(2,\); assign one of that shape$"):
+        layer(np.ones((4, 3)))
+
+
+@pytest.mark.parametrize("shape", [(1, 2), (), (1,)])
+def test_a_bias_as_a_row_or_one_number_for_all_outputs_is_still_added(shape):
+    layer, x = nn.Linear(3, 2, rng=0, dtype=np.float64), np.arange(12.0).reshape(4, 3)
+    layer.bias = Tensor(np.full(shape, 0.5), requires_grad=True)
+    np.testing.assert_allclose(layer(x).data, x @ layer.weight.data + 0.5)

@@ -203,6 +203,9 @@ class Linear(Module):
                              f"(fan_in, fan_out) = {(self.fan_in, self.fan_out)}; " + (
                                  "a PyTorch weight is the transpose (fan_out, fan_in): assign w.T" if
                                  self.weight.shape == (self.fan_out, self.fan_in) else "assign one of that shape"))
+        if (b := self.bias) is not None and b.data.shape != (self.fan_out,) and not _row(b.data.shape, self.fan_out):
+            raise ValueError(f"Linear({self.fan_in}, {self.fan_out}): its bias has shape {b.shape}, not (fan_out,) = "
+                             f"({self.fan_out},); assign one of that shape")  # (1, fan_out) or one number broadcasts
         try:
             y = x @ self.weight
         except ValueError:

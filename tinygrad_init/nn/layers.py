@@ -223,10 +223,11 @@ class _Activation(Module):
     name = "linear"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        if args or kwargs:  # PyTorch's nn.ReLU(inplace=True); its nn.Identity ignores any
+        if args or kwargs:  # PyTorch's nn.ReLU(inplace=True), its first positional; its nn.Identity ignores any
             given = ", ".join([*map(quoted, args), *(f"{k}={quoted(v)}" for k, v in kwargs.items())])
+            note = {"relu": "nn.ReLU(inplace=True) only saves memory", "linear": "nn.Identity ignores its arguments"}
             raise TypeError(f"{type(self).__name__}: takes no arguments, got {given}; write nn.{type(self).__name__}()"
-                            " (PyTorch's inplace=True only saves memory)")
+                            f" (PyTorch's {note.get(self.name, f'nn.{self.name.capitalize()} takes none either')})")
         super().__init__()
 
     def forward(self, x: Tensor) -> Tensor:

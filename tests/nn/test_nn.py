@@ -1364,3 +1364,12 @@ def test_a_bias_as_a_row_or_one_number_for_all_outputs_is_still_added(shape):
     layer, x = nn.Linear(3, 2, rng=0, dtype=np.float64), np.arange(12.0).reshape(4, 3)
     layer.bias = Tensor(np.full(shape, 0.5), requires_grad=True)
     np.testing.assert_allclose(layer(x).data, x @ layer.weight.data + 0.5)
+
+
+@pytest.mark.parametrize("shape, has", [((4, 5), "5 features"), ((5,), "5 features"), ((4, 3, 1), "1 feature"),
+                                        ((4, 1), "1 feature"), ((), "no features")])
+def test_an_input_with_another_feature_count_is_named_by_the_linear_layer(shape, has):
+    # an input of one feature was said to have "1 features"
+    with pytest.raises(ValueError, match=rf"^Linear\(3, 2\): input of shape {re.escape(str(shape))} has {has} in its "
+                                         r"last dimension, expected 3\. Inputs are \(batch, fan_in\)\.$"):
+        nn.Linear(3, 2, rng=0)(np.ones(shape))

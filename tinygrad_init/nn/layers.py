@@ -15,7 +15,8 @@ from .losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
 from .optim import zero_grads
 from ..core.inputs import TorchName, real_dtype
 from ..core.tensor import OPS, Tensor, _HookHandle
-from ..utils import Checked, Rng, as_rng, check_bool, check_int, check_real, check_type, ordered, quoted, renamed
+from ..utils import (Checked, Rng, as_rng, check_bool, check_int, check_real, check_type, counted, ordered, quoted,
+                     renamed)
 
 __all__ = ["Module", "Linear", "Tanh", "Sigmoid", "ReLU", "Identity", "Sequential", "MLP", "BatchNorm1d",
            "ACTIVATIONS", "mse_loss", "cross_entropy", "binary_cross_entropy_with_logits"]
@@ -209,9 +210,9 @@ class Linear(Module):
         try:
             y = x @ self.weight
         except ValueError:
-            raise ValueError(f"Linear({self.fan_in}, {self.fan_out}): input of shape {x.shape} has "
-                             f"{x.shape[-1] if x.ndim else 'no'} features in its last dimension, expected "
-                             f"{self.fan_in}. Inputs are (batch, fan_in).") from None
+            has = counted(x.shape[-1], "feature") if x.ndim else "no features"
+            raise ValueError(f"Linear({self.fan_in}, {self.fan_out}): input of shape {x.shape} has {has} in its last "
+                             f"dimension, expected {self.fan_in}. Inputs are (batch, fan_in).") from None
         return y if self.bias is None else y + self.bias
 
     def extra_repr(self) -> str:

@@ -1373,3 +1373,13 @@ def test_an_input_with_another_feature_count_is_named_by_the_linear_layer(shape,
     with pytest.raises(ValueError, match=rf"^Linear\(3, 2\): input of shape {re.escape(str(shape))} has {has} in its "
                                          r"last dimension, expected 3\. Inputs are \(batch, fan_in\)\.$"):
         nn.Linear(3, 2, rng=0)(np.ones(shape))
+
+
+@pytest.mark.parametrize("x", [np.ones((4, 3)), Tensor(np.ones((4, 3), np.float32))])
+def test_a_weight_set_to_none_is_named_by_the_linear_layer(x):
+    # it ended in "'NoneType' object has no attribute 'dtype'" (or 'data' for a Tensor input), naming no layer
+    layer = nn.Linear(3, 2, rng=0)
+    layer.weight = None
+    with pytest.raises(TypeError, match=r"^Linear\(3, 2\): its weight is None; assign a leaf Tensor\(\.\.\., "
+                                        r"requires_grad=True\) of shape \(fan_in, fan_out\) = \(3, 2\)$"):
+        layer(x)

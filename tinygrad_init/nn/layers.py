@@ -194,6 +194,9 @@ class Linear(Module):
                                           else (None, ""))
 
     def forward(self, x: Tensor | np.ndarray) -> Tensor:
+        if self.weight is None:  # (before its dtype is read, for x)
+            raise TypeError(f"Linear({self.fan_in}, {self.fan_out}): its weight is None; assign a leaf Tensor(..., "
+                            f"requires_grad=True) of shape (fan_in, fan_out) = {(self.fan_in, self.fan_out)}")
         if not isinstance(x, Tensor):  # an array copied (once: another dtype is a new array), as an op's operand: a
             same = isinstance(x, np.ndarray) and x.dtype == self.weight.dtype  # later change of it is not backward's
             x = Tensor(x.copy() if same else x, dtype=self.weight.dtype)

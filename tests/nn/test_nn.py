@@ -1359,11 +1359,23 @@ def test_a_bias_assigned_in_another_shape_is_named_by_the_layer(shape):
         layer(np.ones((4, 3)))
 
 
+def test_a_bias_row_given_one_sample_is_named_where_it_added_a_batch_axis():
+    # a (1, 2) bias turned the (2,) output of a (3,) sample into a (1, 2) one, silently (PyTorch's gives (2,))
+    layer = nn.Linear(3, 2, rng=0)
+    layer.bias = Tensor(np.ones((1, 2)), requires_grad=True)
+    assert layer(np.ones((4, 3))).shape == (4, 2)
+    says = r"its bias has shape \(1, 2\), not \(fan_out,\) = \(2,\); assign one of that shape \(a \(1, 2\) one"
+    with pytest.raises(ValueError, match=rf"^Linear\(3, 2\): {says} adds an axis to a \(3,\) input\)$"):
+        layer(np.ones(3))
+
+
 @pytest.mark.parametrize("shape", [(1, 2), (), (1,)])
 def test_a_bias_as_a_row_or_one_number_for_all_outputs_is_still_added(shape):
     layer, x = nn.Linear(3, 2, rng=0, dtype=np.float64), np.arange(12.0).reshape(4, 3)
     layer.bias = Tensor(np.full(shape, 0.5), requires_grad=True)
     np.testing.assert_allclose(layer(x).data, x @ layer.weight.data + 0.5)
+    if shape != (1, 2):
+        np.testing.assert_allclose(layer(x[0]).data, x[0] @ layer.weight.data + 0.5)
 
 
 @pytest.mark.parametrize("shape, has", [((4, 5), "5 features"), ((5,), "5 features"), ((4, 3, 1), "1 feature"),

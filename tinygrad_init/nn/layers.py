@@ -161,7 +161,7 @@ class Module:
 
 
 def _row(shape: tuple[int, ...], n: int) -> bool:
-    """Whether numbers of `shape` act as a row of `n` (one per feature or output) without adding an axis: `(n,)`,
+    """Whether numbers of `shape` act as a row of `n` (one per feature or output) on a `(batch, n)` array: `(n,)`,
     `(1, n)`, or one for all, `()`, `(1,)`, `(1, 1)`."""
     return len(shape) <= 2 and shape[:-1] in ((), (1,)) and shape[-1:] in ((), (1,), (n,))
 
@@ -207,16 +207,19 @@ class Linear(Module):
                              f"(fan_in, fan_out) = {(self.fan_in, self.fan_out)}; " + (
                                  "a PyTorch weight is the transpose (fan_out, fan_in): assign w.T" if
                                  self.weight.shape == (self.fan_out, self.fan_in) else "assign one of that shape"))
-        if (b := self.bias) is not None and b.data.shape != (self.fan_out,) and not _row(b.data.shape, self.fan_out):
-            raise ValueError(f"Linear({self.fan_in}, {self.fan_out}): its bias has shape {b.shape}, not (fan_out,) = "
-                             f"({self.fan_out},); assign one of that shape")  # (1, fan_out) or one number broadcasts
         try:
             y = x @ self.weight
         except ValueError:
             has = counted(x.shape[-1], "feature") if x.ndim else "no features"
             raise ValueError(f"Linear({self.fan_in}, {self.fan_out}): input of shape {x.shape} has {has} in its last "
                              f"dimension, expected {self.fan_in}. Inputs are (batch, fan_in).") from None
-        return y if self.bias is None else y + self.bias
+        if (b := self.bias) is not None and b.data.shape != (self.fan_out,) and not (  # a (1, fan_out) row or one
+                _row(b.data.shape, self.fan_out) and b.data.ndim <= y.ndim):  # number is added, unless it adds an axis
+            raise ValueError(f"Linear({self.fan_in}, {self.fan_out}): its bias has shape {b.shape}, not (fan_out,) = "
+                             f"({self.fan_out},); assign one of that shape" + (
+                                 f" (a {b.shape} one adds an axis to a {x.shape} input)" if _row(b.shape, self.fan_out)
+                                 else ""))
+        return y if b is None else y + b
 
     def extra_repr(self) -> str:
         return f"{self.fan_in}, {self.fan_out}, bias={self.bias is not None}, init={self.init_name!r}"

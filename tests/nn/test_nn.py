@@ -524,6 +524,64 @@ def test_batchnorm_backward_against_central_differences():
     np.testing.assert_allclose(bn.weight.grad, numeric_grad(f, bn.weight.data), rtol=1e-6, atol=1e-8)
 
 
+@pytest.mark.parametrize("gone", ["weight", "bias"])
+def test_batchnorm_with_one_of_weight_and_bias_set_to_none_applies_the_other(gone):
+    # bias = None ended in 'add: cannot combine a Tensor with NoneType None', and weight = None dropped the bias
+    # silently (the output was the normalized input alone); PyTorch's F.batch_norm takes either as None
+    x = np.array([[1.0, -2.0], [3.0, 0.5], [-1.0, 4.0]])
+    bn = nn.BatchNorm1d(2, dtype=np.float64)
+    bn.weight.data[:], bn.bias.data[:] = [2.0, -0.5], [0.25, 3.0]
+    setattr(bn, gone, None)
+    z = (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-5)
+    want = z * [2.0, -0.5] if gone == "bias" else z + [0.25, 3.0]
+    np.testing.assert_allclose(bn(x).data, want, rtol=1e-12)
+    bn.eval()
+    z = (x - bn.running_mean) / np.sqrt(bn.running_var + 1e-5)
+    np.testing.assert_allclose(bn(x).data, z * [2.0, -0.5] if gone == "bias" else z + [0.25, 3.0], rtol=1e-12)
+    assert [n for n, _ in bn.named_parameters()] == ["weight" if gone == "bias" else "bias"]
+
+
+@pytest.mark.parametrize("name", ["weight", "bias", "running_mean", "running_var"])
+@pytest.mark.parametrize("shape", [(3, 1), (4,), (2, 3), (1, 1, 3)])
+def test_batchnorm_names_a_parameter_or_running_statistic_assigned_in_another_shape(name, shape):
+    # they were met by the arithmetic, 'mul: shapes (4, 3) * (3, 1) cannot be broadcast together' (or sub, div, add),
+    # naming no layer, and a (1, 1, 3) one gave a (1, 4, 3) output silently
+    bn = nn.BatchNorm1d(3, dtype=np.float64)
+    value = np.ones(shape)
+    setattr(bn, name, Tensor(value, requires_grad=True) if name in ("weight", "bias") else value)
+    for mode in (True, False):
+        with pytest.raises(ValueError, match=rf"^BatchNorm1d\(3\): its {name} has shape {re.escape(str(shape))}, "
+                                             r"not \(num_features,\) = \(3,\); assign one of that shape$"):
+            bn.train(mode)(np.ones((4, 3)))
+
+
+@pytest.mark.parametrize("name", ["weight", "bias", "running_mean", "running_var"])
+@pytest.mark.parametrize("shape", [(1, 3), (), (1,)])
+def test_batchnorm_still_takes_a_row_or_one_number_for_all_features(name, shape):
+    bn, x = nn.BatchNorm1d(3, dtype=np.float64), np.arange(12.0).reshape(4, 3)
+    value = np.full(shape, 1.5)
+    setattr(bn, name, Tensor(value, requires_grad=True) if name in ("weight", "bias") else value)
+    assert bn(x).shape == bn.eval()(x).shape == (4, 3)
+
+
+@pytest.mark.parametrize("name", ["running_mean", "running_var"])
+@pytest.mark.parametrize("value, says", [
+    (np.zeros(3, np.int64), r"got an array of int64; assign np\.asarray\(values, dtype=np\.float32\)"),
+    ([0.0, 1.0, 2.0], r"got list \[0\.0, 1\.0, 2\.0\]; assign np\.asarray\(values, dtype=np\.float32\)"),
+    (Tensor(np.zeros(3)), r"got Tensor .*; assign its numbers, t\.data"),
+    (0.5, r"got float 0\.5; assign np\.asarray"),
+    (None, r"got NoneType None; PyTorch's None \(track_running_stats=False\) is not offered here")])
+def test_batchnorm_names_a_running_statistic_that_is_no_array_of_floats(name, value, says):
+    # an integer array was rounded at every update, silently (the constructor refuses an integer dtype for that);
+    # a list, a Tensor, a float or None ended in "'list' object has no attribute 'dtype'", "'Tensor' object has no
+    # attribute 'astype'", np.sqrt's message or 'unsupported operand type(s)', naming no layer
+    bn = nn.BatchNorm1d(3, dtype=np.float64)
+    setattr(bn, name, value)
+    for mode in (True, False):
+        with pytest.raises(TypeError, match=rf"^BatchNorm1d\(3\): {name} must be a numpy array of floats, {says}"):
+            bn.train(mode)(np.ones((4, 3)))
+
+
 # ------------------------------------------------------------- training
 
 
@@ -1288,3 +1346,52 @@ def test_a_weight_of_another_shape_that_still_multiplies_is_named_not_computed_w
     layer.weight = Tensor(np.ones((2, 3)), requires_grad=True)
     with pytest.raises(ValueError, match=r"assign w\.T"):
         layer(np.ones((4, 3)))
+
+
+@pytest.mark.parametrize("shape", [(2, 1), (4,), (3, 2), (4, 2), (1, 1, 2)])
+def test_a_bias_assigned_in_another_shape_is_named_by_the_layer(shape):
+    # a bias assigned since was met by the addition, 'add: shapes (4, 2) + (2, 1) cannot be broadcast together',
+    # naming no layer; a (1, 1, 2) one gave a (1, 4, 2) output and a (4, 2) one a bias per sample, silently
+    layer = nn.Linear(3, 2, rng=0)
+    layer.bias = Tensor(np.ones(shape), requires_grad=True)
+    with pytest.raises(ValueError, match=rf"^Linear\(3, 2\): its bias has shape {re.escape(str(shape))}, not "
+                                         r"\(fan_out,\) = \(2,\); assign one of that shape$"):
+        layer(np.ones((4, 3)))
+
+
+def test_a_bias_row_given_one_sample_is_named_where_it_added_a_batch_axis():
+    # a (1, 2) bias turned the (2,) output of a (3,) sample into a (1, 2) one, silently (PyTorch's gives (2,))
+    layer = nn.Linear(3, 2, rng=0)
+    layer.bias = Tensor(np.ones((1, 2)), requires_grad=True)
+    assert layer(np.ones((4, 3))).shape == (4, 2)
+    says = r"its bias has shape \(1, 2\), not \(fan_out,\) = \(2,\); assign one of that shape \(a \(1, 2\) one"
+    with pytest.raises(ValueError, match=rf"^Linear\(3, 2\): {says} adds an axis to a \(3,\) input\)$"):
+        layer(np.ones(3))
+
+
+@pytest.mark.parametrize("shape", [(1, 2), (), (1,)])
+def test_a_bias_as_a_row_or_one_number_for_all_outputs_is_still_added(shape):
+    layer, x = nn.Linear(3, 2, rng=0, dtype=np.float64), np.arange(12.0).reshape(4, 3)
+    layer.bias = Tensor(np.full(shape, 0.5), requires_grad=True)
+    np.testing.assert_allclose(layer(x).data, x @ layer.weight.data + 0.5)
+    if shape != (1, 2):
+        np.testing.assert_allclose(layer(x[0]).data, x[0] @ layer.weight.data + 0.5)
+
+
+@pytest.mark.parametrize("shape, has", [((4, 5), "5 features"), ((5,), "5 features"), ((4, 3, 1), "1 feature"),
+                                        ((4, 1), "1 feature"), ((), "no features")])
+def test_an_input_with_another_feature_count_is_named_by_the_linear_layer(shape, has):
+    # an input of one feature was said to have "1 features"
+    with pytest.raises(ValueError, match=rf"^Linear\(3, 2\): input of shape {re.escape(str(shape))} has {has} in its "
+                                         r"last dimension, expected 3\. Inputs are \(batch, fan_in\)\.$"):
+        nn.Linear(3, 2, rng=0)(np.ones(shape))
+
+
+@pytest.mark.parametrize("x", [np.ones((4, 3)), Tensor(np.ones((4, 3), np.float32))])
+def test_a_weight_set_to_none_is_named_by_the_linear_layer(x):
+    # it ended in "'NoneType' object has no attribute 'dtype'" (or 'data' for a Tensor input), naming no layer
+    layer = nn.Linear(3, 2, rng=0)
+    layer.weight = None
+    with pytest.raises(TypeError, match=r"^Linear\(3, 2\): its weight is None; assign a leaf Tensor\(\.\.\., "
+                                        r"requires_grad=True\) of shape \(fan_in, fan_out\) = \(3, 2\)$"):
+        layer(x)

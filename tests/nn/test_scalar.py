@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import pickle
+import re
 from pathlib import Path
 
 import numpy as np
@@ -326,3 +327,18 @@ def test_a_layers_and_an_mlps_output_is_hinted_so_that_a_value_needs_no_narrowin
     for cls in (Layer, MLP):
         assert set(typing.get_args(typing.get_type_hints(cls.__call__)["return"])) == {Value, typing.Any}
     assert isinstance(MLP(2, [3, 1], rng=0)([1.0, 2.0]), Value) and len(MLP(2, [3, 2], rng=0)([1.0, 2.0])) == 2
+
+
+@pytest.mark.parametrize("where, set_it", [("w[1]", lambda n: n.w.__setitem__(1, 0.5)),
+                                           ("b", lambda n: setattr(n, "b", 0.5))])
+def test_a_weight_set_to_a_plain_number_is_named_when_the_parameters_are_read(where, set_it):
+    # parameters() listed the float beside the Values: the net still computed, and the training loop met
+    # "'float' object has no attribute 'grad'" in zero_grad (or 'data' in the update), naming no weight
+    model = scalar_nn.MLP(2, [2, 1], rng=0)
+    set_it(model.layers[0].neurons[1])
+    assert isinstance(model([1.0, 2.0]), Value)  # the forward still runs
+    says = (rf"^Neuron: {re.escape(where)} is float 0\.5, not a Value, so it would get no gradient and no update; "
+            rf"assign Value\(0\.5\), or change its number in place, {re.escape(where)}\.data = 0\.5$")
+    for read in (model.parameters, model.zero_grad, model.layers[0].parameters, model.layers[0].neurons[1].parameters):
+        with pytest.raises(TypeError, match=says):
+            read()

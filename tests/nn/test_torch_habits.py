@@ -241,15 +241,24 @@ def test_pytorchs_parameter_modulelist_and_functional_say_what_to_write(name, sa
     assert all(p.grad is not None for p in net.parameters())
 
 
-@pytest.mark.parametrize("cls, args, kwargs, given", [
-    (nn.ReLU, (), {"inplace": True}, "inplace=True"), (nn.Identity, (54,), {"unused": 0.1}, "54, unused=0.1"),
-    (nn.Tanh, (), {"inplace": False}, "inplace=False"), (nn.Sigmoid, (1,), {}, "1")])
-def test_pytorchs_activation_arguments_are_named_by_the_layer(cls, args, kwargs, given):
+@pytest.mark.parametrize("cls, args, kwargs, given, note", [
+    (nn.ReLU, (), {"inplace": True}, "inplace=True", r"PyTorch's nn\.ReLU\(inplace=True\) only saves memory"),
+    (nn.ReLU, (True,), {}, "True", r"PyTorch's nn\.ReLU\(inplace=True\) only saves memory"),
+    (nn.Identity, (54,), {"unused": 0.1}, "54, unused=0.1", r"PyTorch's nn\.Identity ignores its arguments"),
+    (nn.Tanh, (), {"inplace": False}, "inplace=False", r"PyTorch's nn\.Tanh takes none either"),
+    (nn.Tanh, (1,), {}, "1", r"PyTorch's nn\.Tanh takes none either"),
+    (nn.Sigmoid, (1,), {}, "1", r"PyTorch's nn\.Sigmoid takes none either")])
+def test_pytorchs_activation_arguments_are_named_by_the_layer(cls, args, kwargs, given, note):
+    # every layer's note was "PyTorch's inplace=True only saves memory", also for nn.Tanh(1) and nn.Sigmoid(1),
+    # whose PyTorch classes take no argument at all (no inplace), and for nn.Identity(54), whose class ignores any
     torch = require_module("torch")
     if cls in (nn.ReLU, nn.Identity):
         getattr(torch.nn, cls.__name__)(*args, **kwargs)  # valid there: ReLU(inplace=True), Identity ignores any
+    else:
+        with pytest.raises(TypeError):
+            getattr(torch.nn, cls.__name__)(*args, **kwargs)
     with pytest.raises(TypeError, match=rf"^{cls.__name__}: takes no arguments, got {given}; write "
-                                        rf"nn.{cls.__name__}\(\) \(PyTorch's inplace=True only saves memory\)$"):
+                                        rf"nn.{cls.__name__}\(\) \({note}\)$"):
         cls(*args, **kwargs)  # said 'Module.__init__() got an unexpected keyword argument', naming no layer
     assert cls()(Tensor([-1.0, 2.0])).shape == (2,)
 

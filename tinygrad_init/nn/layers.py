@@ -15,7 +15,8 @@ from .losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
 from .optim import zero_grads
 from ..core.inputs import TorchName, real_dtype
 from ..core.tensor import OPS, Tensor, _HookHandle
-from ..utils import Checked, Rng, as_rng, check_bool, check_int, check_real, check_type, ordered, quoted, renamed
+from ..utils import (Checked, Rng, as_rng, check_bool, check_int, check_real, check_type, counted, ordered, quoted,
+                     renamed)
 
 __all__ = ["Module", "Linear", "Tanh", "Sigmoid", "ReLU", "Identity", "Sequential", "MLP", "BatchNorm1d",
            "ACTIVATIONS", "mse_loss", "cross_entropy", "binary_cross_entropy_with_logits"]
@@ -159,6 +160,12 @@ class Module:
         return f"{type(self).__name__}({self.extra_repr()}" + ("\n" + "\n".join(lines) + "\n)" if lines else ")")
 
 
+def _row(shape: tuple[int, ...], n: int) -> bool:
+    """Whether numbers of `shape` act as a row of `n` (one per feature or output) on a `(batch, n)` array: `(n,)`,
+    `(1, n)`, or one for all, `()`, `(1,)`, `(1, 1)`."""
+    return len(shape) <= 2 and shape[:-1] in ((), (1,)) and shape[-1:] in ((), (1,), (n,))
+
+
 def _drawn(scheme: str | Callable | None, default: str, shape: tuple[int, ...], rng: np.random.Generator,
            dtype: Any, what: str) -> tuple[Tensor, str]:
     """A parameter drawn by `scheme` (a name for `init.get` or a function), and the scheme's name."""
@@ -187,6 +194,9 @@ class Linear(Module):
                                           else (None, ""))
 
     def forward(self, x: Tensor | np.ndarray) -> Tensor:
+        if self.weight is None:  # (before its dtype is read, for x)
+            raise TypeError(f"Linear({self.fan_in}, {self.fan_out}): its weight is None; assign a leaf Tensor(..., "
+                            f"requires_grad=True) of shape (fan_in, fan_out) = {(self.fan_in, self.fan_out)}")
         if not isinstance(x, Tensor):  # an array copied (once: another dtype is a new array), as an op's operand: a
             same = isinstance(x, np.ndarray) and x.dtype == self.weight.dtype  # later change of it is not backward's
             x = Tensor(x.copy() if same else x, dtype=self.weight.dtype)
@@ -200,10 +210,16 @@ class Linear(Module):
         try:
             y = x @ self.weight
         except ValueError:
-            raise ValueError(f"Linear({self.fan_in}, {self.fan_out}): input of shape {x.shape} has "
-                             f"{x.shape[-1] if x.ndim else 'no'} features in its last dimension, expected "
-                             f"{self.fan_in}. Inputs are (batch, fan_in).") from None
-        return y if self.bias is None else y + self.bias
+            has = counted(x.shape[-1], "feature") if x.ndim else "no features"
+            raise ValueError(f"Linear({self.fan_in}, {self.fan_out}): input of shape {x.shape} has {has} in its last "
+                             f"dimension, expected {self.fan_in}. Inputs are (batch, fan_in).") from None
+        if (b := self.bias) is not None and b.data.shape != (self.fan_out,) and not (  # a (1, fan_out) row or one
+                _row(b.data.shape, self.fan_out) and b.data.ndim <= y.ndim):  # number is added, unless it adds an axis
+            raise ValueError(f"Linear({self.fan_in}, {self.fan_out}): its bias has shape {b.shape}, not (fan_out,) = "
+                             f"({self.fan_out},); assign one of that shape" + (
+                                 f" (a {b.shape} one adds an axis to a {x.shape} input)" if _row(b.shape, self.fan_out)
+                                 else ""))
+        return y if b is None else y + b
 
     def extra_repr(self) -> str:
         return f"{self.fan_in}, {self.fan_out}, bias={self.bias is not None}, init={self.init_name!r}"
@@ -214,10 +230,11 @@ class _Activation(Module):
     name = "linear"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        if args or kwargs:  # PyTorch's nn.ReLU(inplace=True); its nn.Identity ignores any
+        if args or kwargs:  # PyTorch's nn.ReLU(inplace=True), its first positional; its nn.Identity ignores any
             given = ", ".join([*map(quoted, args), *(f"{k}={quoted(v)}" for k, v in kwargs.items())])
+            note = {"relu": "nn.ReLU(inplace=True) only saves memory", "linear": "nn.Identity ignores its arguments"}
             raise TypeError(f"{type(self).__name__}: takes no arguments, got {given}; write nn.{type(self).__name__}()"
-                            " (PyTorch's inplace=True only saves memory)")
+                            f" (PyTorch's {note.get(self.name, f'nn.{self.name.capitalize()} takes none either')})")
         super().__init__()
 
     def forward(self, x: Tensor) -> Tensor:
@@ -368,6 +385,7 @@ class BatchNorm1d(Module):
         self.running_mean, self.running_var = np.zeros(num_features, dtype=dtype), np.ones(num_features, dtype=dtype)
 
     def forward(self, x: Tensor | np.ndarray) -> Tensor:
+        self._check_state()  # before running_mean's dtype is read
         x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.running_mean.dtype)
         if x.ndim != 2 or x.shape[1] != self.num_features:
             raise ValueError(f"BatchNorm1d({self.num_features}): expected input (batch, {self.num_features}), "
@@ -386,7 +404,24 @@ class BatchNorm1d(Module):
             y = centered / (var + self.eps) ** 0.5
         else:
             y = (x - self.running_mean) / np.sqrt(self.running_var + self.eps)
-        return y if self.weight is None else y * self.weight + self.bias
+        y = y if self.weight is None else y * self.weight  # either may be None, as PyTorch's F.batch_norm takes them
+        return y if self.bias is None else y + self.bias
+
+    def _check_state(self) -> None:
+        """The parameters and running statistics as assigned since: rows of num_features numbers (or one for all), the
+        statistics numpy arrays of floats, which the update rounds to their dtype."""
+        n, where = self.num_features, f"BatchNorm1d({self.num_features})"
+        for name in ("weight", "bias", "running_mean", "running_var"):
+            a = getattr(self, name)
+            if name.startswith("running") and not (isinstance(a, np.ndarray) and a.dtype.kind == "f"):
+                got = f"an array of {a.dtype}" if isinstance(a, np.ndarray) else f"{type(a).__name__} {a!r:.40}"
+                raise TypeError(f"{where}: {name} must be a numpy array of floats, got {got}; " + (
+                    "PyTorch's None (track_running_stats=False) is not offered here" if a is None else
+                    "assign its numbers, t.data" if isinstance(a, Tensor) else
+                    "assign np.asarray(values, dtype=np.float32) (or float64, the layer's dtype)"))
+            if a is not None and not _row(a.shape, n):
+                raise ValueError(f"{where}: its {name} has shape {a.shape}, not (num_features,) = ({n},); assign one "
+                                 "of that shape")
 
     def extra_repr(self) -> str:
         return f"{self.num_features}, eps={self.eps:g}, momentum={self.momentum:g}, affine={self.weight is not None}"

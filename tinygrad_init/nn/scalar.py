@@ -7,6 +7,7 @@ Unlike micrograd's, they come from `rng`, not from `random`: `random.seed(1337)`
 
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
@@ -81,7 +82,17 @@ class Neuron(Module):
         act = Value.sum([wi * xi for wi, xi in zip(self.w, xs)], self.b)
         return act if self.activation == "linear" else getattr(act, self.activation)()
 
-    def parameters(self) -> list[Value]: return list(dict.fromkeys([*self.w, self.b]))
+    def parameters(self) -> list[Value]:
+        """The weights, then the bias, each once; a plain number assigned since (`n.w[0] = 0.5`) is named."""
+        ps = [*self.w, self.b]
+        if not all(map(isinstance, ps, repeat(Value))):  # (map, not a generator: each step reads them)
+            i, p = next((i, p) for i, p in enumerate(ps) if not isinstance(p, Value))
+            where = f"w[{i}]" if i < len(self.w) else "b"
+            raise TypeError(f"Neuron: {where} is {type(p).__name__} {p!r:.40}, not a Value, so it would get no "
+                            f"gradient and no update; assign Value({p!r:.40}), or change its number in place, "
+                            f"{where}.data = {p!r:.40}")
+        return list(dict.fromkeys(ps))
+
     def __repr__(self) -> str: return f"Neuron({len(self.w)}, activation={self.activation!r})"
 
 

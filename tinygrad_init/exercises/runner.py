@@ -45,7 +45,8 @@ from typing import Any
 
 from . import worker as wire
 from .catalog import resolve
-from .kit import CheckFailure, Exercise, Raised, Session, describe, never_run
+from .kit import CheckFailure, Exercise, Raised, Session, describe
+from .reading import imports
 
 __all__ = ["DENIED", "STATUSES", "Result", "check_file", "check_function", "grade_file", "run_isolated"]
 
@@ -103,24 +104,6 @@ def _forbidden_message(ex: Exercise, name: str) -> str:
             f"write it yourself: this exercise is about {ex.about}, so your code may not use {name}.")
 
 
-def _imports(tree: ast.AST) -> list[tuple[str, tuple[str, ...], int]]:
-    """`(module, imported names, line)` of each import, `__import__` and `import_module` but in a block never run."""
-    main = never_run(tree)
-    out = []
-    for node in (n for n in ast.walk(tree) if id(n) not in main):
-        if isinstance(node, ast.Import):
-            out += [(a.name, (), node.lineno) for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            out.append((node.module, tuple(a.name for a in node.names), node.lineno))
-        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
-                and isinstance(node.args[0].value, str):
-            fn = node.func
-            called = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else ""
-            if called in ("__import__", "import_module"):
-                out.append((node.args[0].value, (), node.lineno))
-    return out
-
-
 def _parse(path: str) -> ast.Module:
     with open(path, "rb") as fh:
         source = fh.read(_MAX_SOURCE + 1)
@@ -149,7 +132,7 @@ def _static(ex: Exercise, path: str) -> tuple[ast.Module | None, Result | None]:
     todo, seen = [(path, tree)], {path: 0}  # bytes parsed here, with no time limit: past 1 MB, the hook alone checks
     while todo:
         file, module = todo.pop()
-        for name, names, line in _imports(module):
+        for name, names, line in imports(module):
             root = name.partition(".")[0]
             allowed = ex.engine and name == "tinygrad_init" and names and set(names) <= set(ex.engine) or not \
                 _refused(ex, root)

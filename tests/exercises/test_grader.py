@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 
@@ -1029,6 +1030,38 @@ def test_a_call_still_running_at_the_limit_after_the_check_took_most_of_it_is_th
     assert result.message.startswith("the check for mul_backward itself "), result.message
     assert "mul_backward(a=4, b=5, upstream=6)" in result.message and "--timeout 30" in result.message, result.message
     assert "loop that never ends" not in result.message, result.message
+
+
+def test_a_check_that_never_ends_is_given_up_past_the_limit_and_blamed_on_itself(tmp_path, monkeypatch):
+    # A lecturer's check that kept computing after the student's answer came back (a loop whose condition never
+    # changes) held exercises.grade and the command line for good: the limit reached the student's calls only, and the
+    # check runs in the grader. One that spins, and one that waits in a C call (no Python to stop there).
+    spinning = []
+
+    def spin(run):
+        run("mul_backward(a=1, b=2, upstream=3)", 1.0, 2.0, 3.0)
+        spinning.append(threading.current_thread())
+        end = time.monotonic() + 60  # "forever": a grader that waits for it passes the answer after a minute
+        while time.monotonic() < end:
+            pass
+
+    def wait(run):
+        run("pow_backward(x=2, n=3, upstream=1)", 2.0, 3.0, 1.0)
+        time.sleep(60)
+
+    for name, check in (("mul_backward", spin), ("pow_backward", wait)):
+        module = importlib.import_module(f"tinygrad_init.exercises.{catalog.get(name).stem}")
+        monkeypatch.setattr(module, "check", check)
+        write(tmp_path, name, solution(name))
+    mul, pow_ = grader.grade(str(tmp_path), ["mul_backward", "pow_backward"], timeout=0.5)
+    for result, line in ((mul, "while time.monotonic() < end"), (pow_, "time.sleep(60)")):
+        assert result.status == "internal", (result.status, result.message)
+        assert result.message.startswith(f"the check for {result.name} itself "), result.message
+        assert "not a mistake of yours; please tell your lecturer" in result.message, result.message
+        assert "was still running 0.5 s past the time limit of 0.5 s" in result.message, result.message
+        assert line in result.message, result.message  # where the check was, for the lecturer
+    spinning[0].join(timeout=60)
+    assert not spinning[0].is_alive()  # stopped, not left spinning beside the exercises graded next
 
 
 def test_a_walk_without_a_visited_set_that_times_out_is_told_why(tmp_path):

@@ -352,10 +352,15 @@ class _Worker(Session):
         return kind, frame
 
     def load(self) -> dict:
-        self.deadline = time.monotonic() + self.startup
-        kind, frame = self._next()
-        if kind != "frame" or not frame.get("ready"):
-            raise _Abort("internal", f"the grading process did not start (is numpy importable by {sys.executable}?)")
+        self.deadline, kind = time.monotonic() + self.startup, ""
+        with contextlib.suppress(_Abort):  # dead, or silent, before the student's file is read: no fault of theirs
+            kind, frame = self._next()
+        if kind != "frame" or not frame.get("ready"):  # (what it printed, a traceback, is shown as its output)
+            code = self.proc.poll()
+            why = f"no sign of life within {self.startup:g} s" if code is None else f"exit status {code}"
+            raise _Abort("internal", f"the grading process did not start ({why}), before it read your file -- not a "
+                                     "mistake of yours; please tell your lecturer (is numpy importable by "
+                                     f"{sys.executable}, with this environment's PYTHONPATH?)")
         self.deadline = time.monotonic() + self.timeout
         return self._send({"op": "load", "path": self.path, "stem": self.ex.stem, "function": self.ex.function}, "")
 

@@ -1087,6 +1087,16 @@ def test_a_grading_process_that_dies_or_hangs_before_reading_the_file_is_not_bla
         assert "numpy is broken here" in result.output or "ImportError" not in source, result.output  # its traceback
 
 
+def test_entries_of_sys_path_that_import_ignores_do_not_stop_the_grader(tmp_path, monkeypatch):
+    # Python's import skips what is not a str in sys.path (b"/opt/lib", None, a number, left there by a notebook or a
+    # tool); grade() raised "TypeError: Object of type bytes is not JSON serializable" (or "expected str, bytes or
+    # os.PathLike object, not NoneType") from the worker's policy, before any file was graded.
+    write(tmp_path, "mul_backward", solution("mul_backward"))
+    monkeypatch.setattr(sys, "path", [*sys.path, os.fsencode(str(tmp_path)), None, 5])
+    (result,) = grader.grade(str(tmp_path), ["mul_backward"], timeout=5)
+    assert result.status == "pass", (result.status, result.message)
+
+
 def test_a_walk_without_a_visited_set_that_times_out_is_told_why(tmp_path):
     # A topological order that remembers only what it emitted ("if n not in out") expands a shared node once per path
     # to it: on the fresh 4000-node graph it ran out of time with the generic advice (a loop that never ends, or a

@@ -172,8 +172,9 @@ def _policy(ex: Exercise, path: str, memory_mb: float) -> dict:
             "protect": [p for p in protect if os.path.isdir(p) and not path.startswith(p + os.sep)],
             "message": _forbidden_message(ex, "{name}"), "engine": bool(ex.engine), "memory_mb": memory_mb,
             "threads": "recursive" not in ex.hints, "package_root": repo,  # and where the grader imports from, or ran:
-            "path": [os.path.abspath(p) for p in (*sys.path, *map(os.path.dirname, sys.argv[:1]),
-                                                  sys.pycache_prefix or sys.prefix)]}  # (its .pyc: -X pycache_prefix)
+            "path": [os.path.abspath(p) for p in (*sys.path, *map(os.path.dirname, sys.argv[:1]),  # (its .pyc: -X
+                                                  sys.pycache_prefix or sys.prefix)  # pycache_prefix; import skips
+                     if isinstance(p, (str, os.PathLike))]}  # an entry of sys.path such as b"/opt/lib" or None)
 
 
 # ------------------------------------------------------------------ the two kinds of session

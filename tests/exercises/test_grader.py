@@ -25,13 +25,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 
 import numpy as np
 import pytest
 
-from tinygrad_init.exercises import catalog, grader
+from tinygrad_init.exercises import catalog, grader, runner
 from tinygrad_init.exercises.runner import grade_file
 
 EXERCISES = catalog.EXERCISES
@@ -460,7 +461,6 @@ def test_the_grader_parses_a_megabyte_or_so_of_the_students_modules_and_leaves_t
                                                                                                        monkeypatch):
     # Each module was parsed in the grader, with no time limit, up to 1 MB apiece but with no limit on how many: a
     # chain of 40 modules of 1 MB held the grader 140 s (and 700 MB) before any time limit began.
-    from tinygrad_init.exercises import runner
 
     for i in range(10):  # 600 kB apiece; the last one imports torch, which the worker refuses
         (tmp_path / f"m{i}.py").write_text(("import torch\n" if i == 9 else f"import m{i + 1}\n") + "#" * 600_000)
@@ -1029,6 +1029,72 @@ def test_a_call_still_running_at_the_limit_after_the_check_took_most_of_it_is_th
     assert result.message.startswith("the check for mul_backward itself "), result.message
     assert "mul_backward(a=4, b=5, upstream=6)" in result.message and "--timeout 30" in result.message, result.message
     assert "loop that never ends" not in result.message, result.message
+
+
+def test_a_check_that_never_ends_is_given_up_past_the_limit_and_blamed_on_itself(tmp_path, monkeypatch):
+    # A lecturer's check that kept computing after the student's answer came back (a loop whose condition never
+    # changes) held exercises.grade and the command line for good: the limit reached the student's calls only, and the
+    # check runs in the grader. One that spins, and one that waits in a C call (no Python to stop there).
+    spinning = []
+
+    def spin(run):
+        run("mul_backward(a=1, b=2, upstream=3)", 1.0, 2.0, 3.0)
+        spinning.append(threading.current_thread())
+        end = time.monotonic() + 60  # "forever": a grader that waits for it passes the answer after a minute
+        while time.monotonic() < end:
+            pass
+
+    def wait(run):
+        run("pow_backward(x=2, n=3, upstream=1)", 2.0, 3.0, 1.0)
+        time.sleep(60)
+
+    for name, check in (("mul_backward", spin), ("pow_backward", wait)):
+        module = importlib.import_module(f"tinygrad_init.exercises.{catalog.get(name).stem}")
+        monkeypatch.setattr(module, "check", check)
+        write(tmp_path, name, solution(name))
+    mul, pow_ = grader.grade(str(tmp_path), ["mul_backward", "pow_backward"], timeout=0.5)
+    for result, line in ((mul, "while time.monotonic() < end"), (pow_, "time.sleep(60)")):
+        assert result.status == "internal", (result.status, result.message)
+        assert result.message.startswith(f"the check for {result.name} itself "), result.message
+        assert "not a mistake of yours; please tell your lecturer" in result.message, result.message
+        assert "was still running 0.5 s past the time limit of 0.5 s" in result.message, result.message
+        assert line in result.message, result.message  # where the check was, for the lecturer
+    spinning[0].join(timeout=60)
+    assert not spinning[0].is_alive()  # stopped, not left spinning beside the exercises graded next
+
+
+def test_a_grading_process_that_dies_or_hangs_before_reading_the_file_is_not_blamed_on_the_student(tmp_path,
+                                                                                                      monkeypatch):
+    # A worker that could not start (numpy not importable by the Python it runs, a sitecustomize on its PYTHONPATH that
+    # exits or hangs) was graded "crash", "your code ended the grading process (exit status 1), e.g. with os._exit()",
+    # or "timeout", "your code was still running after 2 s", before a line of the student's file had run.
+    write(tmp_path, "mul_backward", solution("mul_backward"))
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    for source, why in (("raise ImportError('numpy is broken here')\n", "exit status 1"),
+                        ("import os\nos._exit(3)\n", "exit status 3"),
+                        ("import time\ntime.sleep(60)\n", "no sign of life within 1 s")):
+        (site / ("numpy.py" if "ImportError" in source else "sitecustomize.py")).write_text(source)
+        ex = catalog.get("mul_backward")
+        path = os.path.join(tmp_path, ex.file)
+        result = grade_file(ex, path, timeout=2, session=runner._Worker(ex, path, 2, 1024, startup=1))
+        for stale in site.iterdir():
+            stale.unlink()
+        assert result.status == "internal", (why, result.status, result.message)
+        assert result.message.startswith(f"the grading process did not start ({why})"), result.message
+        assert "not a mistake of yours" in result.message and sys.executable in result.message, result.message
+        assert "numpy is broken here" in result.output or "ImportError" not in source, result.output  # its traceback
+
+
+def test_entries_of_sys_path_that_import_ignores_do_not_stop_the_grader(tmp_path, monkeypatch):
+    # Python's import skips what is not a str in sys.path (b"/opt/lib", None, a number, left there by a notebook or a
+    # tool); grade() raised "TypeError: Object of type bytes is not JSON serializable" (or "expected str, bytes or
+    # os.PathLike object, not NoneType") from the worker's policy, before any file was graded.
+    write(tmp_path, "mul_backward", solution("mul_backward"))
+    monkeypatch.setattr(sys, "path", [*sys.path, os.fsencode(str(tmp_path)), None, 5])
+    (result,) = grader.grade(str(tmp_path), ["mul_backward"], timeout=5)
+    assert result.status == "pass", (result.status, result.message)
 
 
 def test_a_walk_without_a_visited_set_that_times_out_is_told_why(tmp_path):

@@ -21,12 +21,17 @@ would give, so that the message can name the mistake.
 from __future__ import annotations
 
 import ast
+import ctypes
 import decimal
 import importlib
 import math
 import numbers
 import os
 import re
+import sys
+import threading
+import time
+import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
@@ -97,12 +102,14 @@ class Exercise:
     @property
     def check(self) -> Callable[[Session], None]:
         """The exercise's `check(run)`; a failure that names a mistake the hints lack (a misspelt key) is the check's
-        own bug: a KeyError naming the known keys, which the grader reports as such, never the student's."""
+        own bug: a KeyError naming the known keys, which the grader reports as such, never the student's. With a
+        session that has a deadline (a worker's), it runs within `_bounded`: a check that never ends cannot hold the
+        grader."""
         check = importlib.import_module(f"{__package__}.{self.stem}").check
 
         def checked(run: Session) -> None:
             try:
-                check(run)
+                _bounded(check, run) if math.isfinite(run.deadline) else check(run)
             except CheckFailure as exc:
                 if exc.mistake is not None:
                     self.hint(exc.mistake)
@@ -141,11 +148,15 @@ class Session:
         path: the student's file.
         changed: the first call that changed an argument (array or list) in place, or "": the grader fails
             an answer for it once the check has passed, so that a wrong answer keeps its usual message.
+        deadline: when (`time.monotonic()`) the time limit of `timeout` seconds is up, or inf: no limit (the
+            student's file loaded in the grader's own process).
     """
 
     tree: ast.Module
     path: str
     changed: str = ""
+    deadline: float = math.inf
+    timeout: float = math.inf
 
     def __call__(self, call: str, *args: Any, **kwargs: Any) -> Any:
         """Call the student's function on `args`; return its output as plain data (`call` describes it)."""
@@ -171,6 +182,39 @@ def _unchanged(before: Any, after: Any) -> bool:
     if isinstance(before, (list, tuple)):
         return isinstance(after, (list, tuple)) and len(after) == len(before) and all(map(_unchanged, before, after))
     return before == after or (before != before and after != after)
+
+
+def _bounded(check: Callable[[Session], None], run: Session) -> None:
+    """`check(run)` in a thread of its own, waited for until `run.timeout` s past `run.deadline`, where the session
+    ends a student's call still running; the check's own computing is not bounded so, and one that never ends would
+    hold the grader. Past the wait, the thread is stopped at its next line of Python (CPython's API; a C call, a
+    sleep, ends in its own time: a daemon left behind) and TimeoutError raised here, with the check's frames as its
+    traceback (where it was); what the check raised in time is raised here as it is."""
+    outcome: list = []
+
+    def target() -> None:
+        try:
+            check(run)
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - handed as it is to the grader's thread
+            outcome.append(exc)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    try:
+        thread.join(min(max(0.0, run.deadline + run.timeout - time.monotonic()), threading.TIMEOUT_MAX))
+    finally:  # (also when Ctrl+C ends the wait: no check runs on unseen)
+        frame = None if outcome else sys._current_frames().get(thread.ident)
+        if frame is not None and hasattr(ctypes, "pythonapi"):  # (not CPython: the thread runs on)
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(SystemExit))
+    if outcome and outcome[0] is not None:
+        raise outcome[0]
+    tb = None  # the check's frames, innermost last, up to `target`'s
+    while frame is not None and frame.f_code is not target.__code__:
+        tb, frame = types.TracebackType(tb, frame, frame.f_lasti, frame.f_lineno), frame.f_back
+    if not outcome:
+        raise TimeoutError(f"the check was still running {run.timeout:g} s past the time limit of {run.timeout:g} s, "
+                           "at the line above: it never ends, or computes far too much").with_traceback(tb)
 
 
 class CheckFailure(AssertionError):

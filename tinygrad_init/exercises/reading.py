@@ -1,12 +1,13 @@
 """Checks that read the student's code rather than run it: which blocks never run when the grader loads the file,
-where a name is used, and which functions recurse (ex05 asks for a walk without recursion)."""
+what it imports (which the grader looks at before running it), where a name is used, and which functions recurse
+(ex05 asks for a walk without recursion)."""
 
 from __future__ import annotations
 
 import ast
 from typing import Any
 
-__all__ = ["mentions", "never_run", "recursive_functions"]
+__all__ = ["imports", "mentions", "never_run", "recursive_functions"]
 
 
 def never_run(tree: ast.AST) -> set[int]:
@@ -14,6 +15,24 @@ def never_run(tree: ast.AST) -> set[int]:
     '__main__':` and `if TYPE_CHECKING:`."""
     return {id(n) for t in getattr(tree, "body", ()) if isinstance(t, ast.If) and ast.unparse(t.test).removeprefix(
             "typing.") in ("__name__ == '__main__'", "TYPE_CHECKING") for n in ast.walk(ast.Module(t.body, []))}
+
+
+def imports(tree: ast.AST) -> list[tuple[str, tuple[str, ...], int]]:
+    """`(module, imported names, line)` of each import, `__import__` and `import_module` but in a block never run."""
+    main = never_run(tree)
+    out = []
+    for node in (n for n in ast.walk(tree) if id(n) not in main):
+        if isinstance(node, ast.Import):
+            out += [(a.name, (), node.lineno) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            out.append((node.module, tuple(a.name for a in node.names), node.lineno))
+        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
+                and isinstance(node.args[0].value, str):
+            fn = node.func
+            called = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else ""
+            if called in ("__import__", "import_module"):
+                out.append((node.args[0].value, (), node.lineno))
+    return out
 
 
 def mentions(tree: ast.AST, name: str) -> int | None:

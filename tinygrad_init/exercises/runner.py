@@ -45,7 +45,8 @@ from typing import Any
 
 from . import worker as wire
 from .catalog import resolve
-from .kit import CheckFailure, Exercise, Raised, Session, describe, never_run
+from .kit import CheckFailure, Exercise, Raised, Session, describe
+from .reading import imports
 
 __all__ = ["DENIED", "STATUSES", "Result", "check_file", "check_function", "grade_file", "run_isolated"]
 
@@ -103,24 +104,6 @@ def _forbidden_message(ex: Exercise, name: str) -> str:
             f"write it yourself: this exercise is about {ex.about}, so your code may not use {name}.")
 
 
-def _imports(tree: ast.AST) -> list[tuple[str, tuple[str, ...], int]]:
-    """`(module, imported names, line)` of each import, `__import__` and `import_module` but in a block never run."""
-    main = never_run(tree)
-    out = []
-    for node in (n for n in ast.walk(tree) if id(n) not in main):
-        if isinstance(node, ast.Import):
-            out += [(a.name, (), node.lineno) for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            out.append((node.module, tuple(a.name for a in node.names), node.lineno))
-        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
-                and isinstance(node.args[0].value, str):
-            fn = node.func
-            called = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else ""
-            if called in ("__import__", "import_module"):
-                out.append((node.args[0].value, (), node.lineno))
-    return out
-
-
 def _parse(path: str) -> ast.Module:
     with open(path, "rb") as fh:
         source = fh.read(_MAX_SOURCE + 1)
@@ -149,7 +132,7 @@ def _static(ex: Exercise, path: str) -> tuple[ast.Module | None, Result | None]:
     todo, seen = [(path, tree)], {path: 0}  # bytes parsed here, with no time limit: past 1 MB, the hook alone checks
     while todo:
         file, module = todo.pop()
-        for name, names, line in _imports(module):
+        for name, names, line in imports(module):
             root = name.partition(".")[0]
             allowed = ex.engine and name == "tinygrad_init" and names and set(names) <= set(ex.engine) or not \
                 _refused(ex, root)
@@ -189,8 +172,9 @@ def _policy(ex: Exercise, path: str, memory_mb: float) -> dict:
             "protect": [p for p in protect if os.path.isdir(p) and not path.startswith(p + os.sep)],
             "message": _forbidden_message(ex, "{name}"), "engine": bool(ex.engine), "memory_mb": memory_mb,
             "threads": "recursive" not in ex.hints, "package_root": repo,  # and where the grader imports from, or ran:
-            "path": [os.path.abspath(p) for p in (*sys.path, *map(os.path.dirname, sys.argv[:1]),
-                                                  sys.pycache_prefix or sys.prefix)]}  # (its .pyc: -X pycache_prefix)
+            "path": [os.path.abspath(p) for p in (*sys.path, *map(os.path.dirname, sys.argv[:1]),  # (its .pyc: -X
+                                                  sys.pycache_prefix or sys.prefix)  # pycache_prefix; import skips
+                     if isinstance(p, (str, os.PathLike))]}  # an entry of sys.path such as b"/opt/lib" or None)
 
 
 # ------------------------------------------------------------------ the two kinds of session
@@ -369,10 +353,15 @@ class _Worker(Session):
         return kind, frame
 
     def load(self) -> dict:
-        self.deadline = time.monotonic() + self.startup
-        kind, frame = self._next()
-        if kind != "frame" or not frame.get("ready"):
-            raise _Abort("internal", f"the grading process did not start (is numpy importable by {sys.executable}?)")
+        self.deadline, kind = time.monotonic() + self.startup, ""
+        with contextlib.suppress(_Abort):  # dead, or silent, before the student's file is read: no fault of theirs
+            kind, frame = self._next()
+        if kind != "frame" or not frame.get("ready"):  # (what it printed, a traceback, is shown as its output)
+            code = self.proc.poll()
+            why = f"no sign of life within {self.startup:g} s" if code is None else f"exit status {code}"
+            raise _Abort("internal", f"the grading process did not start ({why}), before it read your file -- not a "
+                                     "mistake of yours; please tell your lecturer (is numpy importable by "
+                                     f"{sys.executable}, with this environment's PYTHONPATH?)")
         self.deadline = time.monotonic() + self.timeout
         return self._send({"op": "load", "path": self.path, "stem": self.ex.stem, "function": self.ex.function}, "")
 

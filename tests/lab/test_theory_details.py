@@ -12,7 +12,13 @@ from tinygrad_init.lab import theory
 
 @pytest.mark.parametrize("name, call", [
     ("activation_moments", lambda s: theory.activation_moments("leaky_relu", 1.0, negative_slope=s)),
-    ("fixed_point", lambda s: theory.fixed_point("leaky_relu", 1.0, negative_slope=s))])
+    ("fixed_point", lambda s: theory.fixed_point("leaky_relu", 1.0, negative_slope=s)),
+    ("predict", lambda s: theory.predict([3, 3], "leaky_relu", "he_normal", negative_slope=s)),
+    ("chi1", lambda s: theory.chi1("leaky_relu", 1.0, negative_slope=s)),
+    ("correlation_map", lambda s: theory.correlation_map("leaky_relu", 0.5, 1.0, negative_slope=s)),
+    ("correlation_fixed_point", lambda s: theory.correlation_fixed_point("leaky_relu", 1.0, negative_slope=s)),
+    ("critical_sigma_w2", lambda s: theory.critical_sigma_w2("leaky_relu", negative_slope=s)),
+    ("depth_scales", lambda s: theory.depth_scales("leaky_relu", 1.0, negative_slope=s))])
 def test_a_bad_negative_slope_is_refused_naming_the_function_and_the_argument(name, call):
     with pytest.raises(ValueError, match=rf"^{name}: negative_slope must be a finite number, got nan"):
         call(math.nan)

@@ -62,10 +62,10 @@ def _nodes(q: float, width: float = 0.25) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _activation(fn: str, name: Any, negative_slope: float = _acts.NEGATIVE_SLOPE, **variances: float) -> tuple:
-    """The registry's activation (leaky_relu of `negative_slope`), the slope `a` of the ReLU family (0 relu, 1
-    linear, else nan), `variances` (>= 0)."""
+    """The registry's activation (leaky_relu of `negative_slope`, `|a| <= 1e150`: `(1 + a^2) / 2` is in its moments),
+    the slope `a` of the ReLU family (0 relu, 1 linear, else nan), `variances` (>= 0)."""
     act = _acts.get(name, where=fn)
-    slopes = {"relu": 0.0, "linear": 1.0, "leaky_relu": check_real(fn, "negative_slope", negative_slope)}
+    slopes = {"relu": 0.0, "linear": 1.0, "leaky_relu": check_real(fn, "negative_slope", negative_slope, -1e150, 1e150)}
     a = slopes.get(act.name, math.nan)
     act = _acts.leaky_relu(a) if act.name == "leaky_relu" else act
     return (act, a, *(check_real(fn, k, v, 0.0) for k, v in variances.items()))
@@ -117,6 +117,9 @@ def activation_moments(name: str, var: float, negative_slope: float = _acts.NEGA
     act, a, q = _activation(fn, name, negative_slope, var=var)
     t = check_real(fn, "threshold", threshold, 0.0, 1.0, low_open=True, high_open=True)
     mean, second, deriv, _ = _integrals(act, q)
+    if not math.isfinite(second):  # leaky_relu's (1 + a^2) var / 2 (the others' E[f^2] is at most var)
+        raise ValueError(f"{fn}: E[f(z)^2] of leaky_relu (negative_slope {a:g}) at var {q:g} overflows float64; take "
+                         f"var below {sys.float_info.max / (1.0 + a * a) * 2.0:.2g}")
     hi, saturated = act.limits[1], 0.0
     if math.isfinite(hi):  # f is odd about its middle: P(|z| > edge), f(edge) = hi - (1 - t); edge 0 where the middle
         # is that close to a limit already (sigmoid at t <= 1/2: every output is, at q = 0 the middle itself if t < 1/2)
@@ -246,7 +249,7 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
     input_std, bias_std, grad_std_top = (check_real(fn, k, v, 0.0, 1e150) for k, v in (  # squares below 1e300
         ("input_std", input_std), ("bias_std", bias_std), ("grad_std_top", grad_std_top)))
     input_mean = check_real(fn, "input_mean", input_mean, -1e150, 1e150)
-    slope = check_real(fn, "negative_slope", negative_slope)
+    slope = check_real(fn, "negative_slope", negative_slope, -1e150, 1e150)  # squared in leaky_relu's moments
     batch_size = check_int(fn, "batch_size", batch_size, 1, maximum=MAX_SIZE)  # sqrt(B) of an int beyond a float
     sat = check_real(fn, "saturation_threshold", saturation_threshold, 0.0, 1.0, low_open=True, high_open=True)
 
@@ -257,9 +260,12 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
     alive = input_std > 0 or input_mean != 0  # E[h^2] > 0, also where it underflows (ReLU's f'(0) = 0 stopped there)
     for i in range(layers):
         pre.append(math.hypot(math.sqrt(ws[i]) * float(w_std[i]) * rms[-1], bias_std))
-        if not math.isfinite(pre[-1] * pre[-1]):
-            raise _overflow(f"predict: the variance of layer {i + 1} overflows (weight std {w_std[i]:g}); use "
-                            "smaller weight stds or fewer layers", i + 1, gradient=False)
+        k = (1.0 + slope * slope) / 2.0 if acts[i] == "leaky_relu" else 1.0  # E[f(y)^2] / Var(y), at most (leaky ReLU)
+        if not math.isfinite(pre[-1] * pre[-1] * max(k, 1.0)):
+            more = (f", negative_slope {slope:g}", ", fewer layers or a smaller negative_slope") if k > 1.0 else (
+                "", " or fewer layers")
+            raise _overflow(f"predict: the variance of layer {i + 1} overflows (weight std {w_std[i]:g}{more[0]}); use "
+                            f"smaller weight stds{more[1]}", i + 1, gradient=False)
         alive, f0 = alive and w_std[i] > 0 or bias_std > 0, float(_acts.get(acts[i]).fn(np.zeros(1))[0])
         m = activation_moments(acts[i], 1e-200 if (tiny := alive and pre[-1] < 1e-100) else pre[-1] * pre[-1],
                                negative_slope=slope, threshold=sat)

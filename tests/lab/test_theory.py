@@ -207,6 +207,32 @@ def test_leaky_relu_he_with_slope_keeps_variance():
     np.testing.assert_allclose(r.pre_std[1:], r.pre_std[:-1], rtol=1e-13)
 
 
+@pytest.mark.parametrize("a", [0.0, 0.01, 0.2, -0.5, 1.0])
+def test_every_function_of_the_edge_of_chaos_takes_leaky_relus_slope(a):
+    # He et al. 2015, eqs. 14-15: a leaky ReLU layer multiplies both variances by sigma_w^2 (1 + a^2) / 2, whatever q*
+    k = (1 + a * a) / 2
+    assert theory.chi1("leaky_relu", 1.5, 0.1, negative_slope=a) == pytest.approx(1.5 * k, rel=1e-14)
+    assert theory.critical_sigma_w2("leaky_relu", 0.05, negative_slope=a) == pytest.approx(1 / k, rel=1e-14)
+    # below the edge c* = 1 and both depth scales are -1 / log(chi_1); above it q* is unbounded, also for c*
+    assert theory.correlation_fixed_point("leaky_relu", 0.9 / k, 0.1, negative_slope=a) == 1.0
+    assert theory.depth_scales("leaky_relu", 0.9 / k, 0.1, negative_slope=a) == pytest.approx(
+        (-1 / math.log(0.9),) * 2, rel=1e-9)
+    with pytest.raises(ValueError, match="^correlation_fixed_point: the variance grows without bound"):
+        theory.correlation_fixed_point("leaky_relu", 1.1 / k, 0.1, negative_slope=a)
+    # the map's kernel: a = 1 is the identity's, (sigma_w^2 c q + sigma_b^2) / (sigma_w^2 q + sigma_b^2)
+    if a == 1.0:
+        assert theory.correlation_map("leaky_relu", 0.3, 0.5, 0.1, q=2.0, negative_slope=a) == pytest.approx(0.4 / 1.1)
+
+
+def test_the_correlation_map_of_a_leaky_relu_of_slope_minus_1_is_the_absolute_values_kernel():
+    # f(z) = |z|: E[|u_1| |u_2|] = (2 q / pi) (sqrt(1 - c^2) + c asin c), E[f^2] = q (the arc-cosine kernel of degree
+    # 1 folded); correlation_map took no slope, only leaky_relu's default 0.01
+    for c in (-0.9, -0.2, 0.0, 0.5, 0.99):
+        expected = 2 / math.pi * (math.sqrt(1 - c * c) + c * math.asin(c))
+        assert theory.correlation_map("leaky_relu", c, 0.5, 0.0, q=1.0, negative_slope=-1.0) == pytest.approx(
+            expected, rel=1e-13, abs=1e-15)
+
+
 def test_glorot_standard_init_shrinks_both_variances_by_a_third():
     # Glorot & Bengio (2010): the standard init of their eq. 1, U[-1/sqrt(n), 1/sqrt(n)], "gives rise to variance with
     # the following property: n Var[W] = 1/3", so in the linear regime each layer multiplies the forward variance and

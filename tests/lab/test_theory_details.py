@@ -12,12 +12,35 @@ from tinygrad_init.lab import theory
 
 @pytest.mark.parametrize("name, call", [
     ("activation_moments", lambda s: theory.activation_moments("leaky_relu", 1.0, negative_slope=s)),
-    ("fixed_point", lambda s: theory.fixed_point("leaky_relu", 1.0, negative_slope=s))])
+    ("fixed_point", lambda s: theory.fixed_point("leaky_relu", 1.0, negative_slope=s)),
+    ("predict", lambda s: theory.predict([3, 3], "leaky_relu", "he_normal", negative_slope=s)),
+    ("chi1", lambda s: theory.chi1("leaky_relu", 1.0, negative_slope=s)),
+    ("correlation_map", lambda s: theory.correlation_map("leaky_relu", 0.5, 1.0, negative_slope=s)),
+    ("correlation_fixed_point", lambda s: theory.correlation_fixed_point("leaky_relu", 1.0, negative_slope=s)),
+    ("critical_sigma_w2", lambda s: theory.critical_sigma_w2("leaky_relu", negative_slope=s)),
+    ("depth_scales", lambda s: theory.depth_scales("leaky_relu", 1.0, negative_slope=s))])
 def test_a_bad_negative_slope_is_refused_naming_the_function_and_the_argument(name, call):
     with pytest.raises(ValueError, match=rf"^{name}: negative_slope must be a finite number, got nan"):
         call(math.nan)
     with pytest.raises(TypeError, match=rf"^{name}: negative_slope must be a number"):
         call("0.1")
+    # its square is in every moment, (1 + a^2) / 2: past 1e154 that was inf (E[f^2], chi_1) or nan (std(f))
+    for slope in (1e300, -1e160):
+        with pytest.raises(ValueError, match=rf"^{name}: negative_slope must be in \[-1e\+150, 1e\+150\], got"):
+            call(slope)
+
+
+def test_a_leaky_relus_second_moment_past_float64_is_an_error_not_inf_or_nan():
+    # (1 + a^2) var / 2 = 5e309: activation_moments gave second inf and std nan; predict an activation std of nan
+    with pytest.raises(ValueError, match=r"^activation_moments: E\[f\(z\)\^2\] of leaky_relu \(negative_slope 1e\+10\)"
+                                         r" at var 1e\+300 overflows float64; take var below 3\.6e\+288"):
+        theory.activation_moments("leaky_relu", 1e300, negative_slope=1e10)
+    with pytest.raises(ValueError, match=r"^predict: the variance of layer 2 overflows \(weight std 1, negative_slope "
+                                         r"1e\+10\); use smaller weight stds, fewer layers or a smaller negative_slope"
+                       ) as e:
+        theory.predict([1, 1, 1], "leaky_relu", [1e-10, 1.0], input_std=1e150, negative_slope=1e10)
+    assert (e.value.layer, e.value.gradient) == (2, False)
+    assert theory.activation_moments("leaky_relu", 3e288, negative_slope=1e10).second == pytest.approx(1.5e308)
 
 
 def _tanh_q_star(sigma_w2, sigma_b2):  # q = sigma_w^2 E[tanh(sqrt(q) z)^2] + sigma_b^2, iterated (numpy's Hermite rule)

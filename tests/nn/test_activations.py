@@ -81,6 +81,16 @@ def test_leaky_relu_of_another_slope():
         activations.leaky_relu("steep")
 
 
+def test_a_leaky_relu_slope_whose_square_leaves_float64_is_refused():
+    # (1 + a^2) is in the gain and the moments: a slope of 1e160 gave gain 0 and E[f'^2] = inf without a word
+    assert activations.leaky_relu(-1e150).gain == pytest.approx(math.sqrt(2) * 1e-150, rel=1e-15)
+    for a in (1e160, -1e300):
+        with pytest.raises(ValueError, match=r"^leaky_relu: negative_slope must be in \[-1e\+150, 1e\+150\]"):
+            activations.leaky_relu(a)
+    # E[f^2] = (1 + a^2) / 2 q while that is below float64's largest (the product (1 + a^2) q overflowed first)
+    assert activations.leaky_relu(1e10).moments(3e288)[1] == pytest.approx(1.5e308, rel=1e-15)
+
+
 def test_calculate_gain_reads_the_registry():
     for name in activations.names(engine_only=False):
         assert init.calculate_gain(name) == activations.get(name).gain

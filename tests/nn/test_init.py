@@ -385,6 +385,19 @@ def test_calculate_gain_matches_torch():
     assert init.calculate_gain("leaky_relu", 0.3) == pytest.approx(torch.nn.init.calculate_gain("leaky_relu", 0.3))
 
 
+def test_a_leaky_relu_slope_whose_square_leaves_float64_is_refused_by_the_gain_and_he():
+    # 2 / (1 + a^2) underflowed to 0: calculate_gain("leaky_relu", 1e160) was 0.0 (PyTorch's raises OverflowError) and
+    # he_normal drew a weight of zeros
+    for a in (1e160, -1e300):
+        with pytest.raises(ValueError, match=r"^calculate_gain: param must be in \[-1e\+150, 1e\+150\], got"):
+            init.calculate_gain("leaky_relu", a)
+        for name in ("he_normal", "he_uniform"):
+            with pytest.raises(ValueError, match=rf"^{name}: negative_slope must be in \[-1e\+150, 1e\+150\], got"):
+                init.get(name)((3, 3), rng=0, negative_slope=a)
+    assert init.calculate_gain("leaky_relu", 1e150) == pytest.approx(math.sqrt(2) * 1e-150, rel=1e-15)
+    assert init.get("he_normal", negative_slope=1e150).std(2, 3) == pytest.approx(1e-150, rel=1e-15)
+
+
 @pytest.mark.torch
 def test_std_formulas_match_torch():
     import torch

@@ -62,10 +62,10 @@ def _nodes(q: float, width: float = 0.25) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _activation(fn: str, name: Any, negative_slope: float = _acts.NEGATIVE_SLOPE, **variances: float) -> tuple:
-    """The registry's activation (leaky_relu of `negative_slope`), the slope `a` of the ReLU family (0 relu, 1
-    linear, else nan), `variances` (>= 0)."""
+    """The registry's activation (leaky_relu of `negative_slope`, `|a| <= 1e150`: `(1 + a^2) / 2` is in its moments),
+    the slope `a` of the ReLU family (0 relu, 1 linear, else nan), `variances` (>= 0)."""
     act = _acts.get(name, where=fn)
-    slopes = {"relu": 0.0, "linear": 1.0, "leaky_relu": check_real(fn, "negative_slope", negative_slope)}
+    slopes = {"relu": 0.0, "linear": 1.0, "leaky_relu": check_real(fn, "negative_slope", negative_slope, -1e150, 1e150)}
     a = slopes.get(act.name, math.nan)
     act = _acts.leaky_relu(a) if act.name == "leaky_relu" else act
     return (act, a, *(check_real(fn, k, v, 0.0) for k, v in variances.items()))
@@ -117,6 +117,9 @@ def activation_moments(name: str, var: float, negative_slope: float = _acts.NEGA
     act, a, q = _activation(fn, name, negative_slope, var=var)
     t = check_real(fn, "threshold", threshold, 0.0, 1.0, low_open=True, high_open=True)
     mean, second, deriv, _ = _integrals(act, q)
+    if not math.isfinite(second):  # leaky_relu's (1 + a^2) var / 2 (the others' E[f^2] is at most var)
+        raise ValueError(f"{fn}: E[f(z)^2] of leaky_relu (negative_slope {a:g}) at var {q:g} overflows float64; take "
+                         f"var below {sys.float_info.max / (1.0 + a * a) * 2.0:.2g}")
     hi, saturated = act.limits[1], 0.0
     if math.isfinite(hi):  # f is odd about its middle: P(|z| > edge), f(edge) = hi - (1 - t); edge 0 where the middle
         # is that close to a limit already (sigmoid at t <= 1/2: every output is, at q = 0 the middle itself if t < 1/2)
@@ -246,7 +249,7 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
     input_std, bias_std, grad_std_top = (check_real(fn, k, v, 0.0, 1e150) for k, v in (  # squares below 1e300
         ("input_std", input_std), ("bias_std", bias_std), ("grad_std_top", grad_std_top)))
     input_mean = check_real(fn, "input_mean", input_mean, -1e150, 1e150)
-    slope = check_real(fn, "negative_slope", negative_slope)
+    slope = check_real(fn, "negative_slope", negative_slope, -1e150, 1e150)  # squared in leaky_relu's moments
     batch_size = check_int(fn, "batch_size", batch_size, 1, maximum=MAX_SIZE)  # sqrt(B) of an int beyond a float
     sat = check_real(fn, "saturation_threshold", saturation_threshold, 0.0, 1.0, low_open=True, high_open=True)
 
@@ -257,9 +260,12 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
     alive = input_std > 0 or input_mean != 0  # E[h^2] > 0, also where it underflows (ReLU's f'(0) = 0 stopped there)
     for i in range(layers):
         pre.append(math.hypot(math.sqrt(ws[i]) * float(w_std[i]) * rms[-1], bias_std))
-        if not math.isfinite(pre[-1] * pre[-1]):
-            raise _overflow(f"predict: the variance of layer {i + 1} overflows (weight std {w_std[i]:g}); use "
-                            "smaller weight stds or fewer layers", i + 1, gradient=False)
+        k = (1.0 + slope * slope) / 2.0 if acts[i] == "leaky_relu" else 1.0  # E[f(y)^2] / Var(y), at most (leaky ReLU)
+        if not math.isfinite(pre[-1] * pre[-1] * max(k, 1.0)):
+            more = (f", negative_slope {slope:g}", ", fewer layers or a smaller negative_slope") if k > 1.0 else (
+                "", " or fewer layers")
+            raise _overflow(f"predict: the variance of layer {i + 1} overflows (weight std {w_std[i]:g}{more[0]}); use "
+                            f"smaller weight stds{more[1]}", i + 1, gradient=False)
         alive, f0 = alive and w_std[i] > 0 or bias_std > 0, float(_acts.get(acts[i]).fn(np.zeros(1))[0])
         m = activation_moments(acts[i], 1e-200 if (tiny := alive and pre[-1] < 1e-100) else pre[-1] * pre[-1],
                                negative_slope=slope, threshold=sat)
@@ -337,10 +343,11 @@ def fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, q0: flo
                        "critical point the variance approaches its fixed point only slowly")
 
 
-def chi1(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> float:
-    """`chi_1 = sigma_w^2 E[f'(z)^2]` at the fixed point `q*`; the ReLU family's is the same at every `q`, so it has
-    one also where `q` grows without bound (`fixed_point` raises there)."""
-    act, a, wv, bv = _activation("chi1", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
+def chi1(activation: str, sigma_w2: float, sigma_b2: float = 0.0, *,
+         negative_slope: float = _acts.NEGATIVE_SLOPE) -> float:
+    """`chi_1 = sigma_w^2 E[f'(z)^2]` at the fixed point `q*` (leaky_relu of `negative_slope`); the ReLU family's is
+    the same at every `q`, so it has one also where `q` grows without bound (`fixed_point` raises there)."""
+    act, a, wv, bv = _activation("chi1", activation, negative_slope, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
     return renamed("chi1", fixed_point, act.name, wv, bv).chi if math.isnan(a) else wv * _integrals(act, 1.0)[2]
 
 
@@ -371,17 +378,18 @@ def _cond(G: Callable[[np.ndarray], np.ndarray], mu: np.ndarray, v: float) -> np
     return np.exp(-(_X - mu[:, None]) ** 2 / (2.0 * v)) @ (_XW * G(_X)) / math.sqrt(2.0 * math.pi * v)
 
 
-def correlation_map(activation: str, c: float, sigma_w2: float, sigma_b2: float = 0.0,
-                    q: float | None = None) -> float:
+def correlation_map(activation: str, c: float, sigma_w2: float, sigma_b2: float = 0.0, q: float | None = None, *,
+                    negative_slope: float = _acts.NEGATIVE_SLOPE) -> float:
     """One layer of the correlation map: `c' = (sigma_w^2 E[f(u_1) f(u_2)] + sigma_b^2) / (sigma_w^2 E[f(u)^2] +
     sigma_b^2)` for two inputs' pre-activations `u_1, u_2 ~ N(0, q)` of correlation `c` in [-1, 1], with `sigma_w2 =
-    fan_in Var(W)`, `sigma_b2 = Var(b)` and `q` by default the fixed point `q*`. Where both signals are 0 or subnormal
-    (`q = 0` without biases, as at `q* = 0` in the ordered phase), the limit `q -> 0`: `c` for a smooth `f` with `f(0) =
-    0` (it is linear there), the ReLU family's own map (it does not depend on `q`); 1 with `sigma_w^2 = 0`."""
-    act, a, wv, bv = _activation("correlation_map", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
+    fan_in Var(W)`, `sigma_b2 = Var(b)`, `q` by default the fixed point `q*` (leaky_relu of `negative_slope`). Where
+    both signals are 0 or subnormal (`q = 0` without biases, as at `q* = 0` in the ordered phase), the limit `q -> 0`:
+    `c` for a smooth `f` with `f(0) = 0` (it is linear there), the ReLU family's own map (it does not depend on `q`); 1
+    with `sigma_w^2 = 0`."""
+    act, a, wv, bv = _activation("correlation_map", activation, negative_slope, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
     c = check_real("correlation_map", "c", c, -1.0, 1.0)
-    q = renamed("correlation_map", fixed_point, act.name, wv, bv).q if q is None else check_real(
-        "correlation_map", "q", q, 0.0)
+    q = renamed("correlation_map", fixed_point, act.name, wv, bv, negative_slope=negative_slope).q if q is None else (
+        check_real("correlation_map", "q", q, 0.0))
     if wv == 0:  # both outputs are their biases (or 0)
         return 1.0
     new_q, pair = wv * _integrals(act, q)[1] + bv, wv * _pair(act, a, q, c)[0] + bv
@@ -399,11 +407,14 @@ def correlation_map(activation: str, c: float, sigma_w2: float, sigma_b2: float 
     return (c + r) / (1.0 + r) if r < math.inf else 1.0
 
 
-def correlation_fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> float:
-    """The stable fixed point `c*` of the correlation map: 1 in the ordered phase (`chi_1 <= 1`), below 1 in the
-    chaotic phase (0 for an odd activation without biases), by Newton steps on the convex map from `c = 0`."""
-    act, a, wv, bv = _activation("correlation_fixed_point", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
-    fp, c = renamed("correlation_fixed_point", fixed_point, act.name, wv, bv), 0.0
+def correlation_fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 0.0, *,
+                            negative_slope: float = _acts.NEGATIVE_SLOPE) -> float:
+    """The stable fixed point `c*` of the correlation map (leaky_relu of `negative_slope`): 1 in the ordered phase
+    (`chi_1 <= 1`), below 1 in the chaotic phase (0 for an odd activation without biases), by Newton steps on the
+    convex map from `c = 0`."""
+    fn = "correlation_fixed_point"
+    act, a, wv, bv = _activation(fn, activation, negative_slope, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
+    fp, c = renamed(fn, fixed_point, act.name, wv, bv, negative_slope=negative_slope), 0.0
     if fp.chi <= 1.0 or fp.q == 0.0:
         return 1.0
     norm = wv * _pair(act, a, fp.q, 1.0)[0] + bv  # q*, in the pairs' quadrature: the map at c = 1 is exactly 1
@@ -416,13 +427,15 @@ def correlation_fixed_point(activation: str, sigma_w2: float, sigma_b2: float = 
     raise RuntimeError(f"correlation_fixed_point: no convergence ({act.name}, sigma_w^2 = {wv:g}, sigma_b^2 = {bv:g})")
 
 
-def critical_sigma_w2(activation: str, sigma_b2: float = 0.0) -> float:
+def critical_sigma_w2(activation: str, sigma_b2: float = 0.0, *,
+                      negative_slope: float = _acts.NEGATIVE_SLOPE) -> float:
     """The `sigma_w^2` where `chi_1 = 1`, the edge of chaos at bias variance `sigma_b^2`. ReLU: 2 (He et al. 2015),
-    as `chi_1 = sigma_w^2 / 2` whatever `q*` (with `sigma_b^2 > 0`, `q*` diverges there); tanh without biases: 1 (`q*
-    = 0`, where tanh is linear), with `sigma_b^2 = 0.05` about 1.761 (Schoenholz et al. 2017, Fig. 1). Else by
-    bisection on the line's `q*`: `sigma_w^2 = 1 / E[f'^2]` and `sigma_b^2 = q* - sigma_w^2 E[f^2]` there."""
+    as `chi_1 = sigma_w^2 / 2` whatever `q*` (with `sigma_b^2 > 0`, `q*` diverges there), leaky_relu of slope `a =
+    negative_slope` `2 / (1 + a^2)`; tanh without biases: 1 (`q* = 0`, where tanh is linear), with `sigma_b^2 = 0.05`
+    about 1.761 (Schoenholz et al. 2017, Fig. 1). Else by bisection on the line's `q*`: `sigma_w^2 = 1 / E[f'^2]` and
+    `sigma_b^2 = q* - sigma_w^2 E[f^2]` there."""
     fn = "critical_sigma_w2"
-    act, a, bv = _activation(fn, activation, sigma_b2=sigma_b2)
+    act, a, bv = _activation(fn, activation, negative_slope, sigma_b2=sigma_b2)
     if not math.isnan(a):
         return 1.0 / _integrals(act, 1.0)[2]
     if bv < 1e-13 and float(act.fn(np.zeros(1))[0]) == 0.0:  # tanh: the excess below is 4q^3/3 - 8q^4 + O(q^5)
@@ -434,17 +447,20 @@ def critical_sigma_w2(activation: str, sigma_b2: float = 0.0) -> float:
     return 1.0 / _integrals(act, _bisect(excess, 0.0, hi))[2]
 
 
-def depth_scales(activation: str, sigma_w2: float, sigma_b2: float = 0.0) -> tuple[float, float]:
+def depth_scales(activation: str, sigma_w2: float, sigma_b2: float = 0.0, *,
+                 negative_slope: float = _acts.NEGATIVE_SLOPE) -> tuple[float, float]:
     """`(xi_q, xi_c)`: the depths over which the variance and the correlation forget their input (Schoenholz et al.
-    2017, eqs. 7 and 9; `inf` at slope 1); tanh at `sigma_w^2 = 1.5`, `sigma_b^2 = 0.05`: `chi_1 ~= 0.939`,
-    `xi_c ~= 15.8`. Where `q* = 0` the correlation map, normalized by the dying variance, has slope 1 at `c = 1`: `xi_c
-    = inf` (ReLU's correlations then approach 1 as a power of depth; tanh's and linear ones stay where they were).
+    2017, eqs. 7 and 9; `inf` at slope 1; leaky_relu of `negative_slope`); tanh at `sigma_w^2 = 1.5`, `sigma_b^2 =
+    0.05`: `chi_1 ~= 0.939`, `xi_c ~= 15.8`. Where `q* = 0` the correlation map, normalized by the dying variance, has
+    slope 1 at `c = 1`: `xi_c = inf` (ReLU's correlations then approach 1 as a power of depth; tanh's and linear ones
+    stay where they were).
 
         1/xi_q = -log(sigma_w^2 dE[f(u)^2]/dq)    at q*, u ~ N(0, q*)
         1/xi_c = -log(chi_c),  chi_c = sigma_w^2 E[f'(u_1) f'(u_2)] at c*   (= chi_1 when c* = 1)
     """
-    act, a, wv, bv = _activation("depth_scales", activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
-    fp, c = renamed("depth_scales", fixed_point, act.name, wv, bv), correlation_fixed_point(act.name, wv, bv)
+    act, a, wv, bv = _activation("depth_scales", activation, negative_slope, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
+    fp = renamed("depth_scales", fixed_point, act.name, wv, bv, negative_slope=negative_slope)
+    c = correlation_fixed_point(act.name, wv, bv, negative_slope=negative_slope)
     if fp.q == 0.0 < wv:  # the variance dies out: the normalized correlation map has slope 1 at c = 1
         chi_c = 1.0
     elif c == 1.0 or abs(fp.chi - 1.0) < 1e-9:  # ordered or critical: c* = 1, where chi_c = chi_1

@@ -65,11 +65,12 @@ def _row(name: str, slope: float | None, gain: float, limits: tuple, engine: boo
 
 
 def leaky_relu(negative_slope: float = NEGATIVE_SLOPE) -> Activation:
-    """The leaky ReLU `f(z) = z if z > 0 else a z` of slope `a = negative_slope`, gain `sqrt(2 / (1 + a^2))`."""
-    a = check_real("leaky_relu", "negative_slope", negative_slope)
+    """The leaky ReLU `f(z) = z if z > 0 else a z` of slope `a = negative_slope`, gain `sqrt(2 / (1 + a^2))`; `|a|`
+    at most 1e150, so that `1 + a^2` is a float64."""
+    a = check_real("leaky_relu", "negative_slope", negative_slope, -1e150, 1e150)
     return Activation("leaky_relu", lambda z: np.where(z > 0, z, a * z), lambda z: np.where(z > 0, 1.0, a),
                       math.sqrt(2.0 / (1.0 + a * a)), (-math.copysign(math.inf, a) if a else 0.0, math.inf),
-                      lambda q: ((1.0 - a) * math.sqrt(q / (2.0 * math.pi)), (1.0 + a * a) * q / 2.0,
+                      lambda q: ((1.0 - a) * math.sqrt(q / (2.0 * math.pi)), (1.0 + a * a) / 2.0 * q,
                                  (1.0 + a * a) / 2.0 if q > 0 else a * a), engine=False)
 
 

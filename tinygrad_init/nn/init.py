@@ -123,7 +123,7 @@ def _key(value: Any) -> Any:
 
 _CHECKS: dict[str, Callable[[str, str, Any], Any]] = {
     **dict.fromkeys(("scale", "gain", "std"), lambda fn, k, v: check_real(fn, k, v, 0.0)),
-    **dict.fromkeys(("value", "a", "b", "negative_slope"), check_real),
+    **dict.fromkeys(("value", "a", "b"), check_real), "negative_slope": lambda *a: check_real(*a, -1e150, 1e150),
     "sparsity": lambda fn, k, v: check_real(fn, k, v, 0.0, 1.0, high_open=True),
     "mode": lambda fn, k, v: check_choice(fn, k, _key(v), tuple(_FAN)),
     "distribution": lambda fn, k, v: check_choice(fn, k, _key(v), ("normal", "truncated_normal", "uniform"))}
@@ -595,6 +595,6 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
                        (*activations.names(engine_only=False), *one, "selu"))
     if param is not None and key != "leaky_relu":
         raise ValueError(f"calculate_gain: {key!r} takes no param (only 'leaky_relu' does, its slope); got {param!r}")
-    if key == "selu" or param is not None:
-        return 0.75 if key == "selu" else activations.leaky_relu(check_real("calculate_gain", "param", param)).gain
-    return activations.get("linear" if key in one else key).gain
+    slope = None if param is None else check_real("calculate_gain", "param", param, -1e150, 1e150)  # 1 + slope^2 fits
+    return 0.75 if key == "selu" else (activations.leaky_relu(slope) if slope is not None else
+                                       activations.get("linear" if key in one else key)).gain

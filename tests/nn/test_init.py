@@ -862,3 +862,26 @@ def test_a_weight_given_in_place_of_a_shape_is_told_code_that_fills_it(name):
     with pytest.raises(TypeError) as e:
         getattr(init, name)(torch.nn.Linear(20, 30).weight)
     assert "w.data[:] = init." not in str(e.value) and "torch.nn.init" in str(e.value), str(e.value)
+
+
+def test_a_scheme_of_ones_own_draws_a_variance_written_in_the_fans():
+    # Scheme's docstring: var is Var(W) "in the parameters and fan_in, fan_out"; such a scheme of one's own, with no
+    # preset's rule, got no fans to read (a KeyError 'fan_in' at the first draw)
+    mine = init.Scheme("mine", var="g**2/fan_out", params={"g": 2.0})
+    w = mine((400, 900), rng=0)
+    assert abs(w.std() / (2.0 / math.sqrt(900)) - 1) < 0.01
+    assert mine.std(400, 900) == pytest.approx(2.0 / 30.0)
+    assert nn.Linear(400, 900, init=init.Scheme("lecun_again", var="1/fan_in"), rng=0).weight.data.std() == \
+        pytest.approx(1 / math.sqrt(400), rel=0.01)
+    with pytest.raises(ValueError, match=r"^mine: shape \(0, 4\) has a fan = 0, so the variance formula of the fans"):
+        mine((0, 4))
+    assert init.Scheme("fixed", var="std**2", params={"std": 0.5})((3,), rng=0).shape == (3,)  # no fans: a bias
+
+
+@pytest.mark.parametrize("kwargs, named", [({"var": "1/n"}, "var='1/n' names n"),
+                                           ({"var": "a/fan_in", "params": {"b": 1}}, "var='a/fan_in' names a"),
+                                           ({"var": "1", "law": "constant", "mean": "c"}, "mean='c' names c")])
+def test_a_scheme_whose_formula_names_what_it_is_not_given_is_refused_when_made(kwargs, named):
+    with pytest.raises(ValueError, match=rf"^Scheme 'mine': {re.escape(named)}, neither one of its params "
+                                         r"\((none given|b)\) nor fan_in, fan_out$"):
+        init.Scheme("mine", **kwargs)

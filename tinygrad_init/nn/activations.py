@@ -1,8 +1,9 @@
 """The activation registry: everything the package knows about each activation, in one place.
 
-Layers (`nn.Tanh`...), the scalar nets, `init.calculate_gain`, the theory, the probe, the experiments and
-the command line read it through `get(name, where)`, `names()` and the fields of `Activation`; none keeps a
-list of its own. `leaky_relu(a)` builds the leaky ReLU of another slope.
+Layers (`nn.Tanh`...), the scalar nets, the init schemes, the theory, the probe, the experiments and the
+command line read it through `get(name, where)`, `names()` and the fields of `Activation`; none keeps a list of
+its own. `leaky_relu(a)` builds the leaky ReLU of another slope; `calculate_gain` (also `init.calculate_gain`)
+gives the gains by PyTorch's names.
 
 For each activation `f` of a pre-activation `z`:
 
@@ -28,7 +29,7 @@ import numpy as np
 from ..core.ops import stable_sigmoid
 from ..utils import check_bool, check_choice, check_real
 
-__all__ = ["Activation", "ACTIVATIONS", "get", "names", "leaky_relu", "NEGATIVE_SLOPE"]
+__all__ = ["Activation", "ACTIVATIONS", "get", "names", "leaky_relu", "calculate_gain", "NEGATIVE_SLOPE"]
 
 NEGATIVE_SLOPE = 0.01
 """leaky_relu's slope for z < 0 (PyTorch's default)."""
@@ -100,3 +101,19 @@ def get(name: str, where: str = "activation", engine_only: bool = False, *, what
     with `where` (the function or option asking), names the argument `what`, the known names and the closest."""
     key = _ALIASES.get(str(name).strip().lower(), str(name).strip().lower()) if isinstance(name, str) else name
     return ACTIVATIONS[check_choice(where, what, key, names(engine_only))]
+
+
+def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
+    """PyTorch's `calculate_gain`, also `init.calculate_gain`: the `gain` of the registry (leaky_relu's slope is
+    `param`, default 0.01), 1 for `identity`/`none` and convolutions, 3/4 for `selu` (PyTorch's; the engines have no
+    SELU). A `param` for another nonlinearity is an error (PyTorch ignores it). Use:
+    `init.get("xavier_uniform", gain=init.calculate_gain("tanh"))`."""
+    one = ("identity", "none", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d")
+    key = nonlinearity.strip().lower().replace("-", "_").replace(" ", "_") if isinstance(nonlinearity, str) else \
+        nonlinearity
+    key = check_choice("calculate_gain", "nonlinearity", key, (*names(engine_only=False), *one, "selu"))
+    if param is not None and key != "leaky_relu":
+        raise ValueError(f"calculate_gain: {key!r} takes no param (only 'leaky_relu' does, its slope); got {param!r}")
+    slope = None if param is None else check_real("calculate_gain", "param", param, -1e150, 1e150)  # 1 + slope^2 fits
+    return 0.75 if key == "selu" else (leaky_relu(slope) if slope is not None else
+                                       get("linear" if key in one else key)).gain

@@ -25,7 +25,7 @@ from typing import Any, Callable, Mapping, Sequence, overload
 
 import numpy as np
 
-from . import activations
+from .activations import calculate_gain
 from ..core.inputs import real_dtype, sizes
 from ..core.tensor import Tensor, changed_in_place, no_grad
 from ..utils import (MAX_SIZE, Rng, Same, as_rng, check_bool, check_choice, check_int, check_real, is_torch, moments,
@@ -155,8 +155,9 @@ def fans(shape: Sequence[int], where: str = "fans") -> tuple[int, int]:
 
 def _fans(fn: str, shape: tuple[int, ...], mode: str) -> dict[str, int]:
     env = dict(zip(("fan_in", "fan_out"), fans(shape, fn)))
-    if _value(_parse(_FAN[mode]), env) == 0:
-        raise ValueError(f"{fn}: shape {shape} has {mode} = 0, so the variance scale/{mode} is undefined")
+    if _value(_parse(_FAN.get(mode, "fan_in*fan_out")), env) == 0:  # mode "": a Scheme's own Var(W) of the fans
+        raise ValueError(f"{fn}: shape {shape} has {mode or 'a fan'} = 0, so the variance " +
+                         (f"scale/{mode}" if mode else "formula of the fans") + " is undefined")
     return env
 
 
@@ -287,6 +288,11 @@ class Scheme:
         self.mean_formula, self.aliases, self.source, self.reference = mean, tuple(aliases), source, reference or source
         self.note, self.data_dependent, self.defaults = note, var is None and not rule, dict(params)
         self._params, self.__name__ = self.defaults, name
+        for arg, text in (("var", var), ("mean", mean)):  # a formula of names it is given: its params and the fans
+            used = {n.id for n in ast.walk(_parse(text)) if isinstance(n, ast.Name)} if isinstance(text, str) else ()
+            if unknown := sorted(set(used) - {*self.defaults, *_CALLS, "fan_in", "fan_out"}):
+                raise ValueError(f"Scheme {name!r}: {arg}={text!r} names {', '.join(unknown)}, neither one of its "
+                                 f"params ({', '.join(self.defaults) or 'none given'}) nor fan_in, fan_out")
 
     params = property(lambda self: types.MappingProxyType(self._params), doc="The bound parameters (read-only).")
 
@@ -339,7 +345,7 @@ class Scheme:
                     return np.full(shape, _value(_parse(self.mean_formula), p), dtype=dt)
                 if self.draw:
                     return np.asarray(self.draw(shape, gen, dt, **p), dt, order="C")
-                var = _value(_parse(var), {**p, **(_fans(self.name, shape, mode) if mode else {})})
+                var = _value(_parse(var), {**p, **(_fans(self.name, shape, mode) if mode or "fan_" in var else {})})
                 if var == math.inf: raise OverflowError  # std**2 > 1.8e308: inf in Python's floats, without a flag
                 if law == "uniform":
                     return _uniform(shape, gen, dt, -math.sqrt(3.0 * var), math.sqrt(3.0 * var))  # Var: b^2/3
@@ -584,17 +590,3 @@ def __getattr__(name: str) -> Any:  # PyTorch's in-place spellings, xavier_unifo
                                f"rng=0), or build the layer with it, nn.Linear(fan_in, fan_out, init={name[:-1]!r})")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-
-def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
-    """PyTorch's `calculate_gain`: the `gain` of the activation registry (`nn.activations`; leaky_relu's slope is
-    `param`, default 0.01), 1 for `identity`/`none` and convolutions, 3/4 for `selu` (PyTorch's; the engines have no
-    SELU). A `param` for another nonlinearity is an error (PyTorch ignores it). Use:
-    `init.get("xavier_uniform", gain=init.calculate_gain("tanh"))`."""
-    one = ("identity", "none", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d")
-    key = check_choice("calculate_gain", "nonlinearity", _key(nonlinearity),
-                       (*activations.names(engine_only=False), *one, "selu"))
-    if param is not None and key != "leaky_relu":
-        raise ValueError(f"calculate_gain: {key!r} takes no param (only 'leaky_relu' does, its slope); got {param!r}")
-    slope = None if param is None else check_real("calculate_gain", "param", param, -1e150, 1e150)  # 1 + slope^2 fits
-    return 0.75 if key == "selu" else (activations.leaky_relu(slope) if slope is not None else
-                                       activations.get("linear" if key in one else key)).gain

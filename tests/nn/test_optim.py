@@ -6,6 +6,8 @@ present."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -216,3 +218,26 @@ def test_sgd_params_are_not_changed_in_place_and_a_new_list_keeps_each_kept_para
     for ours, theirs in ((w, tw), (u, tu), (v, tv)):
         np.testing.assert_array_equal(ours.data, theirs.data)
 
+
+@pytest.mark.torch
+@pytest.mark.parametrize("name, value, dtype", [("lr", 1e300, np.float32), ("lr", 1e39, np.float32),
+                                                ("lr", 1e5, np.float16), ("weight_decay", 1e300, np.float32)])
+def test_sgd_step_refuses_an_lr_that_is_inf_in_a_parameters_dtype_as_pytorch(name, value, dtype):
+    # lr=1e300 with float32 weights made them all -inf with numpy's 'overflow encountered in cast' RuntimeWarning;
+    # PyTorch's step raises 'value cannot be converted to type float without overflow'
+    torch = require_module("torch")
+    a, b = Tensor(np.ones(2), requires_grad=True), Tensor(np.ones(3, dtype), requires_grad=True, name="layers.0.weight")
+    settings = {"lr": 0.1, name: value}
+    a.grad, b.grad = np.ones(2), np.ones(3, dtype)
+    says = rf"^SGD\.step: {name}={re.escape(f'{value:g}')} is beyond the largest {np.dtype(dtype)} number, "
+    with pytest.raises(ValueError, match=says + rf".*parameter 1 \('layers\.0\.weight'\).*use a smaller {name}"):
+        optim.SGD([a, b], **settings).step()
+    assert a.data.tolist() == [1.0, 1.0] and b.data.tolist() == [1.0] * 3  # refused before any update
+    q = torch.nn.Parameter(torch.ones(3, dtype=getattr(torch, np.dtype(dtype).name)))
+    q.grad = torch.ones(3, dtype=q.dtype)
+    with pytest.raises(RuntimeError, match="without overflow"):
+        torch.optim.SGD([q], **settings).step()
+    b.data = b.data.astype(np.float64)  # as it says
+    b.grad = np.ones(3)
+    optim.SGD([b], **settings).step()
+    assert np.isfinite(b.data).all()

@@ -116,6 +116,8 @@ class SGD:
             raise TypeError("SGD.step: PyTorch's closure is not taken here; call it before the step, loss = closure(), "
                             "then optimizer.step()")
         lr, mu, wd, stepped = self.lr, self.momentum, self.weight_decay, []
+        if lr > 65504.0 or wd > 65504.0:  # beyond float16's largest number: is it one in each parameter's dtype?
+            _in_range(self.params, lr, wd)
         for i, p in enumerate(self.params):
             if (g := p._grad) is None:  # g: an array of the parameter's shape and dtype (the .grad setter checks it)
                 continue
@@ -171,6 +173,19 @@ def _parameters(params: Any) -> _Params:
             raise ValueError(f"SGD: parameter {i} ({p.name or 'unnamed'}) is also parameter {first[id(p)]}; "
                              "list each once (it would be updated twice per step)")
     return params
+
+
+def _in_range(params: tuple, lr: float, weight_decay: float) -> None:
+    """Raise, before any update, if `lr` or `weight_decay` is beyond the largest number of the dtype of a parameter
+    with a gradient: numpy would round it to inf there, and every weight to inf or nan (PyTorch refuses it too)."""
+    for i, p in enumerate(params):
+        if p._grad is not None and (dtype := np.result_type(p.data)).kind == "f":
+            top = float(np.finfo(dtype).max)
+            for name, value in (("lr", lr), ("weight_decay", weight_decay)):
+                if value > top:
+                    raise ValueError(f"SGD.step: {name}={value:g} is beyond the largest {dtype} number, {top:g}, "
+                                     f"the dtype of parameter {i} ({p.name or 'unnamed'!r}), where it would be inf "
+                                     f"and so would its weights: use a smaller {name} (or float64 parameters)")
 
 
 def _step_error(i: int, p: Tensor, data: np.ndarray, v: np.ndarray | None, updated: bool) -> Exception:

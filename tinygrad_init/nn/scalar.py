@@ -77,6 +77,11 @@ class Neuron(Module):
         self.w = [Value(w, label=f"{pre}w{i}") for i, w in enumerate(weights)]
         self.b = Value(check_real("Neuron", "bias", bias), label=f"{pre}b")
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "activation":  # also after construction: a name the registry lacks (n.activation = "gelu") ended the
+            value = _activation("Neuron", value, None)  # forward in "'Value' object has no attribute 'gelu'"
+        object.__setattr__(self, name, value)
+
     def __call__(self, x: Iterable[Value | float]) -> Value:
         xs = _inputs("Neuron", x, len(self.w))
         act = Value.sum([wi * xi for wi, xi in zip(self.w, xs)], self.b)

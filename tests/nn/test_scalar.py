@@ -219,6 +219,19 @@ def test_a_neurons_activation_changed_after_it_was_made_is_checked_against_the_r
     assert pickle.loads(pickle.dumps(n)).activation == "relu"
 
 
+@pytest.mark.parametrize("w", [Value(0.5), 0.5, np.array([0.5, -0.25])])
+def test_a_neurons_weights_replaced_by_other_than_a_list_are_named(w) -> None:
+    # n.w = Value(0.5) (meant for n.w[0]) ended the forward in "object of type 'Value' has no len()" and parameters()
+    # in "Value after * must be an iterable"; an array of numbers computed the forward without gradients
+    n = scalar_nn.Neuron(2, weights=[0.5, -0.25], rng=0)
+    with pytest.raises(TypeError, match=r"^Neuron: w must be a list of Values, one weight per input, got .*; to change "
+                                        r"one weight, n\.w\[0\] = Value\(0\.5\) or n\.w\[0\]\.data = 0\.5$"):
+        n.w = w
+    assert [v.data for v in n.w] == [0.5, -0.25]
+    n.w = [Value(1.0), n.w[1]]  # a list (or tuple) of Values, as the constructor makes
+    assert n([1.0, 2.0]).data == pytest.approx(0.5) and len(n.parameters()) == 3
+
+
 def test_a_neurons_own_weights_are_uniform_on_minus_1_1() -> None:
     # the docstring: drawn from U(-1, 1) with rng if not given, as micrograd's random.uniform(-1, 1)
     w = np.array([p.data for p in scalar_nn.Neuron(4000, rng=0).w])

@@ -10,6 +10,7 @@ test_campaign.py.
 from __future__ import annotations
 
 import gc
+import re
 import threading
 import weakref
 from decimal import Decimal
@@ -240,6 +241,50 @@ def test_a_parameter_whose_data_became_integers_is_named_not_given_a_truncated_g
             backward()
         assert w.grad is None
 
+
+def test_a_gradient_left_from_before_data_got_another_shape_is_named_before_backward_adds_to_it():
+    # `p.data = np.zeros((5, 3))` where p was (4, 3) and still held its (4, 3) .grad: backward ended in numpy's
+    # 'operands could not be broadcast together with shapes (4,3) (5,3)', naming no tensor (PyTorch's names none
+    # either); a (4, 3) gradient of data made 0-d or (1, 3) was broadcast into, silently a (4, 3) .grad for them
+    for new in (np.zeros((5, 3), np.float32), np.array(2.0, np.float32), np.float32(2), np.zeros((1, 3), np.float32)):
+        p = Tensor(np.ones((4, 3)), requires_grad=True, name="layers.0.weight")
+        q = Tensor([1.0, 2.0], requires_grad=True)
+        (p.sum() * q.sum()).backward()
+        old, q_old = p.grad.copy(), q.grad.copy()
+        p.data = new
+        shape = re.escape(str(np.shape(new)))
+        with pytest.raises(ValueError, match=rf"backward: the tensor 'layers.0.weight' has shape {shape} but holds "
+                                             r"a \.grad of shape \(4, 3\).*\.data was replaced.*p\.grad = None"):
+            ((p * 2).sum() * q.sum()).backward()
+        np.testing.assert_array_equal(p.grad, old)  # nothing changed: the check comes before the pass
+        np.testing.assert_array_equal(q.grad, q_old)
+        p.grad = None  # as the message says
+        ((p * 2).sum() * q.sum()).backward()
+        assert p.grad.shape == np.shape(new) and np.all(p.grad == 6.0)
+    u = Tensor(np.ones(2), requires_grad=True)
+    (u * 1.0).sum().backward()
+    u.data = np.zeros(3, np.float32)
+    with pytest.raises(ValueError, match=r"backward: a leaf tensor has shape \(3,\) but holds a \.grad of shape "
+                                         r"\(2,\).*zero_grad\(\)"):
+        (u * 1.0).sum().backward()
+
+
+def test_a_gradient_left_from_before_data_got_another_float_dtype_adds_up_in_the_new_dtype():
+    # data float32 -> float16 with a float32 .grad kept: the sum was float32, a .grad of another dtype than its tensor
+    # (as `p.grad = g` casts); float64 data held a float64 sum already. Read-only, non-contiguous and broadcast data
+    # (the gradient is an array of its own) are taken as they were
+    p = Tensor(np.ones((4, 3), np.float32), requires_grad=True)
+    (p * 2).sum().backward()
+    for new in (np.zeros((4, 3), np.float16), np.zeros((4, 3)), np.zeros((3, 4), np.float32).T,
+                np.broadcast_to(np.float32(0), (4, 3)), np.zeros((4, 3), np.float32)):
+        p.data = new
+        before = p.grad.astype(new.dtype)
+        (p * 2).sum().backward()
+        assert p.grad.dtype == new.dtype and p.grad.shape == (4, 3) and p.grad.flags.writeable
+        np.testing.assert_array_equal(p.grad, before + 2)
+    p.data.flags.writeable = False
+    (p * 2).sum().backward()
+    assert p.grad.flags.writeable and p.grad[0, 0] == 14.0
 
 def test_p_minus_equals_inside_no_grad_updates_the_parameter_as_in_pytorch():
     # the hand-written SGD of PyTorch's tutorials; -= used to rebind the loop variable and leave the model unchanged

@@ -215,6 +215,21 @@ def test_mlp_default_init_follows_the_activation():
         nn.MLP([3])
 
 
+@pytest.mark.parametrize("name, value", [("activation", "relu"), ("activation", "gelu"), ("sizes", [2, 4, 1])])
+def test_an_mlps_activation_and_sizes_are_not_changed_after_its_layers_are_built(name, value):
+    # m.activation = "relu" on a tanh MLP left its Tanh layers (and its forward) as they were but printed
+    # activation='relu', and lab.training.fit, which reads it, trained a ReLU network and wrote its weights back into
+    # the tanh one, silently; "gelu" was refused by fit as 'activation: activation must be one of ...'
+    m = nn.MLP([2, 3, 1], activation="tanh", rng=0)
+    with pytest.raises(AttributeError, match=rf"^MLP: {name} says how the layers were built.*make a new MLP"):
+        setattr(m, name, value)
+    assert m.activation == "tanh" and m.sizes == [2, 3, 1] and isinstance(m.layers[1], nn.Tanh)
+    twin = copy.deepcopy(m)
+    assert twin.activation == "tanh" and repr(twin) == repr(m)
+    m.label = "mine"  # any other attribute, as on any Module
+    assert m.label == "mine"
+
+
 def test_an_mlp_refused_for_its_final_activation_draws_nothing_from_a_shared_generator():
     gen = np.random.default_rng(0)
     with pytest.raises(ValueError, match="final_activation"):

@@ -6,6 +6,8 @@ present."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -151,3 +153,91 @@ def test_sgd_given_no_parameters_names_the_two_ways_to_get_none():
                                              r"generator read before \(it yields its items once\)\? Pass the tensors "
                                              r"to train, model\.parameters\(\)$"):
             optim.SGD(empty, lr=0.1)
+
+
+@pytest.mark.parametrize("name, says", [("learning_rate", r"no such setting; an SGD has lr, momentum and weight_decay"),
+                                        ("lr_", r"no such setting; an SGD has lr, momentum and weight_decay"),
+                                        ("nesterov", r"PyTorch's nesterov, not offered here: this SGD is PyTorch's "
+                                                     r"with dampening=0, nesterov=False"),
+                                        ("state", r"PyTorch's state: each parameter's momentum is kept inside")])
+def test_an_sgd_refuses_an_attribute_it_does_not_have_naming_those_it_has(name, says):
+    # opt.learning_rate = 0.1 (or lr_, or PyTorch's nesterov) made an attribute that no step read, silently
+    import copy
+    import pickle
+
+    w = Tensor(np.ones(2), requires_grad=True)
+    opt = optim.SGD([w], lr=0.5, momentum=0.5)
+    for o in (opt, copy.deepcopy(opt), pickle.loads(pickle.dumps(opt))):  # a copy is an SGD as the original
+        with pytest.raises(AttributeError, match=rf"^SGD: cannot set '{name}': {says}"):
+            setattr(o, name, 0.1)
+        assert name not in vars(o)
+        o.lr, o.momentum, o.weight_decay = 0.25, 0.0, 0.0  # the settings, as a schedule sets them
+        o.params[0].grad = np.ones(2)
+        o.step()
+        assert o.params[0].data.tolist() == [0.75, 0.75]
+
+    class Scaled(optim.SGD):  # a subclass's attributes are its own
+        def __init__(self, params, lr, scale):
+            super().__init__(params, lr)
+            self.scale = scale
+
+    assert Scaled([w], 0.1, 2.0).scale == 2.0
+
+
+def test_sgd_params_are_not_changed_in_place_and_a_new_list_keeps_each_kept_parameters_momentum():
+    # opt.params.append(p) ended the next step with momentum in a bare IndexError, and opt.params = [u] (another
+    # parameter of the same shape) stepped u with the momentum of the one before, silently; PyTorch keeps each
+    # parameter's momentum with the parameter
+    def fresh():
+        return [Tensor(np.ones(2), requires_grad=True, name=n) for n in "wuv"]
+
+    w, u, v = fresh()
+    opt = optim.SGD([w], lr=0.1, momentum=0.9)
+    w.grad = np.ones(2)
+    opt.step()
+    for change in (lambda: opt.params.append(u), lambda: opt.params.extend([u]), lambda: opt.params.insert(0, u),
+                   lambda: opt.params.__setitem__(0, u), lambda: opt.params.__iadd__([u])):
+        with pytest.raises(TypeError, match=r"^SGD: params.*: an SGD's parameters are not changed in place .*; "
+                                            r"assign a new list, optimizer\.params = \[\*optimizer\.params, p\]"):
+            change()
+    assert opt.params == (w,)
+    with pytest.raises(ValueError, match=r"^SGD: parameter 1 \(w\) is also parameter 0"):
+        opt.params = [w, w]  # checked as the constructor checks them
+    opt.params = [w, u]
+    u.grad = np.ones(2)
+    opt.step()
+    opt.params = [v, w]  # v, of w's shape, gets none of w's momentum
+    v.grad = np.ones(2)
+    opt.step()
+    tw, tu, tv = fresh()  # the same steps with an SGD per parameter, each from its first step
+    for p, steps in ((tw, 3), (tu, 1), (tv, 1)):
+        o = optim.SGD([p], lr=0.1, momentum=0.9)
+        for _ in range(steps):
+            p.grad = np.ones(2)
+            o.step()
+    for ours, theirs in ((w, tw), (u, tu), (v, tv)):
+        np.testing.assert_array_equal(ours.data, theirs.data)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("name, value, dtype", [("lr", 1e300, np.float32), ("lr", 1e39, np.float32),
+                                                ("lr", 1e5, np.float16), ("weight_decay", 1e300, np.float32)])
+def test_sgd_step_refuses_an_lr_that_is_inf_in_a_parameters_dtype_as_pytorch(name, value, dtype):
+    # lr=1e300 with float32 weights made them all -inf with numpy's 'overflow encountered in cast' RuntimeWarning;
+    # PyTorch's step raises 'value cannot be converted to type float without overflow'
+    torch = require_module("torch")
+    a, b = Tensor(np.ones(2), requires_grad=True), Tensor(np.ones(3, dtype), requires_grad=True, name="layers.0.weight")
+    settings = {"lr": 0.1, name: value}
+    a.grad, b.grad = np.ones(2), np.ones(3, dtype)
+    says = rf"^SGD\.step: {name}={re.escape(f'{value:g}')} is beyond the largest {np.dtype(dtype)} number, "
+    with pytest.raises(ValueError, match=says + rf".*parameter 1 \('layers\.0\.weight'\).*use a smaller {name}"):
+        optim.SGD([a, b], **settings).step()
+    assert a.data.tolist() == [1.0, 1.0] and b.data.tolist() == [1.0] * 3  # refused before any update
+    q = torch.nn.Parameter(torch.ones(3, dtype=getattr(torch, np.dtype(dtype).name)))
+    q.grad = torch.ones(3, dtype=q.dtype)
+    with pytest.raises(RuntimeError, match="without overflow"):
+        torch.optim.SGD([q], **settings).step()
+    b.data = b.data.astype(np.float64)  # as it says
+    b.grad = np.ones(3)
+    optim.SGD([b], **settings).step()
+    assert np.isfinite(b.data).all()

@@ -200,6 +200,38 @@ def test_a_neuron_refuses_no_inputs_and_an_activation_the_scalar_engine_lacks() 
         scalar_nn.Neuron(2, activation="leaky_relu")  # Value has no leaky_relu: refused when built, not when called
 
 
+@pytest.mark.parametrize("name", ["gelu", "leaky_relu", "exp", "backward", 5])
+def test_a_neurons_activation_changed_after_it_was_made_is_checked_against_the_registry(name) -> None:
+    # n.activation = "gelu" ended the forward in "'Value' object has no attribute 'gelu'"; "exp" computed e^z and
+    # "backward" ran a backward pass and gave None, silently (any method of Value was called by that name)
+    n = scalar_nn.Neuron(2, "tanh", weights=[0.5, -0.25], bias=0.1)
+    with pytest.raises(ValueError, match=r"^Neuron: activation must be one of 'tanh', 'sigmoid', 'relu', 'linear', "
+                                         rf"got {name!r}"):
+        n.activation = name
+    assert n.activation == "tanh" and n([1.0, 2.0]).data == pytest.approx(np.tanh(0.1))
+    for given, kept in (("Sigmoid", "sigmoid"), ("identity", "linear"), (False, "linear"), ("relu", "relu")):
+        n.activation = given  # as the constructor takes them
+        assert n.activation == kept and repr(n) == f"Neuron(2, activation={kept!r})"
+    assert n([1.0, 2.0]).data == pytest.approx(0.1)
+    layer = copy.deepcopy(scalar_nn.Layer(2, 3, rng=0))
+    with pytest.raises(ValueError, match="^Neuron: activation must be one of"):
+        layer.neurons[1].activation = "softplus"
+    assert pickle.loads(pickle.dumps(n)).activation == "relu"
+
+
+@pytest.mark.parametrize("w", [Value(0.5), 0.5, np.array([0.5, -0.25])])
+def test_a_neurons_weights_replaced_by_other_than_a_list_are_named(w) -> None:
+    # n.w = Value(0.5) (meant for n.w[0]) ended the forward in "object of type 'Value' has no len()" and parameters()
+    # in "Value after * must be an iterable"; an array of numbers computed the forward without gradients
+    n = scalar_nn.Neuron(2, weights=[0.5, -0.25], rng=0)
+    with pytest.raises(TypeError, match=r"^Neuron: w must be a list of Values, one weight per input, got .*; to change "
+                                        r"one weight, n\.w\[0\] = Value\(0\.5\) or n\.w\[0\]\.data = 0\.5$"):
+        n.w = w
+    assert [v.data for v in n.w] == [0.5, -0.25]
+    n.w = [Value(1.0), n.w[1]]  # a list (or tuple) of Values, as the constructor makes
+    assert n([1.0, 2.0]).data == pytest.approx(0.5) and len(n.parameters()) == 3
+
+
 def test_a_neurons_own_weights_are_uniform_on_minus_1_1() -> None:
     # the docstring: drawn from U(-1, 1) with rng if not given, as micrograd's random.uniform(-1, 1)
     w = np.array([p.data for p in scalar_nn.Neuron(4000, rng=0).w])

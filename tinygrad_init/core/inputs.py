@@ -19,7 +19,7 @@ from .value import Value
 __all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "index_error",
            "matmul_error", "grad_value", "GRAD", "scalar_warning", "seed_value", "FLOAT_OPS", "torch_keywords",
            "AmbiguousTruth", "NOT_ELEMENTWISE", "Size", "TorchSpellings", "TorchName", "update_error", "not_floating",
-           "add_alpha", "torch_numbers"]
+           "add_alpha", "torch_numbers", "held_grad"]
 
 #: Ops whose result is floating even for integer inputs: float32, as PyTorch's div, exp, log, tanh and sigmoid (its
 #: softplus, mean and softmaxes refuse integers).
@@ -360,6 +360,17 @@ def grad_value(value: Any, t: Any) -> np.ndarray | None:
                          f"got {type(value).__name__} {got}; to clear it, set None or call zero_grad()")
     return arr if arr.dtype == t.dtype else _cast(arr, t.dtype)  # a cast, quietly, only where one is needed
 
+
+def held_grad(t: Any) -> np.ndarray:
+    """The `.grad` that leaf `t` holds from before a backward pass, to which the pass adds: in `t`'s dtype if that is
+    floating (its `.data` replaced by another float dtype: cast, as `t.grad = g` is); a ValueError naming `t` if its
+    `.data` got another shape since (numpy would raise deep inside, or broadcast a (4, 3) one onto 0-d data)."""
+    g, shape, dtype = t._grad, np.shape(t.data), np.result_type(t.data)
+    if g.shape != shape:
+        raise ValueError(f"backward: {f'the tensor {t.name!r}' if t.name else 'a leaf tensor'} has shape {shape} but "
+                         f"holds a .grad of shape {g.shape}, from before its .data was replaced; clear it before "
+                         "backward, p.grad = None (optimizer.zero_grad() or model.zero_grad() for all)")
+    return g if g.dtype == dtype or dtype.kind != "f" else _cast(g, dtype)
 
 def _read_grad(t: Any) -> np.ndarray | None:
     if (node := t.grad_fn) is None:

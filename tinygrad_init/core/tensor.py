@@ -27,7 +27,7 @@ from .autograd import _HookHandle, enable_grad, is_grad_enabled, no_grad, set_gr
 from .copying import node_state, reduce_node, set_node_state
 from .inputs import FLOAT_OPS, NOT_ELEMENTWISE, AmbiguousTruth, axes_of, constant, floats, GRAD, index_of
 from .inputs import Size, TorchSpellings, matmul_error, real_dtype, scalar_warning, seed_value, sizes, to_array
-from .inputs import add_alpha, index_error, not_floating, torch_keywords, update_error
+from .inputs import add_alpha, held_grad, index_error, not_floating, torch_keywords, update_error
 from .ops import OPS, Op, quiet, round_once, unbroadcast
 from .value import Value
 
@@ -551,20 +551,20 @@ class Tensor(_GraphNode, TorchSpellings):
             retain_grads = check_bool("backward", "retain_grads", retain_grads)
         with autograd._PASSES:  # passes in two threads, which may share leaves, one after the other
             order, held, outer, kept = autograd.topological_order(self), [], {}, []
-            for node in order:
-                if type(node) is Node:
-                    if retain_grads:
-                        node.retain = True
-                    if node._grad is not None:  # retained: it adds up over passes (as PyTorch's); else left by an error
-                        if node.retain:
-                            kept.append((node, node._grad))
-                        node._grad = None
-                elif node._requires_grad:  # a leaf's hooks see this pass's gradient: the pass's sum, to which
-                    if "_held" in node.__dict__:  # (a pass holding it runs this one from a hook: its state waits aside)
-                        outer[node], node._grad = (node._held, node._grad), None
-                    node._held, node._grad = node._grad, None  # `gradient()` adds what it held when the walk reaches it
-                    held.append(node)  # (as in PyTorch: an error before that leaves it as it was)
-            try:
+            try:  # (a leaf's .grad of another shape than its .data, held_grad's error, leaves all as they were)
+                for node in order:
+                    if type(node) is Node:
+                        if retain_grads:
+                            node.retain = True
+                        if node._grad is not None:  # retained: it adds up over passes (as PyTorch's); else an error's
+                            if node.retain:
+                                kept.append((node, node._grad))
+                            node._grad = None
+                    elif node._requires_grad:  # a leaf's hooks see this pass's gradient: the pass's sum, to which
+                        if "_held" in node.__dict__:  # (a pass holding it runs this one from a hook: its state waits)
+                            outer[node], node._grad = (node._held, node._grad), None
+                        node._held, node._grad = None if node._grad is None else held_grad(node), None  # added by
+                        held.append(node)  # `gradient()` as the walk reaches it (as in PyTorch: an error before, kept)
                 _backward(self.grad_fn or self, seed, order, retain_graph)
             except BaseException:  # an error (a hook raised, Ctrl-C): leaves not yet done keep what they held (as in
                 for node in held:  # PyTorch); after a whole pass every leaf is done, and has added what it held

@@ -348,6 +348,13 @@ class MLP(Module):
             mods += [ACTIVATIONS[self.activation]()] if i < len(self.sizes) - 2 else []
         self.layers = Sequential(*mods, *final)
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in ("activation", "sizes") and "layers" in self.__dict__.get("_modules", ()):  # (lab.fit reads them)
+            raise AttributeError(f"MLP: {name} says how the layers were built, and assigning it would change none of "
+                                 f"them (the forward would not follow it); make a new MLP(sizes, activation=...)",
+                                 name=name)
+        super().__setattr__(name, value)
+
     def forward(self, x: Any) -> Tensor: return self.layers(x)
     def extra_repr(self) -> str: return f"{self.sizes}, activation={self.activation!r}"
 

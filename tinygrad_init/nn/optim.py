@@ -32,6 +32,29 @@ def __getattr__(name: str) -> Any:  # PyTorch's other optimizers and schedulers:
 
 _SGD_TAKES, _SGD_IS = "params, lr, momentum, and weight_decay by keyword", \
     "this SGD is PyTorch's with dampening=0, nesterov=False, maximize=False"
+_SGD_HAS = "an SGD has lr, momentum and weight_decay (optimizer.lr = 0.01 between steps) and params"
+_IN_ORDER = "(the momentum is kept one per parameter, in their order)"
+
+
+_IN_PLACE = {"__setitem__": "params[i] = p", "__delitem__": "del params[i]", "__iadd__": "params += ...",
+             "__imul__": "params *= n"}  # and params.append(p), .extend(...), ...
+
+
+def _refused(name: str) -> Any:
+    def method(self: tuple, *args: Any, **kwargs: Any) -> None:
+        raise TypeError(f"SGD: {_IN_PLACE.get(name, f'params.{name}()')}: an SGD's parameters are not changed in place "
+                        f"{_IN_ORDER}; assign a new list, optimizer.params = [*optimizer.params, p] (each one kept "
+                        "keeps its momentum)")
+    return method
+
+
+class _Params(tuple):
+    """An SGD's parameters, a tuple: a list changed in place (`optimizer.params.append(p)`) would leave the momentum,
+    one per parameter in their order, behind it. Assigning `optimizer.params` a new list is the way to change them."""
+
+    __slots__ = ()
+    locals().update({name: _refused(name) for name in ("append", "extend", "insert", "remove", "pop", "clear",
+                                                       "sort", "reverse", *_IN_PLACE)})
 
 
 class SGD:
@@ -43,6 +66,9 @@ class SGD:
     PyTorch rounds `p - lr v` and `g + weight_decay p` once each (fused multiply-adds), numpy twice: the weights agree
     with its to rounding, not bit for bit. Not offered: dampening, nesterov, maximize, param groups, step's closure
     (PyTorch's options at their defaults, dampening=0, nesterov=False..., are taken: they are this SGD).
+
+    `optimizer.params` is a tuple; assigning it a new list changes them (a parameter kept keeps its momentum, as
+    PyTorch keeps its state by parameter). Another attribute than the settings and params is refused, as a typo.
 
     Args:
         params: the leaf tensors with requires_grad=True to update, each once, for example `model.parameters()`.
@@ -67,35 +93,31 @@ class SGD:
             k = next(iter(options))
             raise unexpected("SGD", k, _SGD_TAKES, k in _TORCH and f"PyTorch's, not offered here but at its default, "
                              f"{k}={_TORCH[k]!r}: {_SGD_IS}")
-        self.params = _listed("SGD", params)
-        if not self.params:
-            raise ValueError("SGD: got an empty parameter list: a model with no parameters, or a generator read "
-                             "before (it yields its items once)? Pass the tensors to train, model.parameters()")
-        first: dict[int, int] = {}  # id -> the first index of each parameter
-        for i, p in enumerate(self.params):
-            if not isinstance(p, Tensor) or not p.requires_grad or not p.is_leaf:
-                if isinstance(p, Tensor) and p.is_leaf:  # frozen, as PyTorch users do
-                    raise TypeError(f"SGD: parameter {i} ({p.name or 'unnamed'}) has requires_grad=False; pass "
-                                    "the trainable ones, [p for p in model.parameters() if p.requires_grad]")
-                if isinstance(p, dict):
-                    raise TypeError(f"SGD: parameter {i} is a dict: PyTorch's param groups are not offered here; "
-                                    "make one SGD per group, SGD(group['params'], lr=...)")
-                fix = "SGD steps Tensors: update a scalar_nn model's Values by hand, p.data -= lr * p.grad" if \
-                    getattr(p, "scalar", False) else "pass model.parameters()"
-                raise TypeError(f"SGD: parameter {i} is not a leaf Tensor with requires_grad=True (got "
-                                f"{type(p).__name__}); {fix}")
-            if first.setdefault(id(p), i) != i:
-                raise ValueError(f"SGD: parameter {i} ({p.name or 'unnamed'}) is also parameter {first[id(p)]}; "
-                                 "list each once (it would be updated twice per step)")
+        self.params = params  # checked (see __setattr__), each with no momentum yet
         self.lr, self.momentum, self.weight_decay = lr, momentum, weight_decay  # checked (see Checked)
-        self._velocity: list[np.ndarray | None] = [None] * len(self.params)
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        """An SGD's settings and params are checked as they are assigned; another name is refused (`optimizer.
+        learning_rate = 0.1` would do nothing), but in a subclass, whose attributes are its own."""
+        if name == "params":  # a new list: the momentum of each parameter kept stays with it (PyTorch keys its state
+            value, old = _parameters(value), vars(self).get("params", ())  # by parameter), a new one has none yet
+            kept = dict(zip(map(id, old), vars(self).get("_velocity", ())))
+            object.__setattr__(self, "_velocity", [kept.get(id(p)) for p in value])
+        elif type(self) is SGD and name != "_velocity" and (not hasattr(SGD, name) or
+                                                            isinstance(vars(SGD).get(name), TorchName)):
+            known = name in _TORCH and f"PyTorch's {name}, not offered here: {_SGD_IS}"
+            write = isinstance(vars(SGD).get(name), TorchName) and f"PyTorch's {name}: {vars(SGD)[name].write}"
+            raise AttributeError(f"SGD: cannot set {name!r}: " + (known or write or f"no such setting; {_SGD_HAS}"),
+                                 name=name)
+        object.__setattr__(self, name, value)
     def step(self, closure: None = None) -> None:
         """Update every parameter in place from its `.grad` (PyTorch's `closure` is not taken: call it before)."""
         if closure is not None:  # (run in step, it would make gradients after Diagnostics, wrapping step, reads them)
             raise TypeError("SGD.step: PyTorch's closure is not taken here; call it before the step, loss = closure(), "
                             "then optimizer.step()")
         lr, mu, wd, stepped = self.lr, self.momentum, self.weight_decay, []
+        if lr > 65504.0 or wd > 65504.0:  # beyond float16's largest number: is it one in each parameter's dtype?
+            _in_range(self.params, lr, wd)
         for i, p in enumerate(self.params):
             if (g := p._grad) is None:  # g: an array of the parameter's shape and dtype (the .grad setter checks it)
                 continue
@@ -126,6 +148,44 @@ class SGD:
         n = len(self.params)
         return (f"{type(self).__name__}({n} parameter{'s' * (n != 1)}, lr={self.lr!r}, momentum={self.momentum!r}, "
                 f"weight_decay={self.weight_decay!r})")
+
+
+def _parameters(params: Any) -> _Params:
+    """`params` as an SGD's: a tuple of leaf tensors that require grad, each once; else an error naming the one."""
+    params = _Params(_listed("SGD", params))
+    if not params:
+        raise ValueError("SGD: got an empty parameter list: a model with no parameters, or a generator read "
+                         "before (it yields its items once)? Pass the tensors to train, model.parameters()")
+    first: dict[int, int] = {}  # id -> the first index of each parameter
+    for i, p in enumerate(params):
+        if not isinstance(p, Tensor) or not p.requires_grad or not p.is_leaf:
+            if isinstance(p, Tensor) and p.is_leaf:  # frozen, as PyTorch users do
+                raise TypeError(f"SGD: parameter {i} ({p.name or 'unnamed'}) has requires_grad=False; pass "
+                                "the trainable ones, [p for p in model.parameters() if p.requires_grad]")
+            if isinstance(p, dict):
+                raise TypeError(f"SGD: parameter {i} is a dict: PyTorch's param groups are not offered here; "
+                                "make one SGD per group, SGD(group['params'], lr=...)")
+            fix = "SGD steps Tensors: update a scalar_nn model's Values by hand, p.data -= lr * p.grad" if \
+                getattr(p, "scalar", False) else "pass model.parameters()"
+            raise TypeError(f"SGD: parameter {i} is not a leaf Tensor with requires_grad=True (got "
+                            f"{type(p).__name__}); {fix}")
+        if first.setdefault(id(p), i) != i:
+            raise ValueError(f"SGD: parameter {i} ({p.name or 'unnamed'}) is also parameter {first[id(p)]}; "
+                             "list each once (it would be updated twice per step)")
+    return params
+
+
+def _in_range(params: tuple, lr: float, weight_decay: float) -> None:
+    """Raise, before any update, if `lr` or `weight_decay` is beyond the largest number of the dtype of a parameter
+    with a gradient: numpy would round it to inf there, and every weight to inf or nan (PyTorch refuses it too)."""
+    for i, p in enumerate(params):
+        if p._grad is not None and (dtype := np.result_type(p.data)).kind == "f":
+            top = float(np.finfo(dtype).max)
+            for name, value in (("lr", lr), ("weight_decay", weight_decay)):
+                if value > top:
+                    raise ValueError(f"SGD.step: {name}={value:g} is beyond the largest {dtype} number, {top:g}, "
+                                     f"the dtype of parameter {i} ({p.name or 'unnamed'!r}), where it would be inf "
+                                     f"and so would its weights: use a smaller {name} (or float64 parameters)")
 
 
 def _step_error(i: int, p: Tensor, data: np.ndarray, v: np.ndarray | None, updated: bool) -> Exception:

@@ -77,6 +77,14 @@ class Neuron(Module):
         self.w = [Value(w, label=f"{pre}w{i}") for i, w in enumerate(weights)]
         self.b = Value(check_real("Neuron", "bias", bias), label=f"{pre}b")
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "activation":  # also after construction: a name the registry lacks (n.activation = "gelu") ended the
+            value = _activation("Neuron", value, None)  # forward in "'Value' object has no attribute 'gelu'"
+        elif name == "w" and not isinstance(value, (list, tuple)):  # (one Value, a number: "has no len()" at the call)
+            raise TypeError(f"Neuron: w must be a list of Values, one weight per input, got {type(value).__name__} "
+                            f"{value!r:.40}; to change one weight, n.w[0] = Value(0.5) or n.w[0].data = 0.5")
+        object.__setattr__(self, name, value)
+
     def __call__(self, x: Iterable[Value | float]) -> Value:
         xs = _inputs("Neuron", x, len(self.w))
         act = Value.sum([wi * xi for wi, xi in zip(self.w, xs)], self.b)

@@ -32,27 +32,38 @@ def _inputs(fn: str, x: Any, target: Any, names: tuple[str, str]) -> tuple[Tenso
     return x, target
 
 
-_TERMS = "from the terms, l = {fn}(logits, targets, reduction='none'): "
+_TERMS = "from the terms, l = {fn}({args}, reduction='none'): "
 _TORCH = {  # PyTorch's options of the losses -> what to write here, for reduction {r} (its ending {s})
-    ("cross_entropy", "weight"): _TERMS + "{weighted}",
+    ("cross_entropy", "weight"): "w = np.asarray(weight, logits.dtype)[np.asarray(targets, np.int64)], then l = "
+                                 "cross_entropy(logits, targets, reduction='none'): {weighted}",
     ("cross_entropy", "ignore_index"): "y = np.asarray(targets); keep = y != ignore_index, then cross_entropy("
                                        "logits[keep], y[keep], reduction='{r}'){dropped}",
     ("cross_entropy", "label_smoothing"): _TERMS + "((1 - e) * l - e * logits.log_softmax(1).mean(1)){s}",
     ("binary_cross_entropy_with_logits", "weight"): _TERMS + "(w * l){s}",
-    ("binary_cross_entropy_with_logits", "pos_weight"): "(pos_weight * targets * (-logits).softplus() + (1 - targets) "
-                                                        "* logits.softplus()){s}"}
+    ("binary_cross_entropy_with_logits", "pos_weight"): "t = np.asarray(targets, logits.dtype), then (pos_weight * t "
+                                                        "* (-logits).softplus() + (1 - t) * logits.softplus()){s}",
+    ("mse_loss", "weight"): _TERMS + "{weighted}"}
 _ENDING = {"mean": ".mean()", "sum": ".sum()", "none": ""}
-_WEIGHTED = {"mean": "(w[targets] * l).sum() / w[targets].sum()", "sum": "(w[targets] * l).sum()",
-             "none": "w[targets] * l"}
+_WEIGHTED = {"mean": "(w * l).sum() / np.sum(w)", "sum": "(w * l).sum()", "none": "w * l"}
+_ARGS = {"mse_loss": "pred, target"}  # the others': logits, targets
 
 
 def _no_options(fn: str, options: dict[str, Any], reduction: Any) -> None:
-    """A TypeError for the keywords `fn` does not take: PyTorch's named with what to write instead, for `reduction`."""
-    if options:
-        k, r = next(iter(options)), reduction if reduction in _ENDING else "mean"
-        raise TypeError(f"{fn}: PyTorch's {k}= is not offered here; " + _TORCH[fn, k].format(
-            fn=fn, r=r, s=_ENDING[r], weighted=_WEIGHTED[r], dropped=" (PyTorch's keeps a 0 at each dropped row)" * (
-                r == "none"))) if (fn, k) in _TORCH else unexpected(fn, k, "logits, targets and reduction")
+    """A TypeError for the keywords `fn` does not take: PyTorch's named with what to write instead, for `reduction`
+    (its deprecated `size_average` and `reduce`: the `reduction` they stand for)."""
+    if not options:
+        return
+    k, r, args = next(iter(options)), reduction if reduction in _ENDING else "mean", _ARGS.get(fn, "logits, targets")
+    if k in ("size_average", "reduce"):
+        given = {a: options[a] for a in ("size_average", "reduce") if a in options}
+        mean, keep = (given.get(a) is None or bool(given[a]) for a in ("size_average", "reduce"))  # (None: True)
+        legacy = "mean" if mean and keep else "sum" if keep else "none"  # PyTorch's reading of the two
+        raise TypeError(f"{fn}: PyTorch's deprecated {' and '.join(f'{a}=' for a in given)} " + ("are" if len(
+            given) > 1 else "is") + f" not offered here; write reduction='{legacy}' (for " + ", ".join(
+            f"{a}={v!r}" for a, v in given.items()) + ")")
+    raise TypeError(f"{fn}: PyTorch's {k}= is not offered here; " + _TORCH[fn, k].format(
+        fn=fn, args=args, r=r, s=_ENDING[r], weighted=_WEIGHTED[r], dropped=" (PyTorch's keeps a 0 at each dropped "
+        "row)" * (r == "none"))) if (fn, k) in _TORCH else unexpected(fn, k, f"{args} and reduction")
 
 
 def _reduce(fn: str, terms: Tensor, reduction: str) -> Tensor:
@@ -61,9 +72,11 @@ def _reduce(fn: str, terms: Tensor, reduction: str) -> Tensor:
     return terms.mean() if how == "mean" else terms.sum() if how == "sum" else terms
 
 
-def mse_loss(pred: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+def mse_loss(pred: Tensor, target: Any, reduction: str = "mean", **options: Any) -> Tensor:
     """Mean squared error `mean((pred - target)^2)` over all `n` elements, `dL/dpred = 2 (pred - target) / n`; same
-    shapes (PyTorch broadcasts others with a warning, `(n, 1)` against `(n,)` into `(n, n)`: here an error)."""
+    shapes (PyTorch broadcasts others with a warning, `(n, 1)` against `(n,)` into `(n, n)`: here an error).
+    PyTorch's `weight` is not offered: its error says what to write."""
+    _no_options("mse_loss", options, reduction)
     pred, target = _inputs("mse_loss", pred, target, ("pred", "target"))
     diff = pred - target
     return _reduce("mse_loss", diff * diff, reduction)

@@ -445,6 +445,38 @@ def test_the_code_given_for_class_weights_and_pos_weight_runs_on_a_list_or_tenso
         np.testing.assert_allclose(env["result"].data, theirs.numpy(), rtol=1e-12, err_msg=text)
 
 
+@pytest.mark.torch
+@pytest.mark.parametrize("shape", [(4,), (2, 4, 3), (2, 4, 3, 2), (1, 4, 1, 1, 2)])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_gives_the_code_for_pytorchs_unbatched_and_k_dimensional_logits(shape, reduction):
+    # logits of one sample, (classes,), or (batch, classes, d1, ...), both PyTorch's, were told only "must be (batch,
+    # classes)"; the code in the message gives PyTorch's loss and gradient
+    import torch
+
+    rng = np.random.default_rng(7)
+    z = rng.standard_normal(shape) * 3
+    y = rng.integers(0, 4, shape[:1] + shape[2:] if len(shape) > 1 else ())
+    zt = torch.tensor(z, requires_grad=True)
+    theirs = torch.nn.functional.cross_entropy(zt, torch.tensor(y), reduction=reduction)
+    text = _raised(lambda: cross_entropy(Tensor(z), y, reduction))
+    assert text.startswith(f"cross_entropy: logits must be (batch, classes), got shape {shape}; for ")
+    logits = Tensor(z, requires_grad=True)
+    code = re.search(r"[,)] (cross_entropy\(logits\..*)$", text)[1]  # run as written
+    ours = eval(code, {"np": np, "cross_entropy": cross_entropy, "logits": logits, "targets": y})  # noqa: S307
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12)
+    g = rng.standard_normal(theirs.shape)
+    (ours * Tensor(g)).sum().backward()
+    (theirs * torch.tensor(g)).sum().backward()
+    np.testing.assert_allclose(logits.grad, zt.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+def test_cross_entropy_says_how_to_pass_a_column_of_classes():
+    # (batch, 1) targets, a column of class indices, were told "one integer class per row (not one-hot)"
+    text = _raised(lambda: cross_entropy(Tensor(np.zeros((3, 4))), [[1], [3], [0]]))
+    assert text.endswith("got (3, 1). Pass one integer class per row: for a column of classes np.reshape(targets, -1)")
+    assert cross_entropy(Tensor(np.zeros((3, 4))), np.reshape([[1], [3], [0]], -1)).item() == pytest.approx(np.log(4))
+
+
 def test_binary_cross_entropy_with_logits_value_gradient_and_stability():
     rng = np.random.default_rng(2)
     z = rng.standard_normal((7, 1)) * 4

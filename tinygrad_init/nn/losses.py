@@ -87,13 +87,30 @@ def _soft(reduction: str) -> str:
     return "-(p * logits.log_softmax(1)).sum(1)" + _ENDING.get(reduction, ".mean()")
 
 
+def _batched(shape: tuple[int, ...], reduction: str) -> str:
+    """What gives PyTorch's loss of unbatched `(classes,)` or `(batch, classes, d1, ...)` logits, for an error message:
+    rows of classes and a class each, the terms of `"none"` put back in the targets' shape."""
+    r = reduction if reduction in _ENDING else "mean"
+    how = "" if r == "mean" else f", reduction='{r}'"
+    if len(shape) == 1:
+        return f"; for one sample (PyTorch's unbatched input) cross_entropy(logits.reshape(1, -1), np.reshape(" \
+               f"targets, 1){how})" + "[0]" * (r == "none")
+    if len(shape) < 3:
+        return ""
+    last = ", ".join(map(str, (0, *range(2, len(shape)), 1)))  # the classes' axis moved last: one row per position
+    back = f".reshape{(shape[0], *shape[2:])}" * (r == "none")
+    return f"; for PyTorch's (batch, classes, d1, ...) move the classes last, cross_entropy(logits.transpose({last})" \
+           f".reshape(-1, {shape[1]}), np.reshape(targets, -1){how}){back}"
+
+
 def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean", **options: Any) -> Tensor:
     """Softmax cross-entropy `L = -mean_i log softmax(logits_i)[y_i]` through a stable log-softmax, `logits`
     (batch, classes), `targets` (batch,) integers in `[0, classes)`; `dL/dlogits = (softmax - onehot(y)) / batch`.
     PyTorch's `weight`, `ignore_index` and `label_smoothing` are not offered: their error says what to write."""
     _no_options("cross_entropy", options, reduction)
     if check_type("cross_entropy", "logits", logits, Tensor, "a Tensor").ndim != 2:
-        raise ValueError(f"cross_entropy: logits must be (batch, classes), got shape {logits.shape}")
+        raise ValueError(f"cross_entropy: logits must be (batch, classes), got shape {logits.shape}" + _batched(
+            logits.shape, reduction))
     n, k = logits.shape
     try:
         y = np.asarray(targets.data if isinstance(targets, Tensor) else targets)
@@ -105,6 +122,7 @@ def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean", **optio
         raise ValueError(f"cross_entropy: targets must have shape ({n},) to match logits {logits.shape}, got {y.shape}"
                          ". Pass one integer class per row" + (": for one-hot rows np.argmax(targets, 1); for "
                          f"probabilities (PyTorch's soft targets) compute {_soft(reduction)}" if y.shape == (n, k) else
+                         ": for a column of classes np.reshape(targets, -1)" if y.shape == (n, 1) else
                          " (not one-hot)."))
     if y.dtype.kind == "f":
         if not np.all(np.isfinite(y)):

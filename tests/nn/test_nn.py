@@ -418,6 +418,34 @@ def test_pytorchs_deprecated_size_average_and_reduce_are_named_with_the_reductio
 
 
 @pytest.mark.torch
+@pytest.mark.parametrize("loss, third", [(cross_entropy, [0.5, 2.0, 1.0]), (cross_entropy, np.array([0.5, 2.0, 1.0])),
+                                         (binary_cross_entropy_with_logits, np.full((4, 3), 2.0)), (mse_loss, False)])
+def test_pytorchs_third_argument_passed_by_position_is_named_as_what_it_is_there(loss, third):
+    # F.cross_entropy(logits, y, class_weights) was told "reduction must be one of 'mean', 'sum', 'none', got [0.5, 2.0,
+    # 1.0]": PyTorch's third argument is weight (mse_loss's size_average), here reduction
+    import torch
+
+    rng = np.random.default_rng(9)
+    z = rng.standard_normal((4, 3))
+    t = rng.integers(0, 3, 4) if loss is cross_entropy else rng.random((4, 3))
+    option = "size_average" if loss is mse_loss else "weight"
+    text = _raised(lambda: loss(Tensor(z), t, third))
+    assert re.match(rf"{loss.__name__}: PyTorch's (deprecated )?{option}= \(its third argument, where reduction is "
+                    r"here\) is not offered here; ", text), text
+    with warnings.catch_warnings():  # (PyTorch's deprecation of size_average)
+        warnings.simplefilter("ignore")
+        theirs = getattr(torch.nn.functional, loss.__name__)(torch.tensor(z), torch.tensor(t), torch.tensor(
+            np.asarray(third)) if option == "weight" else third)
+    if loss is mse_loss:
+        ours = loss(Tensor(z), t, reduction=re.search(r"reduction='(\w+)'", text)[1])
+    else:  # the code it gives, run as written
+        code = text.split(" is not offered here; ")[1].removeprefix("from the terms, ").replace(", then ", "\n")
+        env = {"np": np, loss.__name__: loss, "logits": Tensor(z), "targets": t, "weight": third, "w": third}
+        exec(code.replace(": ", "\nresult = "), env)  # noqa: S102 (the message's own text)
+        ours = env["result"]
+    np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-12)
+
+@pytest.mark.torch
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 @pytest.mark.parametrize("held", ["list", "Tensor", "torch"])
 def test_the_code_given_for_class_weights_and_pos_weight_runs_on_a_list_or_tensor_as_the_loss_takes(reduction, held):

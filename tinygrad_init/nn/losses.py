@@ -50,18 +50,23 @@ _ARGS = {"mse_loss": "pred, target"}  # the others': logits, targets
 
 def _no_options(fn: str, options: dict[str, Any], reduction: Any) -> None:
     """A TypeError for the keywords `fn` does not take: PyTorch's named with what to write instead, for `reduction`
-    (its deprecated `size_average` and `reduce`: the `reduction` they stand for)."""
+    (its deprecated `size_average` and `reduce`: the `reduction` they stand for); also PyTorch's third argument, its
+    `weight` (mse_loss's `size_average`), passed where `reduction` is here."""
+    third = not isinstance(reduction, str) and (type(reduction) is bool if fn == "mse_loss" else np.ndim(reduction))
+    if third:  # numbers (a bool) in reduction's place: PyTorch's class weights (size_average) passed by position
+        options, reduction = {"size_average" if fn == "mse_loss" else "weight": reduction}, "mean"
     if not options:
         return
     k, r, args = next(iter(options)), reduction if reduction in _ENDING else "mean", _ARGS.get(fn, "logits, targets")
+    place = " (its third argument, where reduction is here)" * bool(third)
     if k in ("size_average", "reduce"):
         given = {a: options[a] for a in ("size_average", "reduce") if a in options}
         mean, keep = (given.get(a) is None or bool(given[a]) for a in ("size_average", "reduce"))  # (None: True)
         legacy = "mean" if mean and keep else "sum" if keep else "none"  # PyTorch's reading of the two
-        raise TypeError(f"{fn}: PyTorch's deprecated {' and '.join(f'{a}=' for a in given)} " + ("are" if len(
+        raise TypeError(f"{fn}: PyTorch's deprecated {' and '.join(f'{a}=' for a in given)}{place} " + ("are" if len(
             given) > 1 else "is") + f" not offered here; write reduction='{legacy}' (for " + ", ".join(
             f"{a}={v!r}" for a, v in given.items()) + ")")
-    raise TypeError(f"{fn}: PyTorch's {k}= is not offered here; " + _TORCH[fn, k].format(
+    raise TypeError(f"{fn}: PyTorch's {k}={place} is not offered here; " + _TORCH[fn, k].format(
         fn=fn, args=args, r=r, s=_ENDING[r], weighted=_WEIGHTED[r], dropped=" (PyTorch's keeps a 0 at each dropped "
         "row)" * (r == "none"))) if (fn, k) in _TORCH else unexpected(fn, k, f"{args} and reduction")
 

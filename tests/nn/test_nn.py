@@ -417,6 +417,16 @@ def test_pytorchs_deprecated_size_average_and_reduce_are_named_with_the_reductio
     np.testing.assert_allclose(loss(Tensor(z), t, reduction=reduction).data, theirs.numpy(), rtol=1e-12)
 
 
+@pytest.mark.parametrize("reduction, ending", [("Sum", ".sum()"), ("NONE", ")"), ("Mean", ".mean()")])
+def test_the_code_in_a_loss_message_follows_the_reduction_as_the_loss_reads_it_in_any_case(reduction, ending):
+    # the losses take 'Sum' as 'sum', but their messages wrote the code of the mean for it: another loss
+    z = Tensor(np.zeros((2, 3)))
+    for call in (lambda: cross_entropy(z, [0, 1], reduction, label_smoothing=0.1),
+                 lambda: cross_entropy(z, np.eye(3)[:2], reduction),
+                 lambda: binary_cross_entropy_with_logits(z, np.ones((2, 3)), reduction, pos_weight=[2.0])):
+        text = _raised(call)
+        assert text.endswith(ending) and (ending == ".mean()" or not text.endswith(".mean()")), text
+
 @pytest.mark.torch
 @pytest.mark.parametrize("loss, third", [(cross_entropy, [0.5, 2.0, 1.0]), (cross_entropy, np.array([0.5, 2.0, 1.0])),
                                          (binary_cross_entropy_with_logits, np.full((4, 3), 2.0)), (mse_loss, False)])

@@ -48,6 +48,11 @@ _WEIGHTED = {"mean": "(w * l).sum() / np.sum(w)", "sum": "(w * l).sum()", "none"
 _ARGS = {"mse_loss": "pred, target"}  # the others': logits, targets
 
 
+def _how(reduction: Any) -> str:
+    """The reduction asked for, as `_reduce` reads it (`"Sum"` too), for an error message's code; else `"mean"`."""
+    return reduction.lower() if isinstance(reduction, str) and reduction.lower() in _ENDING else "mean"
+
+
 def _no_options(fn: str, options: dict[str, Any], reduction: Any) -> None:
     """A TypeError for the keywords `fn` does not take: PyTorch's named with what to write instead, for `reduction`
     (its deprecated `size_average` and `reduce`: the `reduction` they stand for); also PyTorch's third argument, its
@@ -57,7 +62,7 @@ def _no_options(fn: str, options: dict[str, Any], reduction: Any) -> None:
         options, reduction = {"size_average" if fn == "mse_loss" else "weight": reduction}, "mean"
     if not options:
         return
-    k, r, args = next(iter(options)), reduction if reduction in _ENDING else "mean", _ARGS.get(fn, "logits, targets")
+    k, r, args = next(iter(options)), _how(reduction), _ARGS.get(fn, "logits, targets")
     place = " (its third argument, where reduction is here)" * bool(third)
     if k in ("size_average", "reduce"):
         given = {a: options[a] for a in ("size_average", "reduce") if a in options}
@@ -89,13 +94,13 @@ def mse_loss(pred: Tensor, target: Any, reduction: str = "mean", **options: Any)
 
 def _soft(reduction: str) -> str:
     """PyTorch's soft-target cross-entropy written with this engine's ops (p: the targets), for an error message."""
-    return "-(p * logits.log_softmax(1)).sum(1)" + _ENDING.get(reduction, ".mean()")
+    return "-(p * logits.log_softmax(1)).sum(1)" + _ENDING[_how(reduction)]
 
 
 def _batched(shape: tuple[int, ...], reduction: str) -> str:
     """What gives PyTorch's loss of unbatched `(classes,)` or `(batch, classes, d1, ...)` logits, for an error message:
     rows of classes and a class each, the terms of `"none"` put back in the targets' shape."""
-    r = reduction if reduction in _ENDING else "mean"
+    r = _how(reduction)
     how = "" if r == "mean" else f", reduction='{r}'"
     if len(shape) == 1:
         return f"; for one sample (PyTorch's unbatched input) cross_entropy(logits.reshape(1, -1), np.reshape(" \

@@ -330,3 +330,35 @@ def test_fit_trains_a_model_whose_layers_differ_in_dtype_as_the_engine_does() ->
     assert [p.data.dtype for p in ours.parameters()] == [np.float32] * 2 + [np.float64] * 2 + [np.float32] * 2
     for a, b in zip(ours.parameters(), engine.parameters()):
         np.testing.assert_allclose(a.data, b.data, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("X, y, fix", [
+    (np.array([1.0, -1.0, 2.0]), np.array([1, 0, 0]), r"for one feature per point pass (np\.reshape\(X, \(-1, 1\)\))"),
+    (np.array([[1.0], [-1.0], [2.0]]), [[1], [0], [0]], r"for a column of labels pass (np\.reshape\(y, -1\))"),
+    (np.array([[1.0], [-1.0], [2.0]]), [1, -1, -1], r"for labels -1/\+1 pass (\(np\.asarray\(y\) \+ 1\) // 2)")])
+def test_accuracy_says_how_to_pass_one_feature_a_column_of_labels_or_labels_minus_1_plus_1(X, y, fix) -> None:
+    # each was told only "y must hold one label in {0, 1} per row of X (n >= 1, features)"; what it says to pass, as
+    # written, is scored
+    from tinygrad_init import nn
+    model = nn.Linear(1, 1, rng=0)
+    model.weight.data[...], model.bias.data[...] = 1.0, 0.0  # the logit is x
+    with pytest.raises(ValueError, match=rf"^accuracy: y must hold one label in \{{0, 1\}} per row of X .*; {fix}$") \
+            as e:
+        T.accuracy(model, X, y)
+    passed = eval(re.search(fix, str(e.value))[1], {"np": np, "X": X, "y": y})  # noqa: S307 (the message's own text)
+    X, y = (passed, y) if "one feature" in fix else (X, passed)
+    assert T.accuracy(model, X, y) == pytest.approx(2 / 3)
+    assert "pass" not in str(pytest.raises(ValueError, T.accuracy, model, None, None).value)  # no hint that misleads
+
+
+def test_accuracy_of_a_model_giving_a_vector_of_logits_is_told_the_code_for_that_shape_not_argmax() -> None:
+    # shape (n,) was told "with a logit per class the accuracy is np.mean(....argmax(1) == y)", which fails on a vector
+    from tinygrad_init import Tensor
+    X, y = np.array([[1.0, 0.0], [-1.0, 0.0], [2.0, 1.0]]), np.array([1, 0, 0])
+    flat = T.deep_mlp(1, 1, "relu", input_width=2, outputs=1, rng=0)
+    flat.forward = lambda x: type(flat).forward(flat, x).reshape(-1)
+    with pytest.raises(ValueError, match=r"got \(3,\); for one logit per point in that shape it is ") as e:
+        T.accuracy(flat, X, y)
+    code = re.search(r"it is (np\.mean\(.*\))$", str(e.value))[1]
+    got = eval(code, {"np": np, "Tensor": Tensor, "model": flat, "X": X, "y": y})  # noqa: S307 (the message's)
+    assert got == np.mean((flat(Tensor(X)).data > 0) == (y == 1))

@@ -6,6 +6,7 @@ import copy
 import math
 import re
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -380,6 +381,154 @@ def test_the_losses_take_pytorchs_reduction(reduction):
     with pytest.raises(ValueError, match=r"^cross_entropy: reduction must be one of 'mean', 'sum', 'none', got "
                                          r"'avg'$"):
         cross_entropy(Tensor(z), y, reduction="avg")
+
+
+def _raised(call) -> str:
+    with pytest.raises((TypeError, ValueError)) as e:
+        call()
+    return str(e.value)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_mse_loss_names_pytorchs_weight_and_the_code_it_gives_makes_pytorchs_loss(reduction):
+    # mse_loss(..., weight=w) was Python's "got an unexpected keyword argument 'weight'", no word of what to write
+    import torch
+
+    rng = np.random.default_rng(4)
+    p, t, w = rng.standard_normal((4, 3)), rng.standard_normal((4, 3)), rng.random((4, 3))
+    theirs = torch.nn.functional.mse_loss(torch.tensor(p), torch.tensor(t), reduction=reduction, weight=torch.tensor(w))
+    text = _raised(lambda: mse_loss(Tensor(p), t, reduction, weight=w))
+    assert text.startswith("mse_loss: PyTorch's weight= is not offered here; from the terms, l = mse_loss(pred, "
+                           "target, reduction='none'): ")
+    code = text.split("from the terms, ")[1].replace(": ", "\nresult = ")
+    for weight in (w, w.tolist(), Tensor(w)):  # the weight as it may be held
+        env = {"np": np, "mse_loss": mse_loss, "pred": Tensor(p), "target": t, "w": weight}
+        exec(code, env)  # noqa: S102 (the message's own text)
+        np.testing.assert_allclose(env["result"].data, theirs.numpy(), rtol=1e-12)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("loss", [mse_loss, cross_entropy, binary_cross_entropy_with_logits])
+@pytest.mark.parametrize("legacy", [{"size_average": False}, {"reduce": False}, {"size_average": True},
+                                    {"size_average": False, "reduce": True}, {"reduce": False, "size_average": False},
+                                    {"size_average": None}])
+def test_pytorchs_deprecated_size_average_and_reduce_are_named_with_the_reduction_they_stand_for(loss, legacy):
+    # they were "'size_average' is not an argument; it takes logits, targets and reduction" (for mse_loss Python's
+    # "unexpected keyword argument"): the reduction that gives PyTorch's loss was left to guess
+    import torch
+
+    rng = np.random.default_rng(5)
+    z = rng.standard_normal((4, 3))
+    t = rng.integers(0, 3, 4) if loss is cross_entropy else rng.random((4, 3))
+    text = _raised(lambda: loss(Tensor(z), t, **legacy))
+    names = " and ".join(f"{k}=" for k in ("size_average", "reduce") if k in legacy)
+    assert re.fullmatch(rf"{loss.__name__}: PyTorch's deprecated {names} (is|are) not offered here; write "
+                        rf"reduction='(mean|sum|none)' \(for .*\)", text), text
+    reduction = re.search(r"reduction='(\w+)'", text)[1]
+    with warnings.catch_warnings():  # PyTorch's own deprecation warning
+        warnings.simplefilter("ignore")
+        theirs = getattr(torch.nn.functional, loss.__name__)(torch.tensor(z), torch.tensor(t), **legacy)
+    np.testing.assert_allclose(loss(Tensor(z), t, reduction=reduction).data, theirs.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("reduction, ending", [("Sum", ".sum()"), ("NONE", ")"), ("Mean", ".mean()")])
+def test_the_code_in_a_loss_message_follows_the_reduction_as_the_loss_reads_it_in_any_case(reduction, ending):
+    # the losses take 'Sum' as 'sum', but their messages wrote the code of the mean for it: another loss
+    z = Tensor(np.zeros((2, 3)))
+    for call in (lambda: cross_entropy(z, [0, 1], reduction, label_smoothing=0.1),
+                 lambda: cross_entropy(z, np.eye(3)[:2], reduction),
+                 lambda: binary_cross_entropy_with_logits(z, np.ones((2, 3)), reduction, pos_weight=[2.0])):
+        text = _raised(call)
+        assert text.endswith(ending) and (ending == ".mean()" or not text.endswith(".mean()")), text
+
+@pytest.mark.torch
+@pytest.mark.parametrize("loss, third", [(cross_entropy, [0.5, 2.0, 1.0]), (cross_entropy, np.array([0.5, 2.0, 1.0])),
+                                         (binary_cross_entropy_with_logits, np.full((4, 3), 2.0)), (mse_loss, False)])
+def test_pytorchs_third_argument_passed_by_position_is_named_as_what_it_is_there(loss, third):
+    # F.cross_entropy(logits, y, class_weights) was told "reduction must be one of 'mean', 'sum', 'none', got [0.5, 2.0,
+    # 1.0]": PyTorch's third argument is weight (mse_loss's size_average), here reduction
+    import torch
+
+    rng = np.random.default_rng(9)
+    z = rng.standard_normal((4, 3))
+    t = rng.integers(0, 3, 4) if loss is cross_entropy else rng.random((4, 3))
+    option = "size_average" if loss is mse_loss else "weight"
+    text = _raised(lambda: loss(Tensor(z), t, third))
+    assert re.match(rf"{loss.__name__}: PyTorch's (deprecated )?{option}= \(its third argument, where reduction is "
+                    r"here\) is not offered here; ", text), text
+    with warnings.catch_warnings():  # (PyTorch's deprecation of size_average)
+        warnings.simplefilter("ignore")
+        theirs = getattr(torch.nn.functional, loss.__name__)(torch.tensor(z), torch.tensor(t), torch.tensor(
+            np.asarray(third)) if option == "weight" else third)
+    if loss is mse_loss:
+        ours = loss(Tensor(z), t, reduction=re.search(r"reduction='(\w+)'", text)[1])
+    else:  # the code it gives, run as written
+        code = text.split(" is not offered here; ")[1].removeprefix("from the terms, ").replace(", then ", "\n")
+        env = {"np": np, loss.__name__: loss, "logits": Tensor(z), "targets": t, "weight": third, "w": third}
+        exec(code.replace(": ", "\nresult = "), env)  # noqa: S102 (the message's own text)
+        ours = env["result"]
+    np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-12)
+
+@pytest.mark.torch
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("held", ["list", "Tensor", "torch"])
+def test_the_code_given_for_class_weights_and_pos_weight_runs_on_a_list_or_tensor_as_the_loss_takes(reduction, held):
+    # cross_entropy's weight= was told (w[targets] * l)...: a list of weights cannot be indexed by targets, nor an array
+    # by a Tensor of targets; pos_weight= was told (1 - targets) ..., which fails for a list of targets (both losses
+    # take lists and Tensors as targets)
+    import torch
+
+    rng = np.random.default_rng(6)
+    z, y, p = rng.standard_normal((5, 3)) * 2, np.array([0, 2, 1, 2, 0]), rng.random((5, 3))
+    weight, pos_weight = [0.5, 2.0, 1.0], [3.0, 1.0, 0.5]
+    hold = {"list": lambda v: v, "Tensor": Tensor, "torch": torch.tensor}[held]
+    F, f64 = torch.nn.functional, torch.float64
+    for fn, targets, option, value, theirs in [
+            (cross_entropy, y, "weight", weight, F.cross_entropy(torch.tensor(z), torch.tensor(y), torch.tensor(
+             weight, dtype=f64), reduction=reduction)),
+            (binary_cross_entropy_with_logits, p, "pos_weight", pos_weight, F.binary_cross_entropy_with_logits(
+             torch.tensor(z), torch.tensor(p), reduction=reduction, pos_weight=torch.tensor(pos_weight,
+                                                                                                     dtype=f64)))]:
+        targets = targets.tolist() if held == "list" else targets  # a list, or the array in a Tensor or torch's
+        text = _raised(lambda: fn(Tensor(z), hold(targets), reduction, **{option: value}))
+        code = text.split(" is not offered here; ")[1].replace(", then ", "\n").replace(": ", "\nresult = ")
+        env = {"np": np, fn.__name__: fn, "logits": Tensor(z), "targets": hold(targets), option: value}
+        exec(code if "result = " in code else code.replace("\n", "\nresult = "), env)  # noqa: S102 (the message's)
+        np.testing.assert_allclose(env["result"].data, theirs.numpy(), rtol=1e-12, err_msg=text)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("shape", [(4,), (2, 4, 3), (2, 4, 3, 2), (1, 4, 1, 1, 2)])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_gives_the_code_for_pytorchs_unbatched_and_k_dimensional_logits(shape, reduction):
+    # logits of one sample, (classes,), or (batch, classes, d1, ...), both PyTorch's, were told only "must be (batch,
+    # classes)"; the code in the message gives PyTorch's loss and gradient
+    import torch
+
+    rng = np.random.default_rng(7)
+    z = rng.standard_normal(shape) * 3
+    y = rng.integers(0, 4, shape[:1] + shape[2:] if len(shape) > 1 else ())
+    zt = torch.tensor(z, requires_grad=True)
+    theirs = torch.nn.functional.cross_entropy(zt, torch.tensor(y), reduction=reduction)
+    text = _raised(lambda: cross_entropy(Tensor(z), y, reduction))
+    assert text.startswith(f"cross_entropy: logits must be (batch, classes), got shape {shape}; for ")
+    logits = Tensor(z, requires_grad=True)
+    code = re.search(r"[,)] (cross_entropy\(logits\..*)$", text)[1]  # run as written
+    ours = eval(code, {"np": np, "cross_entropy": cross_entropy, "logits": logits, "targets": y})  # noqa: S307
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12)
+    g = rng.standard_normal(theirs.shape)
+    (ours * Tensor(g)).sum().backward()
+    (theirs * torch.tensor(g)).sum().backward()
+    np.testing.assert_allclose(logits.grad, zt.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+def test_cross_entropy_says_how_to_pass_a_column_of_classes():
+    # (batch, 1) targets, a column of class indices, were told "one integer class per row (not one-hot)"
+    text = _raised(lambda: cross_entropy(Tensor(np.zeros((3, 4))), [[1], [3], [0]]))
+    assert text.endswith("got (3, 1). Pass one integer class per row: for a column of classes np.reshape(targets, -1)")
+    assert cross_entropy(Tensor(np.zeros((3, 4))), np.reshape([[1], [3], [0]], -1)).item() == pytest.approx(np.log(4))
+
 
 def test_binary_cross_entropy_with_logits_value_gradient_and_stability():
     rng = np.random.default_rng(2)

@@ -29,8 +29,12 @@ def test_neuron_with_the_wrong_number_of_weights_says_how_many_it_needs(nin, wei
 
 
 def test_cross_entropy_refuses_logits_that_are_not_a_matrix():
-    with pytest.raises(ValueError, match=r"^cross_entropy: logits must be \(batch, classes\), got shape \(3,\)$"):
+    with pytest.raises(ValueError, match=r"^cross_entropy: logits must be \(batch, classes\), got shape \(3,\); for "
+                                         r"one sample \(PyTorch's unbatched input\) cross_entropy\(logits.reshape\(1, "
+                                         r"-1\), np.reshape\(targets, 1\)\)$"):
         cross_entropy(Tensor(np.ones(3)), np.array([0]))
+    with pytest.raises(ValueError, match=r"^cross_entropy: logits must be \(batch, classes\), got shape \(\)$"):
+        cross_entropy(Tensor(1.0), 0)
 
 
 @pytest.mark.parametrize("targets, dtype", [(["a", "b"], "<U1"), ([True, False], "bool")])

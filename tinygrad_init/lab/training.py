@@ -86,14 +86,19 @@ def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
     """The fraction of points whose logit `model(X)[:, 0]` (one per point, `(n, 1)`) has the sign of the label (1:
     positive); nan if a logit is nan (a diverged model: no prediction, not a coin flip)."""
     if np.ndim(X) != 2 or np.shape(y) != np.shape(X)[:1] or not np.isin(y, (0, 1)).all() or not np.size(y):
+        fix = "; for one feature per point pass np.reshape(X, (-1, 1))" * (np.ndim(X) == 1 == np.ndim(y)) + (
+            "; for a column of labels pass np.reshape(y, -1)" if np.shape(y)[1:] == (1,) else "; for labels -1/+1 pass"
+            " (np.asarray(y) + 1) // 2" if np.isin(y, (-1, 1)).all() and np.isin(-1, y) else "")
         raise ValueError(f"accuracy: y must hold one label in {{0, 1}} per row of X (n >= 1, features), got shape "
-                         f"{np.shape(y)} with labels {np.unique(y)[:6]} for X of shape {np.shape(X)}")
+                         f"{np.shape(y)} with labels {np.unique(y)[:6]} for X of shape {np.shape(X)}{fix}")
     check_type("accuracy", "model", model, nn.Module, "an nn.Module (a model to call on X)")  # not "not callable"
     with no_grad():
         z = model(Tensor(X)).data
     if z.shape != (len(X), 1):  # a logit per class: its first column is class 0's, not a binary logit
-        raise ValueError(f"accuracy: the model must give one logit per point, shape ({len(X)}, 1), got {z.shape}; "
-                         "with a logit per class the accuracy is np.mean(model(Tensor(X)).data.argmax(1) == y)")
+        raise ValueError(f"accuracy: the model must give one logit per point, shape ({len(X)}, 1), got {z.shape}" + (
+            "; with a logit per class the accuracy is np.mean(model(Tensor(X)).data.argmax(1) == y)" if z.ndim == 2 else
+            "; for one logit per point in that shape it is np.mean((model(Tensor(X)).data.reshape(-1) > 0) == "
+            "(np.asarray(y) == 1))" if z.size == len(X) else ""))
     return float(np.mean(_right(z[:, 0], np.asarray(y) == 1)))
 
 

@@ -32,27 +32,48 @@ def _inputs(fn: str, x: Any, target: Any, names: tuple[str, str]) -> tuple[Tenso
     return x, target
 
 
-_TERMS = "from the terms, l = {fn}(logits, targets, reduction='none'): "
+_TERMS = "from the terms, l = {fn}({args}, reduction='none'): "
 _TORCH = {  # PyTorch's options of the losses -> what to write here, for reduction {r} (its ending {s})
-    ("cross_entropy", "weight"): _TERMS + "{weighted}",
+    ("cross_entropy", "weight"): "w = np.asarray(weight, logits.dtype)[np.asarray(targets, np.int64)], then l = "
+                                 "cross_entropy(logits, targets, reduction='none'): {weighted}",
     ("cross_entropy", "ignore_index"): "y = np.asarray(targets); keep = y != ignore_index, then cross_entropy("
                                        "logits[keep], y[keep], reduction='{r}'){dropped}",
     ("cross_entropy", "label_smoothing"): _TERMS + "((1 - e) * l - e * logits.log_softmax(1).mean(1)){s}",
     ("binary_cross_entropy_with_logits", "weight"): _TERMS + "(w * l){s}",
-    ("binary_cross_entropy_with_logits", "pos_weight"): "(pos_weight * targets * (-logits).softplus() + (1 - targets) "
-                                                        "* logits.softplus()){s}"}
+    ("binary_cross_entropy_with_logits", "pos_weight"): "t = np.asarray(targets, logits.dtype), then (pos_weight * t "
+                                                        "* (-logits).softplus() + (1 - t) * logits.softplus()){s}",
+    ("mse_loss", "weight"): _TERMS + "{weighted}"}
 _ENDING = {"mean": ".mean()", "sum": ".sum()", "none": ""}
-_WEIGHTED = {"mean": "(w[targets] * l).sum() / w[targets].sum()", "sum": "(w[targets] * l).sum()",
-             "none": "w[targets] * l"}
+_WEIGHTED = {"mean": "(w * l).sum() / np.sum(w)", "sum": "(w * l).sum()", "none": "w * l"}
+_ARGS = {"mse_loss": "pred, target"}  # the others': logits, targets
+
+
+def _how(reduction: Any) -> str:
+    """The reduction asked for, as `_reduce` reads it (`"Sum"` too), for an error message's code; else `"mean"`."""
+    return reduction.lower() if isinstance(reduction, str) and reduction.lower() in _ENDING else "mean"
 
 
 def _no_options(fn: str, options: dict[str, Any], reduction: Any) -> None:
-    """A TypeError for the keywords `fn` does not take: PyTorch's named with what to write instead, for `reduction`."""
-    if options:
-        k, r = next(iter(options)), reduction if reduction in _ENDING else "mean"
-        raise TypeError(f"{fn}: PyTorch's {k}= is not offered here; " + _TORCH[fn, k].format(
-            fn=fn, r=r, s=_ENDING[r], weighted=_WEIGHTED[r], dropped=" (PyTorch's keeps a 0 at each dropped row)" * (
-                r == "none"))) if (fn, k) in _TORCH else unexpected(fn, k, "logits, targets and reduction")
+    """A TypeError for the keywords `fn` does not take: PyTorch's named with what to write instead, for `reduction`
+    (its deprecated `size_average` and `reduce`: the `reduction` they stand for); also PyTorch's third argument, its
+    `weight` (mse_loss's `size_average`), passed where `reduction` is here."""
+    third = not isinstance(reduction, str) and (type(reduction) is bool if fn == "mse_loss" else np.ndim(reduction))
+    if third:  # numbers (a bool) in reduction's place: PyTorch's class weights (size_average) passed by position
+        options, reduction = {"size_average" if fn == "mse_loss" else "weight": reduction}, "mean"
+    if not options:
+        return
+    k, r, args = next(iter(options)), _how(reduction), _ARGS.get(fn, "logits, targets")
+    place = " (its third argument, where reduction is here)" * bool(third)
+    if k in ("size_average", "reduce"):
+        given = {a: options[a] for a in ("size_average", "reduce") if a in options}
+        mean, keep = (given.get(a) is None or bool(given[a]) for a in ("size_average", "reduce"))  # (None: True)
+        legacy = "mean" if mean and keep else "sum" if keep else "none"  # PyTorch's reading of the two
+        raise TypeError(f"{fn}: PyTorch's deprecated {' and '.join(f'{a}=' for a in given)}{place} " + ("are" if len(
+            given) > 1 else "is") + f" not offered here; write reduction='{legacy}' (for " + ", ".join(
+            f"{a}={v!r}" for a, v in given.items()) + ")")
+    raise TypeError(f"{fn}: PyTorch's {k}={place} is not offered here; " + _TORCH[fn, k].format(
+        fn=fn, args=args, r=r, s=_ENDING[r], weighted=_WEIGHTED[r], dropped=" (PyTorch's keeps a 0 at each dropped "
+        "row)" * (r == "none"))) if (fn, k) in _TORCH else unexpected(fn, k, f"{args} and reduction")
 
 
 def _reduce(fn: str, terms: Tensor, reduction: str) -> Tensor:
@@ -61,9 +82,11 @@ def _reduce(fn: str, terms: Tensor, reduction: str) -> Tensor:
     return terms.mean() if how == "mean" else terms.sum() if how == "sum" else terms
 
 
-def mse_loss(pred: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+def mse_loss(pred: Tensor, target: Any, reduction: str = "mean", **options: Any) -> Tensor:
     """Mean squared error `mean((pred - target)^2)` over all `n` elements, `dL/dpred = 2 (pred - target) / n`; same
-    shapes (PyTorch broadcasts others with a warning, `(n, 1)` against `(n,)` into `(n, n)`: here an error)."""
+    shapes (PyTorch broadcasts others with a warning, `(n, 1)` against `(n,)` into `(n, n)`: here an error).
+    PyTorch's `weight` is not offered: its error says what to write."""
+    _no_options("mse_loss", options, reduction)
     pred, target = _inputs("mse_loss", pred, target, ("pred", "target"))
     diff = pred - target
     return _reduce("mse_loss", diff * diff, reduction)
@@ -71,7 +94,23 @@ def mse_loss(pred: Tensor, target: Any, reduction: str = "mean") -> Tensor:
 
 def _soft(reduction: str) -> str:
     """PyTorch's soft-target cross-entropy written with this engine's ops (p: the targets), for an error message."""
-    return "-(p * logits.log_softmax(1)).sum(1)" + _ENDING.get(reduction, ".mean()")
+    return "-(p * logits.log_softmax(1)).sum(1)" + _ENDING[_how(reduction)]
+
+
+def _batched(shape: tuple[int, ...], reduction: str) -> str:
+    """What gives PyTorch's loss of unbatched `(classes,)` or `(batch, classes, d1, ...)` logits, for an error message:
+    rows of classes and a class each, the terms of `"none"` put back in the targets' shape."""
+    r = _how(reduction)
+    how = "" if r == "mean" else f", reduction='{r}'"
+    if len(shape) == 1:
+        return f"; for one sample (PyTorch's unbatched input) cross_entropy(logits.reshape(1, -1), np.reshape(" \
+               f"targets, 1){how})" + "[0]" * (r == "none")
+    if len(shape) < 3:
+        return ""
+    last = ", ".join(map(str, (0, *range(2, len(shape)), 1)))  # the classes' axis moved last: one row per position
+    back = f".reshape{(shape[0], *shape[2:])}" * (r == "none")
+    return f"; for PyTorch's (batch, classes, d1, ...) move the classes last, cross_entropy(logits.transpose({last})" \
+           f".reshape(-1, {shape[1]}), np.reshape(targets, -1){how}){back}"
 
 
 def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean", **options: Any) -> Tensor:
@@ -80,7 +119,8 @@ def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean", **optio
     PyTorch's `weight`, `ignore_index` and `label_smoothing` are not offered: their error says what to write."""
     _no_options("cross_entropy", options, reduction)
     if check_type("cross_entropy", "logits", logits, Tensor, "a Tensor").ndim != 2:
-        raise ValueError(f"cross_entropy: logits must be (batch, classes), got shape {logits.shape}")
+        raise ValueError(f"cross_entropy: logits must be (batch, classes), got shape {logits.shape}" + _batched(
+            logits.shape, reduction))
     n, k = logits.shape
     try:
         y = np.asarray(targets.data if isinstance(targets, Tensor) else targets)
@@ -92,6 +132,7 @@ def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean", **optio
         raise ValueError(f"cross_entropy: targets must have shape ({n},) to match logits {logits.shape}, got {y.shape}"
                          ". Pass one integer class per row" + (": for one-hot rows np.argmax(targets, 1); for "
                          f"probabilities (PyTorch's soft targets) compute {_soft(reduction)}" if y.shape == (n, k) else
+                         ": for a column of classes np.reshape(targets, -1)" if y.shape == (n, 1) else
                          " (not one-hot)."))
     if y.dtype.kind == "f":
         if not np.all(np.isfinite(y)):

@@ -440,7 +440,7 @@ def test_output_onto_a_full_disk_is_one_line_and_exit_1_not_a_traceback(argv: li
 
 
 @pytest.mark.parametrize("argv, fails", [(["--version"], "write"), (["--help"], "flush"), (["demo", "--help"], "write"),
-                                         (["graph", "--help"], "flush"), (["exercises", "--help"], "flush")])
+                                         (["graph", "--help"], "flush")])
 def test_help_onto_a_full_disk_is_one_line_and_exit_1(argv: list[str], fails: str, tmp_path, monkeypatch,
                                                       capsys) -> None:
     # `tinygrad-init --help > help.txt` with no space left: argparse drops an error of its write (an unbuffered
@@ -463,6 +463,48 @@ def test_help_onto_a_full_disk_is_one_line_and_exit_1(argv: list[str], fails: st
     name = "tinygrad-init" + f" {argv[0]}" * (argv[0][0] != "-")
     assert exc.value.code == 1 and capsys.readouterr().err == f"{name}: cannot write the output: No space left " \
         "on device\n"
+
+
+@pytest.mark.parametrize("argv, fails", [(["exercises", "--help"], "write"), (["exercises", "--help"], "flush"),
+                                         (["exercises", "grade", "--help"], "write")])
+def test_exercises_help_onto_a_full_disk_is_one_line_and_exit_1(argv: list[str], fails: str, tmp_path, monkeypatch,
+                                                                capsys) -> None:
+    # `tinygrad-init exercises --help > help.txt` with no space left: where the write itself failed (its text went
+    # out at once), argparse dropped the error, and the command left an empty file with exit 0
+    class Full(io.StringIO):  # "write": the write fails and leaves nothing to flush, as a file's buffer does
+        def write(self, text: str) -> int:
+            if fails == "write":
+                raise OSError(28, "No space left on device")
+            return super().write(text)
+
+        def flush(self) -> None:
+            if fails == "flush":
+                raise OSError(28, "No space left on device")
+
+        def fileno(self) -> int:
+            return spare.fileno()
+
+    with open(tmp_path / "spare", "w") as spare:
+        monkeypatch.setattr(sys, "stdout", Full())
+        try:
+            code = cli.main(argv)
+        except SystemExit as exc:  # the exit code, whether returned or raised
+            code = exc.code
+    assert code == 1 and capsys.readouterr().err == "tinygrad-init exercises: cannot write the output: No space " \
+        "left on device\n"
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["list"]])
+def test_python_m_exercises_onto_a_full_disk_is_one_line_and_exit_1(argv: list[str]) -> None:
+    # `python -m tinygrad_init.exercises --help > /dev/full` ended with exit 0 and no word; `list` said
+    # "cannot write: No space left on device (None)"
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full (a device that is always full) on this system")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "tinygrad_init.exercises", *argv], stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=120, env=BUFFERED)
+    assert done.returncode == 1 and done.stderr == "python -m tinygrad_init.exercises: cannot write the output: No " \
+        "space left on device\n", done.stderr
 
 
 def test_exercises_start_into_a_path_under_a_file_is_a_message_not_a_traceback(tmp_path, capsys) -> None:

@@ -245,9 +245,22 @@ def _para(text: str) -> str:
     return textwrap.fill(" ".join(text.split()), width=88)
 
 
+class _Parser(argparse.ArgumentParser):
+    def _print_message(self, message: str, file: TextIO | None = None) -> None:
+        """Write `message` as argparse does, but let an error of writing --help to stdout through: argparse drops it
+        (onto a full disk: no text and exit 0); raised, it is said as the output's of a command is."""
+        if message and (file := file or sys.stderr):
+            try:
+                file.write(message)
+                file.flush()
+            except OSError:
+                if file is sys.stdout:
+                    raise
+
+
 def build_parser(prog: str = "tinygrad-init exercises") -> argparse.ArgumentParser:
     """The argument parser (`prog` is how the command is spelled in help and messages)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=prog, description=_DESCRIPTION,
         epilog=_examples(prog, [(c, d.format(timeout=DEFAULT_TIMEOUT)) for c, d in _EXAMPLES]) + _EPILOG_TAIL,
         formatter_class=argparse.RawDescriptionHelpFormatter)

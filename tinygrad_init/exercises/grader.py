@@ -378,7 +378,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "tinygrad-init exercises
     Args:
         argv: e.g. `["grade", "work", "ex03"]`; default `sys.argv[1:]`.
         prog: the command's name in help and messages.
-        out: where to write (default standard output).
+        out: where to write (default standard output); usage errors go to standard error, as argparse's do.
     """
     out = out or sys.stdout or io.StringIO()  # stdout closed (`... >&-`): the output goes nowhere, as print's does
     parser = build_parser(prog)
@@ -393,6 +393,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "tinygrad-init exercises
         return 2
     try:
         return args.func(args, out, prog)
-    except ValueError as exc:  # a usage error: an unknown exercise name, no such folder, not an exercise file
-        out.write(f"{prog}: error: {str(exc).replace(': names: ', ': ', 1)}\n")  # names: the Python argument
+    except ValueError as exc:  # a usage error (an unknown exercise name, no such folder, not an exercise file), said
+        text = str(exc).replace(": names: ", ": ", 1)  # (names: the Python argument) on stderr, as argparse's are
+        print(f"{prog}: error: {text}", file=sys.stderr)
         return 2

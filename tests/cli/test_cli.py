@@ -406,6 +406,29 @@ def test_a_report_worker_killed_is_one_line_not_a_traceback(tmp_path, monkeypatc
         "system for want of memory)\n"
 
 
+def test_a_report_piped_into_a_reader_that_stops_is_not_said_to_be_unwritable(tmp_path, monkeypatch, capsys) -> None:
+    import types
+
+    # `tinygrad-init report --quick | head -1`: the list of the files written met the closed pipe, and the command
+    # said "cannot write into DIR: Broken pipe" of the folder it had just written
+    class Gone(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def fileno(self) -> int:
+            return spare.fileno()
+
+    def build_report(out, log, **kwargs):
+        print(f"wrote {out / 'report.html'}", file=log)
+        return types.SimpleNamespace(stage_seconds={}, seconds=1.0)
+
+    monkeypatch.setattr(cli.report, "build_report", build_report)
+    with open(tmp_path / "spare", "w") as spare:
+        monkeypatch.setattr(sys, "stdout", Gone())
+        assert cli.main(["report", "--out", str(tmp_path / "r")]) == 1
+    assert "cannot write" not in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("module", ["tinygrad_init", "tinygrad_init.exercises"])
 def test_ctrl_c_while_grading_is_one_line_and_exit_130_not_a_traceback(module: str, tmp_path) -> None:
     import signal

@@ -8,6 +8,7 @@ import argparse
 import difflib
 import errno
 import inspect
+import io
 import json
 import multiprocessing
 import os
@@ -344,9 +345,10 @@ def _run_report(args: argparse.Namespace) -> int:
         for name in ("report.html", "report.json"):  # a folder or a read-only file of that name: before the work
             _writable(args.out / name)
         files = report.build_report(args.out, seed=args.seed, quick=args.quick, progress=not args.no_progress,
-                                    log=sys.stdout, svg=args.svg)
+                                    log=(log := io.StringIO()), svg=args.svg)
     except OSError as e:
         return _cannot("report", f"{what} {args.out}", e)
+    print(log.getvalue(), end="")  # out here: stdout's error (`| head`, a full disk) is not the folder's
     stages = ", ".join(f"{k} {v:.1f} s" for k, v in files.stage_seconds.items())
     print(f"tinygrad-init report: done in {files.seconds:.1f} s" + f" ({stages})" * bool(stages), file=sys.stderr)
     return 0

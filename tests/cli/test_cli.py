@@ -293,6 +293,20 @@ def test_a_closed_stdout_is_no_traceback(argv: list[str]) -> None:  # `tinygrad-
     assert done.returncode == 0 and done.stderr == "", done.stderr
 
 
+@pytest.mark.parametrize("argv", [["report", "--out", "-"], ["explore", "--out", "-"], ["chaos", "--json", "-"],
+                                  ["graph", "a*b", "a=1", "b=2", "--out", "-"], ["exercises", "start", "-"]])
+def test_a_dash_for_standard_output_is_refused_not_made_a_folder(argv: list[str], tmp_path, monkeypatch,
+                                                                  capsys) -> None:
+    # `graph "x*x" x=3 --out -`, as other commands write to stdout, made a folder named - and wrote into it
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exc:
+        cli.main(argv)
+    line = capsys.readouterr().err.splitlines()[-1]
+    assert exc.value.code == 2 and line.endswith("'-' (standard input or output) is not offered: name a file or "
+                                                 "folder (./- for one named -)"), line
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_help_gives_the_report_timings_the_readme_measured() -> None:
     # the README: 11.9-12.4 s idle, 22-75 s shared; --quick 4.6-5.0 s idle, 6-20 s shared
     from pathlib import Path

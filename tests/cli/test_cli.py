@@ -782,10 +782,14 @@ def test_the_demo_gives_a_1_x_1_weight_no_std() -> None:
     (["--out", "report", "report", "--quick"], ": tinygrad-init report --quick --out report"),
     (["--out", "demo", "graph", "a*b", "a=1"], ": tinygrad-init graph 'a*b' a=1 --out demo"),  # demo: --out's value
     (["--seed", "1", "exercises", "list"], " (`tinygrad-init exercises --help` lists them)"),  # not `list --seed 1`
+    (["--timeout", "5", "exercises", "grade", "w"], " (`tinygrad-init exercises --help` lists them)"),
+    (["--force", "exercises", "start", "w"], " (`tinygrad-init exercises --help` lists them)"),
     (["--out", "g", "graph", "--", "-a*b", "a=1", "b=2"], ": tinygrad-init graph --out g -- '-a*b' a=1 b=2")])
 def test_an_option_before_the_command_is_told_to_go_after_it(argv: list[str], fixed: str, capsys) -> None:
     # `--seed 1 demo` was "invalid choice: '1' (choose from 'demo', ...)", `--quick report` was "unrecognized
-    # arguments: --quick (did you mean --quick?)": neither said that the option belongs after the command
+    # arguments: --quick (did you mean --quick?)": neither said that the option belongs after the command; nor did
+    # `--timeout 5 exercises grade w` ("invalid choice: '5'") or `--force exercises start w` ("unrecognized
+    # arguments: --force start w"), options of the exercises' own parser
     with pytest.raises(SystemExit) as exc:
         cli.main(argv)
     line = capsys.readouterr().err.splitlines()[-1]

@@ -451,8 +451,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         commands = next(a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction))
         # options before the command (`--seed 1 demo` was "invalid choice: '1'"): the first word that names a command
         # and is no option's value (`--out demo graph`), and the line with the options after it. known: does a
-        # command's option of that name take a value (an option of none: argparse's own error)
-        known = {o: a.nargs != 0 for p in commands.values() for o, a in p._option_string_actions.items()}
+        # command's option of that name take a value (an option of none: argparse's own error); the exercises' too,
+        parsers = [*commands.values()]  # whose own parser is read only for them (its import takes 0.1 s)
+        if "exercises" in argv and argv[0][:1] == "-":
+            from ..exercises import grader
+
+            parsers += grader.build_parser()._subparsers._group_actions[0].choices.values()
+        known = {o: a.nargs != 0 for p in parsers for o, a in p._option_string_actions.items()}
         at = next((i for i, w in enumerate(argv) if w in commands and (not i or not known.get(argv[i - 1]))), 0)
         if at and argv[0].split("=")[0] in known and argv[0] not in ("-h", "--help"):
             cmd, cut = argv[at:], argv[at:].index("--") if "--" in argv[at:] else len(argv) - at

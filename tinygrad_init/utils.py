@@ -283,6 +283,9 @@ def path_arg(text: str, suffixes: tuple[str, ...] = ()) -> Path:
 
     if not text:
         raise argparse.ArgumentTypeError("expected a path, got ''")
+    if text == "-":  # standard output, as many commands read it: a folder named - was made
+        raise argparse.ArgumentTypeError("'-' (standard input or output) is not offered: name a file or folder (./- "
+                                         "for one named -)")
     if suffixes and (text[-1:] in "/\\" or Path(text).suffix.lower() not in suffixes):
         raise argparse.ArgumentTypeError(f"expected a file name ending in {' or '.join(suffixes)}, got {text!r}")
     try:

@@ -293,6 +293,20 @@ def test_a_closed_stdout_is_no_traceback(argv: list[str]) -> None:  # `tinygrad-
     assert done.returncode == 0 and done.stderr == "", done.stderr
 
 
+@pytest.mark.parametrize("argv", [["report", "--out", "-"], ["explore", "--out", "-"], ["chaos", "--json", "-"],
+                                  ["graph", "a*b", "a=1", "b=2", "--out", "-"], ["exercises", "start", "-"]])
+def test_a_dash_for_standard_output_is_refused_not_made_a_folder(argv: list[str], tmp_path, monkeypatch,
+                                                                  capsys) -> None:
+    # `graph "x*x" x=3 --out -`, as other commands write to stdout, made a folder named - and wrote into it
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exc:
+        cli.main(argv)
+    line = capsys.readouterr().err.splitlines()[-1]
+    assert exc.value.code == 2 and line.endswith("'-' (standard input or output) is not offered: name a file or "
+                                                 "folder (./- for one named -)"), line
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_help_gives_the_report_timings_the_readme_measured() -> None:
     # the README: 11.9-12.4 s idle, 22-75 s shared; --quick 4.6-5.0 s idle, 6-20 s shared
     from pathlib import Path
@@ -406,6 +420,29 @@ def test_a_report_worker_killed_is_one_line_not_a_traceback(tmp_path, monkeypatc
         "system for want of memory)\n"
 
 
+def test_a_report_piped_into_a_reader_that_stops_is_not_said_to_be_unwritable(tmp_path, monkeypatch, capsys) -> None:
+    import types
+
+    # `tinygrad-init report --quick | head -1`: the list of the files written met the closed pipe, and the command
+    # said "cannot write into DIR: Broken pipe" of the folder it had just written
+    class Gone(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def fileno(self) -> int:
+            return spare.fileno()
+
+    def build_report(out, log, **kwargs):
+        print(f"wrote {out / 'report.html'}", file=log)
+        return types.SimpleNamespace(stage_seconds={}, seconds=1.0)
+
+    monkeypatch.setattr(cli.report, "build_report", build_report)
+    with open(tmp_path / "spare", "w") as spare:
+        monkeypatch.setattr(sys, "stdout", Gone())
+        assert cli.main(["report", "--out", str(tmp_path / "r")]) == 1
+    assert "cannot write" not in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("module", ["tinygrad_init", "tinygrad_init.exercises"])
 def test_ctrl_c_while_grading_is_one_line_and_exit_130_not_a_traceback(module: str, tmp_path) -> None:
     import signal
@@ -440,7 +477,7 @@ def test_output_onto_a_full_disk_is_one_line_and_exit_1_not_a_traceback(argv: li
 
 
 @pytest.mark.parametrize("argv, fails", [(["--version"], "write"), (["--help"], "flush"), (["demo", "--help"], "write"),
-                                         (["graph", "--help"], "flush"), (["exercises", "--help"], "flush")])
+                                         (["graph", "--help"], "flush")])
 def test_help_onto_a_full_disk_is_one_line_and_exit_1(argv: list[str], fails: str, tmp_path, monkeypatch,
                                                       capsys) -> None:
     # `tinygrad-init --help > help.txt` with no space left: argparse drops an error of its write (an unbuffered
@@ -463,6 +500,48 @@ def test_help_onto_a_full_disk_is_one_line_and_exit_1(argv: list[str], fails: st
     name = "tinygrad-init" + f" {argv[0]}" * (argv[0][0] != "-")
     assert exc.value.code == 1 and capsys.readouterr().err == f"{name}: cannot write the output: No space left " \
         "on device\n"
+
+
+@pytest.mark.parametrize("argv, fails", [(["exercises", "--help"], "write"), (["exercises", "--help"], "flush"),
+                                         (["exercises", "grade", "--help"], "write")])
+def test_exercises_help_onto_a_full_disk_is_one_line_and_exit_1(argv: list[str], fails: str, tmp_path, monkeypatch,
+                                                                capsys) -> None:
+    # `tinygrad-init exercises --help > help.txt` with no space left: where the write itself failed (its text went
+    # out at once), argparse dropped the error, and the command left an empty file with exit 0
+    class Full(io.StringIO):  # "write": the write fails and leaves nothing to flush, as a file's buffer does
+        def write(self, text: str) -> int:
+            if fails == "write":
+                raise OSError(28, "No space left on device")
+            return super().write(text)
+
+        def flush(self) -> None:
+            if fails == "flush":
+                raise OSError(28, "No space left on device")
+
+        def fileno(self) -> int:
+            return spare.fileno()
+
+    with open(tmp_path / "spare", "w") as spare:
+        monkeypatch.setattr(sys, "stdout", Full())
+        try:
+            code = cli.main(argv)
+        except SystemExit as exc:  # the exit code, whether returned or raised
+            code = exc.code
+    assert code == 1 and capsys.readouterr().err == "tinygrad-init exercises: cannot write the output: No space " \
+        "left on device\n"
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["list"]])
+def test_python_m_exercises_onto_a_full_disk_is_one_line_and_exit_1(argv: list[str]) -> None:
+    # `python -m tinygrad_init.exercises --help > /dev/full` ended with exit 0 and no word; `list` said
+    # "cannot write: No space left on device (None)"
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full (a device that is always full) on this system")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "tinygrad_init.exercises", *argv], stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=120, env=BUFFERED)
+    assert done.returncode == 1 and done.stderr == "python -m tinygrad_init.exercises: cannot write the output: No " \
+        "space left on device\n", done.stderr
 
 
 def test_exercises_start_into_a_path_under_a_file_is_a_message_not_a_traceback(tmp_path, capsys) -> None:
@@ -703,10 +782,14 @@ def test_the_demo_gives_a_1_x_1_weight_no_std() -> None:
     (["--out", "report", "report", "--quick"], ": tinygrad-init report --quick --out report"),
     (["--out", "demo", "graph", "a*b", "a=1"], ": tinygrad-init graph 'a*b' a=1 --out demo"),  # demo: --out's value
     (["--seed", "1", "exercises", "list"], " (`tinygrad-init exercises --help` lists them)"),  # not `list --seed 1`
+    (["--timeout", "5", "exercises", "grade", "w"], " (`tinygrad-init exercises --help` lists them)"),
+    (["--force", "exercises", "start", "w"], " (`tinygrad-init exercises --help` lists them)"),
     (["--out", "g", "graph", "--", "-a*b", "a=1", "b=2"], ": tinygrad-init graph --out g -- '-a*b' a=1 b=2")])
 def test_an_option_before_the_command_is_told_to_go_after_it(argv: list[str], fixed: str, capsys) -> None:
     # `--seed 1 demo` was "invalid choice: '1' (choose from 'demo', ...)", `--quick report` was "unrecognized
-    # arguments: --quick (did you mean --quick?)": neither said that the option belongs after the command
+    # arguments: --quick (did you mean --quick?)": neither said that the option belongs after the command; nor did
+    # `--timeout 5 exercises grade w` ("invalid choice: '5'") or `--force exercises start w` ("unrecognized
+    # arguments: --force start w"), options of the exercises' own parser
     with pytest.raises(SystemExit) as exc:
         cli.main(argv)
     line = capsys.readouterr().err.splitlines()[-1]

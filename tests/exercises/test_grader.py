@@ -111,6 +111,17 @@ def test_an_option_may_stand_between_the_folder_and_the_names(tmp_path):
     assert set(verdicts(text)) == {"mul_backward", "pow_backward"}
 
 
+@pytest.mark.parametrize("argv", [["grade", "{tmp}", "ex99"], ["grade", "{tmp}/missing"], ["start", "{tmp}/f.txt"]])
+def test_usage_errors_go_to_stderr_as_argparses_do(argv, tmp_path, capsys):
+    # `grade work ex99 > grades.txt`: the error went into the file, the terminal showed nothing, and a script's
+    # `2> errors.txt` missed it, where argparse's own (a missing DIR) went to stderr
+    (tmp_path / "f.txt").write_text("notes", encoding="utf-8")
+    out = io.StringIO()
+    assert grader.main([w.format(tmp=tmp_path) for w in argv], out=out) == 2
+    err = capsys.readouterr().err
+    assert out.getvalue() == "" and err.startswith("tinygrad-init exercises: error: ") and err.count("\n") == 1, err
+
+
 def test_grade_a_file_grades_its_exercise(tmp_path):
     write(tmp_path, "fans", solution("fans"))
     code, text = run(["grade", str(tmp_path / "ex11_fans.py")])
@@ -121,10 +132,10 @@ def test_usage_errors_exit_2(tmp_path, capsys):
     # as the help says (it said "0 when everything you asked for passed, 1 otherwise")
     for parser in (grader.build_parser(), grader.build_parser()._subparsers._group_actions[0].choices["grade"]):
         assert "2 for an unknown exercise or a missing folder" in " ".join(parser.format_help().split())
-    code, text = run(["grade", str(tmp_path / "missing")])
+    code, text = run(["grade", str(tmp_path / "missing")])[0], capsys.readouterr().err
     assert code == 2 and "there is no folder" in text and "start" in text
     assert text.startswith("tinygrad-init exercises: error: there is no folder ")  # as every command names itself
-    code, text = run(["grade", str(tmp_path), "nope"])
+    code, text = run(["grade", str(tmp_path), "nope"])[0], capsys.readouterr().err
     assert code == 2 and "unknown exercise 'nope'" in text and "names:" not in text, text  # no Python argument
     assert run(["start", str(tmp_path), "nope"])[0] == 2
     assert run([])[0] == 2
@@ -159,7 +170,7 @@ def test_python_api_takes_one_name_as_a_string_and_names_a_bad_argument(tmp_path
         with pytest.raises(FileNotFoundError, match=f"grade: there is no folder '{nowhere}'; make one with"):
             exercises.grade(str(nowhere))
 
-def test_bad_arguments_of_start_and_grade_name_the_function_and_the_argument(tmp_path):
+def test_bad_arguments_of_start_and_grade_name_the_function_and_the_argument(tmp_path, capsys):
     # start(a file) raised "[Errno 17] File exists", start(None) and grade(None) Python's own "expected str, bytes or
     # os.PathLike" or "stat: path should be ...", names=2.5 or True "'float' object is not iterable", and an unknown
     # name said neither the call nor the argument.
@@ -190,11 +201,11 @@ def test_bad_arguments_of_start_and_grade_name_the_function_and_the_argument(tmp
         exercises.grade(str(tmp_path), np.array([0]))
     with pytest.raises(TypeError, match="grade: names must be .*, got bytes b'ex01'"):  # not "unknown exercise 101"
         exercises.grade(str(tmp_path), b"ex01")
-    code, text = run(["start", str(tmp_path / "notes.txt")])
-    assert code == 2 and "is not a folder" in text
+    assert run(["start", str(tmp_path / "notes.txt")])[0] == 2
+    assert "is not a folder" in capsys.readouterr().err
 
 
-def test_a_folder_named_like_an_exercise_file_is_called_a_folder(tmp_path):
+def test_a_folder_named_like_an_exercise_file_is_called_a_folder(tmp_path, capsys):
     # It was reported as "does not exist; run start", and start then refused (or, with --force, crashed).
     (tmp_path / "ex01_mul_backward.py").mkdir()
     (result,) = grader.grade(str(tmp_path), "ex01", isolate=False)
@@ -203,19 +214,20 @@ def test_a_folder_named_like_an_exercise_file_is_called_a_folder(tmp_path):
                        (["start", str(tmp_path), "ex01", "--force"], 2)):
         out = io.StringIO()
         assert grader.main(argv, out=out) == code
-        text = " ".join(out.getvalue().split())  # the report wraps long lines
-        assert "ex01_mul_backward.py is a folder, not a file" in text
+        text = " ".join((out.getvalue() + capsys.readouterr().err).split())  # the report wraps long lines; start's
+        assert "ex01_mul_backward.py is a folder, not a file" in text  # usage error is on stderr
         assert "does not exist" not in text and "Refusing" not in text
 
 
-def test_grading_a_file_that_is_not_an_exercise_file_says_so(tmp_path):
+def test_grading_a_file_that_is_not_an_exercise_file_says_so(tmp_path, capsys):
     # "grade work/notes.py" said "unknown exercise 'notes.py'", and "grade work/mul_backward.py" graded another file.
     for name in ("notes.py", "mul_backward.py"):
         (tmp_path / name).write_text("x = 1\n", encoding="utf-8")
         out = io.StringIO()
         assert grader.main(["grade", str(tmp_path / name)], out=out) == 2
-        assert f"{tmp_path / name} is not an exercise file" in out.getvalue()
-        assert "ex01_mul_backward.py" in out.getvalue() and "Grading" not in out.getvalue()
+        err = capsys.readouterr().err
+        assert f"{tmp_path / name} is not an exercise file" in err
+        assert "ex01_mul_backward.py" in err and "Grading" not in out.getvalue() + err
 
 
 def test_help_teaches(capsys):

@@ -281,16 +281,16 @@ def test_a_misspelt_exercise_name_is_answered_with_the_names_it_is_close_to(tmp_
     with pytest.raises(ValueError, match=f"unknown exercise '{typo}'. Did you mean {re.escape(meant)}\\? Known"):
         exercises.grade(str(tmp_path), typo)
     assert grader.main(["grade", str(tmp_path), typo]) == 2
-    assert f"Did you mean {meant}?" in capsys.readouterr().out
+    assert f"Did you mean {meant}?" in capsys.readouterr().err
 
 
 def test_a_misspelt_folder_is_answered_with_the_folder_it_is_close_to(tmp_path, capsys):
     # `grade wrk` beside a folder work said only "Create it with ... start wrk": a second, empty folder of the typo.
     exercises.start(str(tmp_path / "work"), "ex01")
     assert grader.main(["grade", str(tmp_path / "wrk"), "ex01"]) == 2
-    assert f"there is no folder {tmp_path / 'wrk'} (did you mean {tmp_path / 'work'}?)" in capsys.readouterr().out
+    assert f"there is no folder {tmp_path / 'wrk'} (did you mean {tmp_path / 'work'}?)" in capsys.readouterr().err
     assert grader.main(["grade", str(tmp_path / "elsewhere")]) == 2
-    assert "did you mean" not in capsys.readouterr().out
+    assert "did you mean" not in capsys.readouterr().err
 
 
 def test_a_numerical_gradient_kept_in_an_int_array_is_told_its_dtype(tmp_path):

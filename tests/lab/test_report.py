@@ -208,6 +208,13 @@ def test_piped_progress_writes_no_carriage_returns(tmp_path: Path, capsys: pytes
     assert "\r" not in err and "experiments" not in err  # stderr is not a terminal here: no bars at all
 
 
+def test_progress_with_stderr_closed_still_writes_the_report(tmp_path: Path, monkeypatch) -> None:
+    # `tinygrad-init report 2>&-` (sys.stderr is None): tqdm drew its bars on None, and the report ended in an
+    # AttributeError, unseen (stderr is closed), with exit 1 and no report
+    monkeypatch.setattr(sys, "stderr", None)
+    assert report.build_report(tmp_path, progress=True, sections=[_section], workers=1).html.is_file()
+
+
 def test_render_html_escapes_text() -> None:
     res = experiments.ExperimentResult("x", "<b>title</b>", "q & a", {"main": Table(["a"], [["<i>"]])}, {}, {},
                                        ["1 < 2"], {})

@@ -8,6 +8,7 @@ import argparse
 import difflib
 import errno
 import inspect
+import io
 import json
 import multiprocessing
 import os
@@ -344,9 +345,10 @@ def _run_report(args: argparse.Namespace) -> int:
         for name in ("report.html", "report.json"):  # a folder or a read-only file of that name: before the work
             _writable(args.out / name)
         files = report.build_report(args.out, seed=args.seed, quick=args.quick, progress=not args.no_progress,
-                                    log=sys.stdout, svg=args.svg)
+                                    log=(log := io.StringIO()), svg=args.svg)
     except OSError as e:
         return _cannot("report", f"{what} {args.out}", e)
+    print(log.getvalue(), end="")  # out here: stdout's error (`| head`, a full disk) is not the folder's
     stages = ", ".join(f"{k} {v:.1f} s" for k, v in files.stage_seconds.items())
     print(f"tinygrad-init report: done in {files.seconds:.1f} s" + f" ({stages})" * bool(stages), file=sys.stderr)
     return 0
@@ -449,8 +451,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         commands = next(a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction))
         # options before the command (`--seed 1 demo` was "invalid choice: '1'"): the first word that names a command
         # and is no option's value (`--out demo graph`), and the line with the options after it. known: does a
-        # command's option of that name take a value (an option of none: argparse's own error)
-        known = {o: a.nargs != 0 for p in commands.values() for o, a in p._option_string_actions.items()}
+        # command's option of that name take a value (an option of none: argparse's own error); the exercises' too,
+        parsers = [*commands.values()]  # whose own parser is read only for them (its import takes 0.1 s)
+        if "exercises" in argv and argv[0][:1] == "-":
+            from ..exercises import grader
+
+            parsers += grader.build_parser()._subparsers._group_actions[0].choices.values()
+        known = {o: a.nargs != 0 for p in parsers for o, a in p._option_string_actions.items()}
         at = next((i for i, w in enumerate(argv) if w in commands and (not i or not known.get(argv[i - 1]))), 0)
         if at and argv[0].split("=")[0] in known and argv[0] not in ("-h", "--help"):
             cmd, cut = argv[at:], argv[at:].index("--") if "--" in argv[at:] else len(argv) - at

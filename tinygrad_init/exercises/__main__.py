@@ -15,6 +15,9 @@ except BrokenPipeError:  # `... list | head -1`: the reader stopped; no tracebac
     code = 1
 except KeyboardInterrupt:  # Ctrl-C while grading: the shell's code for SIGINT, no traceback, as tinygrad-init
     code = print("python -m tinygrad_init.exercises: interrupted", file=sys.stderr) or 130
-except OSError as e:  # a folder that cannot be made or written into: one line, as tinygrad-init says it
-    code = print(f"python -m tinygrad_init.exercises: cannot write: {e.strerror} ({e.filename})", file=sys.stderr) or 1
+except OSError as e:  # a folder that cannot be made or written into, or the output (a full disk): one line, as
+    if e.filename is None and sys.stdout:  # tinygrad-init says it; no second error of stdout when Python exits
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    what = f": {e.strerror} ({e.filename})" if e.filename else f" the output: {e.strerror}"
+    code = print(f"python -m tinygrad_init.exercises: cannot write{what}", file=sys.stderr) or 1
 sys.exit(code)

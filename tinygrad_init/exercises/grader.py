@@ -245,9 +245,22 @@ def _para(text: str) -> str:
     return textwrap.fill(" ".join(text.split()), width=88)
 
 
+class _Parser(argparse.ArgumentParser):
+    def _print_message(self, message: str, file: TextIO | None = None) -> None:
+        """Write `message` as argparse does, but let an error of writing --help to stdout through: argparse drops it
+        (onto a full disk: no text and exit 0); raised, it is said as the output's of a command is."""
+        if message and (file := file or sys.stderr):
+            try:
+                file.write(message)
+                file.flush()
+            except OSError:
+                if file is sys.stdout:
+                    raise
+
+
 def build_parser(prog: str = "tinygrad-init exercises") -> argparse.ArgumentParser:
     """The argument parser (`prog` is how the command is spelled in help and messages)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=prog, description=_DESCRIPTION,
         epilog=_examples(prog, [(c, d.format(timeout=DEFAULT_TIMEOUT)) for c, d in _EXAMPLES]) + _EPILOG_TAIL,
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -365,7 +378,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "tinygrad-init exercises
     Args:
         argv: e.g. `["grade", "work", "ex03"]`; default `sys.argv[1:]`.
         prog: the command's name in help and messages.
-        out: where to write (default standard output).
+        out: where to write (default standard output); usage errors go to standard error, as argparse's do.
     """
     out = out or sys.stdout or io.StringIO()  # stdout closed (`... >&-`): the output goes nowhere, as print's does
     parser = build_parser(prog)
@@ -380,6 +393,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "tinygrad-init exercises
         return 2
     try:
         return args.func(args, out, prog)
-    except ValueError as exc:  # a usage error: an unknown exercise name, no such folder, not an exercise file
-        out.write(f"{prog}: error: {str(exc).replace(': names: ', ': ', 1)}\n")  # names: the Python argument
+    except ValueError as exc:  # a usage error (an unknown exercise name, no such folder, not an exercise file), said
+        text = str(exc).replace(": names: ", ": ", 1)  # (names: the Python argument) on stderr, as argparse's are
+        print(f"{prog}: error: {text}", file=sys.stderr)
         return 2

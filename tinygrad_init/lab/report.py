@@ -197,7 +197,7 @@ def build_report(out_dir: str | Path, seed: int = 0, quick: bool = False, progre
             raise FileExistsError(f"build_report: {d} holds files and {out} has no report.json, so no report wrote "
                                   "them; choose another output folder, or empty that one")
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)  # macOS: fork is unsafe
-    bars, pool = {"file": sys.stderr, "disable": None if progress else True, "leave": False}, None
+    bars, pool = {"file": sys.stderr, "disable": None if progress and sys.stderr else True, "leave": False}, None
     with contextlib.suppress(OSError):  # no semaphores for a pool (some containers, Android): everything runs here
         pool = ProcessPoolExecutor(workers, context, _worker) if workers > 1 else None
     with threadpool_limits(1, user_api="blas"), pool or contextlib.nullcontext():

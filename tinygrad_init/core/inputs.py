@@ -372,6 +372,7 @@ def held_grad(t: Any) -> np.ndarray:
                          "backward, p.grad = None (optimizer.zero_grad() or model.zero_grad() for all)")
     return g if g.dtype == dtype or dtype.kind != "f" else _cast(g, dtype)
 
+
 def _read_grad(t: Any) -> np.ndarray | None:
     if (node := t.grad_fn) is None:
         return t._grad

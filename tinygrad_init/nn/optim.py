@@ -34,8 +34,6 @@ _SGD_TAKES, _SGD_IS = "params, lr, momentum, and weight_decay by keyword", \
     "this SGD is PyTorch's with dampening=0, nesterov=False, maximize=False"
 _SGD_HAS = "an SGD has lr, momentum and weight_decay (optimizer.lr = 0.01 between steps) and params"
 _IN_ORDER = "(the momentum is kept one per parameter, in their order)"
-
-
 _IN_PLACE = {"__setitem__": "params[i] = p", "__delitem__": "del params[i]", "__iadd__": "params += ...",
              "__imul__": "params *= n"}  # and params.append(p), .extend(...), ...
 
@@ -110,6 +108,7 @@ class SGD:
             raise AttributeError(f"SGD: cannot set {name!r}: " + (known or write or f"no such setting; {_SGD_HAS}"),
                                  name=name)
         object.__setattr__(self, name, value)
+
     def step(self, closure: None = None) -> None:
         """Update every parameter in place from its `.grad` (PyTorch's `closure` is not taken: call it before)."""
         if closure is not None:  # (run in step, it would make gradients after Diagnostics, wrapping step, reads them)

@@ -81,6 +81,9 @@ class Picture(graphviz.Digraph):
                              "filename) writes the DOT text; write the picture with draw.render(picture, filename)")
         return super().save(filename, *args, **kwargs)
 
+    def __repr__(self) -> str:  # at the prompt, and beside the SVG in a notebook: no memory address
+        return f"Picture({counted(len(self.source.splitlines()), 'line')} of DOT text in .source)"
+
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict:
         try:
             return super()._repr_mimebundle_(include, exclude, **kwargs)

@@ -15,6 +15,7 @@ import functools
 import math
 import numbers
 import os
+import re
 import sys
 import threading
 import unicodedata
@@ -227,6 +228,16 @@ def writable(who: str, path: Any, name: str, arg: str = "path") -> Path:
         raise IsADirectoryError(f"{who}: {arg} {str(path)!r} is a folder" + (  # not x/graph.svg/graph.svg
             f"; name the file: {path / name}" if path.name != name else "; move it away or write elsewhere"))
     return path
+
+
+def undated(out: Any, file: bool = False) -> Any:
+    """PDF bytes without the time Graphviz's cairo stamps into them, `/CreationDate (D:...)` blanked to spaces of its
+    length (the offsets after it stay right), so that the same graph gives the same bytes; `file`: `out` names a file
+    written, rewritten so if it is a .pdf. Anything else is returned as it is."""
+    if file and str(out).lower().endswith(".pdf"):
+        Path(out).write_bytes(undated(Path(out).read_bytes()))
+    pdf = isinstance(out, bytes) and out.startswith(b"%PDF-")  # (an SVG whose label reads /CreationDate: as it is)
+    return re.sub(rb"/CreationDate \(D:[^)]*\)", lambda m: b" " * len(m[0]), out) if pdf else out
 
 
 def write_whole(path: Path, data: bytes | str) -> Path:

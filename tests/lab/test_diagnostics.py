@@ -741,3 +741,17 @@ def test_fit_refuses_a_one_logit_model_instead_of_training_nothing(seed):
     two = nn.MLP([2, 4, 2], activation="tanh", rng=seed)
     losses, _ = D.fit(two, X, y, steps=3, lr=0.1, rng=seed)
     assert len(losses) == 3 and all(v > 0.1 for v in losses)
+
+
+def test_a_diagnostics_and_the_comparison_holding_it_print_what_they_watched_and_no_memory_address(comparison):
+    # repr(compare_inits(...)), a notebook cell's output, showed each run as '<...Diagnostics object at 0x7f...>', an
+    # address that changes with every run of the cell (a regenerated slide or notebook differs by it)
+    model = _model()
+    *_, diag = _train(model, True, steps=3, every=2)
+    assert repr(diag) == "Diagnostics(Sequential, 2 layers watched (tanh), 3 steps, 2 records, every=2, attached)"
+    diag.detach()
+    assert repr(diag).endswith("every=2, detached)")
+    assert repr(D.Diagnostics(nn.Sequential())) == (
+        "Diagnostics(Sequential, 0 layers watched, 0 steps, 0 records, every=1, attached)")
+    text = repr(comparison)
+    assert "object at" not in text and "'poor init': Diagnostics(Sequential, 6 layers watched (tanh), 40 steps" in text

@@ -1397,3 +1397,15 @@ def test_batch_norm_names_plain_when_the_sweep_given_as_plain_is_the_wrong_one()
         E.batch_norm(plain=E.run_sweep(["small"], ["tanh"], **kw), schemes=["small"], activations=["tanh"], **kw)
     with pytest.raises(TypeError, match=r"^batch_norm: plain must be a Sweep from run_sweep, got int"):
         E.batch_norm(sweep=bn, plain=5, schemes=["small"], activations=["tanh"])
+
+
+def test_a_run_and_a_sweep_print_their_networks_and_no_memory_address() -> None:
+    # run_one(...) or run_sweep(...) as the last line of a notebook cell showed '<...Run object at 0x7f...>', an
+    # address that changes with every run of the cell (a regenerated slide or notebook differs by it)
+    sweep = E.run_sweep(("small", "he_normal"), ("relu",), depth=3, width=20, batch=30, rng=1)
+    assert repr(sweep) == "Sweep(small, he_normal x relu: 3 layers x 20 units, batch 30, seed 1)"
+    assert repr(sweep.run("he_normal", "relu")) == "Run(he_normal, relu: 3 layers x 20 units, batch 30, seed 1)"
+    bn = E.run_sweep(("small",), ("tanh",), depth=1, width=1, batch=2, rng=np.random.default_rng(0), batchnorm=True)
+    assert repr(bn.run("small", "tanh")) == "Run(small, tanh, batch norm: 1 layer x 1 unit, batch 2)"
+    assert repr(bn) == "Sweep(small x tanh: 1 layer x 1 unit, batch 2)"  # a Generator's: no seed to name
+    assert bn.run("small", "tanh").table().title == "small 0.01*randn, tanh, batch norm: 1 layer x 1 unit, batch 2"

@@ -78,6 +78,14 @@ def test_the_page_is_offline_and_complete(page):
     assert ex._repr_html_().startswith('<iframe title="init explorer" srcdoc="&lt;!DOCTYPE html&gt;')
 
 
+def test_the_explorer_prints_its_grid_and_no_memory_address(page):
+    # explore() as the last line of a cell or at the prompt printed '<...Explorer object at 0x7f...>' as its text, an
+    # address that changes with every run (a notebook saves that text beside the page)
+    assert repr(page[0]) == ("Explorer(16 combinations of activation tanh, relu; scheme small, xavier_normal; gain 1, "
+                             "2; depth 3, 6; width 32: .write(path) saves the page)")
+    assert repr(E.Explorer({"gain": []}, {})) == "Explorer(0 combinations of gain -: .write(path) saves the page)"
+
+
 def test_one_number_per_layer_is_refused_not_called_symmetric():
     with pytest.raises(ValueError, match=r"measure: width x batch must be at least 2"):
         E.measure("tanh", "xavier_normal", 1.0, 3, 1, batch=1)  # was the verdict 'symmetric'

@@ -44,6 +44,14 @@ parts = [json.dumps(explorer.measure("tanh", "large", 2.0, 5, 500)),  # 500 satu
          json.dumps(experiments.run_one("he_normal", "relu", 3, 20, 30, rng=1).to_dict()),
          plots.figure_bytes(plots.curves({"p": {"small": [1.0, 0.5, 0.2]}}), "svg").decode(),
          draw.draw(draw.mlp_loss([2, 3, 1], engine="scalar", rng=2)[0]).source]
+# the ledger's text, the player's page, a traced model's clusters, a probe's and the schemes' tables (no set or dict
+# of ids or names may order them)
+from tinygrad_init import init, ledger, nn, player, probe, Tensor
+loss, tr = draw.mlp_loss([3, 4, 2], rng=5)
+with ledger.record() as steps:
+    loss.backward()
+parts += [str(steps.explain()), player.player_html(steps), draw.draw(loss, module=tr.collapsed()).source, init.table(),
+          str(probe.probe_model(nn.MLP([3, 4, 1], rng=1), Tensor([[1.0, 2.0, 3.0], [0.5, 0.0, -1.0]]), rng=4))]
 print(hashlib.sha256("".join(parts).encode()).hexdigest())
 """
 

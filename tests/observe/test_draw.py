@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 
 import graphviz
 import numpy as np
@@ -425,6 +426,26 @@ def test_render_writes_the_same_pdf_a_second_later(tmp_path):
     pdfs = [draw.render(g, tmp_path / "a.pdf").read_bytes(), time.sleep(1.1)]
     pdfs[1] = draw.render(g, tmp_path / "b.pdf", format="PDF").read_bytes()
     assert pdfs[0] == pdfs[1] and pdfs[0].startswith(b"%PDF-") and b"/CreationDate" not in pdfs[0]
+
+
+def test_a_picture_prints_what_it_holds_and_no_memory_address():
+    # draw(o) at the prompt printed '<tinygrad_init.observe.draw.Picture object at 0x7f...>', and a notebook saved that
+    # text beside the SVG: an address that changes with every run of the cell
+    g = draw.draw(tiny()[-1])
+    assert repr(g) == "Picture(22 lines of DOT text in .source)" and repr(draw.draw(Value(1.0))).startswith("Picture(")
+
+
+def test_the_pictures_own_pipe_and_render_write_a_pdf_without_the_time(tmp_path):
+    # draw(o, format="pdf").render("slide") (micrograd's draw_dot habit, which draw's docstring names) and .pipe() kept
+    # cairo's /CreationDate (D:...): other bytes on every run, where draw.render(g, "slide.pdf") blanks it
+    require_binary("dot")
+    g = draw.draw(tiny()[-1], format="pdf")
+    piped, written = g.pipe(), Path(g.render(tmp_path / "slide"))
+    assert written.name == "slide.pdf" and written.read_bytes() == piped
+    assert piped == draw.render(g, tmp_path / "g.pdf").read_bytes()
+    assert piped.startswith(b"%PDF-") and b"/CreationDate" not in piped
+    assert g.pipe(format="svg") == draw.draw(tiny()[-1]).pipe()  # another format: as Graphviz wrote it
+    assert Path(g.render(tmp_path / "dot", format="png")).read_bytes()[:4] == b"\x89PNG"
 
 
 def test_rendering_something_that_is_not_a_picture_is_refused_by_name(tmp_path):

@@ -107,6 +107,12 @@ class Diagnostics:
         """Remove every hook and restore `model.forward` and `optimizer.step`; the records stay."""
         _detach(self._handles, self._wrapped)
 
+    def __repr__(self) -> str:  # what it watched and holds (a notebook shows it), no memory address
+        kinds = f" ({', '.join(dict.fromkeys(self.kinds))})" if self.kinds else ""  # each kind once
+        return (f"Diagnostics({type(self.model).__name__}, {counted(len(self.layers), 'layer')} watched{kinds}, "
+                f"{counted(self.step, 'step')}, {counted(len(self.records), 'record')}, every={self.every}, "
+                f"{'attached' if self._wrapped else 'detached'})")
+
     def _record(self) -> dict | None:
         if is_grad_enabled() and self.model.training and self.step % self.every == 0:  # else None: not recorded
             if not self.records or self.records[-1]["step"] != self.step:

@@ -24,7 +24,7 @@ from ..utils import Rng, as_rng, as_seed, check_bool, check_choice, check_int, c
 from ..utils import format_number as _num
 from . import diagnostics, plots, spectra
 from .probe import Probe, fraction_key
-from .table import SCHEME_LABELS, ExperimentResult, Table, band, label, plain
+from .table import SCHEME_LABELS, ExperimentResult, Table, band, label, network_sizes, plain
 from .theory import predict, renamed
 from .training import (ACTIVATIONS, accuracy, check_activation, check_names, check_scheme, deep_mlp, depth,
                        distinct_units, fit, seeds_of, sigmoid_saturation, symmetry, training)
@@ -82,7 +82,7 @@ class Run:
             columns = ["pre_std", "pre_std_theory", "act_mean", "act_mean_theory", "act_std", "act_std_theory", *sat,
                        "grad_act_std", "grad_act_std_theory", "grad_w_std", "grad_w_std_theory"]
             columns = ["layer"] + ["linear_std"] * bn + [c for c in columns if not (bn and "theory" in c)]
-        s, columns = self.settings, self._check("Run.table", columns)
+        columns = self._check("Run.table", columns)
         notes = [f"{k}: {LAYER_FIELDS[k]}" for k in columns if k in LAYER_FIELDS] + [
             _THEORY + "; upstream dL/dh at the top ~ N(0, 1)"] * any(c.endswith("_theory") for c in columns)
         if bad := [r["layer"] for r in self.layers if not np.isfinite(r.get("act_std") or 0.0)]:
@@ -98,8 +98,7 @@ class Run:
                          "measured, they are rounding or 0, and a layer of zeros passes no gradient back")
         return Table(columns, [[r.get(c) for c in columns] for r in self.layers], notes=notes,
                      title=f"{label(self.scheme)}, {self.activation}{', batch norm' * self.batchnorm}: "
-                           f"{counted(s['depth'], 'layer')} x {counted(s['width'], 'unit')}, batch {s['batch']}"
-                           + f", seed {s['seed']}" * (s["seed"] is not None))  # (a Generator's: no seed to name)
+                           f"{network_sizes(self.settings)}")
 
     def _check(self, where: str, columns: str | Sequence[str]) -> list[str]:
         """`columns` (a name or a list) as a list if this run has every one; a KeyError naming `where` otherwise."""
@@ -108,6 +107,9 @@ class Run:
         if unknown := [c for c in columns if c not in self.layers[0]]:
             raise KeyError(f"{where}: unknown column(s) {unknown}; the columns are {', '.join(self.layers[0])}")
         return columns
+
+    def __repr__(self) -> str:  # a notebook cell shows it: the network, not a memory address
+        return f"Run({self.scheme}, {self.activation}{', batch norm' * self.batchnorm}: {network_sizes(self.settings)})"
 
     def to_dict(self) -> dict[str, Any]:
         return plain({"scheme": self.scheme, "activation": self.activation, "batchnorm": self.batchnorm,
@@ -135,6 +137,9 @@ class Sweep:
         columns = next(iter(self.runs.values()))._check("Sweep.table", columns)
         return renamed("Sweep.table", Table, ["scheme", "activation", *columns], [[s, a] + [r.get(c) for c in columns]
                        for (s, a), run in self.runs.items() for r in run.layers], title, notes)
+
+    def __repr__(self) -> str:  # a notebook cell shows it: what it holds, not a memory address
+        return f"Sweep({', '.join(self.schemes)} x {', '.join(self.activations)}: {network_sizes(self.settings)})"
 
     def to_dict(self) -> dict[str, Any]:
         return {"settings": plain(self.settings), "runs": [r.to_dict() for r in self.runs.values()]}
@@ -171,9 +176,8 @@ def _measure(scheme: str, act: str, X: np.ndarray, G: np.ndarray, seed: int, set
     return Run(scheme, act, bn, rows, hists, th, settings)
 
 
-def run_sweep(schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACTIVATIONS, *,
-              depth: int | None = None, width: int | None = None, batch: int | None = None,
-              rng: Rng = 0, quick: bool = False, bins: int = 50,
+def run_sweep(schemes: Sequence[str] = SCHEMES, activations: Sequence[str] = ACTIVATIONS, *, depth: int | None = None,
+              width: int | None = None, batch: int | None = None, rng: Rng = 0, quick: bool = False, bins: int = 50,
               batchnorm: bool = False, progress: Callable[[str], Any] | None = None) -> Sweep:
     """Forward, backward and probe every scheme x activation on one deep network shape (CS231n's set-up).
 
@@ -251,9 +255,8 @@ def activation_statistics(rng: Rng = 0, quick: bool = False, *,
     sw = _get_sweep("activation_statistics", sweep, schemes, activations, rng, quick, **sizes)
     s, L = sw.settings, sw.settings["depth"]
     main = sw.table(["layer", "act_mean", "act_mean_theory", "act_std", "act_std_theory", "saturated",
-                     "saturated_theory", "dead", "pre_std", "pre_std_theory"],
-                    f"Activation statistics: {L} layers x {counted(s['width'], 'unit')}, batch {s['batch']}, no bias, "
-                    "X ~ N(0, 1)",
+                     "saturated_theory", "dead", "pre_std", "pre_std_theory"], f"Activation statistics: {L} layers x "
+                    f"{counted(s['width'], 'unit')}, batch {s['batch']}, no bias, X ~ N(0, 1)",
                     [f"{k}: {LAYER_FIELDS[k]}" for k in ("act_std", "saturated", "dead", "pre_std")] + [_THEORY])
     rows, findings = [], []
     for (sc, a), run in sw.runs.items():
@@ -263,9 +266,8 @@ def activation_statistics(rng: Rng = 0, quick: bool = False, *,
         findings.append(f"{a}, {label(sc)}: std {_num(std[0])} at layer 1 -> {_num(std[-1])} at layer {L} (theory "
                         f"{_num(th[-1])}); {key} at layer {L}: {_num(100 * frac[-1], 2)}% of the "
                         + ("units." if key == "dead" else "entries."))  # the probe's counts: units; batch x units
-    summary = Table(["scheme", "activation", "std_first", "std_last", "std_last_theory",
-                     "last_over_first", "saturated_or_dead_last"], rows,
-                    title=f"Activation std at the first and the last of {L} layers")
+    summary = Table(["scheme", "activation", "std_first", "std_last", "std_last_theory", "last_over_first",
+                     "saturated_or_dead_last"], rows, title=f"Activation std at the first and the last of {L} layers")
     shown = [sc for sc in sw.schemes if sc != "zeros"] or sw.schemes  # zeros: std 0, nothing to draw on a log axis
     figures = {"std": partial(plots.layer_curves, *({a: {sc: sw.run(sc, a).values(k) for sc in shown}
                                                      for a in sw.activations} for k in ("act_std", "act_std_theory")),
@@ -293,9 +295,8 @@ def gradient_statistics(rng: Rng = 0, quick: bool = False, *,
     sw = _get_sweep("gradient_statistics", sweep, schemes, activations, rng, quick, **sizes)
     s = sw.settings
     main = sw.table(["layer", "grad_act_std", "grad_act_std_theory", "grad_pre_std", "grad_pre_std_theory",
-                     "grad_pre_median", "grad_w_std", "grad_w_std_theory"],
-                    f"Gradient statistics: {s['depth']} layers x {counted(s['width'], 'unit')}, batch {s['batch']}, "
-                    "upstream dL/dh_top ~ N(0, 1)",
+                     "grad_pre_median", "grad_w_std", "grad_w_std_theory"], f"Gradient statistics: {s['depth']} "
+                    f"layers x {counted(s['width'], 'unit')}, batch {s['batch']}, upstream dL/dh_top ~ N(0, 1)",
                     ["grad_act_std: std of dL/dh_l; grad_pre_std: of dL/dz_l; grad_pre_median: median |dL/dz_1| "
                      "(layer 1); grad_w_std: of dL/dW_l (summed over the batch)", _THEORY])
     findings, q = [], lambda v: "0/0" if v[0] == v[-1] == 0 else _num(ratio(v[0], v[-1]))
@@ -363,9 +364,8 @@ def theory_average(rng: Rng = 0, quick: bool = False, *, scheme: str = "he_norma
                 f"{_num(100 * np.abs(q[m][0] - 1).max(), 2)}% in one network, by at most "
                 f"{_num(100 * np.abs(bands[m][0] - 1).max(), 2)}% in the {median}." for m, w in _PAIRS]
     figure = partial(plots.curves, {f"std({w}): measured / theory": {median: q[m], "network 1": q[m][0]}
-                                    for m, w in _PAIRS}, log=False, hlines={"theory": 1.0},
-                     title=f"{activation}, {label(scheme)}, {s['depth']} x {s['width']}: {median}, band = "
-                           "lowest to highest")
+                                    for m, w in _PAIRS}, log=False, hlines={"theory": 1.0}, title=f"{activation}, "
+                     f"{label(scheme)}, {s['depth']} x {s['width']}: {median}, band = lowest to highest")
     main = Table(["layer"] + [f"{m[:-4]}_{k}" for m, _ in _PAIRS for k in ("one", "median", "min", "max")], rows,
                  title=f"measured / theory by layer, {counted(networks, 'network')}")
     return ExperimentResult("theory", "Theory vs measurement, averaged over networks", "Does the mean-field theory "
@@ -556,10 +556,9 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
 
 # ------------------------------------------------------------------ all of them
 #: The experiments that take only `rng` and `quick`, in report order: a function added here is a new section.
-EXPERIMENTS: dict[str, Callable[..., ExperimentResult]] = {
-    "theory": theory_average, "symmetry": symmetry, "training": training, "depth": depth,
-    "saturation": sigmoid_saturation, "diagnosis": diagnostics.section, "chaos": spectra.chaos_section,
-    "spectra": spectra.isometry_section}
+EXPERIMENTS: dict[str, Callable[..., ExperimentResult]] = {"theory": theory_average, "symmetry": symmetry,
+    "training": training, "depth": depth, "saturation": sigmoid_saturation, "diagnosis": diagnostics.section,
+    "chaos": spectra.chaos_section, "spectra": spectra.isometry_section}
 #: The sections beyond the classic lecture: training-time diagnostics, the edge of chaos, Jacobian spectra.
 BEYOND = ("diagnosis", "chaos", "spectra")
 

@@ -21,8 +21,8 @@ from threadpoolctl import threadpool_limits
 
 from ..core.tensor import Tensor, enable_grad
 from ..nn import init
-from ..utils import (Rng, as_rng, check_bool, check_choice, check_int, check_real, check_type, writable,
-                     write_whole)
+from ..utils import (Rng, as_rng, check_bool, check_choice, check_int, check_real, check_type, counted,
+                     writable, write_whole)
 from . import theory
 from .diagnostics import SATURATION, Diagnostics
 from .experiments import THRESHOLDS, WORDS, judge, nearby
@@ -116,6 +116,10 @@ class Explorer:
     def write(self, path: str | Path) -> Path:
         """Write the page to `Explorer.file(path)` (a folder gets `explorer.html`); returns the file."""
         return write_whole(_page_file("Explorer.write", "path", path), self.html)  # LF on every platform
+
+    def __repr__(self) -> str:  # its text at the prompt (and beside the page in a notebook), not a memory address
+        axes = "; ".join(f"{k} {', '.join(v) or '-'}" for k, v in self.grid.items())
+        return f"Explorer({counted(len(self.data), 'combination')} of {axes}: .write(path) saves the page)"
 
     def _repr_html_(self) -> str:
         return (f'<iframe title="init explorer" srcdoc="{html.escape(self.html, quote=True)}" style="width: 100%; '

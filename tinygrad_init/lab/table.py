@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ..utils import check_int, check_type, format_number, ordered, quoted, text_width, writable, write_whole
+from ..utils import check_int, check_type, counted, format_number, ordered, quoted, text_width, writable, write_whole
 
 __all__ = ["Table", "format_number", "ExperimentResult", "SCHEME_LABELS", "label", "band", "span", "plain"]
 
@@ -55,6 +55,14 @@ def span(lo: Any, hi: Any, fmt: Any, both: str = "{}-{}", one: str = "{}") -> st
     same: "at step 20", not "at steps 20-20"."""
     a, b = (fmt.format(v) if isinstance(fmt, str) else fmt(v) for v in (lo, hi))
     return one.format(a) if a == b else both.format(a, b)
+
+
+def network_sizes(settings: Mapping[str, Any]) -> str:
+    """A sweep's network as titles and reprs name it, from its `settings`: `10 layers x 500 units, batch 1000, seed 0`
+    (no seed for a Generator's: there is none to name)."""
+    s = settings
+    return (f"{counted(s['depth'], 'layer')} x {counted(s['width'], 'unit')}, batch {s['batch']}"
+            + f", seed {s['seed']}" * (s.get("seed") is not None))
 
 
 def plain(x: Any) -> Any:

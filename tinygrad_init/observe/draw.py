@@ -25,7 +25,7 @@ from ..core import autograd, ops
 from ..core.tensor import Tensor, enable_grad
 from ..core.value import Value
 from ..utils import (Rng, got, as_rng, check_bool, check_choice, check_int, check_type, counted, moments, ordered,
-                     quoted, real_array, renamed, shape_text, writable, write_whole)
+                     quoted, real_array, renamed, shape_text, undated, writable, write_whole)
 from .colors import BAD_COLOR, WHAT, ZERO_COLOR, UNKNOWN_COLOR, ColorScale, filled, font_color, grad_color, magnitude
 from .ledger import GradStats, Ledger, LedgerState, as_ledger, format_number, node_names
 
@@ -69,8 +69,9 @@ class Picture(graphviz.Digraph):
     """A `graphviz.Digraph` whose rendering errors say how to install Graphviz (Jupyter shows it as SVG, or
     without `dot` the hint and the DOT text)."""
 
-    def pipe(self, *args: Any, **kwargs: Any) -> Any: return _friendly("pipe", super().pipe, *args, **kwargs)
-    def render(self, *args: Any, **kwargs: Any) -> Any: return _friendly("render", super().render, *args, **kwargs)
+    def pipe(self, *args: Any, **kwargs: Any) -> Any: return undated(_friendly("pipe", super().pipe, *args, **kwargs))
+    def render(self, *args: Any, **kwargs: Any) -> Any:  # its PDF file without the time cairo stamps in, as pipe's
+        return undated(_friendly("render", super().render, *args, **kwargs), file=True)
     # help(): graphviz's parameters, as a __signature__ (a __wrapped__ sent typing.get_type_hints to graphviz's names)
     pipe.__signature__, render.__signature__ = map(inspect.signature, (graphviz.Digraph.pipe, graphviz.Digraph.render))
 
@@ -79,6 +80,9 @@ class Picture(graphviz.Digraph):
             raise ValueError(f"Picture.save: filename {str(filename)!r} names a picture, but save (and render's "
                              "filename) writes the DOT text; write the picture with draw.render(picture, filename)")
         return super().save(filename, *args, **kwargs)
+
+    def __repr__(self) -> str:  # at the prompt, and beside the SVG in a notebook: no memory address
+        return f"Picture({counted(len(self.source.splitlines()), 'line')} of DOT text in .source)"
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict:
         try:
@@ -97,9 +101,7 @@ def render(dot: graphviz.Digraph | graphviz.Source | str, path: str | os.PathLik
         raise ValueError(f"render: format={format!r} and the file name {str(path)!r} say two formats; give one")
     source = _source(dot, "render")  # DOT text is written as is: the same bytes everywhere
     out = source.encode() if fmt in ("dot", "gv") else _friendly("render", graphviz.Source(source).pipe, format=fmt)
-    # cairo stamps the time into a PDF: blanked, its length kept (the offsets after it), the same graph the same bytes
-    return write_whole(path, re.sub(rb"/CreationDate \(D:[^)]*\)", lambda m: b" " * len(m[0]), out) if fmt == "pdf"
-                       else out)
+    return write_whole(path, undated(out) if fmt == "pdf" else out)  # no time in a PDF: the same graph, the same bytes
 
 
 def to_svg(dot: graphviz.Digraph | graphviz.Source | str) -> str:

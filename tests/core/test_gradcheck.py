@@ -795,3 +795,25 @@ def test_numerical_grads_overloads_hint_what_it_returns_for_each_kind_of_input()
     for x in (2.0, 3, Fraction(1, 2), Value(2.0), np.float64(2.0), np.ones(3), Tensor(np.ones(3)), [1.0, 2.0]):
         got = numerical_grad(lambda v: v * v if isinstance(v, (float, Value)) else (v * v).sum(), x)
         assert type(got) is hinted(x), (x, got)
+
+
+def _runs_backward(retain):  # the body of a training step as f: the loss, its backward, the loss returned
+    def f(a):
+        y = a * a
+        if isinstance(y, Value):
+            y.backward()
+        else:
+            y.backward(np.ones(y.shape), retain_graph=retain)
+        return y
+    return f
+
+
+@pytest.mark.parametrize("f, x", [(_runs_backward(False), 1.5), (_runs_backward(False), X), (_runs_backward(True), X)])
+def test_an_f_that_runs_backward_itself_is_named_not_taken_for_a_wrong_rule(f, x):
+    # a Value's gradient from f's own backward was added to the check's: "the analytic gradient is 0.12 x the numeric
+    # one ... a constant factor is missing"; a Tensor's freed graph said "call the first backward with
+    # retain_graph=True", and with it kept, the nudged calls (in no_grad) said "create the parameters with
+    # requires_grad=True": each sent the student to a rule, or a setting, that was right
+    with pytest.raises(TypeError, match=r"^gradcheck: f ran a backward pass itself \(input 0 had a gradient when f "
+                                        r"returned\): f must only compute and return its output"):
+        gradcheck(f, x)

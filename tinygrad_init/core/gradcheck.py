@@ -320,8 +320,8 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
 
     Raises:
         GradcheckError: the gradients disagree and `raise_on_fail` is True.
-        TypeError: `f` is not callable or cannot take the inputs, an input is not floating, or Values and Tensors
-            are mixed.
+        TypeError: `f` is not callable, cannot take the inputs or runs backward itself, an input is not floating,
+            or Values and Tensors are mixed.
         ValueError: no inputs, a bad setting, non-finite inputs, or an upstream of the wrong shape.
     """
     fn = "gradcheck"
@@ -346,6 +346,10 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
            f"one by one, gradcheck(f, {given})" if seq else "gradcheck(f, x1, x2, ...) calls f(x1, x2, ...), one "
            "argument per input")  # (torch's one tuple of the inputs, given numbers)
     out = quiet(f)(*leaves)  # an inf or nan in f is reported below, not warned about by numpy on the way
+    if ran := [i for i, leaf in enumerate(leaves) if (leaf.grad != 0 if scalar else leaf.grad is not None)]:
+        raise TypeError(f"{fn}: f ran a backward pass itself (input {ran[0]} had a gradient when f returned): f must "
+                        "only compute and return its output, from which gradcheck runs backward with its own upstream "
+                        "gradient; return the loss where a training step calls loss.backward()")
     y = _output(out, scalar, fn)
     shape = y.shape
     if upstream is None:

@@ -817,3 +817,16 @@ def test_an_f_that_runs_backward_itself_is_named_not_taken_for_a_wrong_rule(f, x
     with pytest.raises(TypeError, match=r"^gradcheck: f ran a backward pass itself \(input 0 had a gradient when f "
                                         r"returned\): f must only compute and return its output"):
         gradcheck(f, x)
+
+
+@pytest.mark.parametrize("kwargs, says", [
+    ({"raise_exception": False}, r"argument 'raise_exception' \(PyTorch's raise_exception= is raise_on_fail= here\); "),
+    ({"fast_mode": True, "nondet_tol": 0.0}, r"arguments 'fast_mode', 'nondet_tol' \(PyTorch's fast_mode= is not "
+     r"offered here, PyTorch's nondet_tol= is not offered here\); "),
+    ({"atoll": 1e-3}, r"argument 'atoll'; ")])
+def test_pytorchs_keywords_name_what_to_write_here(kwargs, says):
+    # torch.autograd.gradcheck(f, x, raise_exception=False), copied from a PyTorch slide, met Python's bare
+    # "gradcheck() got an unexpected keyword argument 'raise_exception'", which does not say that raise_on_fail is it
+    with pytest.raises(TypeError, match=r"^gradcheck: unexpected keyword " + says + "it takes eps, atol, rtol, "
+                                        r"upstream, rng and raise_on_fail$"):
+        gradcheck(lambda a: a * a, X, **kwargs)

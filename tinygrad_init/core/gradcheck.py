@@ -27,6 +27,8 @@ from .value import Value, as_number
 
 __all__ = ["gradcheck", "numerical_grad", "GradcheckError", "GradcheckResult", "InputCheck", "Worst"]
 _fmt = functools.partial(format_number, digits=6)
+_TORCH_ONLY = {"nondet_tol", "check_undefined_grad", "check_grad_dtypes", "check_batched_grad", "masked",
+               "check_batched_forward_grad", "check_forward_ad", "check_backward_ad", "fast_mode"}  # torch's gradcheck
 
 
 class Worst(NamedTuple):
@@ -298,7 +300,7 @@ def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream:
 
 
 def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-4,
-              upstream: Any = None, rng: Rng = 0, raise_on_fail: bool = True) -> GradcheckResult:
+              upstream: Any = None, rng: Rng = 0, raise_on_fail: bool = True, **torch: Any) -> GradcheckResult:
     """Compare the gradients of `f` at `inputs` computed by backward with central differences of step `eps`.
 
     With `S(x) = sum(u * f(x))`, the analytic gradient is what `f(x).backward(u)` leaves in each input's
@@ -317,6 +319,7 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
         upstream: `u`; by default random and non-uniform (entries of size 0.5 to 1.5, random signs).
         rng: seed or Generator for the default upstream gradient.
         raise_on_fail: raise `GradcheckError` on failure (else return the failing result).
+        **torch: PyTorch's keywords (`raise_exception=`, `fast_mode=`, ...): refused, naming what to write here.
 
     Raises:
         GradcheckError: the gradients disagree and `raise_on_fail` is True.
@@ -325,6 +328,12 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
         ValueError: no inputs, a bad setting, non-finite inputs, or an upstream of the wrong shape.
     """
     fn = "gradcheck"
+    if torch:  # Python's bare "unexpected keyword argument" says neither what PyTorch's is here nor what is taken
+        hints = [f"PyTorch's {k}= is " + ("raise_on_fail= here" if k == "raise_exception" else "not offered here")
+                 for k in torch if k == "raise_exception" or k in _TORCH_ONLY]
+        raise TypeError(f"{fn}: unexpected keyword {'argument' if len(torch) == 1 else 'arguments'} "
+                        f"{', '.join(map(repr, torch))}" + f" ({', '.join(hints)})"
+                        * bool(hints) + "; it takes eps, atol, rtol, upstream, rng and raise_on_fail")
     eps, atol, rtol = _settings(fn, f, eps, atol, rtol)
     raise_on_fail, gen = check_bool(fn, "raise_on_fail", raise_on_fail), as_rng(rng, fn)  # rng checked, drawn or not
     if len(inputs) == 1 and type(inputs[0]) is tuple and any(isinstance(x, (Tensor, Value, np.ndarray))

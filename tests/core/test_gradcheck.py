@@ -830,3 +830,13 @@ def test_pytorchs_keywords_name_what_to_write_here(kwargs, says):
     with pytest.raises(TypeError, match=r"^gradcheck: unexpected keyword " + says + "it takes eps, atol, rtol, "
                                         r"upstream, rng and raise_on_fail$"):
         gradcheck(lambda a: a * a, X, **kwargs)
+
+
+def test_an_output_of_no_elements_passes_as_in_torch_but_the_result_says_it_checked_nothing():
+    # f slicing away every row (x[:0]) passed as "1 input (12 elements), max absolute error 0" and nothing more,
+    # though S = sum(u * f) is 0 whatever the inputs, so a wrong rule passes too (PyTorch's gradcheck returns True)
+    for f in (lambda a: a[:0] * 2.0, lambda a: (a[:0].exp(), a[:, :0])):
+        result = gradcheck(f, X)
+        assert result.ok and re.search(r"note: f's output has no elements: S = sum\(u \* f\) is 0 "
+                                       r"whatever the inputs, so nothing was checked", str(result))
+    assert "no elements" not in str(gradcheck(lambda a: a * 2.0, X)) + str(gradcheck(lambda a: a.sum(), X[:0]))

@@ -371,6 +371,8 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
         if zeros := u.size - np.count_nonzero(u):
             notes.append(f"upstream is 0 at {zeros} of {counted(u.size, 'output element')}: S = sum(u * f) does not "
                          "depend on them, so their gradients are not checked (the default upstream is never 0)")
+    if not u.size:  # (as PyTorch's gradcheck, which returns True)
+        notes.append("f's output has no elements: S = sum(u * f) is 0 whatever the inputs, so nothing was checked")
     outs = out if isinstance(out, (list, tuple)) else [out]
     # what rounding alone can make of a one-sided slope: f's output rounded in its dtype, then divided by eps
     noise = 4 * max([np.finfo(o.dtype).eps for o in outs if not scalar and o.dtype.kind == "f"],

@@ -840,3 +840,17 @@ def test_an_output_of_no_elements_passes_as_in_torch_but_the_result_says_it_chec
         assert result.ok and re.search(r"note: f's output has no elements: S = sum\(u \* f\) is 0 "
                                        r"whatever the inputs, so nothing was checked", str(result))
     assert "no elements" not in str(gradcheck(lambda a: a * 2.0, X)) + str(gradcheck(lambda a: a.sum(), X[:0]))
+
+
+def test_an_input_left_without_requires_grad_as_torchs_gradcheck_skips_it_is_said_to_be_checked_here():
+    # PyTorch's gradcheck(f, (x, t)) checks x alone when t does not require grad; here every input is checked, and a
+    # target read through t.data failed with "was it detached (.data, ...)?", which the student did on purpose
+    t = Tensor(np.ones((3, 4)))
+    result = gradcheck(lambda x, t: ((x - Tensor(t.data)) ** 2).sum(), X, t, raise_on_fail=False)
+    assert not result.ok and result.where.input == 1 and result.hint.startswith("No gradient reached this input")
+    assert re.search(r"Every input is checked here, whatever its requires_grad \(PyTorch's gradcheck skips those "
+                     r"without it\): keep what f does not differentiate inside f, gradcheck\(lambda x: f\(x, t\), x\)",
+                     result.hint)
+    result = gradcheck(lambda x, t: ((x - Tensor(t.data)) ** 2).sum(), X, np.ones((3, 4)), raise_on_fail=False)
+    assert result.hint.startswith("No gradient reached") and "requires_grad" not in result.hint  # an array: no flag
+    assert gradcheck(lambda x: ((x - Tensor(t.data)) ** 2).sum(), X).ok  # as it says

@@ -449,6 +449,10 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     hint = "" if where is None else _hint(checks[where.input], where, *sides[where.input][1:], total, atol,
                                           rtol, noise, eps, lambda: finer(where.input, where.index, *(
                                               side[where.index] for side in sides[where.input][1:])), upstream is None)
+    if hint.startswith("No gradient reached") and isinstance(inputs[where.input], Tensor) and not \
+            inputs[where.input].requires_grad:  # (PyTorch's habit: such an input is a constant, not checked)
+        hint += (" Every input is checked here, whatever its requires_grad (PyTorch's gradcheck skips those without "
+                 "it): keep what f does not differentiate inside f, gradcheck(lambda x: f(x, t), x).")
     if hint.startswith("f has a kink here"):  # elements off where no kink explains it: a rule wrong at this point
         off = [(c, j) for c, (_, left, right) in zip(checks, sides) for j in np.ndindex(c.shape)
                if c.bad[j] and c.abs_error[j] > noise and not (

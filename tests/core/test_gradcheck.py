@@ -854,3 +854,23 @@ def test_an_input_left_without_requires_grad_as_torchs_gradcheck_skips_it_is_sai
     result = gradcheck(lambda x, t: ((x - Tensor(t.data)) ** 2).sum(), X, np.ones((3, 4)), raise_on_fail=False)
     assert result.hint.startswith("No gradient reached") and "requires_grad" not in result.hint  # an array: no flag
     assert gradcheck(lambda x: ((x - Tensor(t.data)) ** 2).sum(), X).ok  # as it says
+
+
+def _matmul(rule_w):  # x @ W with the backward rule of W given: x.T @ g is right
+    op = ops.Op("matmul_rule", lambda a, b: (a @ b, (a, b)), lambda s, g, needs: (g @ s[1].T, rule_w(s[0], g)),
+                ("dx = g @ W.T", "dW = ?"))
+    return lambda x, w: tensor_module._result(x.data @ w.data, op, (x.data, w.data), x, w)
+
+
+def test_a_transposed_gradient_of_a_square_weight_is_named_as_a_transpose():
+    # dW = g.T @ x for x.T @ g has W's shape when W is square, and its diagonal is right: the hint was "Only some
+    # elements are wrong: check how the backward rule handles axes, indices or broadcasting"
+    x, w = np.random.default_rng(2).normal(size=(2, 3, 3))
+    result = gradcheck(_matmul(lambda x, g: g.T @ x), x, w, raise_on_fail=False)
+    assert not result.ok and result.where.input == 1
+    assert result.hint.startswith("The analytic gradient is the numeric one transposed: a backward rule transposes "
+                                  "what it should not, or leaves untransposed what it should (x.T @ g, not g.T @ x?)")
+    assert gradcheck(_matmul(lambda x, g: x.T @ g), x, w).ok
+    # a gradient off elsewhere, or one equal to its own transpose, is not called transposed
+    for rule in (lambda x, g: x.T @ g * np.array([[1.0, 1, 1], [1, 1, 1], [1, 1, 2]]), lambda x, g: -(x.T @ g)):
+        assert "transposed" not in gradcheck(_matmul(rule), x, w, raise_on_fail=False).hint

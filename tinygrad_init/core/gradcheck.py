@@ -566,6 +566,10 @@ def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, total: C
                 "a backward rule (a contribution counted twice, or once where a node used twice must accumulate with "
                 "+=? the 1/n of a mean? the exponent of a power, as in the 2x of x**2? the upstream gradient not "
                 "multiplied in?)")
+    square = len(c.shape) == 2 and c.shape[0] == c.shape[1]  # (a transposed gradient of another shape is named)
+    if square and np.all(np.abs(c.analytic - c.numeric.T) <= atol + rtol * np.abs(c.numeric.T)):
+        return ("The analytic gradient is the numeric one transposed: a backward rule transposes what it should not, "
+                "or leaves untransposed what it should (x.T @ g, not g.T @ x?)")
     return ("Only some elements are wrong: check how the backward rule handles axes, indices or broadcasting (the "
             "gradient of a broadcast operand is summed back to its shape)." if 0 < c.bad.sum() < c.bad.size else
             "The error is small but above the tolerance: a float32 computation inside f, or an eps that does not suit "

@@ -874,3 +874,16 @@ def test_a_transposed_gradient_of_a_square_weight_is_named_as_a_transpose():
     # a gradient off elsewhere, or one equal to its own transpose, is not called transposed
     for rule in (lambda x, g: x.T @ g * np.array([[1.0, 1, 1], [1, 1, 1], [1, 1, 2]]), lambda x, g: -(x.T @ g)):
         assert "transposed" not in gradcheck(_matmul(rule), x, w, raise_on_fail=False).hint
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_rounding_inside_f_is_named_as_rounding_not_as_a_kink_or_a_factor(seed):
+    # (x + 1e8) - 1e8 is x to 8 digits: S moves by whole units of the last place of 1e8 (1.5e-8), which a step of
+    # 2e-6 meets 134 or 135 times; the hint read f's output only (of size 1) and said "f has a kink here ... relu at
+    # 0" or "the analytic gradient is 1.00162 x the numeric one ... a constant factor", for a right rule
+    x = np.random.default_rng(seed).normal(size=3)
+    result = gradcheck(lambda a: (a + 1e8) - 1e8, x, raise_on_fail=False)
+    assert not result.ok and result.hint.startswith("The numeric gradient moves with the step")
+    assert re.search(r"at eps=1e-6 and \S+ at eps/10, by more than its distance to the analytic one: rounding inside "
+                     r"f, not a backward rule", result.hint)
+    assert gradcheck(lambda a: (a + 1e8) - 1e8, x, eps=1e-2).ok  # as it says: a larger eps

@@ -505,8 +505,8 @@ def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, total: C
     """A guess at what is wrong, for the student reading the message (`total()`: S at the point, a call of f, made
     twice here; `left`, `right`: the one-sided slopes; `noise`: how far rounding alone can move a one-sided slope;
     `finer()`: the worst element's central difference at a step of eps / 10, and whether its slopes close in there,
-    as a curve's, or grow, as across a jump; `drawn`: whether u is gradcheck's random one). Nothing is computed for
-    an input that passed."""
+    as a curve's, or grow, as across a jump (a central difference that moves there is rounding inside f); `drawn`:
+    whether u is gradcheck's random one). Nothing is computed for an input that passed."""
     if c.ok or c.note:
         return ""
     s, again = total(), total()
@@ -522,14 +522,15 @@ def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, total: C
     if not math.isfinite(w.numeric):
         return ("The numeric gradient is not finite: f overflows or leaves its domain within eps of this point "
                 "(log of a non-positive number, division by zero); check at a point inside the domain.")
+    g, curve, jump = finer()  # moved: the central difference at eps/10 is another, not closer to the analytic one
+    moved = abs(g - w.numeric) > w.abs_error / 2 and not abs(w.analytic - g) < w.abs_error / 10  # (nan: not moved)
     if _kinks(left[w.index], right[w.index], noise):  # first: at relu's kink the analytic gradient may be 0 everywhere
-        g, curve, jump = finer()
         if jump:
             return (f"f is not continuous within eps of this point: its one-sided slopes (of S = sum(u * f), "
                     f"{_fmt(left[w.index])} from the left, {_fmt(right[w.index])} from the right) grow as the step "
                     "shrinks, as across a pole (1/x, x ** -2 near 0) or a jump (a step made from t.data), where no "
                     "difference quotient is a slope; check at a point further from it.")
-        if not curve:
+        if not curve and not moved:  # (a kink's central difference, the mean of its two slopes, stays)
             return (f"f has a kink here (slope {_fmt(left[w.index])} from the left, {_fmt(right[w.index])} from the "
                     f"right, of S = sum(u * f){', u the random upstream' * drawn}): relu at 0, max with ties or abs "
                     "at 0 have no derivative there, so no backward rule can match; check at a point away from it.")
@@ -554,6 +555,11 @@ def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, total: C
                 "f's output rounded, divided by the step eps): does f compute in float32, or is eps too small for the "
                 f"scale of f? Compute f in float64, or take a larger eps than {_fmt(eps)}: the rounding shrinks as "
                 "1/eps (1e-6 x |x| suits a large x: 100 at x = 1e8).")
+    if moved:
+        return (f"The numeric gradient moves with the step, {_fmt(w.numeric)} at eps={_fmt(eps)} and {_fmt(g)} at "
+                "eps/10, by more than its distance to the analytic one: rounding inside f, not a backward rule (an "
+                "intermediate far larger than f's output that cancels, as (x + 1e8) - 1e8, or mean(x**2) - mean(x)**2 "
+                f"at a large mean, or float32 inside f). Rewrite f without it, or take a larger eps than {_fmt(eps)}.")
     mask = (np.abs(c.numeric) > 10 * atol) & np.isfinite(c.numeric) & np.isfinite(c.analytic)
     ratios = c.analytic[mask] / c.numeric[mask]
     r = float(np.median(ratios)) if ratios.size else math.nan

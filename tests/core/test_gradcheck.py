@@ -887,3 +887,12 @@ def test_rounding_inside_f_is_named_as_rounding_not_as_a_kink_or_a_factor(seed):
     assert re.search(r"at eps=1e-6 and \S+ at eps/10, by more than its distance to the analytic one: rounding inside "
                      r"f, not a backward rule", result.hint)
     assert gradcheck(lambda a: (a + 1e8) - 1e8, x, eps=1e-2).ok  # as it says: a larger eps
+
+
+@pytest.mark.parametrize("x", [1e12, np.array(1e12)])
+def test_an_eps_below_the_resolution_of_a_number_names_no_empty_index(x):
+    # a number, or a 0-d array, was "the element 1e+12 at []": an index that is none
+    for call in (lambda: gradcheck(lambda a: a * a, x), lambda: numerical_grad(lambda a: a * a, x)):
+        with pytest.raises(ValueError, match=r": input 0: eps=1e-06 is too small for the element 1e\+12: x \+ eps == x "
+                                             r"in float64, so no step is taken"):
+            call()

@@ -217,7 +217,7 @@ def _central(total: Callable[[], float], arr: np.ndarray, eps: float, where: str
         x = arr[j]
         step = (x + eps) - (x - eps)
         if step == 0:
-            raise ValueError(f"{where}: eps={eps:g} is too small for the element {x:g} at {list(j)}: x + eps == x "
+            raise ValueError(f"{where}: eps={eps:g} is too small for the element {x:g}{_at(j)}: x + eps == x "
                              "in float64, so no step is taken. Use an eps of about 1e-6 * |x|.")
         arr[j] = x + eps  # S with arr[j] moved (in place) up, then down, then restored
         up = total()

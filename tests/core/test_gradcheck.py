@@ -896,3 +896,14 @@ def test_an_eps_below_the_resolution_of_a_number_names_no_empty_index(x):
         with pytest.raises(ValueError, match=r": input 0: eps=1e-06 is too small for the element 1e\+12: x \+ eps == x "
                                              r"in float64, so no step is taken"):
             call()
+
+
+def test_an_integer_tensor_input_is_told_how_a_tensor_is_made_floating():
+    # "Pass x.astype(np.float64)", said of a Tensor of int64 (labels), sent the student to an AttributeError: a
+    # Tensor has no astype
+    labels = Tensor(np.array([0, 2, 1]), dtype=np.int64)
+    with pytest.raises(TypeError, match=r"^gradcheck: input 1 has dtype int64; gradients exist only for floating "
+                                        r"inputs\. Pass Tensor\(x\.data, dtype=np\.float64\), or keep integer data "):
+        gradcheck(lambda a, y: a * 2.0, X, labels)
+    with pytest.raises(TypeError, match=r"Pass x\.astype\(np\.float64\), or keep"):  # an array: its own astype
+        gradcheck(lambda a, y: a * 2.0, X, np.array([0, 2, 1]))

@@ -171,8 +171,9 @@ def _point(x: Any, i: int, fn: str, notes: list[str]) -> np.ndarray:
         raise TypeError(f"{fn}: input {i} is complex ({arr.dtype}); the engines differentiate real inputs only: pass "
                         "the real and imaginary parts as two inputs, x.real and x.imag")
     if arr.dtype.kind != "f":
-        raise TypeError(f"{fn}: input {i} has dtype {arr.dtype}; gradients exist only for floating inputs. Pass "
-                        "x.astype(np.float64), or keep integer data (labels, indices) inside f as a constant.")
+        raise TypeError(f"{fn}: input {i} has dtype {arr.dtype}; gradients exist only for floating inputs. Pass " +
+                        ("Tensor(x.data, dtype=np.float64)" if isinstance(x, Tensor) else "x.astype(np.float64)") +
+                        ", or keep integer data (labels, indices) inside f as a constant.")
     if arr.dtype != np.float64:
         notes.append(f"input {i} is {arr.dtype}; it was checked as a float64 copy (central differences in lower "
                      "precision are too coarse)")

@@ -907,3 +907,19 @@ def test_an_integer_tensor_input_is_told_how_a_tensor_is_made_floating():
         gradcheck(lambda a, y: a * 2.0, X, labels)
     with pytest.raises(TypeError, match=r"Pass x\.astype\(np\.float64\), or keep"):  # an array: its own astype
         gradcheck(lambda a, y: a * 2.0, X, np.array([0, 2, 1]))
+
+
+SumWithMeanG = _op("sum_mean_g", lambda x: (x.sum(axis=1), x.shape),
+                   lambda shape, g, needs: (np.broadcast_to(g.mean(), shape),))
+
+
+@pytest.mark.parametrize("op", [IgnoresUpstream, SumWithMeanG])
+def test_a_rule_that_misuses_its_upstream_gradient_is_named_by_the_check_with_ones_it_passes(op):
+    # a rule ignoring g (the local derivative alone) or averaging it (g.mean()) over a many-element output failed with
+    # no hint at all, though it is the mistake the random upstream is there to catch: with u = 1 the check passes
+    result = gradcheck(lambda t: _apply(op, t), X, raise_on_fail=False)
+    assert not result.ok and result.hint.startswith(
+        "With an upstream gradient of ones the check passes: a backward rule uses its upstream gradient g wrongly")
+    assert gradcheck(lambda t: _apply(op, t), X, upstream=np.ones(_apply(op, Tensor(X)).shape)).ok  # as it says
+    wrong = gradcheck(lambda t: _apply(FirstElementWrong, t), X, raise_on_fail=False)  # wrong with ones too
+    assert wrong.hint.startswith("Only some elements are wrong") and "upstream gradient of ones" not in wrong.hint

@@ -463,6 +463,11 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
             hint += (f" Yet {counted(len(off), 'element')} elsewhere {'is' if len(off) == 1 else 'are'} off with no "
                      f"kink to explain it (the first: input {c.index}{_at(j)}, analytic {_fmt(c.analytic[j])}, "
                      f"numeric {_fmt(c.numeric[j])}): check there first.")
+    if upstream is None and (not hint or hint.startswith("Only some")) and not all(c.ok or c.note for c in checks) \
+            and gradcheck(f, *inputs, eps=eps, atol=atol, rtol=rtol, upstream=np.ones(shape), raise_on_fail=False):
+        hint = ("With an upstream gradient of ones the check passes: a backward rule uses its upstream gradient g "
+                "wrongly, ignoring it (the local derivative alone) or averaging or summing it (g.mean(), g.sum()) "
+                "where each element needs its own; u = 1, as out.sum().backward() gives, hides that.")
     result = GradcheckResult(checks, where, hint, notes, u, eps, atol, rtol, "Value" if scalar else "Tensor")
     if not result.ok and raise_on_fail:
         raise GradcheckError(str(result), result)

@@ -795,3 +795,131 @@ def test_numerical_grads_overloads_hint_what_it_returns_for_each_kind_of_input()
     for x in (2.0, 3, Fraction(1, 2), Value(2.0), np.float64(2.0), np.ones(3), Tensor(np.ones(3)), [1.0, 2.0]):
         got = numerical_grad(lambda v: v * v if isinstance(v, (float, Value)) else (v * v).sum(), x)
         assert type(got) is hinted(x), (x, got)
+
+
+def _runs_backward(retain):  # the body of a training step as f: the loss, its backward, the loss returned
+    def f(a):
+        y = a * a
+        if isinstance(y, Value):
+            y.backward()
+        else:
+            y.backward(np.ones(y.shape), retain_graph=retain)
+        return y
+    return f
+
+
+@pytest.mark.parametrize("f, x", [(_runs_backward(False), 1.5), (_runs_backward(False), X), (_runs_backward(True), X)])
+def test_an_f_that_runs_backward_itself_is_named_not_taken_for_a_wrong_rule(f, x):
+    # a Value's gradient from f's own backward was added to the check's: "the analytic gradient is 0.12 x the numeric
+    # one ... a constant factor is missing"; a Tensor's freed graph said "call the first backward with
+    # retain_graph=True", and with it kept, the nudged calls (in no_grad) said "create the parameters with
+    # requires_grad=True": each sent the student to a rule, or a setting, that was right
+    with pytest.raises(TypeError, match=r"^gradcheck: f ran a backward pass itself \(input 0 had a gradient when f "
+                                        r"returned\): f must only compute and return its output"):
+        gradcheck(f, x)
+
+
+@pytest.mark.parametrize("kwargs, says", [
+    ({"raise_exception": False}, r"argument 'raise_exception' \(PyTorch's raise_exception= is raise_on_fail= here\); "),
+    ({"fast_mode": True, "nondet_tol": 0.0}, r"arguments 'fast_mode', 'nondet_tol' \(PyTorch's fast_mode= is not "
+     r"offered here, PyTorch's nondet_tol= is not offered here\); "),
+    ({"atoll": 1e-3}, r"argument 'atoll'; ")])
+def test_pytorchs_keywords_name_what_to_write_here(kwargs, says):
+    # torch.autograd.gradcheck(f, x, raise_exception=False), copied from a PyTorch slide, met Python's bare
+    # "gradcheck() got an unexpected keyword argument 'raise_exception'", which does not say that raise_on_fail is it
+    with pytest.raises(TypeError, match=r"^gradcheck: unexpected keyword " + says + "it takes eps, atol, rtol, "
+                                        r"upstream, rng and raise_on_fail$"):
+        gradcheck(lambda a: a * a, X, **kwargs)
+
+
+def test_an_output_of_no_elements_passes_as_in_torch_but_the_result_says_it_checked_nothing():
+    # f slicing away every row (x[:0]) passed as "1 input (12 elements), max absolute error 0" and nothing more,
+    # though S = sum(u * f) is 0 whatever the inputs, so a wrong rule passes too (PyTorch's gradcheck returns True)
+    for f in (lambda a: a[:0] * 2.0, lambda a: (a[:0].exp(), a[:, :0])):
+        result = gradcheck(f, X)
+        assert result.ok and re.search(r"note: f's output has no elements: S = sum\(u \* f\) is 0 "
+                                       r"whatever the inputs, so nothing was checked", str(result))
+    assert "no elements" not in str(gradcheck(lambda a: a * 2.0, X)) + str(gradcheck(lambda a: a.sum(), X[:0]))
+
+
+def test_an_input_left_without_requires_grad_as_torchs_gradcheck_skips_it_is_said_to_be_checked_here():
+    # PyTorch's gradcheck(f, (x, t)) checks x alone when t does not require grad; here every input is checked, and a
+    # target read through t.data failed with "was it detached (.data, ...)?", which the student did on purpose
+    t = Tensor(np.ones((3, 4)))
+    result = gradcheck(lambda x, t: ((x - Tensor(t.data)) ** 2).sum(), X, t, raise_on_fail=False)
+    assert not result.ok and result.where.input == 1 and result.hint.startswith("No gradient reached this input")
+    assert re.search(r"Every input is checked here, whatever its requires_grad \(PyTorch's gradcheck skips those "
+                     r"without it\): keep what f does not differentiate inside f, gradcheck\(lambda x: f\(x, t\), x\)",
+                     result.hint)
+    result = gradcheck(lambda x, t: ((x - Tensor(t.data)) ** 2).sum(), X, np.ones((3, 4)), raise_on_fail=False)
+    assert result.hint.startswith("No gradient reached") and "requires_grad" not in result.hint  # an array: no flag
+    assert gradcheck(lambda x: ((x - Tensor(t.data)) ** 2).sum(), X).ok  # as it says
+
+
+def _matmul(rule_w):  # x @ W with the backward rule of W given: x.T @ g is right
+    op = ops.Op("matmul_rule", lambda a, b: (a @ b, (a, b)), lambda s, g, needs: (g @ s[1].T, rule_w(s[0], g)),
+                ("dx = g @ W.T", "dW = ?"))
+    return lambda x, w: tensor_module._result(x.data @ w.data, op, (x.data, w.data), x, w)
+
+
+def test_a_transposed_gradient_of_a_square_weight_is_named_as_a_transpose():
+    # dW = g.T @ x for x.T @ g has W's shape when W is square, and its diagonal is right: the hint was "Only some
+    # elements are wrong: check how the backward rule handles axes, indices or broadcasting"
+    x, w = np.random.default_rng(2).normal(size=(2, 3, 3))
+    result = gradcheck(_matmul(lambda x, g: g.T @ x), x, w, raise_on_fail=False)
+    assert not result.ok and result.where.input == 1
+    assert result.hint.startswith("The analytic gradient is the numeric one transposed: a backward rule transposes "
+                                  "what it should not, or leaves untransposed what it should (x.T @ g, not g.T @ x?)")
+    assert gradcheck(_matmul(lambda x, g: x.T @ g), x, w).ok
+    # a gradient off elsewhere, or one equal to its own transpose, is not called transposed
+    for rule in (lambda x, g: x.T @ g * np.array([[1.0, 1, 1], [1, 1, 1], [1, 1, 2]]), lambda x, g: -(x.T @ g)):
+        assert "transposed" not in gradcheck(_matmul(rule), x, w, raise_on_fail=False).hint
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_rounding_inside_f_is_named_as_rounding_not_as_a_kink_or_a_factor(seed):
+    # (x + 1e8) - 1e8 is x to 8 digits: S moves by whole units of the last place of 1e8 (1.5e-8), which a step of
+    # 2e-6 meets 134 or 135 times; the hint read f's output only (of size 1) and said "f has a kink here ... relu at
+    # 0" or "the analytic gradient is 1.00162 x the numeric one ... a constant factor", for a right rule
+    x = np.random.default_rng(seed).normal(size=3)
+    result = gradcheck(lambda a: (a + 1e8) - 1e8, x, raise_on_fail=False)
+    assert not result.ok and result.hint.startswith("The numeric gradient moves with the step")
+    assert re.search(r"at eps=1e-6 and \S+ at eps/10, by more than its distance to the analytic one: rounding inside "
+                     r"f, not a backward rule", result.hint)
+    assert gradcheck(lambda a: (a + 1e8) - 1e8, x, eps=1e-2).ok  # as it says: a larger eps
+
+
+@pytest.mark.parametrize("x", [1e12, np.array(1e12)])
+def test_an_eps_below_the_resolution_of_a_number_names_no_empty_index(x):
+    # a number, or a 0-d array, was "the element 1e+12 at []": an index that is none
+    for call in (lambda: gradcheck(lambda a: a * a, x), lambda: numerical_grad(lambda a: a * a, x)):
+        with pytest.raises(ValueError, match=r": input 0: eps=1e-06 is too small for the element 1e\+12: x \+ eps == x "
+                                             r"in float64, so no step is taken"):
+            call()
+
+
+def test_an_integer_tensor_input_is_told_how_a_tensor_is_made_floating():
+    # "Pass x.astype(np.float64)", said of a Tensor of int64 (labels), sent the student to an AttributeError: a
+    # Tensor has no astype
+    labels = Tensor(np.array([0, 2, 1]), dtype=np.int64)
+    with pytest.raises(TypeError, match=r"^gradcheck: input 1 has dtype int64; gradients exist only for floating "
+                                        r"inputs\. Pass Tensor\(x\.data, dtype=np\.float64\), or keep integer data "):
+        gradcheck(lambda a, y: a * 2.0, X, labels)
+    with pytest.raises(TypeError, match=r"Pass x\.astype\(np\.float64\), or keep"):  # an array: its own astype
+        gradcheck(lambda a, y: a * 2.0, X, np.array([0, 2, 1]))
+
+
+SumWithMeanG = _op("sum_mean_g", lambda x: (x.sum(axis=1), x.shape),
+                   lambda shape, g, needs: (np.broadcast_to(g.mean(), shape),))
+
+
+@pytest.mark.parametrize("op", [IgnoresUpstream, SumWithMeanG])
+def test_a_rule_that_misuses_its_upstream_gradient_is_named_by_the_check_with_ones_it_passes(op):
+    # a rule ignoring g (the local derivative alone) or averaging it (g.mean()) over a many-element output failed with
+    # no hint at all, though it is the mistake the random upstream is there to catch: with u = 1 the check passes
+    result = gradcheck(lambda t: _apply(op, t), X, raise_on_fail=False)
+    assert not result.ok and result.hint.startswith(
+        "With an upstream gradient of ones the check passes: a backward rule uses its upstream gradient g wrongly")
+    assert gradcheck(lambda t: _apply(op, t), X, upstream=np.ones(_apply(op, Tensor(X)).shape)).ok  # as it says
+    wrong = gradcheck(lambda t: _apply(FirstElementWrong, t), X, raise_on_fail=False)  # wrong with ones too
+    assert wrong.hint.startswith("Only some elements are wrong") and "upstream gradient of ones" not in wrong.hint

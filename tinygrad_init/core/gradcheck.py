@@ -27,6 +27,8 @@ from .value import Value, as_number
 
 __all__ = ["gradcheck", "numerical_grad", "GradcheckError", "GradcheckResult", "InputCheck", "Worst"]
 _fmt = functools.partial(format_number, digits=6)
+_TORCH_ONLY = {"nondet_tol", "check_undefined_grad", "check_grad_dtypes", "check_batched_grad", "masked",
+               "check_batched_forward_grad", "check_forward_ad", "check_backward_ad", "fast_mode"}  # torch's gradcheck
 
 
 class Worst(NamedTuple):
@@ -169,8 +171,9 @@ def _point(x: Any, i: int, fn: str, notes: list[str]) -> np.ndarray:
         raise TypeError(f"{fn}: input {i} is complex ({arr.dtype}); the engines differentiate real inputs only: pass "
                         "the real and imaginary parts as two inputs, x.real and x.imag")
     if arr.dtype.kind != "f":
-        raise TypeError(f"{fn}: input {i} has dtype {arr.dtype}; gradients exist only for floating inputs. Pass "
-                        "x.astype(np.float64), or keep integer data (labels, indices) inside f as a constant.")
+        raise TypeError(f"{fn}: input {i} has dtype {arr.dtype}; gradients exist only for floating inputs. Pass " +
+                        ("Tensor(x.data, dtype=np.float64)" if isinstance(x, Tensor) else "x.astype(np.float64)") +
+                        ", or keep integer data (labels, indices) inside f as a constant.")
     if arr.dtype != np.float64:
         notes.append(f"input {i} is {arr.dtype}; it was checked as a float64 copy (central differences in lower "
                      "precision are too coarse)")
@@ -215,7 +218,7 @@ def _central(total: Callable[[], float], arr: np.ndarray, eps: float, where: str
         x = arr[j]
         step = (x + eps) - (x - eps)
         if step == 0:
-            raise ValueError(f"{where}: eps={eps:g} is too small for the element {x:g} at {list(j)}: x + eps == x "
+            raise ValueError(f"{where}: eps={eps:g} is too small for the element {x:g}{_at(j)}: x + eps == x "
                              "in float64, so no step is taken. Use an eps of about 1e-6 * |x|.")
         arr[j] = x + eps  # S with arr[j] moved (in place) up, then down, then restored
         up = total()
@@ -298,7 +301,7 @@ def numerical_grad(f: Callable[[Any], Any], x: Any, eps: float = 1e-6, upstream:
 
 
 def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-4,
-              upstream: Any = None, rng: Rng = 0, raise_on_fail: bool = True) -> GradcheckResult:
+              upstream: Any = None, rng: Rng = 0, raise_on_fail: bool = True, **torch: Any) -> GradcheckResult:
     """Compare the gradients of `f` at `inputs` computed by backward with central differences of step `eps`.
 
     With `S(x) = sum(u * f(x))`, the analytic gradient is what `f(x).backward(u)` leaves in each input's
@@ -317,14 +320,21 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
         upstream: `u`; by default random and non-uniform (entries of size 0.5 to 1.5, random signs).
         rng: seed or Generator for the default upstream gradient.
         raise_on_fail: raise `GradcheckError` on failure (else return the failing result).
+        **torch: PyTorch's keywords (`raise_exception=`, `fast_mode=`, ...): refused, naming what to write here.
 
     Raises:
         GradcheckError: the gradients disagree and `raise_on_fail` is True.
-        TypeError: `f` is not callable or cannot take the inputs, an input is not floating, or Values and Tensors
-            are mixed.
+        TypeError: `f` is not callable, cannot take the inputs or runs backward itself, an input is not floating,
+            or Values and Tensors are mixed.
         ValueError: no inputs, a bad setting, non-finite inputs, or an upstream of the wrong shape.
     """
     fn = "gradcheck"
+    if torch:  # Python's bare "unexpected keyword argument" says neither what PyTorch's is here nor what is taken
+        hints = [f"PyTorch's {k}= is " + ("raise_on_fail= here" if k == "raise_exception" else "not offered here")
+                 for k in torch if k == "raise_exception" or k in _TORCH_ONLY]
+        raise TypeError(f"{fn}: unexpected keyword {'argument' if len(torch) == 1 else 'arguments'} "
+                        f"{', '.join(map(repr, torch))}" + f" ({', '.join(hints)})"
+                        * bool(hints) + "; it takes eps, atol, rtol, upstream, rng and raise_on_fail")
     eps, atol, rtol = _settings(fn, f, eps, atol, rtol)
     raise_on_fail, gen = check_bool(fn, "raise_on_fail", raise_on_fail), as_rng(rng, fn)  # rng checked, drawn or not
     if len(inputs) == 1 and type(inputs[0]) is tuple and any(isinstance(x, (Tensor, Value, np.ndarray))
@@ -346,6 +356,10 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
            f"one by one, gradcheck(f, {given})" if seq else "gradcheck(f, x1, x2, ...) calls f(x1, x2, ...), one "
            "argument per input")  # (torch's one tuple of the inputs, given numbers)
     out = quiet(f)(*leaves)  # an inf or nan in f is reported below, not warned about by numpy on the way
+    if ran := [i for i, leaf in enumerate(leaves) if (leaf.grad != 0 if scalar else leaf.grad is not None)]:
+        raise TypeError(f"{fn}: f ran a backward pass itself (input {ran[0]} had a gradient when f returned): f must "
+                        "only compute and return its output, from which gradcheck runs backward with its own upstream "
+                        "gradient; return the loss where a training step calls loss.backward()")
     y = _output(out, scalar, fn)
     shape = y.shape
     if upstream is None:
@@ -358,6 +372,8 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
         if zeros := u.size - np.count_nonzero(u):
             notes.append(f"upstream is 0 at {zeros} of {counted(u.size, 'output element')}: S = sum(u * f) does not "
                          "depend on them, so their gradients are not checked (the default upstream is never 0)")
+    if not u.size:  # (as PyTorch's gradcheck, which returns True)
+        notes.append("f's output has no elements: S = sum(u * f) is 0 whatever the inputs, so nothing was checked")
     outs = out if isinstance(out, (list, tuple)) else [out]
     # what rounding alone can make of a one-sided slope: f's output rounded in its dtype, then divided by eps
     noise = 4 * max([np.finfo(o.dtype).eps for o in outs if not scalar and o.dtype.kind == "f"],
@@ -434,6 +450,10 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     hint = "" if where is None else _hint(checks[where.input], where, *sides[where.input][1:], total, atol,
                                           rtol, noise, eps, lambda: finer(where.input, where.index, *(
                                               side[where.index] for side in sides[where.input][1:])), upstream is None)
+    if hint.startswith("No gradient reached") and isinstance(inputs[where.input], Tensor) and not \
+            inputs[where.input].requires_grad:  # (PyTorch's habit: such an input is a constant, not checked)
+        hint += (" Every input is checked here, whatever its requires_grad (PyTorch's gradcheck skips those without "
+                 "it): keep what f does not differentiate inside f, gradcheck(lambda x: f(x, t), x).")
     if hint.startswith("f has a kink here"):  # elements off where no kink explains it: a rule wrong at this point
         off = [(c, j) for c, (_, left, right) in zip(checks, sides) for j in np.ndindex(c.shape)
                if c.bad[j] and c.abs_error[j] > noise and not (
@@ -443,6 +463,11 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
             hint += (f" Yet {counted(len(off), 'element')} elsewhere {'is' if len(off) == 1 else 'are'} off with no "
                      f"kink to explain it (the first: input {c.index}{_at(j)}, analytic {_fmt(c.analytic[j])}, "
                      f"numeric {_fmt(c.numeric[j])}): check there first.")
+    if upstream is None and (not hint or hint.startswith("Only some")) and not all(c.ok or c.note for c in checks) \
+            and gradcheck(f, *inputs, eps=eps, atol=atol, rtol=rtol, upstream=np.ones(shape), raise_on_fail=False):
+        hint = ("With an upstream gradient of ones the check passes: a backward rule uses its upstream gradient g "
+                "wrongly, ignoring it (the local derivative alone) or averaging or summing it (g.mean(), g.sum()) "
+                "where each element needs its own; u = 1, as out.sum().backward() gives, hides that.")
     result = GradcheckResult(checks, where, hint, notes, u, eps, atol, rtol, "Value" if scalar else "Tensor")
     if not result.ok and raise_on_fail:
         raise GradcheckError(str(result), result)
@@ -486,8 +511,8 @@ def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, total: C
     """A guess at what is wrong, for the student reading the message (`total()`: S at the point, a call of f, made
     twice here; `left`, `right`: the one-sided slopes; `noise`: how far rounding alone can move a one-sided slope;
     `finer()`: the worst element's central difference at a step of eps / 10, and whether its slopes close in there,
-    as a curve's, or grow, as across a jump; `drawn`: whether u is gradcheck's random one). Nothing is computed for
-    an input that passed."""
+    as a curve's, or grow, as across a jump (a central difference that moves there is rounding inside f); `drawn`:
+    whether u is gradcheck's random one). Nothing is computed for an input that passed."""
     if c.ok or c.note:
         return ""
     s, again = total(), total()
@@ -503,14 +528,15 @@ def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, total: C
     if not math.isfinite(w.numeric):
         return ("The numeric gradient is not finite: f overflows or leaves its domain within eps of this point "
                 "(log of a non-positive number, division by zero); check at a point inside the domain.")
+    g, curve, jump = finer()  # moved: the central difference at eps/10 is another, not closer to the analytic one
+    moved = abs(g - w.numeric) > w.abs_error / 2 and not abs(w.analytic - g) < w.abs_error / 10  # (nan: not moved)
     if _kinks(left[w.index], right[w.index], noise):  # first: at relu's kink the analytic gradient may be 0 everywhere
-        g, curve, jump = finer()
         if jump:
             return (f"f is not continuous within eps of this point: its one-sided slopes (of S = sum(u * f), "
                     f"{_fmt(left[w.index])} from the left, {_fmt(right[w.index])} from the right) grow as the step "
                     "shrinks, as across a pole (1/x, x ** -2 near 0) or a jump (a step made from t.data), where no "
                     "difference quotient is a slope; check at a point further from it.")
-        if not curve:
+        if not curve and not moved:  # (a kink's central difference, the mean of its two slopes, stays)
             return (f"f has a kink here (slope {_fmt(left[w.index])} from the left, {_fmt(right[w.index])} from the "
                     f"right, of S = sum(u * f){', u the random upstream' * drawn}): relu at 0, max with ties or abs "
                     "at 0 have no derivative there, so no backward rule can match; check at a point away from it.")
@@ -535,6 +561,11 @@ def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, total: C
                 "f's output rounded, divided by the step eps): does f compute in float32, or is eps too small for the "
                 f"scale of f? Compute f in float64, or take a larger eps than {_fmt(eps)}: the rounding shrinks as "
                 "1/eps (1e-6 x |x| suits a large x: 100 at x = 1e8).")
+    if moved:
+        return (f"The numeric gradient moves with the step, {_fmt(w.numeric)} at eps={_fmt(eps)} and {_fmt(g)} at "
+                "eps/10, by more than its distance to the analytic one: rounding inside f, not a backward rule (an "
+                "intermediate far larger than f's output that cancels, as (x + 1e8) - 1e8, or mean(x**2) - mean(x)**2 "
+                f"at a large mean, or float32 inside f). Rewrite f without it, or take a larger eps than {_fmt(eps)}.")
     mask = (np.abs(c.numeric) > 10 * atol) & np.isfinite(c.numeric) & np.isfinite(c.analytic)
     ratios = c.analytic[mask] / c.numeric[mask]
     r = float(np.median(ratios)) if ratios.size else math.nan
@@ -547,6 +578,10 @@ def _hint(c: InputCheck, w: Worst, left: np.ndarray, right: np.ndarray, total: C
                 "a backward rule (a contribution counted twice, or once where a node used twice must accumulate with "
                 "+=? the 1/n of a mean? the exponent of a power, as in the 2x of x**2? the upstream gradient not "
                 "multiplied in?)")
+    square = len(c.shape) == 2 and c.shape[0] == c.shape[1]  # (a transposed gradient of another shape is named)
+    if square and np.all(np.abs(c.analytic - c.numeric.T) <= atol + rtol * np.abs(c.numeric.T)):
+        return ("The analytic gradient is the numeric one transposed: a backward rule transposes what it should not, "
+                "or leaves untransposed what it should (x.T @ g, not g.T @ x?)")
     return ("Only some elements are wrong: check how the backward rule handles axes, indices or broadcasting (the "
             "gradient of a broadcast operand is summed back to its shape)." if 0 < c.bad.sum() < c.bad.size else
             "The error is small but above the tolerance: a float32 computation inside f, or an eps that does not suit "

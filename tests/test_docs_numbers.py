@@ -45,3 +45,22 @@ def test_the_float16_sigmoid_gradients_differ_from_pytorchs_as_often_as_engines_
                 shares[kind].append(float(np.mean(ulps > 0)))
     assert 0.25 <= min(shares["random"]) and max(shares["random"]) <= 0.34, shares["random"]
     assert 1 / 9.5 <= min(shares["ones"]) and max(shares["ones"]) <= 1 / 5.5, shares["ones"]
+
+
+def test_lecuns_scaled_sigmoid_as_initialization_md_writes_it_maps_plus_minus_one_to_itself() -> None:
+    # LeCun, Bottou, Orr & Müller (1998), Efficient BackProp, sec. 4.4: f(x) = 1.7159 tanh(2x/3) is chosen so that
+    # f(+-1) = +-1 and its second derivative is largest at x = 1; sec. 4.6 then draws the weights with std m^(-1/2)
+    # for m inputs of unit variance, which the page names lecun_normal. The constants are rounded: f(1) = 0.999997,
+    # and |f''| peaks at x = 0.988, where d/dx of f'' vanishes.
+    from tinygrad_init import init
+
+    page = _prose("concepts/initialization.md")
+    assert "scaled sigmoid $1.7159 \\tanh(\\tfrac{2}{3} x)$" in page and "section 4.6" in page
+    f = lambda x: 1.7159 * np.tanh(2 * np.asarray(x, dtype=np.float64) / 3)  # noqa: E731
+    np.testing.assert_allclose(f([-1.0, 1.0]), [-1.0, 1.0], atol=5e-6)
+    x = np.linspace(0.5, 1.5, 100_001)
+    t = np.tanh(2 * x / 3)
+    second = 1.7159 * (4 / 9) * (-2 * t * (1 - t ** 2))  # f'' in closed form
+    assert abs(x[np.argmax(np.abs(second))] - 1) < 0.015
+    w = init.lecun_normal((400, 300), rng=0, dtype=np.float64)
+    assert abs(np.sqrt(400) * w.std() - 1) < 0.01  # std m^(-1/2), m = fan_in = 400 (120,000 entries: 0.3% scatter)

@@ -1006,3 +1006,17 @@ def test_probe_model_is_hinted_a_table_or_with_return_probe_true_a_table_and_its
     assert by_flag == {(False,): Table, (True,): tuple[Table, Probe]}
     table, probe = probe_model(nn.Linear(3, 2, rng=0), np.ones((4, 3)), rng=0, return_probe=True)
     assert isinstance(table, Table) and isinstance(probe, Probe)
+
+
+def test_probe_model_leaves_an_input_tensor_that_requires_grad_with_the_gradient_it_had(small_case):
+    # backward reached x too: its .grad took dL/dx, and a second probe added it again (twice the gradient)
+    Ws, bs, X, G = small_case
+    model, x = Net(Ws, bs), Tensor(X, requires_grad=True)
+    probe_model(model, x, upstream=G)
+    assert x.grad is None
+    marker = np.full_like(X, 3.0)
+    x.grad = marker
+    t = probe_model(model, x, upstream=G)
+    assert x.grad is marker and np.all(marker == 3.0)
+    assert close(t[0]["grad_pre_std"], hand_backprop(Ws, bs, X, G)["dz"][0].std())  # measured as before
+

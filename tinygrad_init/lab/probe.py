@@ -353,8 +353,8 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
     """One forward and one backward pass of `model` on `x` `(batch, features)`, measured layer by layer.
 
     Backward starts from `loss_fn(model(x))` (one element), else `upstream` (the output's shape), else a standard-
-    normal upstream from `rng`. The model is left as it was (`.grad`, BatchNorm running statistics); `columns`: as
-    `Probe.stats`; `**probe_kwargs`: for `Probe`."""
+    normal upstream from `rng`. The model is left as it was (`.grad`, BatchNorm running statistics), and so is the
+    `.grad` of an `x` that requires grad; `columns`: as `Probe.stats`; `**probe_kwargs`: for `Probe`."""
     check_type("probe_model", "model", model, nn.Module, "an nn.Module")
     if loss_fn is not None:
         check_type("probe_model", "loss_fn", loss_fn, Callable, "a function of the model's output")
@@ -365,6 +365,8 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
     bns = [m for m in model.modules() if isinstance(m, nn.BatchNorm1d)]
     saved = [(p, "grad", p.grad) for p in model.parameters()] + [
         (m, k, getattr(m, k)) for m in bns for k in ("running_mean", "running_var")]
+    if isinstance(x, Tensor):  # an input that requires grad: backward reaches it too
+        saved.append((x, "grad", x.grad))
     try:
         if not check_bool("probe_model", "return_probe", return_probe):  # a table only: the histograms it reads
             # (hist_range's note on the activations), no more

@@ -1020,3 +1020,11 @@ def test_probe_model_leaves_an_input_tensor_that_requires_grad_with_the_gradient
     assert x.grad is marker and np.all(marker == 3.0)
     assert close(t[0]["grad_pre_std"], hand_backprop(Ws, bs, X, G)["dz"][0].std())  # measured as before
 
+
+@pytest.mark.parametrize("call", [Probe, lambda m: probe_model(m, np.ones((2, 3)))])
+def test_a_scalar_engine_model_is_told_to_be_built_from_nn_layers_on_tensors(call):
+    # it was told "model must be an nn.Module, got MLP MLP(Layer(3, 4, ...": an MLP, refused as no MLP
+    from tinygrad_init import scalar_nn
+    with pytest.raises(TypeError, match=r"is the scalar engine's MLP \(Values\).* nn\.MLP\(\[3, 4, 1\], "
+                                        r"activation='relu'\)"):
+        call(scalar_nn.MLP(3, [4, 1]))

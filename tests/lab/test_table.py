@@ -309,3 +309,14 @@ def test_a_numeric_column_needs_no_narrowing_to_be_used_as_an_array():
     assert set(typing.get_args(hint)) == {np.ndarray, typing.Any}
     t = Table(["a", "b"], [[1, "x"], [2.5, "y"]])
     assert t.column("a").max() == 2.5 and t.column("b") == ["x", "y"]
+
+
+def test_a_zero_dimensional_array_and_a_long_double_are_stored_as_python_numbers() -> None:
+    # a 0-d array (PyTorch's loss.detach().numpy(), np.array(x)) was kept as an array: text, its digits in full
+    # (0.123456789), left-aligned, and column() a list; a long double stayed numpy's, which to_json could not write
+    t = Table(["epoch", "loss", "wide"], [[1, np.array(0.123456789), np.longdouble(0.25)],
+                                          [2, np.array(3, dtype=np.int8), np.array(True)]])
+    assert [type(v) for v in t._rows[0]] == [int, float, float] and [type(v) for v in t._rows[1]] == [int, int, bool]
+    assert t.to_text().splitlines()[2] == "    1  0.123  0.25" and t.column("loss").dtype == np.float64
+    assert json.loads(t.to_json())["rows"][0] == {"epoch": 1, "loss": 0.123456789, "wide": 0.25}
+

@@ -79,6 +79,13 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, numbers.Real) and not isinstance(v, bool)
 
 
+def _cell(v: Any) -> Any:
+    """A numpy scalar or 0-d array (PyTorch's `loss.detach().numpy()`) as the Python value it holds; a long double,
+    which `.item()` leaves numpy's, as a float (complex)."""
+    v = v.item() if isinstance(v, np.generic) or isinstance(v, np.ndarray) and v.ndim == 0 else v
+    return float(v) if isinstance(v, np.floating) else complex(v) if isinstance(v, np.complexfloating) else v
+
+
 class Table:
     """Named `columns` (distinct) and `rows` (sequences aligned with the columns, or mappings column ->
     value, missing ones `None`), a `title` shown above and `notes` below."""
@@ -100,7 +107,7 @@ class Table:
                 raise ValueError(f"Table: row {i} has unknown column(s) {unknown}; the columns are "
                                  f"{list(self.columns)}")
             row = [row.get(c) for c in self.columns] if isinstance(row, Mapping) else row
-            if len(row := [v.item() if isinstance(v, np.generic) else v for v in row]) != len(self.columns):
+            if len(row := [_cell(v) for v in row]) != len(self.columns):
                 raise ValueError(f"Table: row {i} has {len(row)} values but there are {len(self.columns)} "
                                  f"columns {list(self.columns)}")
             self._rows.append(row)

@@ -320,3 +320,9 @@ def test_a_zero_dimensional_array_and_a_long_double_are_stored_as_python_numbers
     assert t.to_text().splitlines()[2] == "    1  0.123  0.25" and t.column("loss").dtype == np.float64
     assert json.loads(t.to_json())["rows"][0] == {"epoch": 1, "loss": 0.123456789, "wide": 0.25}
 
+
+def test_a_column_holding_an_integer_past_float64_is_given_as_its_values_not_an_overflow() -> None:
+    # float(10 ** 400) raised Python's "int too large to convert to float"
+    t = Table(["paths", "std"], [[10 ** 400, 0.5], [3, None]])
+    assert t.column("paths") == [10 ** 400, 3] and np.array_equal(t.column("std"), [0.5, np.nan], equal_nan=True)
+

@@ -132,12 +132,16 @@ class Table:
 
     def column(self, name: str) -> np.ndarray | Any:
         """One column: a float64 array if its values are numbers and `None`s (as NaN), one at least a number; else a
-        list (text, or only `None`s: a column that applies to no row, as `update_ratio` without a learning rate).
-        Hinted `np.ndarray | Any`: the values, not a type, decide, so `column("pre_std").max()` type-checks."""
+        list (text, only `None`s: a column that applies to no row, as `update_ratio` without a learning rate, or a
+        whole number past float64, 10 ** 400). Hinted `np.ndarray | Any`: the values, not a type, decide, so
+        `column("pre_std").max()` type-checks."""
         j = self._index(name)
         values = [r[j] for r in self._rows]
         if any(v is not None for v in values) and all(v is None or _is_number(v) for v in values):
-            return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+            try:
+                return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+            except OverflowError:  # an int no float64 holds
+                pass
         return values
 
     def select(self, *names: str) -> "Table":

@@ -326,3 +326,13 @@ def test_a_column_holding_an_integer_past_float64_is_given_as_its_values_not_an_
     t = Table(["paths", "std"], [[10 ** 400, 0.5], [3, None]])
     assert t.column("paths") == [10 ** 400, 3] and np.array_equal(t.column("std"), [0.5, np.nan], equal_nan=True)
 
+
+@pytest.mark.parametrize("value", [1 + 2j, b"raw", np.datetime64("2020-01-02")])
+def test_json_names_the_cell_it_cannot_write_and_says_what_to_store(value) -> None:
+    # json's own "Object of type complex is not JSON serializable" named no table, row or column
+    t = Table(["a", "b"], [[1, 2], [3, value]])
+    with pytest.raises(TypeError, match=r"^Table.to_json: row 1, column 'b' holds .+, which JSON cannot write; store "
+                                        r"an int or float, text \(str\(value\)\) or None"):
+        t.to_json()
+    assert t.to_csv().splitlines()[0] == "a,b" and len(t.to_text().splitlines()) == 4  # the other views show it
+

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ..utils import check_int, check_type, format_number, ordered, quoted, text_width, writable, write_whole
+from ..utils import check_int, check_type, format_number, got, ordered, quoted, text_width, writable, write_whole
 
 __all__ = ["Table", "format_number", "ExperimentResult", "SCHEME_LABELS", "label", "band", "span", "plain"]
 
@@ -84,6 +84,14 @@ def _cell(v: Any) -> Any:
     which `.item()` leaves numpy's, as a float (complex)."""
     v = v.item() if isinstance(v, np.generic) or isinstance(v, np.ndarray) and v.ndim == 0 else v
     return float(v) if isinstance(v, np.floating) else complex(v) if isinstance(v, np.complexfloating) else v
+
+
+def _jsonable(v: Any) -> bool:
+    try:
+        json.dumps(v, allow_nan=False)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 class Table:
@@ -185,8 +193,16 @@ class Table:
         return cls(d["columns"], rows, title=d.get("title"), notes=d.get("notes"))
 
     def to_json(self, indent: int | None = None) -> str:
-        """Strict JSON of `to_dict`: missing cells `null`, non-finite floats as strings."""
-        return json.dumps({**self.to_dict(), "rows": [plain(r) for r in self.rows]}, indent=indent, allow_nan=False)
+        """Strict JSON of `to_dict`: missing cells `null`, non-finite floats as strings; a cell JSON has no type for (a
+        complex number, bytes, a date) is a TypeError naming it."""
+        rows = [plain(r) for r in self.rows]
+        try:
+            return json.dumps({**self.to_dict(), "rows": rows}, indent=indent, allow_nan=False)
+        except TypeError:  # the cells are read one by one only then
+            i, c = next((i, c) for i, r in enumerate(rows) for c, v in r.items() if not _jsonable(v))
+            raise TypeError(f"Table.to_json: row {i}, column {c!r} holds {got(self._rows[i][self._index(c)])}, "
+                            "which JSON cannot write; store an int or float, text (str(value)) or None in its "
+                            "place") from None
 
     def to_csv(self, path: str | None = None) -> str:
         """A header and a line per row (floats with every digit, missing cells empty); also written to `path`."""

@@ -336,3 +336,10 @@ def test_json_names_the_cell_it_cannot_write_and_says_what_to_store(value) -> No
         t.to_json()
     assert t.to_csv().splitlines()[0] == "a,b" and len(t.to_text().splitlines()) == 4  # the other views show it
 
+
+def test_a_table_of_no_columns_is_refused() -> None:
+    # it printed a blank and wrote "|  |\n||\n" as its markdown, which is no table
+    with pytest.raises(ValueError, match=r"^Table: name one or more columns"):
+        Table([], [[]])
+    with pytest.raises(ValueError, match=r"^Table: name one or more columns"):
+        Table.from_dict({"columns": [], "rows": []})

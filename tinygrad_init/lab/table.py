@@ -105,6 +105,8 @@ class Table:
                 raise TypeError(f"Table: {name} must be a list of {what}, got {type(v).__name__} {quoted(v):.60}"
                                 + f"; write [{v!r}] for a single column" * (name == "columns" and isinstance(v, str)))
         self.columns, self._rows = tuple(str(c) for c in columns), []
+        if not self.columns:  # (its markdown would be "|  |", no table)
+            raise ValueError("Table: name one or more columns, e.g. Table([\"layer\", \"std\"], rows)")
         if dupes := sorted({c for c in self.columns if self.columns.count(c) > 1}):
             raise ValueError(f"Table: column names must be distinct; repeated: {', '.join(dupes)}")
         for i, row in enumerate(rows):

@@ -882,8 +882,30 @@ def test_probe_model_of_a_model_whose_output_is_no_tensor_says_so():
         def forward(self, x):
             return self.lin(x).data  # an array, not a Tensor
 
-    with pytest.raises(RuntimeError, match="probe_model: the model's output does not require grad"):
+    # it was told its output "does not require grad; are its parameters requires_grad=True?", which they are
+    with pytest.raises(TypeError, match=r"^probe_model: the model returned ndarray, not a Tensor: its forward must "
+                                        r"return the Tensor \(not its \.data\)"):
         probe_model(Raw(), Tensor(np.ones((2, 3))))
+
+
+def test_probe_model_of_a_model_returning_a_tuple_measures_it_through_loss_fn_and_says_so_without():
+    # a tuple was told "the model's output does not require grad; are its parameters requires_grad=True", and
+    # loss_fn, a function of that tuple, was never called
+    class Two(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = nn.Linear(3, 2, rng=0, dtype=np.float64)
+
+        def forward(self, x):
+            out = self.lin(x)
+            return out, out.tanh()
+
+    model, X = Two(), np.random.default_rng(0).standard_normal((4, 3))
+    with pytest.raises(TypeError, match=r"^probe_model: the model returned tuple, not a Tensor: pass loss_fn="):
+        probe_model(model, X, rng=0)
+    t = probe_model(model, X, loss_fn=lambda out: out[0].sum() * 0.5)
+    assert t.column("grad_pre_std")[0] == 0.0 and close(t[0]["grad_w_norm"], 0.5 * np.sqrt(2 * (X.sum(0) ** 2).sum()))
+    assert all(p.grad is None for p in model.parameters())
 
 
 def test_probe_model_takes_the_upstream_gradient_as_a_list(small_case):

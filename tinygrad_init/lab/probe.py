@@ -368,9 +368,10 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
                 return_probe: bool = False, **probe_kwargs: Any) -> Table | tuple[Table, Probe]:
     """One forward and one backward pass of `model` on `x` `(batch, features)`, measured layer by layer.
 
-    Backward starts from `loss_fn(model(x))` (one element), else `upstream` (the output's shape), else a standard-
-    normal upstream from `rng`. The model is left as it was (`.grad`, BatchNorm running statistics), and so is the
-    `.grad` of an `x` that requires grad; `columns`: as `Probe.stats`; `**probe_kwargs`: for `Probe`."""
+    Backward starts from `loss_fn(model(x))` (one element; the output may be a tuple), else `upstream` (the output's
+    shape), else a standard-normal upstream from `rng`. The model is left as it was (`.grad`, BatchNorm running
+    statistics), and so is the `.grad` of an `x` that requires grad; `columns`: as `Probe.stats`; `**probe_kwargs`:
+    for `Probe`."""
     _model("probe_model", model, "an nn.Module")
     if loss_fn is not None:
         check_type("probe_model", "loss_fn", loss_fn, Callable, "a function of the model's output")
@@ -389,14 +390,20 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
             probe_kwargs.setdefault("histograms", ["activation"] if probe_kwargs.get("hist_range") is not None else [])
         with renamed("probe_model", Probe, model, **probe_kwargs) as probe:
             out = model(x)
-            if not isinstance(out, Tensor) or not out.requires_grad:
-                raise RuntimeError("probe_model: the model's output does not require grad, so there is no backward "
-                                   "pass to measure; are its parameters requires_grad=True, and is this call outside "
-                                   "no_grad()?")
+            if loss_fn is None and not isinstance(out, Tensor):  # (a function of it may make a loss: loss_fn)
+                raise TypeError(f"probe_model: the model returned {type(out).__name__}, not a Tensor: " + (
+                    "its forward must return the Tensor (not its .data), whose graph backward walks" if isinstance(
+                        out, np.ndarray) else "pass loss_fn=, a function of it giving a one-element Tensor"))
+            if loss_fn is not None and (not isinstance(loss := loss_fn(out), Tensor) or loss.data.size != 1):
+                raise ValueError(f"probe_model: loss_fn must return a one-element Tensor (a mean, a sum), got "
+                                 f"{type(loss).__name__} {getattr(loss, 'shape', loss)!r:.60}")
+            root, what, hint = (out, "the model's output", "") if loss_fn is None else (
+                loss, "loss_fn's loss", " Does loss_fn compute on Tensors (not their .data)?")
+            if not root.requires_grad:
+                raise RuntimeError(f"probe_model: {what} does not require grad, so there is no backward pass to "
+                                   "measure; are the model's parameters requires_grad=True, and is this call outside "
+                                   f"no_grad()?{hint}")
             if loss_fn is not None:
-                if not isinstance(loss := loss_fn(out), Tensor) or loss.data.size != 1:
-                    raise ValueError(f"probe_model: loss_fn must return a one-element Tensor (a mean, a sum), got "
-                                     f"{type(loss).__name__} {getattr(loss, 'shape', loss)!r:.60}")
                 loss.backward()
             else:
                 if upstream is None:

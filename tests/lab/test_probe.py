@@ -1050,3 +1050,17 @@ def test_a_scalar_engine_model_is_told_to_be_built_from_nn_layers_on_tensors(cal
     with pytest.raises(TypeError, match=r"is the scalar engine's MLP \(Values\).* nn\.MLP\(\[3, 4, 1\], "
                                         r"activation='relu'\)"):
         call(scalar_nn.MLP(3, [4, 1]))
+
+
+@pytest.mark.parametrize("columns, match", [
+    ([], r"^probe_model: columns is empty; name one or more of layer, module, .*, or a group: all, forward"),
+    (["layer", "pre_std", "layer"], r"^probe_model: columns names layer twice; name each column once")])
+def test_stats_of_no_columns_or_a_column_named_twice_says_so_in_its_own_name(columns, match):
+    # [] was told "unknown column(s) [[]]", and a repeated name came from Table: "column names must be distinct"
+    model = nn.MLP([3, 4, 1], rng=0)
+    with pytest.raises(ValueError, match=match):
+        probe_model(model, np.ones((2, 3)), rng=0, columns=columns)
+    probe = Probe(model)
+    model(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=match.replace("probe_model", "Probe.stats")):
+        probe.stats(columns)

@@ -271,11 +271,16 @@ class Probe:
             columns = [c for c in COLUMNS if c in columns] + sorted(str(c) for c in columns if c not in COLUMNS)
         group = "all" if columns is None else str(columns)  # a name of COLUMN_GROUPS
         cols = list(columns) if ordered(columns) else list(COLUMN_GROUPS.get(group, ()))
+        if ordered(columns) and not cols:
+            raise ValueError(f"Probe.stats: columns is empty; name one or more of {', '.join(COLUMNS)}, or a group: "
+                             f"{', '.join(COLUMN_GROUPS)}")
         bad = [c for c in cols if c not in COLUMNS] if cols else [columns]
         if bad:
             raise ValueError(f"Probe.stats: unknown column group {columns!r}; choose one of {', '.join(COLUMN_GROUPS)} "
                              "or pass a list of columns" if isinstance(columns, str) else
                              f"Probe.stats: unknown column(s) {bad}; the columns are {', '.join(COLUMNS)}")
+        if twice := list(dict.fromkeys(c for c in cols if cols.count(c) > 1)):
+            raise ValueError(f"Probe.stats: columns names {', '.join(twice)} twice; name each column once")
         recs = list(self.records.values())  # in running order
         rows = [{"layer": i + 1, "module": r.name, "kind": r.kind, "act": r.activation_name,
                  **{c: r.numbers.get(c) for c in COLUMNS[4:]}} for i, r in enumerate(recs)]

@@ -343,3 +343,16 @@ def test_a_table_of_no_columns_is_refused() -> None:
         Table([], [[]])
     with pytest.raises(ValueError, match=r"^Table: name one or more columns"):
         Table.from_dict({"columns": [], "rows": []})
+
+
+@pytest.mark.parametrize("args", [({"layer": [1, 2], "std": [0.5, 0.25]},),
+                                  (["layer", "std"], {"layer": [1, 2], "std": [0.5, 0.25]})])
+def test_a_dict_of_columns_is_told_the_call_that_makes_its_table_and_refuses_columns_of_two_lengths(args) -> None:
+    # it was told only "columns (or rows) must be a list of ..., got dict", with no way to pass columns
+    with pytest.raises(TypeError, match=r"must be a list of .*; for a dict of columns d = \{name: values\}, write "
+                                        r"Table\(list\(d\), zip\(\*d\.values\(\), strict=True\)\)"):
+        Table(*args)
+    d = args[-1]
+    assert Table(list(d), zip(*d.values(), strict=True)).rows == [{"layer": 1, "std": 0.5}, {"layer": 2, "std": 0.25}]
+    with pytest.raises(ValueError):  # columns of different lengths
+        Table(list(d), zip(*{**d, "std": [0.5]}.values(), strict=True))

@@ -103,7 +103,9 @@ class Table:
         for name, v, what in (("columns", columns, "names"), ("rows", rows, "rows"), ("notes", notes, "lines")):
             if not ordered(v) and (name != "notes" or not (v is None or isinstance(v, str))):
                 raise TypeError(f"Table: {name} must be a list of {what}, got {type(v).__name__} {quoted(v):.60}"
-                                + f"; write [{v!r}] for a single column" * (name == "columns" and isinstance(v, str)))
+                                + f"; write [{v!r}] for a single column" * (name == "columns" and isinstance(v, str))
+                                + "; for a dict of columns d = {name: values}, write Table(list(d), zip(*d.values(), "
+                                "strict=True))" * (name != "notes" and isinstance(v, Mapping)))
         self.columns, self._rows = tuple(str(c) for c in columns), []
         if not self.columns:  # (its markdown would be "|  |", no table)
             raise ValueError("Table: name one or more columns, e.g. Table([\"layer\", \"std\"], rows)")

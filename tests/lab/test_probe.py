@@ -1064,3 +1064,14 @@ def test_stats_of_no_columns_or_a_column_named_twice_says_so_in_its_own_name(col
     model(np.ones((2, 3)))
     with pytest.raises(ValueError, match=match.replace("probe_model", "Probe.stats")):
         probe.stats(columns)
+
+
+@pytest.mark.torch
+def test_a_pytorch_model_is_named_as_pytorchs_and_told_how_to_build_it_here():
+    # it was told "model must be an nn.Module (a Linear, Sequential, MLP, ...), got Sequential Sequential(", which it is
+    import torch
+    model = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Tanh())
+    for call in (Probe, lambda m: probe_model(m, np.ones((2, 3)))):
+        with pytest.raises(TypeError, match=r"model is PyTorch's Sequential \(torch\.nn\), which the probe does not "
+                                            r"watch; build it from this package's nn layers.*\.numpy\(\)\.T"):
+            call(model)

@@ -26,7 +26,7 @@ from .. import nn
 from ..core.tensor import Tensor
 from ..nn import activations as _acts, scalar as _scalar
 from ..utils import (Rng, WeakHook, as_rng, bins_split, check_bool, check_choice, check_int, check_real, check_type,
-                     moments, ordered, quoted, ratio, real_array)
+                     is_torch, moments, ordered, quoted, ratio, real_array)
 from .table import Table
 from .theory import renamed
 
@@ -334,7 +334,7 @@ class Probe:
 
 def _model(where: str, model: Any, what: str) -> nn.Module:
     """`model` if it is an nn.Module (else a TypeError naming `what`); a model of the scalar engine is told the nn.MLP
-    of its widths and activations, on Tensors, which the probe watches."""
+    of its widths and activations, on Tensors, which the probe watches, and PyTorch's the layers to build it from."""
     if isinstance(model, _scalar.Module):
         try:  # an MLP, a Layer or a Neuron (a Module of one's own has none of these)
             layers = [getattr(layer, "neurons", [layer]) for layer in getattr(model, "layers", [model])]
@@ -345,6 +345,10 @@ def _model(where: str, model: Any, what: str) -> nn.Module:
             code = "nn layers, e.g. nn.MLP([2, 16, 1], activation='relu')"
         raise TypeError(f"{where}: model is the scalar engine's {type(model).__name__} (Values), which has no layers "
                         f"on Tensors to watch; build the network as {code} (its weights drawn anew)")
+    if is_torch(model):
+        raise TypeError(f"{where}: model is PyTorch's {type(model).__name__} (torch.nn), which the probe does not "
+                        "watch; build it from this package's nn layers, of the same names (to copy a Linear t's "
+                        "weight, lin.weight.data[:] = t.weight.detach().numpy().T)")
     return check_type(where, "model", model, nn.Module, what)
 
 

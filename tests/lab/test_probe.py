@@ -882,8 +882,30 @@ def test_probe_model_of_a_model_whose_output_is_no_tensor_says_so():
         def forward(self, x):
             return self.lin(x).data  # an array, not a Tensor
 
-    with pytest.raises(RuntimeError, match="probe_model: the model's output does not require grad"):
+    # it was told its output "does not require grad; are its parameters requires_grad=True?", which they are
+    with pytest.raises(TypeError, match=r"^probe_model: the model returned ndarray, not a Tensor: its forward must "
+                                        r"return the Tensor \(not its \.data\)"):
         probe_model(Raw(), Tensor(np.ones((2, 3))))
+
+
+def test_probe_model_of_a_model_returning_a_tuple_measures_it_through_loss_fn_and_says_so_without():
+    # a tuple was told "the model's output does not require grad; are its parameters requires_grad=True", and
+    # loss_fn, a function of that tuple, was never called
+    class Two(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = nn.Linear(3, 2, rng=0, dtype=np.float64)
+
+        def forward(self, x):
+            out = self.lin(x)
+            return out, out.tanh()
+
+    model, X = Two(), np.random.default_rng(0).standard_normal((4, 3))
+    with pytest.raises(TypeError, match=r"^probe_model: the model returned tuple, not a Tensor: pass loss_fn="):
+        probe_model(model, X, rng=0)
+    t = probe_model(model, X, loss_fn=lambda out: out[0].sum() * 0.5)
+    assert t.column("grad_pre_std")[0] == 0.0 and close(t[0]["grad_w_norm"], 0.5 * np.sqrt(2 * (X.sum(0) ** 2).sum()))
+    assert all(p.grad is None for p in model.parameters())
 
 
 def test_probe_model_takes_the_upstream_gradient_as_a_list(small_case):
@@ -1006,3 +1028,50 @@ def test_probe_model_is_hinted_a_table_or_with_return_probe_true_a_table_and_its
     assert by_flag == {(False,): Table, (True,): tuple[Table, Probe]}
     table, probe = probe_model(nn.Linear(3, 2, rng=0), np.ones((4, 3)), rng=0, return_probe=True)
     assert isinstance(table, Table) and isinstance(probe, Probe)
+
+
+def test_probe_model_leaves_an_input_tensor_that_requires_grad_with_the_gradient_it_had(small_case):
+    # backward reached x too: its .grad took dL/dx, and a second probe added it again (twice the gradient)
+    Ws, bs, X, G = small_case
+    model, x = Net(Ws, bs), Tensor(X, requires_grad=True)
+    probe_model(model, x, upstream=G)
+    assert x.grad is None
+    marker = np.full_like(X, 3.0)
+    x.grad = marker
+    t = probe_model(model, x, upstream=G)
+    assert x.grad is marker and np.all(marker == 3.0)
+    assert close(t[0]["grad_pre_std"], hand_backprop(Ws, bs, X, G)["dz"][0].std())  # measured as before
+
+
+@pytest.mark.parametrize("call", [Probe, lambda m: probe_model(m, np.ones((2, 3)))])
+def test_a_scalar_engine_model_is_told_to_be_built_from_nn_layers_on_tensors(call):
+    # it was told "model must be an nn.Module, got MLP MLP(Layer(3, 4, ...": an MLP, refused as no MLP
+    from tinygrad_init import scalar_nn
+    with pytest.raises(TypeError, match=r"is the scalar engine's MLP \(Values\).* nn\.MLP\(\[3, 4, 1\], "
+                                        r"activation='relu'\)"):
+        call(scalar_nn.MLP(3, [4, 1]))
+
+
+@pytest.mark.parametrize("columns, match", [
+    ([], r"^probe_model: columns is empty; name one or more of layer, module, .*, or a group: all, forward"),
+    (["layer", "pre_std", "layer"], r"^probe_model: columns names layer twice; name each column once")])
+def test_stats_of_no_columns_or_a_column_named_twice_says_so_in_its_own_name(columns, match):
+    # [] was told "unknown column(s) [[]]", and a repeated name came from Table: "column names must be distinct"
+    model = nn.MLP([3, 4, 1], rng=0)
+    with pytest.raises(ValueError, match=match):
+        probe_model(model, np.ones((2, 3)), rng=0, columns=columns)
+    probe = Probe(model)
+    model(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=match.replace("probe_model", "Probe.stats")):
+        probe.stats(columns)
+
+
+@pytest.mark.torch
+def test_a_pytorch_model_is_named_as_pytorchs_and_told_how_to_build_it_here():
+    # it was told "model must be an nn.Module (a Linear, Sequential, MLP, ...), got Sequential Sequential(", which it is
+    import torch
+    model = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Tanh())
+    for call in (Probe, lambda m: probe_model(m, np.ones((2, 3)))):
+        with pytest.raises(TypeError, match=r"model is PyTorch's Sequential \(torch\.nn\), which the probe does not "
+                                            r"watch; build it from this package's nn layers.*\.numpy\(\)\.T"):
+            call(model)

@@ -309,3 +309,50 @@ def test_a_numeric_column_needs_no_narrowing_to_be_used_as_an_array():
     assert set(typing.get_args(hint)) == {np.ndarray, typing.Any}
     t = Table(["a", "b"], [[1, "x"], [2.5, "y"]])
     assert t.column("a").max() == 2.5 and t.column("b") == ["x", "y"]
+
+
+def test_a_zero_dimensional_array_and_a_long_double_are_stored_as_python_numbers() -> None:
+    # a 0-d array (PyTorch's loss.detach().numpy(), np.array(x)) was kept as an array: text, its digits in full
+    # (0.123456789), left-aligned, and column() a list; a long double stayed numpy's, which to_json could not write
+    t = Table(["epoch", "loss", "wide"], [[1, np.array(0.123456789), np.longdouble(0.25)],
+                                          [2, np.array(3, dtype=np.int8), np.array(True)]])
+    assert [type(v) for v in t._rows[0]] == [int, float, float] and [type(v) for v in t._rows[1]] == [int, int, bool]
+    assert t.to_text().splitlines()[2] == "    1  0.123  0.25" and t.column("loss").dtype == np.float64
+    assert json.loads(t.to_json())["rows"][0] == {"epoch": 1, "loss": 0.123456789, "wide": 0.25}
+
+
+def test_a_column_holding_an_integer_past_float64_is_given_as_its_values_not_an_overflow() -> None:
+    # float(10 ** 400) raised Python's "int too large to convert to float"
+    t = Table(["paths", "std"], [[10 ** 400, 0.5], [3, None]])
+    assert t.column("paths") == [10 ** 400, 3] and np.array_equal(t.column("std"), [0.5, np.nan], equal_nan=True)
+
+
+@pytest.mark.parametrize("value", [1 + 2j, b"raw", np.datetime64("2020-01-02")])
+def test_json_names_the_cell_it_cannot_write_and_says_what_to_store(value) -> None:
+    # json's own "Object of type complex is not JSON serializable" named no table, row or column
+    t = Table(["a", "b"], [[1, 2], [3, value]])
+    with pytest.raises(TypeError, match=r"^Table.to_json: row 1, column 'b' holds .+, which JSON cannot write; store "
+                                        r"an int or float, text \(str\(value\)\) or None"):
+        t.to_json()
+    assert t.to_csv().splitlines()[0] == "a,b" and len(t.to_text().splitlines()) == 4  # the other views show it
+
+
+def test_a_table_of_no_columns_is_refused() -> None:
+    # it printed a blank and wrote "|  |\n||\n" as its markdown, which is no table
+    with pytest.raises(ValueError, match=r"^Table: name one or more columns"):
+        Table([], [[]])
+    with pytest.raises(ValueError, match=r"^Table: name one or more columns"):
+        Table.from_dict({"columns": [], "rows": []})
+
+
+@pytest.mark.parametrize("args", [({"layer": [1, 2], "std": [0.5, 0.25]},),
+                                  (["layer", "std"], {"layer": [1, 2], "std": [0.5, 0.25]})])
+def test_a_dict_of_columns_is_told_the_call_that_makes_its_table_and_refuses_columns_of_two_lengths(args) -> None:
+    # it was told only "columns (or rows) must be a list of ..., got dict", with no way to pass columns
+    with pytest.raises(TypeError, match=r"must be a list of .*; for a dict of columns d = \{name: values\}, write "
+                                        r"Table\(list\(d\), zip\(\*d\.values\(\), strict=True\)\)"):
+        Table(*args)
+    d = args[-1]
+    assert Table(list(d), zip(*d.values(), strict=True)).rows == [{"layer": 1, "std": 0.5}, {"layer": 2, "std": 0.25}]
+    with pytest.raises(ValueError):  # columns of different lengths
+        Table(list(d), zip(*{**d, "std": [0.5]}.values(), strict=True))

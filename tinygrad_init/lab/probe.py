@@ -24,9 +24,9 @@ import numpy as np
 
 from .. import nn
 from ..core.tensor import Tensor
-from ..nn import activations as _acts
+from ..nn import activations as _acts, scalar as _scalar
 from ..utils import (Rng, WeakHook, as_rng, bins_split, check_bool, check_choice, check_int, check_real, check_type,
-                     moments, ordered, quoted, ratio, real_array)
+                     is_torch, moments, ordered, quoted, ratio, real_array)
 from .table import Table
 from .theory import renamed
 
@@ -137,7 +137,7 @@ class Probe:
     def __init__(self, model: nn.Module, lr: float | None = None, hist_bins: int = 50,
                  hist_range: tuple[float, float] | None = None, keep_arrays: bool = False, attach: bool = True,
                  histograms: Sequence[str] = HISTOGRAMS) -> None:
-        self.model = check_type("Probe", "model", model, nn.Module, "an nn.Module (a Linear, Sequential, MLP, ...)")
+        self.model = _model("Probe", model, "an nn.Module (a Linear, Sequential, MLP, ...)")
         self.lr = None if lr is None else check_real("Probe", "lr", lr, 0.0, low_open=True)
         self.keep_arrays = check_bool("Probe", "keep_arrays", keep_arrays)
         self.hist_bins = check_int("Probe", "hist_bins", hist_bins, 1)
@@ -271,11 +271,16 @@ class Probe:
             columns = [c for c in COLUMNS if c in columns] + sorted(str(c) for c in columns if c not in COLUMNS)
         group = "all" if columns is None else str(columns)  # a name of COLUMN_GROUPS
         cols = list(columns) if ordered(columns) else list(COLUMN_GROUPS.get(group, ()))
+        if ordered(columns) and not cols:
+            raise ValueError(f"Probe.stats: columns is empty; name one or more of {', '.join(COLUMNS)}, or a group: "
+                             f"{', '.join(COLUMN_GROUPS)}")
         bad = [c for c in cols if c not in COLUMNS] if cols else [columns]
         if bad:
             raise ValueError(f"Probe.stats: unknown column group {columns!r}; choose one of {', '.join(COLUMN_GROUPS)} "
                              "or pass a list of columns" if isinstance(columns, str) else
                              f"Probe.stats: unknown column(s) {bad}; the columns are {', '.join(COLUMNS)}")
+        if twice := list(dict.fromkeys(c for c in cols if cols.count(c) > 1)):
+            raise ValueError(f"Probe.stats: columns names {', '.join(twice)} twice; name each column once")
         recs = list(self.records.values())  # in running order
         rows = [{"layer": i + 1, "module": r.name, "kind": r.kind, "act": r.activation_name,
                  **{c: r.numbers.get(c) for c in COLUMNS[4:]}} for i, r in enumerate(recs)]
@@ -327,6 +332,26 @@ class Probe:
                f"{len(self.records)} record(s), lr={self.lr})"
 
 
+def _model(where: str, model: Any, what: str) -> nn.Module:
+    """`model` if it is an nn.Module (else a TypeError naming `what`); a model of the scalar engine is told the nn.MLP
+    of its widths and activations, on Tensors, which the probe watches, and PyTorch's the layers to build it from."""
+    if isinstance(model, _scalar.Module):
+        try:  # an MLP, a Layer or a Neuron (a Module of one's own has none of these)
+            layers = [getattr(layer, "neurons", [layer]) for layer in getattr(model, "layers", [model])]
+            sizes, acts = [len(layers[0][0].w)] + [len(ns) for ns in layers], [ns[0].activation for ns in layers]
+            code = f"nn.MLP({sizes}" + f", activation={acts[0]!r}" * (len(acts) > 1) + (
+                f", final_activation={acts[-1]!r}" if acts[-1] != "linear" else "") + ")"
+        except (AttributeError, IndexError, TypeError):
+            code = "nn layers, e.g. nn.MLP([2, 16, 1], activation='relu')"
+        raise TypeError(f"{where}: model is the scalar engine's {type(model).__name__} (Values), which has no layers "
+                        f"on Tensors to watch; build the network as {code} (its weights drawn anew)")
+    if is_torch(model):
+        raise TypeError(f"{where}: model is PyTorch's {type(model).__name__} (torch.nn), which the probe does not "
+                        "watch; build it from this package's nn layers, of the same names (to copy a Linear t's "
+                        "weight, lin.weight.data[:] = t.weight.detach().numpy().T)")
+    return check_type(where, "model", model, nn.Module, what)
+
+
 def _detach(probe: dict) -> None:
     for h in probe["_module_handles"] + [h for rec in probe["records"].values() for h in rec._handles]:
         h.remove()
@@ -352,10 +377,11 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
                 return_probe: bool = False, **probe_kwargs: Any) -> Table | tuple[Table, Probe]:
     """One forward and one backward pass of `model` on `x` `(batch, features)`, measured layer by layer.
 
-    Backward starts from `loss_fn(model(x))` (one element), else `upstream` (the output's shape), else a standard-
-    normal upstream from `rng`. The model is left as it was (`.grad`, BatchNorm running statistics); `columns`: as
-    `Probe.stats`; `**probe_kwargs`: for `Probe`."""
-    check_type("probe_model", "model", model, nn.Module, "an nn.Module")
+    Backward starts from `loss_fn(model(x))` (one element; the output may be a tuple), else `upstream` (the output's
+    shape), else a standard-normal upstream from `rng`. The model is left as it was (`.grad`, BatchNorm running
+    statistics), and so is the `.grad` of an `x` that requires grad; `columns`: as `Probe.stats`; `**probe_kwargs`:
+    for `Probe`."""
+    _model("probe_model", model, "an nn.Module")
     if loss_fn is not None:
         check_type("probe_model", "loss_fn", loss_fn, Callable, "a function of the model's output")
     if loss_fn is not None and upstream is not None:
@@ -365,20 +391,28 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
     bns = [m for m in model.modules() if isinstance(m, nn.BatchNorm1d)]
     saved = [(p, "grad", p.grad) for p in model.parameters()] + [
         (m, k, getattr(m, k)) for m in bns for k in ("running_mean", "running_var")]
+    if isinstance(x, Tensor):  # an input that requires grad: backward reaches it too
+        saved.append((x, "grad", x.grad))
     try:
         if not check_bool("probe_model", "return_probe", return_probe):  # a table only: the histograms it reads
             # (hist_range's note on the activations), no more
             probe_kwargs.setdefault("histograms", ["activation"] if probe_kwargs.get("hist_range") is not None else [])
         with renamed("probe_model", Probe, model, **probe_kwargs) as probe:
             out = model(x)
-            if not isinstance(out, Tensor) or not out.requires_grad:
-                raise RuntimeError("probe_model: the model's output does not require grad, so there is no backward "
-                                   "pass to measure; are its parameters requires_grad=True, and is this call outside "
-                                   "no_grad()?")
+            if loss_fn is None and not isinstance(out, Tensor):  # (a function of it may make a loss: loss_fn)
+                raise TypeError(f"probe_model: the model returned {type(out).__name__}, not a Tensor: " + (
+                    "its forward must return the Tensor (not its .data), whose graph backward walks" if isinstance(
+                        out, np.ndarray) else "pass loss_fn=, a function of it giving a one-element Tensor"))
+            if loss_fn is not None and (not isinstance(loss := loss_fn(out), Tensor) or loss.data.size != 1):
+                raise ValueError(f"probe_model: loss_fn must return a one-element Tensor (a mean, a sum), got "
+                                 f"{type(loss).__name__} {getattr(loss, 'shape', loss)!r:.60}")
+            root, what, hint = (out, "the model's output", "") if loss_fn is None else (
+                loss, "loss_fn's loss", " Does loss_fn compute on Tensors (not their .data)?")
+            if not root.requires_grad:
+                raise RuntimeError(f"probe_model: {what} does not require grad, so there is no backward pass to "
+                                   "measure; are the model's parameters requires_grad=True, and is this call outside "
+                                   f"no_grad()?{hint}")
             if loss_fn is not None:
-                if not isinstance(loss := loss_fn(out), Tensor) or loss.data.size != 1:
-                    raise ValueError(f"probe_model: loss_fn must return a one-element Tensor (a mean, a sum), got "
-                                     f"{type(loss).__name__} {getattr(loss, 'shape', loss)!r:.60}")
                 loss.backward()
             else:
                 if upstream is None:

@@ -17,7 +17,8 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ..utils import check_int, check_type, counted, format_number, ordered, quoted, text_width, writable, write_whole
+from ..utils import (check_int, check_type, counted, format_number, got, ordered, quoted, text_width, writable,
+                     write_whole)
 
 __all__ = ["Table", "format_number", "ExperimentResult", "SCHEME_LABELS", "label", "band", "span", "plain"]
 
@@ -87,6 +88,21 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, numbers.Real) and not isinstance(v, bool)
 
 
+def _cell(v: Any) -> Any:
+    """A numpy scalar or 0-d array (PyTorch's `loss.detach().numpy()`) as the Python value it holds; a long double,
+    which `.item()` leaves numpy's, as a float (complex)."""
+    v = v.item() if isinstance(v, np.generic) or isinstance(v, np.ndarray) and v.ndim == 0 else v
+    return float(v) if isinstance(v, np.floating) else complex(v) if isinstance(v, np.complexfloating) else v
+
+
+def _jsonable(v: Any) -> bool:
+    try:
+        json.dumps(v, allow_nan=False)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 class Table:
     """Named `columns` (distinct) and `rows` (sequences aligned with the columns, or mappings column ->
     value, missing ones `None`), a `title` shown above and `notes` below."""
@@ -96,8 +112,12 @@ class Table:
         for name, v, what in (("columns", columns, "names"), ("rows", rows, "rows"), ("notes", notes, "lines")):
             if not ordered(v) and (name != "notes" or not (v is None or isinstance(v, str))):
                 raise TypeError(f"Table: {name} must be a list of {what}, got {type(v).__name__} {quoted(v):.60}"
-                                + f"; write [{v!r}] for a single column" * (name == "columns" and isinstance(v, str)))
+                                + f"; write [{v!r}] for a single column" * (name == "columns" and isinstance(v, str))
+                                + "; for a dict of columns d = {name: values}, write Table(list(d), zip(*d.values(), "
+                                "strict=True))" * (name != "notes" and isinstance(v, Mapping)))
         self.columns, self._rows = tuple(str(c) for c in columns), []
+        if not self.columns:  # (its markdown would be "|  |", no table)
+            raise ValueError("Table: name one or more columns, e.g. Table([\"layer\", \"std\"], rows)")
         if dupes := sorted({c for c in self.columns if self.columns.count(c) > 1}):
             raise ValueError(f"Table: column names must be distinct; repeated: {', '.join(dupes)}")
         for i, row in enumerate(rows):
@@ -108,7 +128,7 @@ class Table:
                 raise ValueError(f"Table: row {i} has unknown column(s) {unknown}; the columns are "
                                  f"{list(self.columns)}")
             row = [row.get(c) for c in self.columns] if isinstance(row, Mapping) else row
-            if len(row := [v.item() if isinstance(v, np.generic) else v for v in row]) != len(self.columns):
+            if len(row := [_cell(v) for v in row]) != len(self.columns):
                 raise ValueError(f"Table: row {i} has {len(row)} values but there are {len(self.columns)} "
                                  f"columns {list(self.columns)}")
             self._rows.append(row)
@@ -133,12 +153,16 @@ class Table:
 
     def column(self, name: str) -> np.ndarray | Any:
         """One column: a float64 array if its values are numbers and `None`s (as NaN), one at least a number; else a
-        list (text, or only `None`s: a column that applies to no row, as `update_ratio` without a learning rate).
-        Hinted `np.ndarray | Any`: the values, not a type, decide, so `column("pre_std").max()` type-checks."""
+        list (text, only `None`s: a column that applies to no row, as `update_ratio` without a learning rate, or a
+        whole number past float64, 10 ** 400). Hinted `np.ndarray | Any`: the values, not a type, decide, so
+        `column("pre_std").max()` type-checks."""
         j = self._index(name)
         values = [r[j] for r in self._rows]
         if any(v is not None for v in values) and all(v is None or _is_number(v) for v in values):
-            return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+            try:
+                return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+            except OverflowError:  # an int no float64 holds
+                pass
         return values
 
     def select(self, *names: str) -> "Table":
@@ -182,8 +206,16 @@ class Table:
         return cls(d["columns"], rows, title=d.get("title"), notes=d.get("notes"))
 
     def to_json(self, indent: int | None = None) -> str:
-        """Strict JSON of `to_dict`: missing cells `null`, non-finite floats as strings."""
-        return json.dumps({**self.to_dict(), "rows": [plain(r) for r in self.rows]}, indent=indent, allow_nan=False)
+        """Strict JSON of `to_dict`: missing cells `null`, non-finite floats as strings; a cell JSON has no type for (a
+        complex number, bytes, a date) is a TypeError naming it."""
+        rows = [plain(r) for r in self.rows]
+        try:
+            return json.dumps({**self.to_dict(), "rows": rows}, indent=indent, allow_nan=False)
+        except TypeError:  # the cells are read one by one only then
+            i, c = next((i, c) for i, r in enumerate(rows) for c, v in r.items() if not _jsonable(v))
+            raise TypeError(f"Table.to_json: row {i}, column {c!r} holds {got(self._rows[i][self._index(c)])}, "
+                            "which JSON cannot write; store an int or float, text (str(value)) or None in its "
+                            "place") from None
 
     def to_csv(self, path: str | None = None) -> str:
         """A header and a line per row (floats with every digit, missing cells empty); also written to `path`."""

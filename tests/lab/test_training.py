@@ -362,3 +362,25 @@ def test_accuracy_of_a_model_giving_a_vector_of_logits_is_told_the_code_for_that
     code = re.search(r"it is (np\.mean\(.*\))$", str(e.value))[1]
     got = eval(code, {"np": np, "Tensor": Tensor, "model": flat, "X": X, "y": y})  # noqa: S307 (the message's)
     assert got == np.mean((flat(Tensor(X)).data > 0) == (y == 1))
+
+
+def _shared_layer_mlp() -> T.nn.MLP:
+    model = T.nn.MLP([2, 4, 4, 4, 1], rng=0, dtype=np.float64)
+    model.layers[4] = model.layers[2]  # one Linear as layers 2 and 3: its gradient is the sum of both uses
+    return model
+
+
+@pytest.mark.parametrize("models, said", [
+    (lambda: [T.nn.MLP([2, 4, 1], rng=0)] * 2, r"models\[0\] and models\[1\] are one model"),
+    (lambda: [_shared_layer_mlp()], r"layers 2 and 3 of models\[0\] share a parameter"),
+    (lambda: [T.nn.MLP([2, 4, 1], rng=0), T.nn.MLP([2, 4, 1], rng=1)], r"layers 1 and 1 of models\[0\] and \[1\]")])
+def test_fit_refuses_a_parameter_in_two_places_rather_than_train_each_place_apart(models, said) -> None:
+    # [nn.MLP(...)] * 2 trained two networks and wrote the last one's weights into the one model; a shared layer was
+    # stepped as two untied layers (a loss curve SGD's summed gradient does not give) and left as the last of them, so
+    # the model gave neither curve's final loss
+    X, y = data.moons(20, rng=0)
+    models = models()
+    if len(models) == 2 and models[0] is not models[1]:
+        models[1].layers[0] = models[0].layers[0]  # (2, 4) in both: a layer shared across networks
+    with pytest.raises(ValueError, match=f"^fit: {said}"):
+        T.fit(models, X, y, steps=2, lr=0.1)

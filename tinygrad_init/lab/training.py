@@ -133,7 +133,7 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
 
     `lr`, `momentum`: one value or one per network. Records every `every` steps (step 0: before training) `step`
     `(R,)`, `loss` and `accuracy` `(S, R)`, and with `watch` `hidden_mean`, `hidden_std` `(S, R, L - 1)`. The trained
-    weights are written back into the models."""
+    weights are written back into the models (so none may share a layer with itself or another)."""
     models, X, y = list(models) if hasattr(models, "__iter__") else None, np.asarray(X), np.asarray(y)
     if not models or not all(isinstance(m, nn.MLP) for m in models):
         raise TypeError("fit: models must be a non-empty list of nn.MLP")
@@ -142,6 +142,16 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
             not all(p.requires_grad for m in models for p in m.parameters()):
         raise ValueError("fit: the models must share sizes and activation, have biases and one output unit, and "
                          "none frozen (requires_grad=False): fit trains every parameter")
+    places: dict[int, tuple[int, int]] = {}  # each parameter's first (network, layer): fit steps every place apart
+    for k, m in enumerate(models):
+        for i, p in ((i, p) for i, lin in enumerate(m.linears()) for p in (lin.weight, lin.bias)):
+            if (first := places.setdefault(id(p), (k, i))) != (k, i):
+                j, l = first
+                raise ValueError(f"fit: models[{j}] and models[{k}] are one model ([nn.MLP(...)] * n repeats one), "
+                                 "which fit would train as two and write back as one; make each with its own "
+                                 "nn.MLP(...)" if j != k and models[j] is m else f"fit: layers {l + 1} and {i + 1} of "
+                                 f"models[{j}]" + f" and [{k}]" * (j != k) + " share a parameter, which fit would step "
+                                 "as two and write back as one; train a shared layer by nn.optim.SGD")
     shapes = y.ndim == 1 and len(y) > 0 and X.shape == (len(y), models[0].sizes[0])  # right: then the labels are not
     if not shapes or not np.isin(y, (0, 1)).all():
         raise ValueError(f"fit: X must be (batch, {models[0].sizes[0]}) and y (batch,) labels in {{0, 1}}, batch >= 1, "

@@ -356,3 +356,14 @@ def test_a_model_copied_while_watched_copies_the_watch_and_after_detach_does_not
     assert copies() == 1 and len(diag.records) == 3
     diag.detach()
     assert copies() == 0
+
+
+@pytest.mark.parametrize("call", [lambda m: D.Diagnostics(m),
+                                  lambda m: D.fit(m, np.zeros((4, 2)), [0, 1, 0, 1], 1, 0.1)])
+def test_a_scalar_engine_net_is_told_the_tensor_mlp_to_build_not_only_that_it_is_no_module(call):
+    # it was told "model must be an nn.Module, got MLP MLP(Layer(2, 4, activation='relu'), ..." about the MLP it built
+    from tinygrad_init import scalar_nn
+
+    with pytest.raises(TypeError, match=re.escape("model is a scalar_nn.MLP, on the scalar engine's Values; ") + ".*"
+                       + re.escape("nn.MLP([2, 4, 3], activation='relu')")):
+        call(scalar_nn.MLP(2, [4, 3], rng=0))

@@ -384,3 +384,13 @@ def test_fit_refuses_a_parameter_in_two_places_rather_than_train_each_place_apar
         models[1].layers[0] = models[0].layers[0]  # (2, 4) in both: a layer shared across networks
     with pytest.raises(ValueError, match=f"^fit: {said}"):
         T.fit(models, X, y, steps=2, lr=0.1)
+
+
+@pytest.mark.parametrize("call", [lambda m: T.accuracy(m, np.zeros((2, 3)), [0, 1]),
+                                  lambda m: T.fit([m], np.zeros((2, 3)), [0, 1], steps=1, lr=0.1)])
+def test_a_scalar_engine_net_is_told_the_tensor_mlp_to_build(call) -> None:
+    # accuracy said "model must be an nn.Module, got MLP MLP(Layer(3, 5, ...", fit "models must be a non-empty list of
+    # nn.MLP": about the MLP just built, on the other engine
+    with pytest.raises(TypeError, match=re.escape("model is a scalar_nn.MLP, on the scalar engine's Values; ") + ".*"
+                       + re.escape("nn.MLP([3, 5, 1], activation='tanh')")):
+        call(T.nn.scalar.MLP(3, [5, 1], activation="tanh", rng=0))

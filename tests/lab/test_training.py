@@ -394,3 +394,29 @@ def test_a_scalar_engine_net_is_told_the_tensor_mlp_to_build(call) -> None:
     with pytest.raises(TypeError, match=re.escape("model is a scalar_nn.MLP, on the scalar engine's Values; ") + ".*"
                        + re.escape("nn.MLP([3, 5, 1], activation='tanh')")):
         call(T.nn.scalar.MLP(3, [5, 1], activation="tanh", rng=0))
+
+
+@pytest.mark.parametrize("final", ["sigmoid", "tanh", "relu"])
+def test_fit_refuses_an_mlp_with_a_final_activation_whose_output_it_would_not_train(final) -> None:
+    # fit trained the last Linear's output as the logit whatever came after it, and recorded its accuracy (0.9 on
+    # moons(100, rng=0) after 200 steps) where accuracy scored the model's own output, sigmoid(z), 0.5 (relu(z)
+    # is no logit either)
+    X, y = data.moons(20, rng=0)
+    with pytest.raises(ValueError, match=f"^fit: models\\[1\\] ends in final_activation='{final}'"):
+        T.fit([T.nn.MLP([2, 4, 1], rng=0), T.nn.MLP([2, 4, 1], rng=1, final_activation=final)], X, y, steps=1, lr=0.1)
+    identity = T.fit([T.nn.MLP([2, 4, 1], rng=0, final_activation="linear")], X, y, steps=1, lr=0.1)  # the same
+    np.testing.assert_array_equal(identity["loss"], T.fit([T.nn.MLP([2, 4, 1], rng=0)], X, y, steps=1, lr=0.1)["loss"])
+
+
+@pytest.mark.parametrize("model", [lambda: T.nn.MLP([2, 4, 1], rng=0, final_activation="sigmoid"),
+                                   lambda: T.nn.Sequential(T.nn.Linear(2, 1, rng=0), T.nn.Sigmoid())])
+def test_accuracy_of_a_model_ending_in_a_sigmoid_is_refused_with_the_code_for_probabilities(model) -> None:
+    # its outputs, probabilities in (0, 1), are all positive: accuracy read each as a logit predicting 1 and gave the
+    # fraction of 1s in y (0.5 here), silently
+    X, y = data.moons(20, rng=0)
+    model = model()
+    with pytest.raises(ValueError, match=r"^accuracy: the model ends in a Sigmoid.*np\.mean\((.*)\)$") as e:
+        T.accuracy(model, X, y)
+    code = "np.mean(" + re.search(r"np\.mean\((.*)\)$", str(e.value)).group(1) + ")"
+    p = model(T.Tensor(X)).data[:, 0]
+    assert eval(code, {"np": np, "model": model, "Tensor": T.Tensor, "X": X, "y": y}) == np.mean((p > 0.5) == y)

@@ -95,7 +95,8 @@ def _right(z: np.ndarray, positive: np.ndarray) -> np.ndarray:
 
 def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
     """The fraction of points whose logit `model(X)[:, 0]` (one per point, `(n, 1)`) has the sign of the label (1:
-    positive); nan if a logit is nan (a diverged model: no prediction, not a coin flip)."""
+    positive); nan if a logit is nan (a diverged model: no prediction, not a coin flip). A model ending in a Sigmoid
+    gives probabilities, not logits: it is refused."""
     if np.ndim(X) != 2 or np.shape(y) != np.shape(X)[:1] or not np.isin(y, (0, 1)).all() or not np.size(y):
         fix = "; for one feature per point pass np.reshape(X, (-1, 1))" * (np.ndim(X) == 1 == np.ndim(y)) + (
             "; for a column of labels pass np.reshape(y, -1)" if np.shape(y)[1:] == (1,) else "; for labels -1/+1 pass"
@@ -104,6 +105,13 @@ def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
                          f"{np.shape(y)} with labels {np.unique(y)[:6]} for X of shape {np.shape(X)}{fix}")
     refuse_scalar("accuracy", model)
     check_type("accuracy", "model", model, nn.Module, "an nn.Module (a model to call on X)")  # not "not callable"
+    last = model.layers if isinstance(model, nn.MLP) else model
+    while isinstance(last, nn.Sequential) and len(last):
+        last = last[-1]
+    if isinstance(last, nn.Sigmoid):  # each output positive: read as a logit, a prediction of 1
+        raise ValueError("accuracy: the model ends in a Sigmoid, whose outputs, probabilities in (0, 1), are no "
+                         "logits; their accuracy is "
+                         "np.mean((model(Tensor(X)).data[:, 0] > 0.5) == (np.asarray(y) == 1))")
     with no_grad():
         z = model(Tensor(X)).data
     if z.shape != (len(X), 1):  # a logit per class: its first column is class 0's, not a binary logit
@@ -156,6 +164,11 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
             not all(p.requires_grad for m in models for p in m.parameters()):
         raise ValueError("fit: the models must share sizes and activation, have biases and one output unit, and "
                          "none frozen (requires_grad=False): fit trains every parameter")
+    for k, m in enumerate(models):  # the logit is the last Linear's output: a final activation's would be another
+        if not isinstance(m.layers[-1], (nn.Linear, nn.Identity)):
+            raise ValueError(f"fit: models[{k}] ends in final_activation={m.layers[-1].name!r}, which fit would leave "
+                             "out: it trains the last Linear's outputs as logits (the BCE of the logits holds the "
+                             "sigmoid); make it without final_activation")
     places: dict[int, tuple[int, int]] = {}  # each parameter's first (network, layer): fit steps every place apart
     for k, m in enumerate(models):
         for i, p in ((i, p) for i, lin in enumerate(m.linears()) for p in (lin.weight, lin.bias)):

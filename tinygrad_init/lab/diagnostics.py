@@ -257,14 +257,14 @@ class Diagnostics:
             ax.set(title=_LABELS[kind][0], xlabel="step", ylabel="layer")
             ax.grid(False)
             return []
-        if kind == "update":  # log10; no update: no point
-            lines = [(f"layer {k}" if k != "out" else "output", _log10(self.series("update_data", param=w)))
-                     for k, w in self._weight_labels().items()]
+        if kind == "update":  # log10, at the steps that updated the weight (not a gap at each pass of a step of two)
+            lines = [(f"layer {k}" if k != "out" else "output", [w in r["params"] for r in self.records],
+                      _log10(self.series("update_data", param=w))) for k, w in self._weight_labels().items()]
         else:
-            lines = [(f"layer {i + 1}", 100 * self.series("fraction", n)) for i, n in enumerate(self.layers)]
-        every = max(1, len(steps) // 6)
-        handles = [ax.plot(steps, v, color=scheme_color(k, i), marker=marker(i), label=k, markersize=6,
-                           markevery=(i * every // len(lines), every))[0] for i, (k, v) in enumerate(lines)]
+            lines = [(f"layer {i + 1}", ..., 100 * self.series("fraction", n)) for i, n in enumerate(self.layers)]
+        every, x = max(1, len(steps) // 6), np.array(steps)
+        handles = [ax.plot(x[at], v[at], color=scheme_color(k, i), marker=marker(i), label=k, markersize=6,
+                           markevery=(i * every // len(lines), every))[0] for i, (k, at, v) in enumerate(lines)]
         if kind == "update":
             handles.append(ax.axhline(-3.0, color=mpl().rcParams["text.color"], linestyle="--", linewidth=1.5,
                                       label="1e-3: rule of thumb"))  # the text's colour: seen on a dark style too

@@ -356,3 +356,32 @@ def test_a_model_copied_while_watched_copies_the_watch_and_after_detach_does_not
     assert copies() == 1 and len(diag.records) == 3
     diag.detach()
     assert copies() == 0
+
+
+@pytest.mark.parametrize("call", [lambda m: D.Diagnostics(m),
+                                  lambda m: D.fit(m, np.zeros((4, 2)), [0, 1, 0, 1], 1, 0.1)])
+def test_a_scalar_engine_net_is_told_the_tensor_mlp_to_build_not_only_that_it_is_no_module(call):
+    # it was told "model must be an nn.Module, got MLP MLP(Layer(2, 4, activation='relu'), ..." about the MLP it built
+    from tinygrad_init import scalar_nn
+
+    with pytest.raises(TypeError, match=re.escape("model is a scalar_nn.MLP, on the scalar engine's Values; ") + ".*"
+                       + re.escape("nn.MLP([2, 4, 3], activation='relu')")):
+        call(scalar_nn.MLP(2, [4, 3], rng=0))
+
+
+def test_the_update_plot_of_gradients_accumulated_over_two_passes_draws_a_line_through_every_update():
+    # two forward passes a step (two steps to Diagnostics) filed the update under every other record; nan in between
+    # left no two points side by side, so the figure showed no line at all, only the rule of thumb
+    model = _net()
+    diag = D.Diagnostics(model, opt := SGD(model.parameters(), lr=0.1))
+    x = np.linspace(-2, 2, 48, dtype=np.float32).reshape(12, 4)
+    for _ in range(10):
+        opt.zero_grad()
+        for half in (x[:6], x[6:]):
+            cross_entropy(model(Tensor(half)), [0, 1, 2, 0, 1, 2]).backward()
+        opt.step()
+    lines = diag.plot("update").axes[0].get_lines()[:3]
+    for line, w in zip(lines, diag.weights()):
+        np.testing.assert_array_equal(line.get_xdata(), np.arange(1, 20, 2))  # the second pass of each step
+        np.testing.assert_allclose(line.get_ydata(), np.log10(diag.series("update_data", param=w)[1::2]))
+        assert np.isfinite(line.get_ydata()).all()

@@ -362,3 +362,61 @@ def test_accuracy_of_a_model_giving_a_vector_of_logits_is_told_the_code_for_that
     code = re.search(r"it is (np\.mean\(.*\))$", str(e.value))[1]
     got = eval(code, {"np": np, "Tensor": Tensor, "model": flat, "X": X, "y": y})  # noqa: S307 (the message's)
     assert got == np.mean((flat(Tensor(X)).data > 0) == (y == 1))
+
+
+def _shared_layer_mlp() -> T.nn.MLP:
+    model = T.nn.MLP([2, 4, 4, 4, 1], rng=0, dtype=np.float64)
+    model.layers[4] = model.layers[2]  # one Linear as layers 2 and 3: its gradient is the sum of both uses
+    return model
+
+
+@pytest.mark.parametrize("models, said", [
+    (lambda: [T.nn.MLP([2, 4, 1], rng=0)] * 2, r"models\[0\] and models\[1\] are one model"),
+    (lambda: [_shared_layer_mlp()], r"layers 2 and 3 of models\[0\] share a parameter"),
+    (lambda: [T.nn.MLP([2, 4, 1], rng=0), T.nn.MLP([2, 4, 1], rng=1)], r"layers 1 and 1 of models\[0\] and \[1\]")])
+def test_fit_refuses_a_parameter_in_two_places_rather_than_train_each_place_apart(models, said) -> None:
+    # [nn.MLP(...)] * 2 trained two networks and wrote the last one's weights into the one model; a shared layer was
+    # stepped as two untied layers (a loss curve SGD's summed gradient does not give) and left as the last of them, so
+    # the model gave neither curve's final loss
+    X, y = data.moons(20, rng=0)
+    models = models()
+    if len(models) == 2 and models[0] is not models[1]:
+        models[1].layers[0] = models[0].layers[0]  # (2, 4) in both: a layer shared across networks
+    with pytest.raises(ValueError, match=f"^fit: {said}"):
+        T.fit(models, X, y, steps=2, lr=0.1)
+
+
+@pytest.mark.parametrize("call", [lambda m: T.accuracy(m, np.zeros((2, 3)), [0, 1]),
+                                  lambda m: T.fit([m], np.zeros((2, 3)), [0, 1], steps=1, lr=0.1)])
+def test_a_scalar_engine_net_is_told_the_tensor_mlp_to_build(call) -> None:
+    # accuracy said "model must be an nn.Module, got MLP MLP(Layer(3, 5, ...", fit "models must be a non-empty list of
+    # nn.MLP": about the MLP just built, on the other engine
+    with pytest.raises(TypeError, match=re.escape("model is a scalar_nn.MLP, on the scalar engine's Values; ") + ".*"
+                       + re.escape("nn.MLP([3, 5, 1], activation='tanh')")):
+        call(T.nn.scalar.MLP(3, [5, 1], activation="tanh", rng=0))
+
+
+@pytest.mark.parametrize("final", ["sigmoid", "tanh", "relu"])
+def test_fit_refuses_an_mlp_with_a_final_activation_whose_output_it_would_not_train(final) -> None:
+    # fit trained the last Linear's output as the logit whatever came after it, and recorded its accuracy (0.9 on
+    # moons(100, rng=0) after 200 steps) where accuracy scored the model's own output, sigmoid(z), 0.5 (relu(z)
+    # is no logit either)
+    X, y = data.moons(20, rng=0)
+    with pytest.raises(ValueError, match=f"^fit: models\\[1\\] ends in final_activation='{final}'"):
+        T.fit([T.nn.MLP([2, 4, 1], rng=0), T.nn.MLP([2, 4, 1], rng=1, final_activation=final)], X, y, steps=1, lr=0.1)
+    identity = T.fit([T.nn.MLP([2, 4, 1], rng=0, final_activation="linear")], X, y, steps=1, lr=0.1)  # the same
+    np.testing.assert_array_equal(identity["loss"], T.fit([T.nn.MLP([2, 4, 1], rng=0)], X, y, steps=1, lr=0.1)["loss"])
+
+
+@pytest.mark.parametrize("model", [lambda: T.nn.MLP([2, 4, 1], rng=0, final_activation="sigmoid"),
+                                   lambda: T.nn.Sequential(T.nn.Linear(2, 1, rng=0), T.nn.Sigmoid())])
+def test_accuracy_of_a_model_ending_in_a_sigmoid_is_refused_with_the_code_for_probabilities(model) -> None:
+    # its outputs, probabilities in (0, 1), are all positive: accuracy read each as a logit predicting 1 and gave the
+    # fraction of 1s in y (0.5 here), silently
+    X, y = data.moons(20, rng=0)
+    model = model()
+    with pytest.raises(ValueError, match=r"^accuracy: the model ends in a Sigmoid.*np\.mean\((.*)\)$") as e:
+        T.accuracy(model, X, y)
+    code = "np.mean(" + re.search(r"np\.mean\((.*)\)$", str(e.value)).group(1) + ")"
+    p = model(T.Tensor(X)).data[:, 0]
+    assert eval(code, {"np": np, "model": model, "Tensor": T.Tensor, "X": X, "y": y}) == np.mean((p > 0.5) == y)

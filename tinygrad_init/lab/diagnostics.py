@@ -32,7 +32,7 @@ from ..utils import as_seed, bins_split, check_real, counted, ratio
 from .probe import fraction_key
 from .plots import Figure, legend_below, marker, mpl, ridges, scheme_color, slide_figure, slide_style
 from .table import ExperimentResult, Table
-from .training import ACTIVATIONS, deep_mlp
+from .training import ACTIVATIONS, deep_mlp, refuse_scalar
 
 __all__ = ["Diagnostics", "SATURATION", "KINDS", "PARTS", "fit", "Comparison", "compare_inits", "section"]
 
@@ -86,6 +86,7 @@ class Diagnostics:
     def __init__(self, model: nn.Module, optimizer: Any = None, *, every: int = 1, bins: int = 50,
                  sample: int = 1 << 13) -> None:
         fn = "Diagnostics"
+        refuse_scalar(fn, model)
         check_type(fn, "model", model, nn.Module, "an nn.Module")
         if optimizer is not None and not (callable(getattr(optimizer, "step", None)) and hasattr(optimizer, "params")):
             raise TypeError(f"{fn}: optimizer must have params and step(), like nn.optim.SGD")
@@ -262,14 +263,14 @@ class Diagnostics:
             ax.set(title=_LABELS[kind][0], xlabel="step", ylabel="layer")
             ax.grid(False)
             return []
-        if kind == "update":  # log10; no update: no point
-            lines = [(f"layer {k}" if k != "out" else "output", _log10(self.series("update_data", param=w)))
-                     for k, w in self._weight_labels().items()]
+        if kind == "update":  # log10, at the steps that updated the weight (not a gap at each pass of a step of two)
+            lines = [(f"layer {k}" if k != "out" else "output", [w in r["params"] for r in self.records],
+                      _log10(self.series("update_data", param=w))) for k, w in self._weight_labels().items()]
         else:
-            lines = [(f"layer {i + 1}", 100 * self.series("fraction", n)) for i, n in enumerate(self.layers)]
-        every = max(1, len(steps) // 6)
-        handles = [ax.plot(steps, v, color=scheme_color(k, i), marker=marker(i), label=k, markersize=6,
-                           markevery=(i * every // len(lines), every))[0] for i, (k, v) in enumerate(lines)]
+            lines = [(f"layer {i + 1}", ..., 100 * self.series("fraction", n)) for i, n in enumerate(self.layers)]
+        every, x = max(1, len(steps) // 6), np.array(steps)
+        handles = [ax.plot(x[at], v[at], color=scheme_color(k, i), marker=marker(i), label=k, markersize=6,
+                           markevery=(i * every // len(lines), every))[0] for i, (k, at, v) in enumerate(lines)]
         if kind == "update":
             handles.append(ax.axhline(-3.0, color=mpl().rcParams["text.color"], linestyle="--", linewidth=1.5,
                                       label="1e-3: rule of thumb"))  # the text's colour: seen on a dark style too
@@ -306,6 +307,7 @@ def fit(model: nn.Module, X: np.ndarray | Sequence, y: np.ndarray | Sequence, st
     parameters with `requires_grad`, in training mode), on `min(batch, n)` examples drawn with `rng`, watched by
     `Diagnostics` if `every`. Returns the loss of every step (a non-finite loss stops the run) and the diagnostics
     (or None)."""
+    refuse_scalar("fit", model)
     check_type("fit", "model", model, nn.Module, "an nn.Module")  # one model (training.fit takes a list)
     if not (params := [p for p in model.parameters() if p.requires_grad]):  # frozen ones stay
         raise ValueError("fit: the model has no parameter with requires_grad=True to train")

@@ -15,7 +15,7 @@ from threadpoolctl import threadpool_limits
 
 from .. import nn
 from ..core.tensor import Tensor, changed_in_place, no_grad
-from ..nn import activations as _acts, data as _data, init as _init
+from ..nn import activations as _acts, data as _data, init as _init, scalar as _scalar
 from ..utils import (Rng, as_rng, check_bool, check_choice, check_int, check_real, check_type, counted, format_number,
                      ordered, quoted)
 from . import plots
@@ -38,6 +38,17 @@ def check_names(fn: str, what: str, values: Any, check: Callable[[str, Any], str
         raise ValueError(f"{fn}: {what} is empty; give at least one name" if not out else
                          f"{fn}: {what} lists a name twice: {list(out)}")
     return out
+
+
+def refuse_scalar(fn: str, model: Any) -> None:
+    """A net of the scalar engine (`scalar_nn`, on Values) is refused, with the `nn` model of Tensors to build."""
+    if isinstance(model, _scalar.Module):
+        mlp, name = isinstance(model, _scalar.MLP), type(model).__name__
+        like = f"as nn.MLP({[len(model.layers[0].neurons[0].w)] + [len(n.neurons) for n in model.layers]}, " \
+            f"activation={model.layers[0].neurons[0].activation!r})" if mlp else "of nn.Linear and nn.Tanh (or " \
+            "nn.ReLU) modules in an nn.Sequential"
+        raise TypeError(f"{fn}: model is a scalar_nn.{name}, on the scalar engine's Values; {fn} takes the Tensor "
+                        f"engine's nn models: build it {like}")
 
 
 def check_activation(fn: str, name: Any) -> str:
@@ -84,14 +95,23 @@ def _right(z: np.ndarray, positive: np.ndarray) -> np.ndarray:
 
 def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
     """The fraction of points whose logit `model(X)[:, 0]` (one per point, `(n, 1)`) has the sign of the label (1:
-    positive); nan if a logit is nan (a diverged model: no prediction, not a coin flip)."""
+    positive); nan if a logit is nan (a diverged model: no prediction, not a coin flip). A model ending in a Sigmoid
+    gives probabilities, not logits: it is refused."""
     if np.ndim(X) != 2 or np.shape(y) != np.shape(X)[:1] or not np.isin(y, (0, 1)).all() or not np.size(y):
         fix = "; for one feature per point pass np.reshape(X, (-1, 1))" * (np.ndim(X) == 1 == np.ndim(y)) + (
             "; for a column of labels pass np.reshape(y, -1)" if np.shape(y)[1:] == (1,) else "; for labels -1/+1 pass"
             " (np.asarray(y) + 1) // 2" if np.isin(y, (-1, 1)).all() and np.isin(-1, y) else "")
         raise ValueError(f"accuracy: y must hold one label in {{0, 1}} per row of X (n >= 1, features), got shape "
                          f"{np.shape(y)} with labels {np.unique(y)[:6]} for X of shape {np.shape(X)}{fix}")
+    refuse_scalar("accuracy", model)
     check_type("accuracy", "model", model, nn.Module, "an nn.Module (a model to call on X)")  # not "not callable"
+    last = model.layers if isinstance(model, nn.MLP) else model
+    while isinstance(last, nn.Sequential) and len(last):
+        last = last[-1]
+    if isinstance(last, nn.Sigmoid):  # each output positive: read as a logit, a prediction of 1
+        raise ValueError("accuracy: the model ends in a Sigmoid, whose outputs, probabilities in (0, 1), are no "
+                         "logits; their accuracy is "
+                         "np.mean((model(Tensor(X)).data[:, 0] > 0.5) == (np.asarray(y) == 1))")
     with no_grad():
         z = model(Tensor(X)).data
     if z.shape != (len(X), 1):  # a logit per class: its first column is class 0's, not a binary logit
@@ -133,8 +153,10 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
 
     `lr`, `momentum`: one value or one per network. Records every `every` steps (step 0: before training) `step`
     `(R,)`, `loss` and `accuracy` `(S, R)`, and with `watch` `hidden_mean`, `hidden_std` `(S, R, L - 1)`. The trained
-    weights are written back into the models."""
+    weights are written back into the models (so none may share a layer with itself or another)."""
     models, X, y = list(models) if hasattr(models, "__iter__") else None, np.asarray(X), np.asarray(y)
+    for m in models or ():
+        refuse_scalar("fit", m)
     if not models or not all(isinstance(m, nn.MLP) for m in models):
         raise TypeError("fit: models must be a non-empty list of nn.MLP")
     if len({(tuple(m.sizes), m.activation) for m in models}) > 1 or models[0].sizes[-1] != 1 or \
@@ -142,6 +164,21 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
             not all(p.requires_grad for m in models for p in m.parameters()):
         raise ValueError("fit: the models must share sizes and activation, have biases and one output unit, and "
                          "none frozen (requires_grad=False): fit trains every parameter")
+    for k, m in enumerate(models):  # the logit is the last Linear's output: a final activation's would be another
+        if not isinstance(m.layers[-1], (nn.Linear, nn.Identity)):
+            raise ValueError(f"fit: models[{k}] ends in final_activation={m.layers[-1].name!r}, which fit would leave "
+                             "out: it trains the last Linear's outputs as logits (the BCE of the logits holds the "
+                             "sigmoid); make it without final_activation")
+    places: dict[int, tuple[int, int]] = {}  # each parameter's first (network, layer): fit steps every place apart
+    for k, m in enumerate(models):
+        for i, p in ((i, p) for i, lin in enumerate(m.linears()) for p in (lin.weight, lin.bias)):
+            if (first := places.setdefault(id(p), (k, i))) != (k, i):
+                j, l = first
+                raise ValueError(f"fit: models[{j}] and models[{k}] are one model ([nn.MLP(...)] * n repeats one), "
+                                 "which fit would train as two and write back as one; make each with its own "
+                                 "nn.MLP(...)" if j != k and models[j] is m else f"fit: layers {l + 1} and {i + 1} of "
+                                 f"models[{j}]" + f" and [{k}]" * (j != k) + " share a parameter, which fit would step "
+                                 "as two and write back as one; train a shared layer by nn.optim.SGD")
     shapes = y.ndim == 1 and len(y) > 0 and X.shape == (len(y), models[0].sizes[0])  # right: then the labels are not
     if not shapes or not np.isin(y, (0, 1)).all():
         raise ValueError(f"fit: X must be (batch, {models[0].sizes[0]}) and y (batch,) labels in {{0, 1}}, batch >= 1, "

@@ -675,17 +675,29 @@ def test_demo_prints_the_same_digits_whatever_the_number_of_blas_threads(capsys:
 
 def test_a_diverged_demo_says_so_instead_of_numpys_warnings(capfd: pytest.CaptureFixture[str]) -> None:
     # --lr 1e300 printed "optim.py:68: RuntimeWarning: overflow encountered in cast" and the like, then nan everywhere
+    # (beyond float32, the weights' dtype, it is refused now: the next test); 3e38 still overflows as it trains
     import warnings
 
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
-        assert cli.main(["demo", "--lr", "1e300", "--epochs", "2", "--hidden", "4"]) == 0
+        assert cli.main(["demo", "--lr", "3e38", "--epochs", "2", "--hidden", "4"]) == 0
     out, err = capfd.readouterr()
     assert not seen and err == "" and out.endswith(
         "final: loss nan, train accuracy nan%, test accuracy nan%\n"
         "note: the loss is nan: the training diverged; try a smaller --lr (or --noise)\n")
     assert cli.main(["demo", "--epochs", "2", "--hidden", "4"]) == 0
     assert "note:" not in capfd.readouterr().out
+
+
+def test_a_demo_lr_beyond_float32_is_refused_as_the_option_not_in_a_traceback(capsys: pytest.CaptureFixture) -> None:
+    # SGD.step refuses an lr beyond the largest number of its parameters' dtype (float32 here), as PyTorch's step does:
+    # --lr 1e300 ended the demo in that ValueError's traceback, after its header was printed
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["demo", "--lr", "1e300", "--epochs", "2", "--hidden", "4"])
+    out, err = capsys.readouterr()
+    assert exc.value.code == 2 and out == "" and err.splitlines()[-1] == (
+        "tinygrad-init demo: error: argument --lr: expected a number in (0, 3.40282e+38], got 1e+300 (the largest "
+        "float32 number: the demo's weights are float32)")
 
 
 def test_the_sweep_help_says_which_init_names_it_takes(capsys: pytest.CaptureFixture[str]) -> None:

@@ -112,6 +112,16 @@ def _width(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{e}{hint}") from None
 
 
+def _lr(text: str) -> float:
+    """An argparse type: the demo's --lr, a positive number that float32 holds (its weights' dtype: SGD.step refuses
+    a larger lr, as PyTorch's does)."""
+    value, top = cli_type(check_real, 0.0, low_open=True)(text), float(np.finfo(np.float32).max)
+    if value > top:
+        raise argparse.ArgumentTypeError(f"expected a number in (0, {top:g}], got {value:g} (the largest float32 "
+                                         "number: the demo's weights are float32)")
+    return value
+
+
 def _widths(sizes: Sequence[int], sep: str = "-") -> str:
     """Layer widths on one line: `2-16-16-1`; of a deep net the first and the last few, `2-1-1-1-1-1-...-1-1-1 (3,002
     widths)`."""
@@ -189,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
             ("--hidden", {"type": _width, "nargs": "+", "default": [16, 16], "help": "hidden layer widths"}),
             ("--epochs", {"type": count, "default": 100, "help": "passes over the training set"}),
             ("--batch-size", {"type": count, "default": 32, "help": "mini-batch size"}),
-            ("--lr", {"type": real(0.0, low_open=True), "default": 0.1, "help": "SGD learning rate"}),
+            ("--lr", {"type": _lr, "default": 0.1, "help": "SGD learning rate"}),
             ("--momentum", {"type": real(0.0, 1.0, high_open=True), "default": 0.9, "help": "SGD momentum, in [0, 1)"}),
             ("--every", {"type": count, "help": "print the loss every K epochs, and at the first and the last "
                                                 "(default: K = max(1, epochs // 10): 11 lines for 100 epochs)"}), SEED],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shlex
 import subprocess
 import sys
 import time
@@ -675,17 +676,29 @@ def test_demo_prints_the_same_digits_whatever_the_number_of_blas_threads(capsys:
 
 def test_a_diverged_demo_says_so_instead_of_numpys_warnings(capfd: pytest.CaptureFixture[str]) -> None:
     # --lr 1e300 printed "optim.py:68: RuntimeWarning: overflow encountered in cast" and the like, then nan everywhere
+    # (beyond float32, the weights' dtype, it is refused now: the next test); 3e38 still overflows as it trains
     import warnings
 
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
-        assert cli.main(["demo", "--lr", "1e300", "--epochs", "2", "--hidden", "4"]) == 0
+        assert cli.main(["demo", "--lr", "3e38", "--epochs", "2", "--hidden", "4"]) == 0
     out, err = capfd.readouterr()
     assert not seen and err == "" and out.endswith(
         "final: loss nan, train accuracy nan%, test accuracy nan%\n"
         "note: the loss is nan: the training diverged; try a smaller --lr (or --noise)\n")
     assert cli.main(["demo", "--epochs", "2", "--hidden", "4"]) == 0
     assert "note:" not in capfd.readouterr().out
+
+
+def test_a_demo_lr_beyond_float32_is_refused_as_the_option_not_in_a_traceback(capsys: pytest.CaptureFixture) -> None:
+    # SGD.step refuses an lr beyond the largest number of its parameters' dtype (float32 here), as PyTorch's step does:
+    # --lr 1e300 ended the demo in that ValueError's traceback, after its header was printed
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["demo", "--lr", "1e300", "--epochs", "2", "--hidden", "4"])
+    out, err = capsys.readouterr()
+    assert exc.value.code == 2 and out == "" and err.splitlines()[-1] == (
+        "tinygrad-init demo: error: argument --lr: expected a number in (0, 3.40282e+38], got 1e+300 (the largest "
+        "float32 number: the demo's weights are float32)")
 
 
 def test_the_sweep_help_says_which_init_names_it_takes(capsys: pytest.CaptureFixture[str]) -> None:
@@ -782,8 +795,9 @@ def test_the_demo_gives_a_1_x_1_weight_no_std() -> None:
     (["--out", "report", "report", "--quick"], ": tinygrad-init report --quick --out report"),
     (["--out", "demo", "graph", "a*b", "a=1"], ": tinygrad-init graph 'a*b' a=1 --out demo"),  # demo: --out's value
     (["--seed", "1", "exercises", "list"], " (`tinygrad-init exercises --help` lists them)"),  # not `list --seed 1`
-    (["--timeout", "5", "exercises", "grade", "w"], " (`tinygrad-init exercises --help` lists them)"),
-    (["--force", "exercises", "start", "w"], " (`tinygrad-init exercises --help` lists them)"),
+    (["--timeout", "5", "exercises", "grade", "w"], ": tinygrad-init exercises grade w --timeout 5"),
+    (["--force", "exercises", "start", "w"], ": tinygrad-init exercises start w --force"),
+    (["--timeout", "5", "exercises", "start", "w"], " (`tinygrad-init exercises --help` lists them)"),  # grade's
     (["--out", "g", "graph", "--", "-a*b", "a=1", "b=2"], ": tinygrad-init graph --out g -- '-a*b' a=1 b=2")])
 def test_an_option_before_the_command_is_told_to_go_after_it(argv: list[str], fixed: str, capsys) -> None:
     # `--seed 1 demo` was "invalid choice: '1' (choose from 'demo', ...)", `--quick report` was "unrecognized
@@ -795,3 +809,20 @@ def test_an_option_before_the_command_is_told_to_go_after_it(argv: list[str], fi
     line = capsys.readouterr().err.splitlines()[-1]
     assert exc.value.code == 2 and line.startswith(f"tinygrad-init: error: {argv[0]} ") and line.endswith(
         f"options go after the command{fixed}"), line
+
+
+@pytest.mark.parametrize("argv", [["--timeout", "5", "exercises", "grade", "w", "mul_backward"],
+                                  ["--force", "exercises", "start", "w", "mul_backward"],
+                                  ["--timeout=5", "exercises", "grade", "w"]])
+def test_an_exercises_option_before_the_command_is_given_a_line_that_takes_it(argv: list[str], capsys) -> None:
+    # "options go after the command (`tinygrad-init exercises --help` lists them)": after `exercises`, as written,
+    # `tinygrad-init exercises --timeout 5 grade w` is "invalid choice: '5'"; they go after its own command
+    from tinygrad_init.exercises import grader
+
+    with pytest.raises(SystemExit):
+        cli.main(argv)
+    said = capsys.readouterr().err.splitlines()[-1]
+    assert ": tinygrad-init exercises " in said, said
+    words = shlex.split(said.split(": tinygrad-init ", 1)[1])
+    args = grader.build_parser().parse_args(words[1:])  # as the line runs
+    assert (args.timeout == 5 if "grade" in words else args.force) and str(args.dir) == "w", vars(args)

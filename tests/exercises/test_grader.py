@@ -1109,6 +1109,37 @@ def test_entries_of_sys_path_that_import_ignores_do_not_stop_the_grader(tmp_path
     assert result.status == "pass", (result.status, result.message)
 
 
+def test_a_check_stopped_past_the_limit_is_a_timeout_also_when_its_thread_stops_before_the_grader_looks(monkeypatch):
+    # The check's thread is stopped by a SystemExit raised in it, which the thread hands over as what the check raised:
+    # when the thread got there before the grader's thread read the outcome, _bounded raised that SystemExit in the
+    # grader, which ended grade() and the command line (exit status 0) with no result for any exercise
+    import ctypes
+    import traceback
+    import types
+
+    from tinygrad_init.exercises import kit
+
+    if not hasattr(ctypes, "pythonapi"):
+        pytest.skip("stopping a thread needs CPython's API")
+    stop = ctypes.pythonapi.PyThreadState_SetAsyncExc
+
+    def stop_then_let_it_run(ident, exc):  # the thread's turn comes before the grader's next line
+        done = stop(ident, exc)
+        next(t for t in threading.enumerate() if t.ident == ident.value).join(timeout=60)
+        return done
+
+    def spin(run):
+        end = time.monotonic() + 60
+        while time.monotonic() < end:
+            pass
+
+    monkeypatch.setattr(ctypes.pythonapi, "PyThreadState_SetAsyncExc", stop_then_let_it_run)
+    run = types.SimpleNamespace(deadline=time.monotonic(), timeout=0.05)  # a worker's session, as _bounded reads it
+    with pytest.raises(TimeoutError, match=r"^the check was still running 0\.05 s past the time limit") as e:
+        kit._bounded(spin, run)
+    assert "while time.monotonic() < end" in "".join(traceback.format_tb(e.value.__traceback__))  # where it was
+
+
 def test_a_walk_without_a_visited_set_that_times_out_is_told_why(tmp_path):
     # A topological order that remembers only what it emitted ("if n not in out") expands a shared node once per path
     # to it: on the fresh 4000-node graph it ran out of time with the generic advice (a loop that never ends, or a

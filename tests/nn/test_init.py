@@ -902,9 +902,20 @@ def test_a_scheme_of_ones_own_draws_a_variance_written_in_the_fans():
 
 
 @pytest.mark.parametrize("kwargs, named", [({"var": "1/n"}, "var='1/n' names n"),
-                                           ({"var": "a/fan_in", "params": {"b": 1}}, "var='a/fan_in' names a"),
-                                           ({"var": "1", "law": "constant", "mean": "c"}, "mean='c' names c")])
+                                           ({"var": "a/fan_in", "params": {"b": 1}}, "var='a/fan_in' names a")])
 def test_a_scheme_whose_formula_names_what_it_is_not_given_is_refused_when_made(kwargs, named):
     with pytest.raises(ValueError, match=rf"^Scheme 'mine': {re.escape(named)}, neither one of its params "
                                          r"\((none given|b)\) nor fan_in, fan_out$"):
         init.Scheme("mine", **kwargs)
+
+
+@pytest.mark.parametrize("mean, named", [("c", "c"), ("1/fan_in", "fan_in"), ("v*fan_out", "fan_out")])
+def test_a_scheme_whose_mean_names_what_it_is_not_given_is_refused_when_made(mean, named):
+    # the mean is read from the params alone (a constant's draw, Scheme.mean()): a mean of the fans, which the check
+    # let through with var's names, ended the first draw of a constant and every mean() in a KeyError 'fan_in'
+    with pytest.raises(ValueError, match=rf"^Scheme 'mine': mean='{re.escape(mean)}' names {named}, not one of its "
+                                         r"params \((none given|v)\): a mean is of its params alone, drawn for any "
+                                         r"shape$"):
+        init.Scheme("mine", "0", "constant", mean=mean, params={"v": 1.0} if "v" in mean else ())
+    mine = init.Scheme("mine", "0", "constant", mean="2*v", params={"v": 1.5})  # the params it is given: taken
+    assert mine((2, 3), rng=0).tolist() == [[3.0] * 3] * 2 and mine.mean() == 3.0

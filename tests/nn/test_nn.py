@@ -399,11 +399,11 @@ def test_mse_loss_names_pytorchs_weight_and_the_code_it_gives_makes_pytorchs_los
     p, t, w = rng.standard_normal((4, 3)), rng.standard_normal((4, 3)), rng.random((4, 3))
     theirs = torch.nn.functional.mse_loss(torch.tensor(p), torch.tensor(t), reduction=reduction, weight=torch.tensor(w))
     text = _raised(lambda: mse_loss(Tensor(p), t, reduction, weight=w))
-    assert text.startswith("mse_loss: PyTorch's weight= is not offered here; from the terms, l = mse_loss(pred, "
-                           "target, reduction='none'): ")
-    code = text.split("from the terms, ")[1].replace(": ", "\nresult = ")
-    for weight in (w, w.tolist(), Tensor(w)):  # the weight as it may be held
-        env = {"np": np, "mse_loss": mse_loss, "pred": Tensor(p), "target": t, "w": weight}
+    assert text.startswith("mse_loss: PyTorch's weight= is not offered here; w = np.asarray(weight, pred.dtype), then "
+                           "l = mse_loss(pred, target, reduction='none'): ")
+    code = text.split("is not offered here; ")[1].replace(", then ", "\n").replace(": ", "\nresult = ")
+    for weight in (w, w.tolist(), Tensor(w), torch.tensor(w)):  # the weight as it may be held
+        env = {"np": np, "mse_loss": mse_loss, "pred": Tensor(p), "target": t, "weight": weight}
         exec(code, env)  # noqa: S102 (the message's own text)
         np.testing.assert_allclose(env["result"].data, theirs.numpy(), rtol=1e-12)
 
@@ -496,6 +496,29 @@ def test_the_code_given_for_class_weights_and_pos_weight_runs_on_a_list_or_tenso
         env = {"np": np, fn.__name__: fn, "logits": Tensor(z), "targets": hold(targets), option: value}
         exec(code if "result = " in code else code.replace("\n", "\nresult = "), env)  # noqa: S102 (the message's)
         np.testing.assert_allclose(env["result"].data, theirs.numpy(), rtol=1e-12, err_msg=text)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("fn, option", [(binary_cross_entropy_with_logits, "pos_weight"),
+                                        (binary_cross_entropy_with_logits, "weight"), (mse_loss, "weight")])
+def test_the_code_given_for_a_weight_runs_on_pytorchs_tensor_which_pytorchs_loss_asks_for(fn, option, reduction):
+    # PyTorch's weights are its tensors (a list is refused there): pos_weight * t * ... and w * l met this engine's
+    # "cannot combine a Tensor with Tensor tensor(...)", and w was named nowhere (cross_entropy's makes its w)
+    import torch
+
+    rng = np.random.default_rng(8)
+    z, t = rng.standard_normal((5, 3)) * 2, rng.random((5, 3))
+    weight = torch.tensor(rng.random((5, 3)) + 0.5, dtype=torch.float32)  # (float32: PyTorch's default dtype)
+    theirs = getattr(torch.nn.functional, fn.__name__)(torch.tensor(z), torch.tensor(t), reduction=reduction,
+                                                       **{option: weight.double()})
+    text = _raised(lambda: fn(Tensor(z), t, reduction, **{option: weight}))
+    code = re.split(r"is not offered here; (?:from the terms, )?", text)[1].replace(", then ", "\n")
+    code = code.replace(": ", "\nresult = ") if "reduction='none'): " in code else code.replace("\n", "\nresult = ")
+    names = ("pred", "target") if fn is mse_loss else ("logits", "targets")
+    env = {"np": np, fn.__name__: fn, names[0]: Tensor(z), names[1]: t, option: weight}  # as the loss was called
+    exec(code, env)  # noqa: S102 (the message's own text)
+    np.testing.assert_allclose(env["result"].data, theirs.numpy(), rtol=1e-6, err_msg=text)
 
 
 @pytest.mark.torch

@@ -370,7 +370,23 @@ def test_a_weight_set_to_a_plain_number_is_named_when_the_parameters_are_read(wh
     set_it(model.layers[0].neurons[1])
     assert isinstance(model([1.0, 2.0]), Value)  # the forward still runs
     says = (rf"^Neuron: {re.escape(where)} is float 0\.5, not a Value, so it would get no gradient and no update; "
-            rf"assign Value\(0\.5\), or change its number in place, {re.escape(where)}\.data = 0\.5$")
+            rf"assign one, n\.{re.escape(where)} = Value\(0\.5\) \(a Value's number is changed in place, "
+            rf"n\.{re.escape(where)}\.data = 0\.5\)$")
     for read in (model.parameters, model.zero_grad, model.layers[0].parameters, model.layers[0].neurons[1].parameters):
         with pytest.raises(TypeError, match=says):
             read()
+
+
+@pytest.mark.parametrize("value", [0.5, np.float32(0.25), 2, None, "0.5"])
+def test_the_code_named_for_a_weight_that_is_no_value_runs_as_written(value):
+    # it said "or change its number in place, w[1].data = 0.5", which meets "'float' object has no attribute 'data'"
+    # as written (the Value is gone), and for None "assign Value(None)", which is no weight either
+    n = scalar_nn.Neuron(2, rng=0)
+    n.w[1] = value
+    with pytest.raises(TypeError, match=r"^Neuron: w\[1\] is ") as e:
+        n.parameters()
+    code = re.search(r"assign one, (n\.w\[1\] = Value\(.*?\))(?: \(| of its number x$|$)", str(e.value))
+    assert code, str(e.value)
+    exec(code[1], {"n": n, "Value": Value, "x": 1.5})  # noqa: S102 (the message's own text)
+    assert [type(p) for p in n.parameters()] == [Value] * 3
+    assert n.w[1].data == (float(value) if isinstance(value, (int, float, np.floating)) else 1.5)

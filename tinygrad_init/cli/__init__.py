@@ -112,6 +112,16 @@ def _width(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{e}{hint}") from None
 
 
+def _lr(text: str) -> float:
+    """An argparse type: the demo's --lr, a positive number that float32 holds (its weights' dtype: SGD.step refuses
+    a larger lr, as PyTorch's does)."""
+    value, top = cli_type(check_real, 0.0, low_open=True)(text), float(np.finfo(np.float32).max)
+    if value > top:
+        raise argparse.ArgumentTypeError(f"expected a number in (0, {top:g}], got {value:g} (the largest float32 "
+                                         "number: the demo's weights are float32)")
+    return value
+
+
 def _widths(sizes: Sequence[int], sep: str = "-") -> str:
     """Layer widths on one line: `2-16-16-1`; of a deep net the first and the last few, `2-1-1-1-1-1-...-1-1-1 (3,002
     widths)`."""
@@ -189,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
             ("--hidden", {"type": _width, "nargs": "+", "default": [16, 16], "help": "hidden layer widths"}),
             ("--epochs", {"type": count, "default": 100, "help": "passes over the training set"}),
             ("--batch-size", {"type": count, "default": 32, "help": "mini-batch size"}),
-            ("--lr", {"type": real(0.0, low_open=True), "default": 0.1, "help": "SGD learning rate"}),
+            ("--lr", {"type": _lr, "default": 0.1, "help": "SGD learning rate"}),
             ("--momentum", {"type": real(0.0, 1.0, high_open=True), "default": 0.9, "help": "SGD momentum, in [0, 1)"}),
             ("--every", {"type": count, "help": "print the loss every K epochs, and at the first and the last "
                                                 "(default: K = max(1, epochs // 10): 11 lines for 100 epochs)"}), SEED],
@@ -452,16 +462,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         # options before the command (`--seed 1 demo` was "invalid choice: '1'"): the first word that names a command
         # and is no option's value (`--out demo graph`), and the line with the options after it. known: does a
         # command's option of that name take a value (an option of none: argparse's own error); the exercises' too,
-        parsers = [*commands.values()]  # whose own parser is read only for them (its import takes 0.1 s)
+        parsers, subs = [*commands.values()], {}  # whose own parser is read only for them (its import takes 0.1 s)
         if "exercises" in argv and argv[0][:1] == "-":
             from ..exercises import grader
 
-            parsers += grader.build_parser()._subparsers._group_actions[0].choices.values()
+            parsers += (subs := grader.build_parser()._subparsers._group_actions[0].choices).values()
         known = {o: a.nargs != 0 for p in parsers for o, a in p._option_string_actions.items()}
         at = next((i for i, w in enumerate(argv) if w in commands and (not i or not known.get(argv[i - 1]))), 0)
         if at and argv[0].split("=")[0] in known and argv[0] not in ("-h", "--help"):
             cmd, cut = argv[at:], argv[at:].index("--") if "--" in argv[at:] else len(argv) - at
-            its = all(w.split("=")[0] in commands[argv[at]]._option_string_actions for w in argv[:at] if w[:1] == "-")
+            owner = subs.get(argv[at + 1] if argv[at] == "exercises" and at + 1 < len(argv) else "", commands[argv[
+                at]])  # the parser whose options they are: `exercises grade`'s, its own command's, or the command's
+            its = all(w.split("=")[0] in owner._option_string_actions for w in argv[:at] if w[:1] == "-")
             parser.error(f"{' '.join(argv[:at])} stands before the command {argv[at]}; options go after the command" + (
                 f": tinygrad-init {shlex.join(cmd[:cut] + argv[:at] + cmd[cut:])}" if its else
                 f" (`tinygrad-init {argv[at]} --help` lists them)"))

@@ -204,15 +204,15 @@ def _bounded(check: Callable[[Session], None], run: Session) -> None:
     try:
         thread.join(min(max(0.0, run.deadline + run.timeout - time.monotonic()), threading.TIMEOUT_MAX))
     finally:  # (also when Ctrl+C ends the wait: no check runs on unseen)
-        frame = None if outcome else sys._current_frames().get(thread.ident)
-        if frame is not None and hasattr(ctypes, "pythonapi"):  # (not CPython: the thread runs on)
+        frame = stopped = None if outcome else sys._current_frames().get(thread.ident)  # stopped: what it hands
+        if frame is not None and hasattr(ctypes, "pythonapi"):  # over now is this SystemExit (not CPython: runs on)
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(SystemExit))
-    if outcome and outcome[0] is not None:
+    if stopped is None and outcome and outcome[0] is not None:
         raise outcome[0]
     tb = None  # the check's frames, innermost last, up to `target`'s
     while frame is not None and frame.f_code is not target.__code__:
         tb, frame = types.TracebackType(tb, frame, frame.f_lasti, frame.f_lineno), frame.f_back
-    if not outcome:
+    if stopped is not None or not outcome:
         raise TimeoutError(f"the check was still running {run.timeout:g} s past the time limit of {run.timeout:g} s, "
                            "at the line above: it never ends, or computes far too much").with_traceback(tb)
 

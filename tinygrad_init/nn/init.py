@@ -288,11 +288,13 @@ class Scheme:
         self.mean_formula, self.aliases, self.source, self.reference = mean, tuple(aliases), source, reference or source
         self.note, self.data_dependent, self.defaults = note, var is None and not rule, dict(params)
         self._params, self.__name__ = self.defaults, name
-        for arg, text in (("var", var), ("mean", mean)):  # a formula of names it is given: its params and the fans
+        for arg, text, fans in (("var", var, ("fan_in", "fan_out")), ("mean", mean, ())):  # the names each reads:
             used = {n.id for n in ast.walk(_parse(text)) if isinstance(n, ast.Name)} if isinstance(text, str) else ()
-            if unknown := sorted(set(used) - {*self.defaults, *_CALLS, "fan_in", "fan_out"}):
-                raise ValueError(f"Scheme {name!r}: {arg}={text!r} names {', '.join(unknown)}, neither one of its "
-                                 f"params ({', '.join(self.defaults) or 'none given'}) nor fan_in, fan_out")
+            if unknown := sorted(set(used) - {*self.defaults, *_CALLS, *fans}):  # the params, and Var(W) the fans
+                given = ", ".join(self.defaults) or "none given"  # (the mean is read with no shape: mean(), a constant)
+                raise ValueError(f"Scheme {name!r}: {arg}={text!r} names {', '.join(unknown)}, " + (
+                    f"neither one of its params ({given}) nor fan_in, fan_out" if fans else f"not one of its params "
+                    f"({given}): a mean is of its params alone, drawn for any shape"))
 
     params = property(lambda self: types.MappingProxyType(self._params), doc="The bound parameters (read-only).")
 

@@ -33,16 +33,18 @@ def _inputs(fn: str, x: Any, target: Any, names: tuple[str, str]) -> tuple[Tenso
 
 
 _TERMS = "from the terms, l = {fn}({args}, reduction='none'): "
-_TORCH = {  # PyTorch's options of the losses -> what to write here, for reduction {r} (its ending {s})
+_WEIGHT = "w = np.asarray(weight, {x}.dtype), then l = {fn}({args}, reduction='none'): "  # x: logits (mse's pred)
+_TORCH = {  # PyTorch's options of the losses -> what to write here, for reduction {r} (its ending {s}); {x}: logits
     ("cross_entropy", "weight"): "w = np.asarray(weight, logits.dtype)[np.asarray(targets, np.int64)], then l = "
                                  "cross_entropy(logits, targets, reduction='none'): {weighted}",
     ("cross_entropy", "ignore_index"): "y = np.asarray(targets); keep = y != ignore_index, then cross_entropy("
                                        "logits[keep], y[keep], reduction='{r}'){dropped}",
     ("cross_entropy", "label_smoothing"): _TERMS + "((1 - e) * l - e * logits.log_softmax(1).mean(1)){s}",
-    ("binary_cross_entropy_with_logits", "weight"): _TERMS + "(w * l){s}",
-    ("binary_cross_entropy_with_logits", "pos_weight"): "t = np.asarray(targets, logits.dtype), then (pos_weight * t "
-                                                        "* (-logits).softplus() + (1 - t) * logits.softplus()){s}",
-    ("mse_loss", "weight"): _TERMS + "{weighted}"}
+    ("binary_cross_entropy_with_logits", "weight"): _WEIGHT + "(w * l){s}",
+    ("binary_cross_entropy_with_logits", "pos_weight"): "t = np.asarray(targets, logits.dtype); pw = np.asarray("
+                                                        "pos_weight, logits.dtype), then (pw * t * (-logits).softplus("
+                                                        ") + (1 - t) * logits.softplus()){s}",
+    ("mse_loss", "weight"): _WEIGHT + "{weighted}"}
 _ENDING = {"mean": ".mean()", "sum": ".sum()", "none": ""}
 _WEIGHTED = {"mean": "(w * l).sum() / np.sum(w)", "sum": "(w * l).sum()", "none": "w * l"}
 _ARGS = {"mse_loss": "pred, target"}  # the others': logits, targets
@@ -72,8 +74,9 @@ def _no_options(fn: str, options: dict[str, Any], reduction: Any) -> None:
             given) > 1 else "is") + f" not offered here; write reduction='{legacy}' (for " + ", ".join(
             f"{a}={v!r}" for a, v in given.items()) + ")")
     raise TypeError(f"{fn}: PyTorch's {k}={place} is not offered here; " + _TORCH[fn, k].format(
-        fn=fn, args=args, r=r, s=_ENDING[r], weighted=_WEIGHTED[r], dropped=" (PyTorch's keeps a 0 at each dropped "
-        "row)" * (r == "none"))) if (fn, k) in _TORCH else unexpected(fn, k, f"{args} and reduction")
+        fn=fn, args=args, x=args.partition(",")[0], r=r, s=_ENDING[r], weighted=_WEIGHTED[r], dropped=" (PyTorch's "
+        "keeps a 0 at each dropped row)" * (r == "none"))) if (fn, k) in _TORCH else unexpected(fn, k, f"{args} and "
+        "reduction")
 
 
 def _reduce(fn: str, terms: Tensor, reduction: str) -> Tensor:

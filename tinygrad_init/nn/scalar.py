@@ -8,6 +8,7 @@ Unlike micrograd's, they come from `rng`, not from `random`: `random.seed(1337)`
 from __future__ import annotations
 
 from itertools import repeat
+from numbers import Real
 from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
@@ -95,10 +96,11 @@ class Neuron(Module):
         ps = [*self.w, self.b]
         if not all(map(isinstance, ps, repeat(Value))):  # (map, not a generator: each step reads them)
             i, p = next((i, p) for i, p in enumerate(ps) if not isinstance(p, Value))
-            where = f"w[{i}]" if i < len(self.w) else "b"
+            where, x = f"w[{i}]" if i < len(self.w) else "b", repr(float(p)) if isinstance(p, Real) else "x"
             raise TypeError(f"Neuron: {where} is {type(p).__name__} {p!r:.40}, not a Value, so it would get no "
-                            f"gradient and no update; assign Value({p!r:.40}), or change its number in place, "
-                            f"{where}.data = {p!r:.40}")
+                            f"gradient and no update; assign one, n.{where} = Value({x})" + (
+                                f" (a Value's number is changed in place, n.{where}.data = {x})" if x != "x" else
+                                " of its number x"))
         return list(dict.fromkeys(ps))
 
     def __repr__(self) -> str: return f"Neuron({len(self.w)}, activation={self.activation!r})"

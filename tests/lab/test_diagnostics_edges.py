@@ -364,7 +364,7 @@ def test_a_scalar_engine_net_is_told_the_tensor_mlp_to_build_not_only_that_it_is
     # it was told "model must be an nn.Module, got MLP MLP(Layer(2, 4, activation='relu'), ..." about the MLP it built
     from tinygrad_init import scalar_nn
 
-    with pytest.raises(TypeError, match=re.escape("model is a scalar_nn.MLP, on the scalar engine's Values; ") + ".*"
+    with pytest.raises(TypeError, match=re.escape("model is the scalar engine's MLP (scalar_nn, on Values); ") + ".*"
                        + re.escape("nn.MLP([2, 4, 3], activation='relu')")):
         call(scalar_nn.MLP(2, [4, 3], rng=0))
 

@@ -391,7 +391,7 @@ def test_fit_refuses_a_parameter_in_two_places_rather_than_train_each_place_apar
 def test_a_scalar_engine_net_is_told_the_tensor_mlp_to_build(call) -> None:
     # accuracy said "model must be an nn.Module, got MLP MLP(Layer(3, 5, ...", fit "models must be a non-empty list of
     # nn.MLP": about the MLP just built, on the other engine
-    with pytest.raises(TypeError, match=re.escape("model is a scalar_nn.MLP, on the scalar engine's Values; ") + ".*"
+    with pytest.raises(TypeError, match=re.escape("model is the scalar engine's MLP (scalar_nn, on Values); ") + ".*"
                        + re.escape("nn.MLP([3, 5, 1], activation='tanh')")):
         call(T.nn.scalar.MLP(3, [5, 1], activation="tanh", rng=0))
 

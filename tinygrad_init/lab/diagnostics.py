@@ -26,13 +26,14 @@ from .. import nn
 from ..core.tensor import Tensor, enable_grad, is_grad_enabled
 from ..nn import activations, data, init
 from ..nn.losses import cross_entropy
+from ..nn.layers import as_module
 from ..nn.optim import SGD
 from ..utils import Rng, WeakHook, as_rng, check_bool, check_choice, check_int, check_type, format_number, moments
 from ..utils import as_seed, bins_split, check_real, counted, ratio
 from .probe import fraction_key
 from .plots import Figure, legend_below, marker, mpl, ridges, scheme_color, slide_figure, slide_style
 from .table import ExperimentResult, Table
-from .training import ACTIVATIONS, deep_mlp, refuse_scalar
+from .training import ACTIVATIONS, deep_mlp
 
 __all__ = ["Diagnostics", "SATURATION", "KINDS", "PARTS", "fit", "Comparison", "compare_inits", "section"]
 
@@ -86,8 +87,7 @@ class Diagnostics:
     def __init__(self, model: nn.Module, optimizer: Any = None, *, every: int = 1, bins: int = 50,
                  sample: int = 1 << 13) -> None:
         fn = "Diagnostics"
-        refuse_scalar(fn, model)
-        check_type(fn, "model", model, nn.Module, "an nn.Module")
+        as_module(fn, model)
         if optimizer is not None and not (callable(getattr(optimizer, "step", None)) and hasattr(optimizer, "params")):
             raise TypeError(f"{fn}: optimizer must have params and step(), like nn.optim.SGD")
         self.every, self.bins = check_int(fn, "every", every, 1), check_int(fn, "bins", bins, 2)
@@ -307,8 +307,7 @@ def fit(model: nn.Module, X: np.ndarray | Sequence, y: np.ndarray | Sequence, st
     parameters with `requires_grad`, in training mode), on `min(batch, n)` examples drawn with `rng`, watched by
     `Diagnostics` if `every`. Returns the loss of every step (a non-finite loss stops the run) and the diagnostics
     (or None)."""
-    refuse_scalar("fit", model)
-    check_type("fit", "model", model, nn.Module, "an nn.Module")  # one model (training.fit takes a list)
+    as_module("fit", model)  # one model (training.fit takes a list)
     if not (params := [p for p in model.parameters() if p.requires_grad]):  # frozen ones stay
         raise ValueError("fit: the model has no parameter with requires_grad=True to train")
     gen, opt = as_rng(rng, "fit"), SGD(params, lr=check_real("fit", "lr", lr, 0.0, low_open=True))

@@ -24,9 +24,10 @@ import numpy as np
 
 from .. import nn
 from ..core.tensor import Tensor
-from ..nn import activations as _acts, scalar as _scalar
+from ..nn import activations as _acts
+from ..nn.layers import as_module
 from ..utils import (Rng, WeakHook, as_rng, bins_split, check_bool, check_choice, check_int, check_real, check_type,
-                     is_torch, moments, ordered, quoted, ratio, real_array)
+                     moments, ordered, quoted, ratio, real_array)
 from .table import Table
 from .theory import renamed
 
@@ -137,7 +138,7 @@ class Probe:
     def __init__(self, model: nn.Module, lr: float | None = None, hist_bins: int = 50,
                  hist_range: tuple[float, float] | None = None, keep_arrays: bool = False, attach: bool = True,
                  histograms: Sequence[str] = HISTOGRAMS) -> None:
-        self.model = _model("Probe", model, "an nn.Module (a Linear, Sequential, MLP, ...)")
+        self.model = as_module("Probe", model, "an nn.Module (a Linear, Sequential, MLP, ...)")
         self.lr = None if lr is None else check_real("Probe", "lr", lr, 0.0, low_open=True)
         self.keep_arrays = check_bool("Probe", "keep_arrays", keep_arrays)
         self.hist_bins = check_int("Probe", "hist_bins", hist_bins, 1)
@@ -332,26 +333,6 @@ class Probe:
                f"{len(self.records)} record(s), lr={self.lr})"
 
 
-def _model(where: str, model: Any, what: str) -> nn.Module:
-    """`model` if it is an nn.Module (else a TypeError naming `what`); a model of the scalar engine is told the nn.MLP
-    of its widths and activations, on Tensors, which the probe watches, and PyTorch's the layers to build it from."""
-    if isinstance(model, _scalar.Module):
-        try:  # an MLP, a Layer or a Neuron (a Module of one's own has none of these)
-            layers = [getattr(layer, "neurons", [layer]) for layer in getattr(model, "layers", [model])]
-            sizes, acts = [len(layers[0][0].w)] + [len(ns) for ns in layers], [ns[0].activation for ns in layers]
-            code = f"nn.MLP({sizes}" + f", activation={acts[0]!r}" * (len(acts) > 1) + (
-                f", final_activation={acts[-1]!r}" if acts[-1] != "linear" else "") + ")"
-        except (AttributeError, IndexError, TypeError):
-            code = "nn layers, e.g. nn.MLP([2, 16, 1], activation='relu')"
-        raise TypeError(f"{where}: model is the scalar engine's {type(model).__name__} (Values), which has no layers "
-                        f"on Tensors to watch; build the network as {code} (its weights drawn anew)")
-    if is_torch(model):
-        raise TypeError(f"{where}: model is PyTorch's {type(model).__name__} (torch.nn), which the probe does not "
-                        "watch; build it from this package's nn layers, of the same names (to copy a Linear t's "
-                        "weight, lin.weight.data[:] = t.weight.detach().numpy().T)")
-    return check_type(where, "model", model, nn.Module, what)
-
-
 def _detach(probe: dict) -> None:
     for h in probe["_module_handles"] + [h for rec in probe["records"].values() for h in rec._handles]:
         h.remove()
@@ -381,7 +362,7 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
     shape), else a standard-normal upstream from `rng`. The model is left as it was (`.grad`, BatchNorm running
     statistics), and so is the `.grad` of an `x` that requires grad; `columns`: as `Probe.stats`; `**probe_kwargs`:
     for `Probe`."""
-    _model("probe_model", model, "an nn.Module")
+    as_module("probe_model", model)
     if loss_fn is not None:
         check_type("probe_model", "loss_fn", loss_fn, Callable, "a function of the model's output")
     if loss_fn is not None and upstream is not None:

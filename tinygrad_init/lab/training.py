@@ -15,7 +15,8 @@ from threadpoolctl import threadpool_limits
 
 from .. import nn
 from ..core.tensor import Tensor, changed_in_place, no_grad
-from ..nn import activations as _acts, data as _data, init as _init, scalar as _scalar
+from ..nn import activations as _acts, data as _data, init as _init
+from ..nn.layers import as_module
 from ..utils import (Rng, as_rng, check_bool, check_choice, check_int, check_real, check_type, counted, format_number,
                      ordered, quoted)
 from . import plots
@@ -38,17 +39,6 @@ def check_names(fn: str, what: str, values: Any, check: Callable[[str, Any], str
         raise ValueError(f"{fn}: {what} is empty; give at least one name" if not out else
                          f"{fn}: {what} lists a name twice: {list(out)}")
     return out
-
-
-def refuse_scalar(fn: str, model: Any) -> None:
-    """A net of the scalar engine (`scalar_nn`, on Values) is refused, with the `nn` model of Tensors to build."""
-    if isinstance(model, _scalar.Module):
-        mlp, name = isinstance(model, _scalar.MLP), type(model).__name__
-        like = f"as nn.MLP({[len(model.layers[0].neurons[0].w)] + [len(n.neurons) for n in model.layers]}, " \
-            f"activation={model.layers[0].neurons[0].activation!r})" if mlp else "of nn.Linear and nn.Tanh (or " \
-            "nn.ReLU) modules in an nn.Sequential"
-        raise TypeError(f"{fn}: model is a scalar_nn.{name}, on the scalar engine's Values; {fn} takes the Tensor "
-                        f"engine's nn models: build it {like}")
 
 
 def check_activation(fn: str, name: Any) -> str:
@@ -103,8 +93,7 @@ def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
             " (np.asarray(y) + 1) // 2" if np.isin(y, (-1, 1)).all() and np.isin(-1, y) else "")
         raise ValueError(f"accuracy: y must hold one label in {{0, 1}} per row of X (n >= 1, features), got shape "
                          f"{np.shape(y)} with labels {np.unique(y)[:6]} for X of shape {np.shape(X)}{fix}")
-    refuse_scalar("accuracy", model)
-    check_type("accuracy", "model", model, nn.Module, "an nn.Module (a model to call on X)")  # not "not callable"
+    as_module("accuracy", model, "an nn.Module (a model to call on X)")  # not "not callable"
     last = model.layers if isinstance(model, nn.MLP) else model
     while isinstance(last, nn.Sequential) and len(last):
         last = last[-1]
@@ -156,7 +145,7 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
     weights are written back into the models (so none may share a layer with itself or another)."""
     models, X, y = list(models) if hasattr(models, "__iter__") else None, np.asarray(X), np.asarray(y)
     for m in models or ():
-        refuse_scalar("fit", m)
+        as_module("fit", m, "an nn.MLP")
     if not models or not all(isinstance(m, nn.MLP) for m in models):
         raise TypeError("fit: models must be a non-empty list of nn.MLP")
     if len({(tuple(m.sizes), m.activation) for m in models}) > 1 or models[0].sizes[-1] != 1 or \

@@ -10,13 +10,13 @@ from typing import Any, Callable, Iterator, Sequence, SupportsIndex, overload
 
 import numpy as np
 
-from . import activations, init as _init
+from . import activations, init as _init, scalar as _scalar
 from .losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
 from .optim import zero_grads
 from ..core.inputs import TorchName, real_dtype
 from ..core.tensor import OPS, Tensor, _HookHandle
-from ..utils import (Checked, Rng, as_rng, check_bool, check_int, check_real, check_type, counted, ordered, quoted,
-                     renamed)
+from ..utils import (Checked, Rng, as_rng, check_bool, check_int, check_real, check_type, counted, is_torch, ordered,
+                     quoted, renamed)
 
 __all__ = ["Module", "Linear", "Tanh", "Sigmoid", "ReLU", "Identity", "Sequential", "MLP", "BatchNorm1d",
            "ACTIVATIONS", "mse_loss", "cross_entropy", "binary_cross_entropy_with_logits"]
@@ -158,6 +158,20 @@ class Module:
     def __repr__(self) -> str:
         lines = [f"  ({name}): " + repr(m).replace("\n", "\n  ") for name, m in self._modules.items()]
         return f"{type(self).__name__}({self.extra_repr()}" + ("\n" + "\n".join(lines) + "\n)" if lines else ")")
+
+
+def as_module(fn: str, model: Any, what: str = "an nn.Module") -> Module:
+    """`model` if it is an nn.Module, else a TypeError naming `fn` and `what`: a net of the scalar engine is told the
+    nn model of its network, PyTorch's how to build it here."""
+    if isinstance(model, _scalar.Module):
+        raise TypeError(f"{fn}: model is the scalar engine's {type(model).__name__} (scalar_nn, on Values); {fn} takes "
+                        f"the Tensor engine's nn models: build the network as {_scalar.tensor_code(model)} (its "
+                        "weights drawn anew)")
+    if is_torch(model):
+        raise TypeError(f"{fn}: model is PyTorch's {type(model).__name__} (torch.nn); {fn} takes this package's nn "
+                        "models: build it from its nn layers, of the same names (to copy a Linear t's weight, "
+                        "lin.weight.data[:] = t.weight.detach().numpy().T)")
+    return check_type(fn, "model", model, Module, what)
 
 
 def _row(shape: tuple[int, ...], n: int) -> bool:

@@ -17,7 +17,7 @@ from . import activations, init as _init
 from ..core.value import Value, as_number
 from ..utils import MAX_SIZE, Rng, as_rng, check_bool, check_int, check_real, check_type, counted, ordered
 
-__all__ = ["Neuron", "Layer", "MLP"]
+__all__ = ["Neuron", "Layer", "MLP", "tensor_code"]
 
 
 def _inputs(where: str, x: Iterable[Value | float], n: int) -> list[Value | float]:
@@ -165,3 +165,15 @@ class MLP(Module):
 
     def parameters(self) -> list[Value]: return list(dict.fromkeys(p for m in self.layers for p in m.parameters()))
     def __repr__(self) -> str: return "MLP(" + ", ".join(repr(layer) for layer in self.layers) + ")"
+
+
+def tensor_code(model: Module) -> str:
+    """The `nn` call that builds the network of a scalar `MLP`, `Layer` or `Neuron` on Tensors (its weights drawn
+    anew), for the messages of what takes the Tensor engine's models; for a Module of one's own, an example."""
+    try:
+        layers = [getattr(layer, "neurons", [layer]) for layer in getattr(model, "layers", [model])]
+        sizes, acts = [len(layers[0][0].w)] + [len(ns) for ns in layers], [ns[0].activation for ns in layers]
+    except (AttributeError, IndexError, TypeError):
+        return "nn layers, e.g. nn.MLP([2, 16, 1], activation='relu')"
+    return f"nn.MLP({sizes}" + f", activation={acts[0]!r}" * (len(acts) > 1) + (
+        f", final_activation={acts[-1]!r}" if acts[-1] != "linear" else "") + ")"

@@ -365,7 +365,10 @@ def held_grad(t: Any) -> np.ndarray:
     """The `.grad` that leaf `t` holds from before a backward pass, to which the pass adds: in `t`'s dtype if that is
     floating (its `.data` replaced by another float dtype: cast, as `t.grad = g` is); a ValueError naming `t` if its
     `.data` got another shape since (numpy would raise deep inside, or broadcast a (4, 3) one onto 0-d data)."""
-    g, shape, dtype = t._grad, np.shape(t.data), np.result_type(t.data)
+    g, data = t._grad, t.data
+    if type(data) is np.ndarray and g.shape == data.shape and g.dtype == data.dtype:  # as it nearly always is
+        return g
+    shape, dtype = np.shape(data), np.result_type(data)
     if g.shape != shape:
         raise ValueError(f"backward: {f'the tensor {t.name!r}' if t.name else 'a leaf tensor'} has shape {shape} but "
                          f"holds a .grad of shape {g.shape}, from before its .data was replaced; clear it before "

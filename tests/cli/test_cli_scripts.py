@@ -78,6 +78,32 @@ def test_a_failed_venv_creation_never_deletes_a_folder_it_did_not_make(tmp_path:
     assert not new.exists()
 
 
+def test_a_failed_venv_in_a_folder_that_was_there_leaves_no_python_for_the_next_run_to_refuse(tmp_path: Path) -> None:
+    # Debian's venv without its module makes bin/python and then fails on ensurepip; in a .venv folder that was there
+    # (empty, or a broken one without python) that python stayed, and once the user had installed the venv module as
+    # told, the next run refused the folder as "a set-up that was interrupted" and said to remove it
+    fake = tmp_path / "python3.12"
+    fake.write_text('#!/bin/sh\ncase "$*" in *"-m venv"*) mkdir -p "$3/bin"; printf "#!/bin/sh\\nexit 1\\n" > '
+                    '"$3/bin/python"; chmod +x "$3/bin/python"; [ -e ok ] && exit 0; echo "ensurepip is not available"'
+                    ' >&2; exit 1;;\n*platform*) echo 3.12.0;; *%d*) echo 3.12;; esac\nexit 0\n')
+    fake.chmod(0o755)
+    venv = tmp_path / "my env"
+    (venv / "bin").mkdir(parents=True)
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+
+    def make() -> subprocess.CompletedProcess:
+        script = f'source "{ROOT}/scripts/bootstrap.sh"; tgi_can_be_root() {{ return 1; }}; tgi_make_venv; echo went on'
+        return subprocess.run(["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                              env={"PATH": "/usr/bin:/bin", "PYTHON": str(fake), "TINYGRAD_INIT_VENV": str(venv)})
+    done = make()
+    assert done.returncode == 1 and "install the venv module: apt-get install python3.12-venv" in done.stderr
+    assert venv.is_dir() and not (venv / "bin" / "python").exists(), done.stderr
+    (tmp_path / "ok").touch()  # the venv module is installed now
+    done = make()
+    assert done.returncode == 0 and "went on" in done.stdout, done.stderr
+
+
 @pytest.mark.parametrize("spec", ["", "test"])
 def test_the_missing_dot_warning_speaks_of_the_tests_only_when_setting_up_for_them(tmp_path: Path, spec: str) -> None:
     # scripts/report.sh warned that "the rendering tests will be skipped" though it runs no test

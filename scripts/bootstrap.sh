@@ -90,6 +90,8 @@ or point PYTHON at one, e.g. PYTHON=/usr/local/bin/python3.12 bash scripts/test.
         ver="$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
         grep -qE "ensurepip|No module named venv" "$log" &&
             hint=". On Debian/Ubuntu install the venv module: apt-get install python$ver-venv" && debian=1
+        grep -qE "Permission denied|Read-only file system" "$log" &&
+            hint=": it may not write there; set TINYGRAD_INIT_VENV to a folder you can write, or fix the rights"
         rm -rf "$ours" ${made:+"$made"}
         if [ -n "$debian" ] && command -v apt-get >/dev/null 2>&1 && tgi_can_be_root &&
            { tgi_apt_install "$log" "python$ver-venv" || tgi_apt_install "$log" python3-venv; } &&

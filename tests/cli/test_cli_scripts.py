@@ -104,6 +104,22 @@ def test_a_failed_venv_in_a_folder_that_was_there_leaves_no_python_for_the_next_
     assert done.returncode == 0 and "went on" in done.stdout, done.stderr
 
 
+def test_a_venv_folder_it_may_not_write_is_named_with_what_to_do(tmp_path: Path) -> None:
+    # a read-only checkout: venv's "Permission denied" was followed by "could not create .venv" and nothing to do
+    fake = tmp_path / "python3.12"
+    fake.write_text('#!/bin/sh\ncase "$*" in *"-m venv"*) echo "Error: [Errno 13] Permission denied: \'$3\'" >&2; '
+                    'exit 1;;\n*platform*) echo 3.12.0;; *%d*) echo 3.12;; esac\nexit 0\n')
+    fake.chmod(0o755)
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    done = subprocess.run(["bash", "-c", f'source "{ROOT}/scripts/bootstrap.sh"; tgi_can_be_root() {{ return 1; }}; '
+                           "tgi_make_venv"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                          env={"PATH": "/usr/bin:/bin", "PYTHON": str(fake), "TINYGRAD_INIT_VENV": str(tmp_path / "v")})
+    assert done.returncode == 1 and "Permission denied" in done.stderr, done.stderr
+    assert f"could not create {tmp_path / 'v'} with {fake}: it may not write there; set TINYGRAD_INIT_VENV to a " \
+        "folder you can write" in " ".join(done.stderr.split()), done.stderr
+
+
 @pytest.mark.parametrize("spec", ["", "test"])
 def test_the_missing_dot_warning_speaks_of_the_tests_only_when_setting_up_for_them(tmp_path: Path, spec: str) -> None:
     # scripts/report.sh warned that "the rendering tests will be skipped" though it runs no test

@@ -212,3 +212,24 @@ def test_test_sh_takes_a_test_file_from_where_the_user_stands(tmp_path: Path) ->
         done = subprocess.run(["bash", str(ROOT / "scripts" / "test.sh"), *args], cwd=where, capture_output=True,
                               text=True, timeout=60, env={"PATH": path, "TINYGRAD_INIT_VENV": str(venv)})
         assert done.returncode == 0 and done.stdout.split("\n")[:-1] == [str(ROOT), *expected], done.stderr
+
+
+@pytest.mark.parametrize("root", [True, False])
+def test_ci_run_stops_with_what_to_do_when_apt_get_cannot_install_what_is_missing(root: bool, tmp_path: Path) -> None:
+    # apt-get failing (no network, a held lock) ended .ci/run with apt's last line and exit 100, nothing of its own
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    bin_dir, called = tmp_path / "bin", tmp_path / "apt-get was called"  # no dot, chromium, node or sudo
+    bin_dir.mkdir()
+    (bin_dir / "dirname").symlink_to(shutil.which("dirname"))
+    (bin_dir / "id").write_text(f'#!/bin/sh\necho {0 if root else 1000}\n')
+    (bin_dir / "apt-get").write_text(f'#!/bin/sh\necho "$*" >> "{called}"\necho "E: no network" >&2\nexit 100\n')
+    for tool in ("id", "apt-get"):
+        (bin_dir / tool).chmod(0o755)
+    done = subprocess.run([shutil.which("bash"), str(ROOT / ".ci" / "run")], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60, env={"PATH": str(bin_dir), "TINYGRAD_INIT_VENV": str(tmp_path / "v")})
+    said = " ".join(done.stderr.split())
+    assert done.returncode == 1 and ".ci/run: ERROR: could not install graphviz chromium nodejs with apt-get (see " \
+        "above); install them by hand (apt-get install graphviz chromium nodejs)" in said, done.stdout + done.stderr
+    assert ("E: no network" in said and called.read_text() == "update -q\n") if root else not called.exists()
+    assert not (tmp_path / "v").exists()  # the tests were not started

@@ -63,7 +63,7 @@ tgi_find_python() {
 }
 
 tgi_make_venv() {
-    local py log ver ours made="" hint="" debian=""
+    local py log ver ours made="" hint="" debian="" traps
     # (a link to a Python since removed, by `brew upgrade` or `pyenv uninstall`, is no -x: named here too, for `venv`
     # over it leaves the link, or fails as if Debian's venv module were missing)
     if [ -x "$TGI_VENV/bin/python" ] || [ -L "$TGI_VENV/bin/python" ]; then
@@ -84,6 +84,9 @@ or point PYTHON at one, e.g. PYTHON=/usr/local/bin/python3.12 bash scripts/test.
     # runs would take it for an interrupted set-up and refuse the folder, after the user did what this run says
     [ -e "$TGI_VENV/bin/python" ] || [ -n "$ours" ] || made="$TGI_VENV/bin/python"
     tgi_say "creating the virtual environment $TGI_VENV with $py ($("$py" -c 'import platform; print(platform.python_version())'))"
+    # Ctrl-C (or a kill) while venv runs leaves a python without pip, which the next run would refuse: undo it too
+    traps="$(trap -p INT TERM HUP)"
+    trap 'rm -rf "$ours" ${made:+"$made"}; exit 130' INT TERM HUP
     if ! "$py" -m venv "$TGI_VENV" >"$log" 2>&1; then
         # Debian and Ubuntu ship the venv module separately ("ensurepip is not available"); any other failure (a
         # folder it may not write, a full disk) is shown as it is, and nothing is installed for it
@@ -103,6 +106,8 @@ or point PYTHON at one, e.g. PYTHON=/usr/local/bin/python3.12 bash scripts/test.
             tgi_die "could not create $TGI_VENV with $py$hint"
         fi
     fi
+    trap - INT TERM HUP
+    eval "$traps"   # the caller's, if it had any
     rm -f "$log"
 }
 

@@ -104,6 +104,30 @@ def test_a_failed_venv_in_a_folder_that_was_there_leaves_no_python_for_the_next_
     assert done.returncode == 0 and "went on" in done.stdout, done.stderr
 
 
+@pytest.mark.parametrize("there", [False, True])
+def test_a_venv_creation_cut_short_leaves_nothing_the_next_run_refuses(there: bool, tmp_path: Path) -> None:
+    # Ctrl-C (or a kill) during "creating the virtual environment" left a python without pip, and every later run
+    # stopped with "the virtual environment .venv has Python 3.x, but tinygrad_init needs Python >= 3.10 with pip ...
+    # Remove it"; SIGTERM stands for SIGINT here, which a shell starting the tests in the background may ignore
+    fake = tmp_path / "python3.12"  # venv makes bin/python, then the whole process group is stopped
+    fake.write_text('#!/bin/sh\ncase "$*" in *"-m venv"*) mkdir -p "$3/bin"; printf "#!/bin/sh\\nexit 1\\n" > '
+                    '"$3/bin/python"; chmod +x "$3/bin/python"; kill -TERM 0; sleep 30; exit 0;;\n'
+                    '*platform*) echo 3.12.0;; *%d*) echo 3.12;; esac\nexit 0\n')
+    fake.chmod(0o755)
+    venv = tmp_path / "my env"
+    if there:
+        venv.mkdir()
+        (venv / "notes.txt").write_text("keep me")
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    done = subprocess.run(["bash", "-c", f'source "{ROOT}/scripts/bootstrap.sh"; tgi_make_venv; echo went on'],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60, start_new_session=True,
+                          env={"PATH": "/usr/bin:/bin", "PYTHON": str(fake), "TINYGRAD_INIT_VENV": str(venv)})
+    assert done.returncode != 0 and "went on" not in done.stdout, done.stderr
+    assert not (venv / "bin" / "python").exists() and venv.exists() == there, done.stderr
+    assert not there or (venv / "notes.txt").read_text() == "keep me"
+
+
 def test_a_venv_folder_it_may_not_write_is_named_with_what_to_do(tmp_path: Path) -> None:
     # a read-only checkout: venv's "Permission denied" was followed by "could not create .venv" and nothing to do
     fake = tmp_path / "python3.12"

@@ -63,7 +63,7 @@ tgi_find_python() {
 }
 
 tgi_make_venv() {
-    local py log ver ours venv_module=""
+    local py log ver ours made="" hint="" debian="" traps
     # (a link to a Python since removed, by `brew upgrade` or `pyenv uninstall`, is no -x: named here too, for `venv`
     # over it leaves the link, or fails as if Debian's venv module were missing)
     if [ -x "$TGI_VENV/bin/python" ] || [ -L "$TGI_VENV/bin/python" ]; then
@@ -80,24 +80,34 @@ Install it (Debian/Ubuntu: apt-get install python3 python3-venv; macOS: brew ins
 or point PYTHON at one, e.g. PYTHON=/usr/local/bin/python3.12 bash scripts/test.sh"
     log="$(mktemp)"
     [ -e "$TGI_VENV" ] && ours="" || ours="$TGI_VENV"   # remove it on failure only if we made it
+    # and in a folder that was there (empty, or a venv without its python), the python a failed venv leaves: later
+    # runs would take it for an interrupted set-up and refuse the folder, after the user did what this run says
+    [ -e "$TGI_VENV/bin/python" ] || [ -n "$ours" ] || made="$TGI_VENV/bin/python"
     tgi_say "creating the virtual environment $TGI_VENV with $py ($("$py" -c 'import platform; print(platform.python_version())'))"
+    # Ctrl-C (or a kill) while venv runs leaves a python without pip, which the next run would refuse: undo it too
+    traps="$(trap -p INT TERM HUP)"
+    trap 'rm -rf "$ours" ${made:+"$made"}; exit 130' INT TERM HUP
     if ! "$py" -m venv "$TGI_VENV" >"$log" 2>&1; then
         # Debian and Ubuntu ship the venv module separately ("ensurepip is not available"); any other failure (a
         # folder it may not write, a full disk) is shown as it is, and nothing is installed for it
         ver="$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
         grep -qE "ensurepip|No module named venv" "$log" &&
-            venv_module=". On Debian/Ubuntu install the venv module: apt-get install python$ver-venv"
-        rm -rf "$ours"
-        if [ -n "$venv_module" ] && command -v apt-get >/dev/null 2>&1 && tgi_can_be_root &&
+            hint=". On Debian/Ubuntu install the venv module: apt-get install python$ver-venv" && debian=1
+        grep -qE "Permission denied|Read-only file system" "$log" &&
+            hint=": it may not write there; set TINYGRAD_INIT_VENV to a folder you can write, or fix the rights"
+        rm -rf "$ours" ${made:+"$made"}
+        if [ -n "$debian" ] && command -v apt-get >/dev/null 2>&1 && tgi_can_be_root &&
            { tgi_apt_install "$log" "python$ver-venv" || tgi_apt_install "$log" python3-venv; } &&
            "$py" -m venv "$TGI_VENV" >>"$log" 2>&1; then
             :
         else
             cat "$log" >&2
-            rm -rf "$ours"
-            tgi_die "could not create $TGI_VENV with $py$venv_module"
+            rm -rf "$ours" ${made:+"$made"}
+            tgi_die "could not create $TGI_VENV with $py$hint"
         fi
     fi
+    trap - INT TERM HUP
+    eval "$traps"   # the caller's, if it had any
     rm -f "$log"
 }
 

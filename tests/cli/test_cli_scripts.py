@@ -78,6 +78,72 @@ def test_a_failed_venv_creation_never_deletes_a_folder_it_did_not_make(tmp_path:
     assert not new.exists()
 
 
+def test_a_failed_venv_in_a_folder_that_was_there_leaves_no_python_for_the_next_run_to_refuse(tmp_path: Path) -> None:
+    # Debian's venv without its module makes bin/python and then fails on ensurepip; in a .venv folder that was there
+    # (empty, or a broken one without python) that python stayed, and once the user had installed the venv module as
+    # told, the next run refused the folder as "a set-up that was interrupted" and said to remove it
+    fake = tmp_path / "python3.12"
+    fake.write_text('#!/bin/sh\ncase "$*" in *"-m venv"*) mkdir -p "$3/bin"; printf "#!/bin/sh\\nexit 1\\n" > '
+                    '"$3/bin/python"; chmod +x "$3/bin/python"; [ -e ok ] && exit 0; echo "ensurepip is not available"'
+                    ' >&2; exit 1;;\n*platform*) echo 3.12.0;; *%d*) echo 3.12;; esac\nexit 0\n')
+    fake.chmod(0o755)
+    venv = tmp_path / "my env"
+    (venv / "bin").mkdir(parents=True)
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+
+    def make() -> subprocess.CompletedProcess:
+        script = f'source "{ROOT}/scripts/bootstrap.sh"; tgi_can_be_root() {{ return 1; }}; tgi_make_venv; echo went on'
+        return subprocess.run(["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                              env={"PATH": "/usr/bin:/bin", "PYTHON": str(fake), "TINYGRAD_INIT_VENV": str(venv)})
+    done = make()
+    assert done.returncode == 1 and "install the venv module: apt-get install python3.12-venv" in done.stderr
+    assert venv.is_dir() and not (venv / "bin" / "python").exists(), done.stderr
+    (tmp_path / "ok").touch()  # the venv module is installed now
+    done = make()
+    assert done.returncode == 0 and "went on" in done.stdout, done.stderr
+
+
+@pytest.mark.parametrize("there", [False, True])
+def test_a_venv_creation_cut_short_leaves_nothing_the_next_run_refuses(there: bool, tmp_path: Path) -> None:
+    # Ctrl-C (or a kill) during "creating the virtual environment" left a python without pip, and every later run
+    # stopped with "the virtual environment .venv has Python 3.x, but tinygrad_init needs Python >= 3.10 with pip ...
+    # Remove it"; SIGTERM stands for SIGINT here, which a shell starting the tests in the background may ignore
+    fake = tmp_path / "python3.12"  # venv makes bin/python, then the whole process group is stopped
+    fake.write_text('#!/bin/sh\ncase "$*" in *"-m venv"*) mkdir -p "$3/bin"; printf "#!/bin/sh\\nexit 1\\n" > '
+                    '"$3/bin/python"; chmod +x "$3/bin/python"; kill -TERM 0; sleep 30; exit 0;;\n'
+                    '*platform*) echo 3.12.0;; *%d*) echo 3.12;; esac\nexit 0\n')
+    fake.chmod(0o755)
+    venv = tmp_path / "my env"
+    if there:
+        venv.mkdir()
+        (venv / "notes.txt").write_text("keep me")
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    done = subprocess.run(["bash", "-c", f'source "{ROOT}/scripts/bootstrap.sh"; tgi_make_venv; echo went on'],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60, start_new_session=True,
+                          env={"PATH": "/usr/bin:/bin", "PYTHON": str(fake), "TINYGRAD_INIT_VENV": str(venv)})
+    assert done.returncode != 0 and "went on" not in done.stdout, done.stderr
+    assert not (venv / "bin" / "python").exists() and venv.exists() == there, done.stderr
+    assert not there or (venv / "notes.txt").read_text() == "keep me"
+
+
+def test_a_venv_folder_it_may_not_write_is_named_with_what_to_do(tmp_path: Path) -> None:
+    # a read-only checkout: venv's "Permission denied" was followed by "could not create .venv" and nothing to do
+    fake = tmp_path / "python3.12"
+    fake.write_text('#!/bin/sh\ncase "$*" in *"-m venv"*) echo "Error: [Errno 13] Permission denied: \'$3\'" >&2; '
+                    'exit 1;;\n*platform*) echo 3.12.0;; *%d*) echo 3.12;; esac\nexit 0\n')
+    fake.chmod(0o755)
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    done = subprocess.run(["bash", "-c", f'source "{ROOT}/scripts/bootstrap.sh"; tgi_can_be_root() {{ return 1; }}; '
+                           "tgi_make_venv"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                          env={"PATH": "/usr/bin:/bin", "PYTHON": str(fake), "TINYGRAD_INIT_VENV": str(tmp_path / "v")})
+    assert done.returncode == 1 and "Permission denied" in done.stderr, done.stderr
+    assert f"could not create {tmp_path / 'v'} with {fake}: it may not write there; set TINYGRAD_INIT_VENV to a " \
+        "folder you can write" in " ".join(done.stderr.split()), done.stderr
+
+
 @pytest.mark.parametrize("spec", ["", "test"])
 def test_the_missing_dot_warning_speaks_of_the_tests_only_when_setting_up_for_them(tmp_path: Path, spec: str) -> None:
     # scripts/report.sh warned that "the rendering tests will be skipped" though it runs no test
@@ -170,3 +236,24 @@ def test_test_sh_takes_a_test_file_from_where_the_user_stands(tmp_path: Path) ->
         done = subprocess.run(["bash", str(ROOT / "scripts" / "test.sh"), *args], cwd=where, capture_output=True,
                               text=True, timeout=60, env={"PATH": path, "TINYGRAD_INIT_VENV": str(venv)})
         assert done.returncode == 0 and done.stdout.split("\n")[:-1] == [str(ROOT), *expected], done.stderr
+
+
+@pytest.mark.parametrize("root", [True, False])
+def test_ci_run_stops_with_what_to_do_when_apt_get_cannot_install_what_is_missing(root: bool, tmp_path: Path) -> None:
+    # apt-get failing (no network, a held lock) ended .ci/run with apt's last line and exit 100, nothing of its own
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    bin_dir, called = tmp_path / "bin", tmp_path / "apt-get was called"  # no dot, chromium, node or sudo
+    bin_dir.mkdir()
+    (bin_dir / "dirname").symlink_to(shutil.which("dirname"))
+    (bin_dir / "id").write_text(f'#!/bin/sh\necho {0 if root else 1000}\n')
+    (bin_dir / "apt-get").write_text(f'#!/bin/sh\necho "$*" >> "{called}"\necho "E: no network" >&2\nexit 100\n')
+    for tool in ("id", "apt-get"):
+        (bin_dir / tool).chmod(0o755)
+    done = subprocess.run([shutil.which("bash"), str(ROOT / ".ci" / "run")], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60, env={"PATH": str(bin_dir), "TINYGRAD_INIT_VENV": str(tmp_path / "v")})
+    said = " ".join(done.stderr.split())
+    assert done.returncode == 1 and ".ci/run: ERROR: could not install graphviz chromium nodejs with apt-get (see " \
+        "above); install them by hand (apt-get install graphviz chromium nodejs)" in said, done.stdout + done.stderr
+    assert ("E: no network" in said and called.read_text() == "update -q\n") if root else not called.exists()
+    assert not (tmp_path / "v").exists()  # the tests were not started

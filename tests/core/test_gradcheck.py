@@ -923,3 +923,13 @@ def test_a_rule_that_misuses_its_upstream_gradient_is_named_by_the_check_with_on
     assert gradcheck(lambda t: _apply(op, t), X, upstream=np.ones(_apply(op, Tensor(X)).shape)).ok  # as it says
     wrong = gradcheck(lambda t: _apply(FirstElementWrong, t), X, raise_on_fail=False)  # wrong with ones too
     assert wrong.hint.startswith("Only some elements are wrong") and "upstream gradient of ones" not in wrong.hint
+
+
+@pytest.mark.parametrize("after", [lambda h: h.softmax(-1), lambda h: h - h.mean(axis=-1, keepdims=True)])
+def test_an_output_that_sums_to_a_constant_does_not_blame_the_upstream_gradient(after):
+    # softmax's rows sum to 1 and centred rows to 0: with u = 1, S = sum(f) is the same at every point, so the check
+    # with ones passes having checked nothing, and a rule wrong at one element under them was said to ignore or average
+    # its upstream gradient
+    result = gradcheck(lambda t: after(_apply(FirstElementWrong, t)), X, raise_on_fail=False)
+    assert not result.ok and "upstream gradient of ones" not in result.hint
+    assert result.hint.startswith("Only some elements are wrong")

@@ -464,7 +464,9 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
                      f"kink to explain it (the first: input {c.index}{_at(j)}, analytic {_fmt(c.analytic[j])}, "
                      f"numeric {_fmt(c.numeric[j])}): check there first.")
     if upstream is None and (not hint or hint.startswith("Only some")) and not all(c.ok or c.note for c in checks) \
-            and gradcheck(f, *inputs, eps=eps, atol=atol, rtol=rtol, upstream=np.ones(shape), raise_on_fail=False):
+            and (ones := gradcheck(f, *inputs, eps=eps, atol=atol, rtol=rtol, upstream=np.ones(shape),
+                                   raise_on_fail=False)) and abs(ones.inputs[where.input].numeric[where.index]) > max(
+                10 * atol, 100 * noise):  # it checked the element (not f summing to a constant, as softmax: S flat)
         hint = ("With an upstream gradient of ones the check passes: a backward rule uses its upstream gradient g "
                 "wrongly, ignoring it (the local derivative alone) or averaging or summing it (g.mean(), g.sum()) "
                 "where each element needs its own; u = 1, as out.sum().backward() gives, hides that.")

@@ -889,6 +889,16 @@ def test_rounding_inside_f_is_named_as_rounding_not_as_a_kink_or_a_factor(seed):
     assert gradcheck(lambda a: (a + 1e8) - 1e8, x, eps=1e-2).ok  # as it says: a larger eps
 
 
+@pytest.mark.parametrize("x", [7e-8, -7e-8, 9e-8, -9e-8, np.array([9e-8, 0.5])])
+def test_a_kink_within_a_tenth_of_eps_is_named_as_a_step_too_large_not_as_rounding(x):
+    # relu's kink 7e-8 from the point lies within eps/10 too: the central difference moves toward the analytic gradient
+    # as the step shrinks (0.535 at eps, 0.85 at eps/10, for 1), which was named 'rounding inside f, not a backward
+    # rule' with a larger eps to try, or for a Value left of it 'No gradient reached this input: was it detached?'
+    result = gradcheck(lambda a: a.relu(), x, raise_on_fail=False)
+    assert not result.ok and result.hint.startswith("eps=1e-6 is too large for f at this point: f's slope changes ")
+    assert gradcheck(lambda a: a.relu(), x, eps=1e-9).ok  # as it says: a smaller eps
+
+
 @pytest.mark.parametrize("x", [1e12, np.array(1e12)])
 def test_an_eps_below_the_resolution_of_a_number_names_no_empty_index(x):
     # a number, or a 0-d array, was "the element 1e+12 at []": an index that is none

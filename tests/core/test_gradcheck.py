@@ -612,10 +612,15 @@ def test_a_wrong_gradient_small_beside_atol_passes_as_in_torch_but_the_result_sa
 
 def test_an_empty_output_is_refused_by_both_engines_not_passed_having_checked_nothing():
     # f returning [] for Values passed ("gradcheck passed", noting "f's output is a plain number"), having checked
-    # nothing; the Tensor engine already refused an empty tuple
-    for f, x in ((lambda v: [], 1.5), (lambda t: (), X)):
-        with pytest.raises(TypeError, match="gradcheck: f returned (list|tuple); with (Value|Tensor) inputs it must"):
+    # nothing; the Tensor engine already refused an empty tuple. Both were told 'f returned list; ... it must return a
+    # Value (or a list of Values)', which is what it returned: an empty list is named so, and one of something else
+    for f, x, says in ((lambda v: [], 1.5, "list; with Value inputs it must return a Value (or a list of Values"),
+                       (lambda t: (), X, "tuple; with Tensor inputs it must return a Tensor (or a tuple of Tensors")):
+        with pytest.raises(TypeError, match=re.escape(f"gradcheck: f returned an empty {says}, at least one)")):
             gradcheck(f, x)
+    with pytest.raises(TypeError, match=r"^gradcheck: f returned a list holding str; with Value inputs it must return "
+                                        r"a Value \(or a list of Values\)$"):
+        gradcheck(lambda v: [v, "loss"], 1.5)
 
 
 def test_a_bad_rng_is_refused_also_when_an_upstream_is_given():

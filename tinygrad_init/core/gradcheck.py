@@ -206,8 +206,12 @@ def _output(out: Any, scalar: bool, fn: str) -> np.ndarray:
     if not scalar and outs and all(isinstance(o, Tensor) for o in outs):
         y = np.concatenate([np.ravel(o.data) for o in outs], dtype=np.float64)
         return y if outs is out else y.reshape(out.shape)
-    raise TypeError(f"{fn}: f returned {type(out).__name__}; with {'Value' if scalar else 'Tensor'} inputs it must "
-                    f"return {'a Value (or a list of Values)' if scalar else 'a Tensor (or a tuple of Tensors)'}")
+    kind, many = ("Value", "list") if scalar else ("Tensor", "tuple")  # a list of something else, or of nothing
+    bad = [type(o).__name__ for o in outs if not isinstance(o, (Value, Real) if scalar else Tensor)][:1]
+    what = f"a {type(out).__name__} holding {bad[0]}" if bad and outs is out else f"an empty {type(out).__name__}" \
+        if outs is out else type(out).__name__
+    raise TypeError(f"{fn}: f returned {what}; with {kind} inputs it must return a {kind} (or a {many} of {kind}s"
+                    f"{', at least one' * (not outs)})")
 
 
 def _central(total: Callable[[], float], arr: np.ndarray, eps: float, where: str) -> tuple[np.ndarray, ...]:

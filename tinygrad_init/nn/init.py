@@ -51,6 +51,10 @@ _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, as
 _parse = functools.lru_cache(maxsize=None)(lambda text: ast.parse(text, mode="eval").body)
 
 
+def _names(text: Any) -> set[str]:  # the names a formula reads (none for what is no formula)
+    return {n.id for n in ast.walk(_parse(text)) if isinstance(n, ast.Name)} if isinstance(text, str) else set()
+
+
 def _value(node: ast.expr, env: Mapping[str, Any]) -> float:
     """The number of a formula, its names taken from `env` (`x**2` is `x*x`, as the samplers square)."""
     if isinstance(node, (ast.Constant, ast.Name)):
@@ -155,9 +159,8 @@ def fans(shape: Sequence[int], where: str = "fans") -> tuple[int, int]:
 
 def _fans(fn: str, shape: tuple[int, ...], mode: str) -> dict[str, int]:
     env = dict(zip(("fan_in", "fan_out"), fans(shape, fn)))
-    if _value(_parse(_FAN.get(mode, "fan_in*fan_out")), env) == 0:  # mode "": a Scheme's own Var(W) of the fans
-        raise ValueError(f"{fn}: shape {shape} has {mode or 'a fan'} = 0, so the variance " +
-                         (f"scale/{mode}" if mode else "formula of the fans") + " is undefined")
+    if mode and _value(_parse(_FAN[mode]), env) == 0:  # (mode "": a Scheme's own Var(W), which says where it divides)
+        raise ValueError(f"{fn}: shape {shape} has {mode} = 0, so the variance scale/{mode} is undefined")
     return env
 
 
@@ -289,8 +292,7 @@ class Scheme:
         self.note, self.data_dependent, self.defaults = note, var is None and not rule, dict(params)
         self._params, self.__name__ = self.defaults, name
         for arg, text in (("var", var), ("mean", mean)):  # a formula of names it is given: its params and the fans
-            used = {n.id for n in ast.walk(_parse(text)) if isinstance(n, ast.Name)} if isinstance(text, str) else ()
-            if unknown := sorted(set(used) - {*self.defaults, *_CALLS, "fan_in", "fan_out"}):
+            if unknown := sorted(_names(text) - {*self.defaults, *_CALLS, "fan_in", "fan_out"}):
                 raise ValueError(f"Scheme {name!r}: {arg}={text!r} names {', '.join(unknown)}, neither one of its "
                                  f"params ({', '.join(self.defaults) or 'none given'}) nor fan_in, fan_out")
 
@@ -345,7 +347,12 @@ class Scheme:
                     return np.full(shape, _value(_parse(self.mean_formula), p), dtype=dt)
                 if self.draw:
                     return np.asarray(self.draw(shape, gen, dt, **p), dt, order="C")
-                var = _value(_parse(var), {**p, **(_fans(self.name, shape, mode) if mode or "fan_" in var else {})})
+                env = {**p, **(_fans(self.name, shape, mode) if mode or {"fan_in", "fan_out"} & _names(var) else {})}
+                try:
+                    var = _value(_parse(var), env)
+                except ZeroDivisionError:  # a formula of one's own (1/fan_out at (4, 0)); a preset's: _fans checks
+                    raise ValueError(f"{self.name}: Var(W) = {var} divides by zero at shape {shape}" + " (fan_in "
+                                     f"{env['fan_in']}, fan_out {env['fan_out']})" * ("fan_in" in env)) from None
                 if var == math.inf: raise OverflowError  # std**2 > 1.8e308: inf in Python's floats, without a flag
                 if law == "uniform":
                     return _uniform(shape, gen, dt, -math.sqrt(3.0 * var), math.sqrt(3.0 * var))  # Var: b^2/3

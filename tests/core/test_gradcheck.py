@@ -837,6 +837,15 @@ def test_pytorchs_keywords_name_what_to_write_here(kwargs, says):
         gradcheck(lambda a: a * a, X, **kwargs)
 
 
+def test_pytorchs_inputs_keyword_is_told_that_the_inputs_go_by_position():
+    # torch.autograd.gradcheck(func, inputs) names its second parameter inputs: gradcheck(f, inputs=(x,)) was told only
+    # "unexpected keyword argument 'inputs'; it takes eps, atol, ...", which none of them is
+    with pytest.raises(TypeError, match=r"^gradcheck: unexpected keyword argument 'inputs' \(PyTorch's inputs= is "
+                                        r"given by position here, gradcheck\(f, x, w\) or gradcheck\(f, \(x, w\)\)\);"):
+        gradcheck(lambda a: a * 2.0, inputs=(X,))
+    assert gradcheck(lambda a: a * 2.0, (X,)).ok and gradcheck(lambda a, b: a * b, (X, X)).ok  # as it says
+
+
 def test_an_output_of_no_elements_passes_as_in_torch_but_the_result_says_it_checked_nothing():
     # f slicing away every row (x[:0]) passed as "1 input (12 elements), max absolute error 0" and nothing more,
     # though S = sum(u * f) is 0 whatever the inputs, so a wrong rule passes too (PyTorch's gradcheck returns True)

@@ -29,6 +29,8 @@ __all__ = ["gradcheck", "numerical_grad", "GradcheckError", "GradcheckResult", "
 _fmt = functools.partial(format_number, digits=6)
 _TORCH_ONLY = {"nondet_tol", "check_undefined_grad", "check_grad_dtypes", "check_batched_grad", "masked",
                "check_batched_forward_grad", "check_forward_ad", "check_backward_ad", "fast_mode"}  # torch's gradcheck
+_TORCH_AS = {"raise_exception": "raise_on_fail= here", "inputs": "given by position here, gradcheck(f, x, w) or "
+             "gradcheck(f, (x, w))"}  # (torch.autograd.gradcheck(func, inputs, ...))
 
 
 class Worst(NamedTuple):
@@ -334,8 +336,8 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     """
     fn = "gradcheck"
     if torch:  # Python's bare "unexpected keyword argument" says neither what PyTorch's is here nor what is taken
-        hints = [f"PyTorch's {k}= is " + ("raise_on_fail= here" if k == "raise_exception" else "not offered here")
-                 for k in torch if k == "raise_exception" or k in _TORCH_ONLY]
+        hints = [f"PyTorch's {k}= is {_TORCH_AS.get(k, 'not offered here')}" for k in torch
+                 if k in _TORCH_AS or k in _TORCH_ONLY]
         raise TypeError(f"{fn}: unexpected keyword {'argument' if len(torch) == 1 else 'arguments'} "
                         f"{', '.join(map(repr, torch))}" + f" ({', '.join(hints)})"
                         * bool(hints) + "; it takes eps, atol, rtol, upstream, rng and raise_on_fail")

@@ -870,6 +870,18 @@ def test_an_input_left_without_requires_grad_as_torchs_gradcheck_skips_it_is_sai
     assert gradcheck(lambda x: ((x - Tensor(t.data)) ** 2).sum(), X).ok  # as it says
 
 
+def test_the_code_given_for_an_input_without_requires_grad_keeps_the_order_of_fs_arguments():
+    # with the constant first, f(t, x), the hint still said gradcheck(lambda x: f(x, t), x), which calls f with its
+    # arguments swapped: followed as written, it failed again with 'No gradient reached this input'
+    t, w = Tensor(np.ones((3, 4))), Tensor(np.ones(4))
+    f = lambda t, x: ((x - Tensor(t.data)) ** 2).sum()  # noqa: E731
+    assert gradcheck(f, t, X, raise_on_fail=False).hint.endswith("inside f, gradcheck(lambda x: f(t, x), x).")
+    assert gradcheck(lambda x: f(t, x), X).ok  # as it says
+    g = lambda a, t, b, w: (a * b - Tensor(t.data) * Tensor(w.data)).sum()  # noqa: E731
+    assert gradcheck(g, X, t, X, w, raise_on_fail=False).hint.endswith(
+        "gradcheck(lambda x0, x2: f(x0, t1, x2, t3), x0, x2).")
+
+
 def _matmul(rule_w):  # x @ W with the backward rule of W given: x.T @ g is right
     op = ops.Op("matmul_rule", lambda a, b: (a @ b, (a, b)), lambda s, g, needs: (g @ s[1].T, rule_w(s[0], g)),
                 ("dx = g @ W.T", "dW = ?"))

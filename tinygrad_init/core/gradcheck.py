@@ -27,10 +27,10 @@ from .value import Value, as_number
 
 __all__ = ["gradcheck", "numerical_grad", "GradcheckError", "GradcheckResult", "InputCheck", "Worst"]
 _fmt = functools.partial(format_number, digits=6)
-_TORCH_ONLY = {"nondet_tol", "check_undefined_grad", "check_grad_dtypes", "check_batched_grad", "masked",
-               "check_batched_forward_grad", "check_forward_ad", "check_backward_ad", "fast_mode"}  # torch's gradcheck
-_TORCH_AS = {"raise_exception": "raise_on_fail= here", "inputs": "given by position here, gradcheck(f, x, w) or "
-             "gradcheck(f, (x, w))"}  # (torch.autograd.gradcheck(func, inputs, ...))
+_TORCH = {**dict.fromkeys(("nondet_tol", "check_undefined_grad", "check_grad_dtypes", "check_batched_grad", "masked",
+                           "check_batched_forward_grad", "check_forward_ad", "check_backward_ad", "fast_mode"),
+                          "not offered here"), "raise_exception": "raise_on_fail= here",  # torch's gradcheck's keywords
+          "inputs": "given by position here, gradcheck(f, x, w) or gradcheck(f, (x, w))"}  # (its func, inputs)
 
 
 class Worst(NamedTuple):
@@ -336,8 +336,7 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     """
     fn = "gradcheck"
     if torch:  # Python's bare "unexpected keyword argument" says neither what PyTorch's is here nor what is taken
-        hints = [f"PyTorch's {k}= is {_TORCH_AS.get(k, 'not offered here')}" for k in torch
-                 if k in _TORCH_AS or k in _TORCH_ONLY]
+        hints = [f"PyTorch's {k}= is {_TORCH[k]}" for k in torch if k in _TORCH]
         raise TypeError(f"{fn}: unexpected keyword {'argument' if len(torch) == 1 else 'arguments'} "
                         f"{', '.join(map(repr, torch))}" + f" ({', '.join(hints)})"
                         * bool(hints) + "; it takes eps, atol, rtol, upstream, rng and raise_on_fail")
@@ -458,8 +457,12 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
                                               side[where.index] for side in sides[where.input][1:])), upstream is None)
     if hint.startswith("No gradient reached") and isinstance(inputs[where.input], Tensor) and not \
             inputs[where.input].requires_grad:  # (PyTorch's habit: such an input is a constant, not checked)
+        c = [isinstance(x, Tensor) and not x.requires_grad for x in inputs]  # f's arguments in order: t constants
+        args = [f"{'tx'[not k]}{i}" * (c.count(k) > 1) or "tx"[not k] for i, k in enumerate(c)]  # (t, x: one of it)
+        free = ", ".join(a for a, k in zip(args, c) if not k)
         hint += (" Every input is checked here, whatever its requires_grad (PyTorch's gradcheck skips those without "
-                 "it): keep what f does not differentiate inside f, gradcheck(lambda x: f(x, t), x).")
+                 "it): keep what f does not differentiate inside f" + f", gradcheck(lambda {free}: f("
+                 f"{', '.join(args)}), {free})" * bool(free) + ".")
     if hint.startswith("f has a kink here"):  # elements off where no kink explains it: a rule wrong at this point
         off = [(c, j) for c, (_, left, right) in zip(checks, sides) for j in np.ndindex(c.shape)
                if c.bad[j] and c.abs_error[j] > noise and not (

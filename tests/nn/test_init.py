@@ -890,6 +890,15 @@ def test_a_scheme_of_ones_own_is_refused_at_a_shape_only_where_its_formula_divid
     assert init.Scheme("fixed", var="fan_x", params={"fan_x": 0.25})((3,), rng=0).shape == (3,)
 
 
+def test_a_scheme_of_ones_own_reads_a_minus_sign_in_its_formula():
+    # fan_in ** -1, or a constant of mean -0.5, passed the check of its names when made, then ended its first draw in
+    # "'UnaryOp' object has no attribute 'left'"
+    w = init.Scheme("lecun_again", var="fan_in ** -1")((400, 300), rng=0)
+    assert w.std() == pytest.approx(1 / math.sqrt(400), rel=0.01)
+    assert np.all(init.Scheme("shift", "0", "constant", mean="-0.5")((2, 3)) == -0.5)
+    assert init.Scheme("plus", var="+1/fan_in").std(4, 3) == 0.5
+
+
 @pytest.mark.parametrize("kwargs, named", [({"var": "1/n"}, "var='1/n' names n"),
                                            ({"var": "a/fan_in", "params": {"b": 1}}, "var='a/fan_in' names a"),
                                            ({"var": "1", "law": "constant", "mean": "c"}, "mean='c' names c")])

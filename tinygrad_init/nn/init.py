@@ -61,6 +61,7 @@ def _value(node: ast.expr, env: Mapping[str, Any]) -> float:
         return node.value if isinstance(node, ast.Constant) else env[node.id]
     if isinstance(node, ast.Call):
         return _CALLS[node.func.id](*(_value(a, env) for a in node.args))
+    if isinstance(node, ast.UnaryOp): return {ast.USub: -1, ast.UAdd: 1}[type(node.op)] * _value(node.operand, env)
     a, b = _value(node.left, env), _value(node.right, env)
     return (a * a if b == 2 else a ** b) if isinstance(node.op, ast.Pow) else _OPS[type(node.op)](a, b)
 

@@ -612,10 +612,15 @@ def test_a_wrong_gradient_small_beside_atol_passes_as_in_torch_but_the_result_sa
 
 def test_an_empty_output_is_refused_by_both_engines_not_passed_having_checked_nothing():
     # f returning [] for Values passed ("gradcheck passed", noting "f's output is a plain number"), having checked
-    # nothing; the Tensor engine already refused an empty tuple
-    for f, x in ((lambda v: [], 1.5), (lambda t: (), X)):
-        with pytest.raises(TypeError, match="gradcheck: f returned (list|tuple); with (Value|Tensor) inputs it must"):
+    # nothing; the Tensor engine already refused an empty tuple. Both were told 'f returned list; ... it must return a
+    # Value (or a list of Values)', which is what it returned: an empty list is named so, and one of something else
+    for f, x, says in ((lambda v: [], 1.5, "list; with Value inputs it must return a Value (or a list of Values"),
+                       (lambda t: (), X, "tuple; with Tensor inputs it must return a Tensor (or a tuple of Tensors")):
+        with pytest.raises(TypeError, match=re.escape(f"gradcheck: f returned an empty {says}, at least one)")):
             gradcheck(f, x)
+    with pytest.raises(TypeError, match=r"^gradcheck: f returned a list holding str; with Value inputs it must return "
+                                        r"a Value \(or a list of Values\)$"):
+        gradcheck(lambda v: [v, "loss"], 1.5)
 
 
 def test_a_bad_rng_is_refused_also_when_an_upstream_is_given():
@@ -832,6 +837,15 @@ def test_pytorchs_keywords_name_what_to_write_here(kwargs, says):
         gradcheck(lambda a: a * a, X, **kwargs)
 
 
+def test_pytorchs_inputs_keyword_is_told_that_the_inputs_go_by_position():
+    # torch.autograd.gradcheck(func, inputs) names its second parameter inputs: gradcheck(f, inputs=(x,)) was told only
+    # "unexpected keyword argument 'inputs'; it takes eps, atol, ...", which none of them is
+    with pytest.raises(TypeError, match=r"^gradcheck: unexpected keyword argument 'inputs' \(PyTorch's inputs= is "
+                                        r"given by position here, gradcheck\(f, x, w\) or gradcheck\(f, \(x, w\)\)\);"):
+        gradcheck(lambda a: a * 2.0, inputs=(X,))
+    assert gradcheck(lambda a: a * 2.0, (X,)).ok and gradcheck(lambda a, b: a * b, (X, X)).ok  # as it says
+
+
 def test_an_output_of_no_elements_passes_as_in_torch_but_the_result_says_it_checked_nothing():
     # f slicing away every row (x[:0]) passed as "1 input (12 elements), max absolute error 0" and nothing more,
     # though S = sum(u * f) is 0 whatever the inputs, so a wrong rule passes too (PyTorch's gradcheck returns True)
@@ -854,6 +868,18 @@ def test_an_input_left_without_requires_grad_as_torchs_gradcheck_skips_it_is_sai
     result = gradcheck(lambda x, t: ((x - Tensor(t.data)) ** 2).sum(), X, np.ones((3, 4)), raise_on_fail=False)
     assert result.hint.startswith("No gradient reached") and "requires_grad" not in result.hint  # an array: no flag
     assert gradcheck(lambda x: ((x - Tensor(t.data)) ** 2).sum(), X).ok  # as it says
+
+
+def test_the_code_given_for_an_input_without_requires_grad_keeps_the_order_of_fs_arguments():
+    # with the constant first, f(t, x), the hint still said gradcheck(lambda x: f(x, t), x), which calls f with its
+    # arguments swapped: followed as written, it failed again with 'No gradient reached this input'
+    t, w = Tensor(np.ones((3, 4))), Tensor(np.ones(4))
+    f = lambda t, x: ((x - Tensor(t.data)) ** 2).sum()  # noqa: E731
+    assert gradcheck(f, t, X, raise_on_fail=False).hint.endswith("inside f, gradcheck(lambda x: f(t, x), x).")
+    assert gradcheck(lambda x: f(t, x), X).ok  # as it says
+    g = lambda a, t, b, w: (a * b - Tensor(t.data) * Tensor(w.data)).sum()  # noqa: E731
+    assert gradcheck(g, X, t, X, w, raise_on_fail=False).hint.endswith(
+        "gradcheck(lambda x0, x2: f(x0, t1, x2, t3), x0, x2).")
 
 
 def _matmul(rule_w):  # x @ W with the backward rule of W given: x.T @ g is right
@@ -887,6 +913,16 @@ def test_rounding_inside_f_is_named_as_rounding_not_as_a_kink_or_a_factor(seed):
     assert re.search(r"at eps=1e-6 and \S+ at eps/10, by more than its distance to the analytic one: rounding inside "
                      r"f, not a backward rule", result.hint)
     assert gradcheck(lambda a: (a + 1e8) - 1e8, x, eps=1e-2).ok  # as it says: a larger eps
+
+
+@pytest.mark.parametrize("x", [7e-8, -7e-8, 9e-8, -9e-8, np.array([9e-8, 0.5])])
+def test_a_kink_within_a_tenth_of_eps_is_named_as_a_step_too_large_not_as_rounding(x):
+    # relu's kink 7e-8 from the point lies within eps/10 too: the central difference moves toward the analytic gradient
+    # as the step shrinks (0.535 at eps, 0.85 at eps/10, for 1), which was named 'rounding inside f, not a backward
+    # rule' with a larger eps to try, or for a Value left of it 'No gradient reached this input: was it detached?'
+    result = gradcheck(lambda a: a.relu(), x, raise_on_fail=False)
+    assert not result.ok and result.hint.startswith("eps=1e-6 is too large for f at this point: f's slope changes ")
+    assert gradcheck(lambda a: a.relu(), x, eps=1e-9).ok  # as it says: a smaller eps
 
 
 @pytest.mark.parametrize("x", [1e12, np.array(1e12)])
@@ -923,3 +959,13 @@ def test_a_rule_that_misuses_its_upstream_gradient_is_named_by_the_check_with_on
     assert gradcheck(lambda t: _apply(op, t), X, upstream=np.ones(_apply(op, Tensor(X)).shape)).ok  # as it says
     wrong = gradcheck(lambda t: _apply(FirstElementWrong, t), X, raise_on_fail=False)  # wrong with ones too
     assert wrong.hint.startswith("Only some elements are wrong") and "upstream gradient of ones" not in wrong.hint
+
+
+@pytest.mark.parametrize("after", [lambda h: h.softmax(-1), lambda h: h - h.mean(axis=-1, keepdims=True)])
+def test_an_output_that_sums_to_a_constant_does_not_blame_the_upstream_gradient(after):
+    # softmax's rows sum to 1 and centred rows to 0: with u = 1, S = sum(f) is the same at every point, so the check
+    # with ones passes having checked nothing, and a rule wrong at one element under them was said to ignore or average
+    # its upstream gradient
+    result = gradcheck(lambda t: after(_apply(FirstElementWrong, t)), X, raise_on_fail=False)
+    assert not result.ok and "upstream gradient of ones" not in result.hint
+    assert result.hint.startswith("Only some elements are wrong")

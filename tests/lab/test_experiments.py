@@ -1409,3 +1409,16 @@ def test_a_run_and_a_sweep_print_their_networks_and_no_memory_address() -> None:
     assert repr(bn.run("small", "tanh")) == "Run(small, tanh, batch norm: 1 layer x 1 unit, batch 2)"
     assert repr(bn) == "Sweep(small x tanh: 1 layer x 1 unit, batch 2)"  # a Generator's: no seed to name
     assert bn.run("small", "tanh").table().title == "small 0.01*randn, tanh, batch norm: 1 layer x 1 unit, batch 2"
+
+
+def test_the_titles_of_a_network_of_one_layer_say_one_layer_as_a_runs_do() -> None:
+    # the experiments wrote their networks' sizes themselves, 'Activation statistics: 1 layers x 2 units', where
+    # table.network_sizes, which Run's title and repr read, says '1 layer x 2 units'
+    sweep = E.run_sweep(("small",), ("tanh",), depth=1, width=2, batch=3, rng=1)
+    kw = {"sweep": sweep, "schemes": ["small"], "activations": ["tanh"]}
+    titles = [t.title for res in (E.activation_statistics(**kw), E.gradient_statistics(**kw))
+              for t in res.tables.values()] + [t.title for t in E.theory_vs_measurement(sweep)]
+    verdict = E.verdict(sweep)
+    titles += [t.title for t in verdict.tables.values()] + [verdict.question]
+    assert not [t for t in titles if "1 layers" in t] and "1 layer x 2 units, batch 3" in titles[0]
+    assert titles[0] == "Activation statistics: 1 layer x 2 units, batch 3, no bias, X ~ N(0, 1)"

@@ -896,9 +896,30 @@ def test_a_scheme_of_ones_own_draws_a_variance_written_in_the_fans():
     assert mine.std(400, 900) == pytest.approx(2.0 / 30.0)
     assert nn.Linear(400, 900, init=init.Scheme("lecun_again", var="1/fan_in"), rng=0).weight.data.std() == \
         pytest.approx(1 / math.sqrt(400), rel=0.01)
-    with pytest.raises(ValueError, match=r"^mine: shape \(0, 4\) has a fan = 0, so the variance formula of the fans"):
-        mine((0, 4))
     assert init.Scheme("fixed", var="std**2", params={"std": 0.5})((3,), rng=0).shape == (3,)  # no fans: a bias
+
+
+def test_a_scheme_of_ones_own_is_refused_at_a_shape_only_where_its_formula_divides_by_zero():
+    # any fan of 0 was refused ('shape (0, 4) has a fan = 0'), though g**2/fan_out is 1 there and the preset of that
+    # formula, he_normal(mode='fan_out'), draws the empty weight; 1/(fan_in - fan_out) at a square shape ended in a bare
+    # ZeroDivisionError, and a parameter named fan_x read the fans of a bias, which has none
+    mine = init.Scheme("mine", var="g**2/fan_out", params={"g": 2.0})
+    assert mine((0, 4)).shape == init.he_normal((0, 4), mode="fan_out").shape == (0, 4)
+    with pytest.raises(ValueError, match=r"^mine: Var\(W\) = g\*\*2/fan_out divides by zero at shape \(4, 0\) "
+                                         r"\(fan_in 4, fan_out 0\)"):
+        mine((4, 0))
+    with pytest.raises(ValueError, match=r"^gap: Var\(W\) = 1/\(fan_in - fan_out\) divides by zero at shape \(3, 3\)"):
+        init.Scheme("gap", var="1/(fan_in - fan_out)")((3, 3))
+    assert init.Scheme("fixed", var="fan_x", params={"fan_x": 0.25})((3,), rng=0).shape == (3,)
+
+
+def test_a_scheme_of_ones_own_reads_a_minus_sign_in_its_formula():
+    # fan_in ** -1, or a constant of mean -0.5, passed the check of its names when made, then ended its first draw in
+    # "'UnaryOp' object has no attribute 'left'"
+    w = init.Scheme("lecun_again", var="fan_in ** -1")((400, 300), rng=0)
+    assert w.std() == pytest.approx(1 / math.sqrt(400), rel=0.01)
+    assert np.all(init.Scheme("shift", "0", "constant", mean="-0.5")((2, 3)) == -0.5)
+    assert init.Scheme("plus", var="+1/fan_in").std(4, 3) == 0.5
 
 
 @pytest.mark.parametrize("kwargs, named", [({"var": "1/n"}, "var='1/n' names n"),

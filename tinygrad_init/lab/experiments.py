@@ -255,8 +255,8 @@ def activation_statistics(rng: Rng = 0, quick: bool = False, *,
     sw = _get_sweep("activation_statistics", sweep, schemes, activations, rng, quick, **sizes)
     s, L = sw.settings, sw.settings["depth"]
     main = sw.table(["layer", "act_mean", "act_mean_theory", "act_std", "act_std_theory", "saturated",
-                     "saturated_theory", "dead", "pre_std", "pre_std_theory"], f"Activation statistics: {L} layers x "
-                    f"{counted(s['width'], 'unit')}, batch {s['batch']}, no bias, X ~ N(0, 1)",
+                     "saturated_theory", "dead", "pre_std", "pre_std_theory"], f"Activation statistics: "
+                    f"{network_sizes(s, seed=False)}, no bias, X ~ N(0, 1)",
                     [f"{k}: {LAYER_FIELDS[k]}" for k in ("act_std", "saturated", "dead", "pre_std")] + [_THEORY])
     rows, findings = [], []
     for (sc, a), run in sw.runs.items():
@@ -267,7 +267,8 @@ def activation_statistics(rng: Rng = 0, quick: bool = False, *,
                         f"{_num(th[-1])}); {key} at layer {L}: {_num(100 * frac[-1], 2)}% of the "
                         + ("units." if key == "dead" else "entries."))  # the probe's counts: units; batch x units
     summary = Table(["scheme", "activation", "std_first", "std_last", "std_last_theory", "last_over_first",
-                     "saturated_or_dead_last"], rows, title=f"Activation std at the first and the last of {L} layers")
+                     "saturated_or_dead_last"], rows,
+                    title=f"Activation std at the first and the last of {counted(L, 'layer')}")
     shown = [sc for sc in sw.schemes if sc != "zeros"] or sw.schemes  # zeros: std 0, nothing to draw on a log axis
     figures = {"std": partial(plots.layer_curves, *({a: {sc: sw.run(sc, a).values(k) for sc in shown}
                                                      for a in sw.activations} for k in ("act_std", "act_std_theory")),
@@ -295,8 +296,8 @@ def gradient_statistics(rng: Rng = 0, quick: bool = False, *,
     sw = _get_sweep("gradient_statistics", sweep, schemes, activations, rng, quick, **sizes)
     s = sw.settings
     main = sw.table(["layer", "grad_act_std", "grad_act_std_theory", "grad_pre_std", "grad_pre_std_theory",
-                     "grad_pre_median", "grad_w_std", "grad_w_std_theory"], f"Gradient statistics: {s['depth']} "
-                    f"layers x {counted(s['width'], 'unit')}, batch {s['batch']}, upstream dL/dh_top ~ N(0, 1)",
+                     "grad_pre_median", "grad_w_std", "grad_w_std_theory"], f"Gradient statistics: "
+                    f"{network_sizes(s, seed=False)}, upstream dL/dh_top ~ N(0, 1)",
                     ["grad_act_std: std of dL/dh_l; grad_pre_std: of dL/dz_l; grad_pre_median: median |dL/dz_1| "
                      "(layer 1); grad_w_std: of dL/dW_l (summed over the batch)", _THEORY])
     findings, q = [], lambda v: "0/0" if v[0] == v[-1] == 0 else _num(ratio(v[0], v[-1]))
@@ -330,7 +331,7 @@ def theory_vs_measurement(sweep: Sweep) -> tuple[Table, Table]:
         summary.append([sc, a] + [max((v for v in q[m] if v is not None), default=None,  # 0, nan: furthest
                                       key=lambda v: abs(math.log(v)) if v > 0 else math.inf) for m, _ in _PAIRS])
     s = sweep.settings
-    where = f"{s['depth']} layers x {counted(s['width'], 'unit')}, batch {s['batch']}"
+    where = network_sizes(s, seed=False)
     return (Table(["scheme", "activation", "layer"] + [c for m, _ in _PAIRS
                                                        for c in (m, m + "_theory", m[:-4] + "_ratio")],
                   rows, title=f"Theory vs measurement, layer by layer ({where})",
@@ -544,11 +545,11 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
     near = [f"near a threshold: the most common word of the networks of seeds {seed}-{seed + 4}"] if mixed else []
     stated = [f"{w}: {r}" for w, r in rules] + near  # in the table's notes and on the figure
     grid = Table(["activation"] + labels, [[a] + c for a, c in zip(acts, cells)], notes=stated,
-                 title=f"Verdict at initialization: {L} layers x {counted(n, 'unit')}, batch {sweep.settings['batch']}")
+                 title=f"Verdict at initialization: {network_sizes(sweep.settings, seed=False)}")
     figure = partial(plots.verdict_grid, acts, labels, cells, note="The rules, the first that applies: " + "; ".join(
         stated), title=f"Verdict at initialization ({L} layers of {n} units), computed from the measured statistics")
-    return ExperimentResult("verdict", "Verdict: which init suits which activation", f"Over {L} layers, does each "
-                            "scheme keep the signal and the gradient, for each activation?",
+    return ExperimentResult("verdict", "Verdict: which init suits which activation", f"Over {counted(L, 'layer')}, "
+                            "does each scheme keep the signal and the gradient, for each activation?",
                             {"main": grid, "rules": Table(["word", "rule"], rules, title="The rules, in order")},
                             {"words": {f"{a}/{s}": w for (a, s), w in words.items()}, "thresholds": THRESHOLDS},
                             sweep.settings, findings, {"grid": figure})

@@ -58,12 +58,12 @@ def span(lo: Any, hi: Any, fmt: Any, both: str = "{}-{}", one: str = "{}") -> st
     return one.format(a) if a == b else both.format(a, b)
 
 
-def network_sizes(settings: Mapping[str, Any]) -> str:
+def network_sizes(settings: Mapping[str, Any], seed: bool = True) -> str:
     """A sweep's network as titles and reprs name it, from its `settings`: `10 layers x 500 units, batch 1000, seed 0`
-    (no seed for a Generator's: there is none to name)."""
+    (no seed for a Generator's: there is none to name; nor without `seed`, for the experiments' tables)."""
     s = settings
     return (f"{counted(s['depth'], 'layer')} x {counted(s['width'], 'unit')}, batch {s['batch']}"
-            + f", seed {s['seed']}" * (s.get("seed") is not None))
+            + f", seed {s['seed']}" * (seed and s.get("seed") is not None))
 
 
 def plain(x: Any) -> Any:

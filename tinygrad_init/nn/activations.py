@@ -86,7 +86,7 @@ ACTIVATIONS: dict[str, Activation] = {
 }
 """name -> `Activation`, in the order the lab shows them."""
 
-_ALIASES = {"identity": "linear", "none": "linear", "leakyrelu": "leaky_relu", "leaky-relu": "leaky_relu"}
+_ALIASES = {"identity": "linear", "none": "linear", "leakyrelu": "leaky_relu"}
 
 
 def names(engine_only: bool = True) -> tuple[str, ...]:
@@ -96,11 +96,17 @@ def names(engine_only: bool = True) -> tuple[str, ...]:
 
 
 def get(name: str, where: str = "activation", engine_only: bool = False, *, what: str = "activation") -> Activation:
-    """The `Activation` called `name` (case-insensitive; "identity" and "none" are "linear"), with
+    """The `Activation` called `name` (as `key` reads it; "identity" and "none" are "linear"), with
     `engine_only` one the engines compute (not leaky_relu); an unknown name raises a ValueError that starts
     with `where` (the function or option asking), names the argument `what`, the known names and the closest."""
-    key = _ALIASES.get(str(name).strip().lower(), str(name).strip().lower()) if isinstance(name, str) else name
-    return ACTIVATIONS[check_choice(where, what, key, names(engine_only))]
+    k = key(name)
+    return ACTIVATIONS[check_choice(where, what, _ALIASES.get(k, k) if isinstance(k, str) else k, names(engine_only))]
+
+
+def key(name: Any) -> Any:
+    """The key a name is looked up by, here and in the init schemes: case, spaces, `-` and `_` alike ("Leaky-ReLU" is
+    "leaky_relu"); what is no str is returned as it is."""
+    return name.strip().lower().replace("-", "_").replace(" ", "_") if isinstance(name, str) else name
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
@@ -109,11 +115,9 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     SELU). A `param` for another nonlinearity is an error (PyTorch ignores it). Use:
     `init.get("xavier_uniform", gain=init.calculate_gain("tanh"))`."""
     one = ("identity", "none", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d")
-    key = nonlinearity.strip().lower().replace("-", "_").replace(" ", "_") if isinstance(nonlinearity, str) else \
-        nonlinearity
-    key = check_choice("calculate_gain", "nonlinearity", key, (*names(engine_only=False), *one, "selu"))
-    if param is not None and key != "leaky_relu":
-        raise ValueError(f"calculate_gain: {key!r} takes no param (only 'leaky_relu' does, its slope); got {param!r}")
+    name = check_choice("calculate_gain", "nonlinearity", key(nonlinearity), (*names(engine_only=False), *one, "selu"))
+    if param is not None and name != "leaky_relu":
+        raise ValueError(f"calculate_gain: {name!r} takes no param (only 'leaky_relu' does, its slope); got {param!r}")
     slope = None if param is None else check_real("calculate_gain", "param", param, -1e150, 1e150)  # 1 + slope^2 fits
-    return 0.75 if key == "selu" else (leaky_relu(slope) if slope is not None else
-                                       get("linear" if key in one else key)).gain
+    return 0.75 if name == "selu" else (leaky_relu(slope) if slope is not None else
+                                        get("linear" if name in one else name)).gain

@@ -25,7 +25,7 @@ from typing import Any, Callable, Mapping, Sequence, overload
 
 import numpy as np
 
-from .activations import calculate_gain
+from .activations import calculate_gain, key as _key
 from ..core.inputs import real_dtype, sizes
 from ..core.tensor import Tensor, changed_in_place, no_grad
 from ..utils import (MAX_SIZE, Rng, Same, as_rng, check_bool, check_choice, check_int, check_real, is_torch, moments,
@@ -51,12 +51,17 @@ _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, as
 _parse = functools.lru_cache(maxsize=None)(lambda text: ast.parse(text, mode="eval").body)
 
 
+def _names(text: Any) -> set[str]:  # the names a formula reads (none for what is no formula)
+    return {n.id for n in ast.walk(_parse(text)) if isinstance(n, ast.Name)} if isinstance(text, str) else set()
+
+
 def _value(node: ast.expr, env: Mapping[str, Any]) -> float:
     """The number of a formula, its names taken from `env` (`x**2` is `x*x`, as the samplers square)."""
     if isinstance(node, (ast.Constant, ast.Name)):
         return node.value if isinstance(node, ast.Constant) else env[node.id]
     if isinstance(node, ast.Call):
         return _CALLS[node.func.id](*(_value(a, env) for a in node.args))
+    if isinstance(node, ast.UnaryOp): return {ast.USub: -1, ast.UAdd: 1}[type(node.op)] * _value(node.operand, env)
     a, b = _value(node.left, env), _value(node.right, env)
     return (a * a if b == 2 else a ** b) if isinstance(node.op, ast.Pow) else _OPS[type(node.op)](a, b)
 
@@ -117,10 +122,6 @@ def _text(formula: str, env: Mapping[str, Any]) -> str:
     return text[1:-1] if re.fullmatch(r"\(-[^()]*\)", text) else text  # a negative number alone needs no ()
 
 
-def _key(value: Any) -> Any:
-    return value.strip().lower().replace("-", "_").replace(" ", "_") if isinstance(value, str) else value
-
-
 _CHECKS: dict[str, Callable[[str, str, Any], Any]] = {
     **dict.fromkeys(("scale", "gain", "std"), lambda fn, k, v: check_real(fn, k, v, 0.0)),
     **dict.fromkeys(("value", "a", "b"), check_real), "negative_slope": lambda *a: check_real(*a, -1e150, 1e150),
@@ -155,9 +156,8 @@ def fans(shape: Sequence[int], where: str = "fans") -> tuple[int, int]:
 
 def _fans(fn: str, shape: tuple[int, ...], mode: str) -> dict[str, int]:
     env = dict(zip(("fan_in", "fan_out"), fans(shape, fn)))
-    if _value(_parse(_FAN.get(mode, "fan_in*fan_out")), env) == 0:  # mode "": a Scheme's own Var(W) of the fans
-        raise ValueError(f"{fn}: shape {shape} has {mode or 'a fan'} = 0, so the variance " +
-                         (f"scale/{mode}" if mode else "formula of the fans") + " is undefined")
+    if mode and _value(_parse(_FAN[mode]), env) == 0:  # (mode "": a Scheme's own Var(W), which says where it divides)
+        raise ValueError(f"{fn}: shape {shape} has {mode} = 0, so the variance scale/{mode} is undefined")
     return env
 
 
@@ -289,8 +289,7 @@ class Scheme:
         self.note, self.data_dependent, self.defaults = note, var is None and not rule, dict(params)
         self._params, self.__name__ = self.defaults, name
         for arg, text, fans in (("var", var, ("fan_in", "fan_out")), ("mean", mean, ())):  # the names each reads:
-            used = {n.id for n in ast.walk(_parse(text)) if isinstance(n, ast.Name)} if isinstance(text, str) else ()
-            if unknown := sorted(set(used) - {*self.defaults, *_CALLS, *fans}):  # the params, and Var(W) the fans
+            if unknown := sorted(_names(text) - {*self.defaults, *_CALLS, *fans}):  # the params, and Var(W) the fans
                 given = ", ".join(self.defaults) or "none given"  # (the mean is read with no shape: mean(), a constant)
                 raise ValueError(f"Scheme {name!r}: {arg}={text!r} names {', '.join(unknown)}, " + (
                     f"neither one of its params ({given}) nor fan_in, fan_out" if fans else f"not one of its params "
@@ -347,7 +346,12 @@ class Scheme:
                     return np.full(shape, _value(_parse(self.mean_formula), p), dtype=dt)
                 if self.draw:
                     return np.asarray(self.draw(shape, gen, dt, **p), dt, order="C")
-                var = _value(_parse(var), {**p, **(_fans(self.name, shape, mode) if mode or "fan_" in var else {})})
+                env = {**p, **(_fans(self.name, shape, mode) if mode or {"fan_in", "fan_out"} & _names(var) else {})}
+                try:
+                    var = _value(_parse(var), env)
+                except ZeroDivisionError:  # a formula of one's own (1/fan_out at (4, 0)); a preset's: _fans checks
+                    raise ValueError(f"{self.name}: Var(W) = {var} divides by zero at shape {shape}" + " (fan_in "
+                                     f"{env['fan_in']}, fan_out {env['fan_out']})" * ("fan_in" in env)) from None
                 if var == math.inf: raise OverflowError  # std**2 > 1.8e308: inf in Python's floats, without a flag
                 if law == "uniform":
                     return _uniform(shape, gen, dt, -math.sqrt(3.0 * var), math.sqrt(3.0 * var))  # Var: b^2/3

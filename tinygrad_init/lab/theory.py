@@ -65,7 +65,7 @@ def _activation(fn: str, name: Any, negative_slope: float = _acts.NEGATIVE_SLOPE
     """The registry's activation (leaky_relu of `negative_slope`, `|a| <= 1e150`: `(1 + a^2) / 2` is in its moments),
     the slope `a` of the ReLU family (0 relu, 1 linear, else nan), `variances` (>= 0)."""
     act = _acts.get(name, where=fn)
-    slopes = {"relu": 0.0, "linear": 1.0, "leaky_relu": check_real(fn, "negative_slope", negative_slope, -1e150, 1e150)}
+    slopes = {"relu": 0.0, "linear": 1.0, "leaky_relu": _acts.check_slope(fn, "negative_slope", negative_slope)}
     a = slopes.get(act.name, math.nan)
     act = _acts.leaky_relu(a) if act.name == "leaky_relu" else act
     return (act, a, *(check_real(fn, k, v, 0.0) for k, v in variances.items()))
@@ -249,7 +249,7 @@ def predict(widths: Sequence[int], activation: str | Sequence[str] = "tanh", ini
     input_std, bias_std, grad_std_top = (check_real(fn, k, v, 0.0, 1e150) for k, v in (  # squares below 1e300
         ("input_std", input_std), ("bias_std", bias_std), ("grad_std_top", grad_std_top)))
     input_mean = check_real(fn, "input_mean", input_mean, -1e150, 1e150)
-    slope = check_real(fn, "negative_slope", negative_slope, -1e150, 1e150)  # squared in leaky_relu's moments
+    slope = _acts.check_slope(fn, "negative_slope", negative_slope)  # squared in leaky_relu's moments
     batch_size = check_int(fn, "batch_size", batch_size, 1, maximum=MAX_SIZE)  # sqrt(B) of an int beyond a float
     sat = check_real(fn, "saturation_threshold", saturation_threshold, 0.0, 1.0, low_open=True, high_open=True)
 

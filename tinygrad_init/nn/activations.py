@@ -29,7 +29,8 @@ import numpy as np
 from ..core.ops import stable_sigmoid
 from ..utils import check_bool, check_choice, check_real
 
-__all__ = ["Activation", "ACTIVATIONS", "get", "names", "leaky_relu", "calculate_gain", "NEGATIVE_SLOPE"]
+__all__ = ["Activation", "ACTIVATIONS", "get", "names", "key", "leaky_relu", "check_slope", "calculate_gain",
+           "NEGATIVE_SLOPE"]
 
 NEGATIVE_SLOPE = 0.01
 """leaky_relu's slope for z < 0 (PyTorch's default)."""
@@ -65,10 +66,15 @@ def _row(name: str, slope: float | None, gain: float, limits: tuple, engine: boo
         row, gain=gain, limits=limits, engine=engine)
 
 
+def check_slope(fn: str, arg: str, slope: Any) -> float:
+    """A leaky ReLU's slope, a real number of size at most 1e150, so that `1 + a^2` (its gain, its moments) is a
+    float64; else an error naming `fn` and `arg`."""
+    return check_real(fn, arg, slope, -1e150, 1e150)
+
 def leaky_relu(negative_slope: float = NEGATIVE_SLOPE) -> Activation:
     """The leaky ReLU `f(z) = z if z > 0 else a z` of slope `a = negative_slope`, gain `sqrt(2 / (1 + a^2))`; `|a|`
-    at most 1e150, so that `1 + a^2` is a float64."""
-    a = check_real("leaky_relu", "negative_slope", negative_slope, -1e150, 1e150)
+    at most 1e150, so that `1 + a^2` is a float64 (`check_slope`)."""
+    a = check_slope("leaky_relu", "negative_slope", negative_slope)
     return Activation("leaky_relu", lambda z: np.where(z > 0, z, a * z), lambda z: np.where(z > 0, 1.0, a),
                       math.sqrt(2.0 / (1.0 + a * a)), (-math.copysign(math.inf, a) if a else 0.0, math.inf),
                       lambda q: ((1.0 - a) * math.sqrt(q / (2.0 * math.pi)), (1.0 + a * a) / 2.0 * q,
@@ -118,6 +124,6 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     name = check_choice("calculate_gain", "nonlinearity", key(nonlinearity), (*names(engine_only=False), *one, "selu"))
     if param is not None and name != "leaky_relu":
         raise ValueError(f"calculate_gain: {name!r} takes no param (only 'leaky_relu' does, its slope); got {param!r}")
-    slope = None if param is None else check_real("calculate_gain", "param", param, -1e150, 1e150)  # 1 + slope^2 fits
+    slope = None if param is None else check_slope("calculate_gain", "param", param)
     return 0.75 if name == "selu" else (leaky_relu(slope) if slope is not None else
                                         get("linear" if name in one else name)).gain

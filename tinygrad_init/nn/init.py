@@ -25,7 +25,7 @@ from typing import Any, Callable, Mapping, Sequence, overload
 
 import numpy as np
 
-from .activations import calculate_gain, key as _key
+from .activations import calculate_gain, check_slope, key as _key
 from ..core.inputs import real_dtype, sizes
 from ..core.tensor import Tensor, changed_in_place, no_grad
 from ..utils import (MAX_SIZE, Rng, Same, as_rng, check_bool, check_choice, check_int, check_real, is_torch, moments,
@@ -124,7 +124,7 @@ def _text(formula: str, env: Mapping[str, Any]) -> str:
 
 _CHECKS: dict[str, Callable[[str, str, Any], Any]] = {
     **dict.fromkeys(("scale", "gain", "std"), lambda fn, k, v: check_real(fn, k, v, 0.0)),
-    **dict.fromkeys(("value", "a", "b"), check_real), "negative_slope": lambda *a: check_real(*a, -1e150, 1e150),
+    **dict.fromkeys(("value", "a", "b"), check_real), "negative_slope": check_slope,
     "sparsity": lambda fn, k, v: check_real(fn, k, v, 0.0, 1.0, high_open=True),
     "mode": lambda fn, k, v: check_choice(fn, k, _key(v), tuple(_FAN)),
     "distribution": lambda fn, k, v: check_choice(fn, k, _key(v), ("normal", "truncated_normal", "uniform"))}

@@ -1075,3 +1075,20 @@ def test_a_pytorch_model_is_named_as_pytorchs_and_told_how_to_build_it_here():
         with pytest.raises(TypeError, match=r"model is PyTorch's Sequential \(torch\.nn\); (Probe|probe_model) takes "
                                             r"this package's nn models: build it from its nn layers.*\.numpy\(\)\.T"):
             call(model)
+
+
+@pytest.mark.torch
+def test_a_pytorch_model_of_ones_own_class_is_named_as_pytorchs_and_a_torch_tensor_is_no_torch_nn():
+    # a torch.nn.Module subclass written in a notebook (its class in __main__) was told "model must be an nn.Module
+    # (...), got Net", which it is; a torch tensor passed as the model was called "PyTorch's Tensor (torch.nn)"
+    import torch
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = torch.nn.Linear(3, 1)
+
+    with pytest.raises(TypeError, match=r"^Probe: model is PyTorch's Net \(torch\.nn\); Probe takes"):
+        Probe(Net())
+    with pytest.raises(TypeError, match=r"^probe_model: model must be an nn\.Module, got torch\.Tensor"):
+        probe_model(torch.zeros(2, 3), np.ones((2, 3)))

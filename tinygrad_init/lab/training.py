@@ -144,8 +144,8 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
     `(R,)`, `loss` and `accuracy` `(S, R)`, and with `watch` `hidden_mean`, `hidden_std` `(S, R, L - 1)`. The trained
     weights are written back into the models (so none may share a layer with itself or another)."""
     models, X, y = list(models) if hasattr(models, "__iter__") else None, np.asarray(X), np.asarray(y)
-    for m in models or ():
-        as_module("fit", m, "an nn.MLP")
+    for k, m in enumerate(models or ()):
+        as_module("fit", m, "an nn.MLP", f"models[{k}]")
     if not models or not all(isinstance(m, nn.MLP) for m in models):
         raise TypeError("fit: models must be a non-empty list of nn.MLP")
     if len({(tuple(m.sizes), m.activation) for m in models}) > 1 or models[0].sizes[-1] != 1 or \

@@ -422,6 +422,17 @@ def test_accuracy_of_a_model_ending_in_a_sigmoid_is_refused_with_the_code_for_pr
     assert eval(code, {"np": np, "model": model, "Tensor": T.Tensor, "X": X, "y": y}) == np.mean((p > 0.5) == y)
 
 
+@pytest.mark.parametrize("model", [lambda: T.nn.Sequential(T.nn.Linear(2, 1, rng=0), T.nn.Sigmoid(), T.nn.Identity()),
+                                   lambda: T.nn.Sequential(T.nn.Linear(2, 1, rng=0), T.nn.Sigmoid(), T.nn.Sequential()),
+                                   lambda: T.nn.Sequential(T.nn.MLP([2, 4, 1], rng=0, final_activation="sigmoid"))])
+def test_accuracy_sees_a_sigmoid_behind_an_identity_an_empty_sequential_or_inside_an_mlp(model) -> None:
+    # the walk stopped at the Identity, the empty Sequential or the MLP, and accuracy read the probabilities as
+    # logits: the fraction of 1s in y, silently
+    X, y = data.moons(20, rng=0)
+    with pytest.raises(ValueError, match=r"^accuracy: the model ends in a Sigmoid"):
+        T.accuracy(model(), X, y)
+
+
 def test_fit_names_the_entry_of_models_that_is_no_model() -> None:
     # it said "fit: model must be an nn.MLP, got str 'abc'", of an argument fit does not have
     X, y = data.moons(20, rng=0)

@@ -86,7 +86,7 @@ or point PYTHON at one, e.g. PYTHON=/usr/local/bin/python3.12 bash scripts/test.
     tgi_say "creating the virtual environment $TGI_VENV with $py ($("$py" -c 'import platform; print(platform.python_version())'))"
     # Ctrl-C (or a kill) while venv runs leaves a python without pip, which the next run would refuse: undo it too
     traps="$(trap -p INT TERM HUP)"
-    trap 'rm -rf "$ours" ${made:+"$made"}; exit 130' INT TERM HUP
+    trap 'rm -rf "$ours" ${made:+"$made"} "$log"; exit 130' INT TERM HUP
     if ! "$py" -m venv "$TGI_VENV" >"$log" 2>&1; then
         # Debian and Ubuntu ship the venv module separately ("ensurepip is not available"); any other failure (a
         # folder it may not write, a full disk) is shown as it is, and nothing is installed for it
@@ -102,7 +102,7 @@ or point PYTHON at one, e.g. PYTHON=/usr/local/bin/python3.12 bash scripts/test.
             :
         else
             cat "$log" >&2
-            rm -rf "$ours" ${made:+"$made"}
+            rm -rf "$ours" ${made:+"$made"} "$log"
             tgi_die "could not create $TGI_VENV with $py$hint"
         fi
     fi

@@ -257,3 +257,22 @@ def test_ci_run_stops_with_what_to_do_when_apt_get_cannot_install_what_is_missin
         "above); install them by hand (apt-get install graphviz chromium nodejs)" in said, done.stdout + done.stderr
     assert ("E: no network" in said and called.read_text() == "update -q\n") if root else not called.exists()
     assert not (tmp_path / "v").exists()  # the tests were not started
+
+
+@pytest.mark.parametrize("how", ["cut short", "failed"])
+def test_a_venv_creation_cut_short_or_failed_leaves_no_log_behind(how: str, tmp_path: Path) -> None:
+    # venv's output is kept in a mktemp file to show on failure; Ctrl-C (or a kill) and the failure itself left it
+    fake = tmp_path / "python3.12"
+    end = "kill -TERM 0; sleep 30; exit 0" if how == "cut short" else 'echo "ensurepip is not available" >&2; exit 1'
+    fake.write_text(f'#!/bin/sh\ncase "$*" in *"-m venv"*) mkdir -p "$3/bin"; {end};;\n'
+                    '*platform*) echo 3.12.0;; *%d*) echo 3.12;; esac\nexit 0\n')
+    fake.chmod(0o755)
+    (tmp_dir := tmp_path / "tmp").mkdir()
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    done = subprocess.run(["bash", "-c", f'source "{ROOT}/scripts/bootstrap.sh"; tgi_can_be_root() {{ return 1; }}; '
+                           "tgi_make_venv; echo went on"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                          start_new_session=True, env={"PATH": "/usr/bin:/bin", "PYTHON": str(fake), "TMPDIR": str(
+                              tmp_dir), "TINYGRAD_INIT_VENV": str(tmp_path / "v")})
+    assert done.returncode != 0 and "went on" not in done.stdout, done.stderr
+    assert not list(tmp_dir.iterdir()) and not (tmp_path / "v").exists(), done.stderr

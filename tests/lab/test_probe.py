@@ -1043,6 +1043,20 @@ def test_probe_model_leaves_an_input_tensor_that_requires_grad_with_the_gradient
     assert close(t[0]["grad_pre_std"], hand_backprop(Ws, bs, X, G)["dz"][0].std())  # measured as before
 
 
+def test_probe_model_of_an_input_made_by_an_op_does_not_warn_and_keeps_a_retained_grad(small_case, recwarn):
+    # reading the .grad of an x made by an op, to put it back, warned that backward keeps none unless asked; one that
+    # retains its .grad took dL/dx on top of it before the input's .grad was put back
+    Ws, bs, X, G = small_case
+    model, x = Net(Ws, bs), Tensor(X, requires_grad=True) * 1.0
+    probe_model(model, x, upstream=G)
+    assert not [w for w in recwarn if issubclass(w.category, UserWarning)]
+    kept, marker = Tensor(X, requires_grad=True) * 1.0, np.full_like(X, 3.0)
+    kept.retain_grad()
+    kept.grad = marker
+    probe_model(model, kept, upstream=G)
+    assert kept.grad is marker and np.all(marker == 3.0)
+
+
 @pytest.mark.parametrize("call", [Probe, lambda m: probe_model(m, np.ones((2, 3)))])
 def test_a_scalar_engine_model_is_told_to_be_built_from_nn_layers_on_tensors(call):
     # it was told "model must be an nn.Module, got MLP MLP(Layer(3, 4, ...": an MLP, refused as no MLP
@@ -1075,3 +1089,20 @@ def test_a_pytorch_model_is_named_as_pytorchs_and_told_how_to_build_it_here():
         with pytest.raises(TypeError, match=r"model is PyTorch's Sequential \(torch\.nn\); (Probe|probe_model) takes "
                                             r"this package's nn models: build it from its nn layers.*\.numpy\(\)\.T"):
             call(model)
+
+
+@pytest.mark.torch
+def test_a_pytorch_model_of_ones_own_class_is_named_as_pytorchs_and_a_torch_tensor_is_no_torch_nn():
+    # a torch.nn.Module subclass written in a notebook (its class in __main__) was told "model must be an nn.Module
+    # (...), got Net", which it is; a torch tensor passed as the model was called "PyTorch's Tensor (torch.nn)"
+    import torch
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = torch.nn.Linear(3, 1)
+
+    with pytest.raises(TypeError, match=r"^Probe: model is PyTorch's Net \(torch\.nn\); Probe takes"):
+        Probe(Net())
+    with pytest.raises(TypeError, match=r"^probe_model: model must be an nn\.Module, got torch\.Tensor"):
+        probe_model(torch.zeros(2, 3), np.ones((2, 3)))

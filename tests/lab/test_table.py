@@ -356,3 +356,14 @@ def test_a_dict_of_columns_is_told_the_call_that_makes_its_table_and_refuses_col
     assert Table(list(d), zip(*d.values(), strict=True)).rows == [{"layer": 1, "std": 0.5}, {"layer": 2, "std": 0.25}]
     with pytest.raises(ValueError):  # columns of different lengths
         Table(list(d), zip(*{**d, "std": [0.5]}.values(), strict=True))
+
+
+@pytest.mark.parametrize("args", [({"layer": 1, "std": 0.5},), (["layer", "std"], {"layer": 1, "std": 0.5})])
+def test_a_dict_of_one_row_is_told_the_call_that_makes_its_table(args) -> None:
+    # it was told the dict-of-columns call, Table(list(d), zip(*d.values(), strict=True)), which for a row of
+    # numbers ends in "'int' object is not iterable"
+    with pytest.raises(TypeError, match=r"must be a list of .*; for one row d = \{name: value\}, write "
+                                        r"Table\(list\(d\), \[d\]\)$"):
+        Table(*args)
+    d = args[-1]
+    assert Table(list(d), [d]).rows == [{"layer": 1, "std": 0.5}]

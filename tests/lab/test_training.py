@@ -391,8 +391,8 @@ def test_fit_refuses_a_parameter_in_two_places_rather_than_train_each_place_apar
 def test_a_scalar_engine_net_is_told_the_tensor_mlp_to_build(call) -> None:
     # accuracy said "model must be an nn.Module, got MLP MLP(Layer(3, 5, ...", fit "models must be a non-empty list of
     # nn.MLP": about the MLP just built, on the other engine
-    with pytest.raises(TypeError, match=re.escape("model is the scalar engine's MLP (scalar_nn, on Values); ") + ".*"
-                       + re.escape("nn.MLP([3, 5, 1], activation='tanh')")):
+    said = r"(model|models\[0\]) " + re.escape("is the scalar engine's MLP (scalar_nn, on Values); ")
+    with pytest.raises(TypeError, match=said + ".*" + re.escape("nn.MLP([3, 5, 1], activation='tanh')")):
         call(T.nn.scalar.MLP(3, [5, 1], activation="tanh", rng=0))
 
 
@@ -420,3 +420,21 @@ def test_accuracy_of_a_model_ending_in_a_sigmoid_is_refused_with_the_code_for_pr
     code = "np.mean(" + re.search(r"np\.mean\((.*)\)$", str(e.value)).group(1) + ")"
     p = model(T.Tensor(X)).data[:, 0]
     assert eval(code, {"np": np, "model": model, "Tensor": T.Tensor, "X": X, "y": y}) == np.mean((p > 0.5) == y)
+
+
+@pytest.mark.parametrize("model", [lambda: T.nn.Sequential(T.nn.Linear(2, 1, rng=0), T.nn.Sigmoid(), T.nn.Identity()),
+                                   lambda: T.nn.Sequential(T.nn.Linear(2, 1, rng=0), T.nn.Sigmoid(), T.nn.Sequential()),
+                                   lambda: T.nn.Sequential(T.nn.MLP([2, 4, 1], rng=0, final_activation="sigmoid"))])
+def test_accuracy_sees_a_sigmoid_behind_an_identity_an_empty_sequential_or_inside_an_mlp(model) -> None:
+    # the walk stopped at the Identity, the empty Sequential or the MLP, and accuracy read the probabilities as
+    # logits: the fraction of 1s in y, silently
+    X, y = data.moons(20, rng=0)
+    with pytest.raises(ValueError, match=r"^accuracy: the model ends in a Sigmoid"):
+        T.accuracy(model(), X, y)
+
+
+def test_fit_names_the_entry_of_models_that_is_no_model() -> None:
+    # it said "fit: model must be an nn.MLP, got str 'abc'", of an argument fit does not have
+    X, y = data.moons(20, rng=0)
+    with pytest.raises(TypeError, match=r"^fit: models\[1\] must be an nn\.MLP, got str 'abc'"):
+        T.fit([T.nn.MLP([2, 4, 1], rng=0), "abc"], X, y, steps=1, lr=0.1)

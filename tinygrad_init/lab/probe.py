@@ -372,7 +372,7 @@ def probe_model(model: nn.Module, x: Any, loss_fn: Callable[[Tensor], Tensor] | 
     bns = [m for m in model.modules() if isinstance(m, nn.BatchNorm1d)]
     saved = [(p, "grad", p.grad) for p in model.parameters()] + [
         (m, k, getattr(m, k)) for m in bns for k in ("running_mean", "running_var")]
-    if isinstance(x, Tensor):  # an input that requires grad: backward reaches it too
+    if isinstance(x, Tensor) and (x.is_leaf or x.grad_fn.retain):  # a .grad backward adds to (no other is kept)
         saved.append((x, "grad", x.grad))
     try:
         if not check_bool("probe_model", "return_probe", return_probe):  # a table only: the histograms it reads

@@ -111,10 +111,12 @@ class Table:
                  title: str | None = None, notes: str | Sequence[str] | None = None) -> None:
         for name, v, what in (("columns", columns, "names"), ("rows", rows, "rows"), ("notes", notes, "lines")):
             if not ordered(v) and (name != "notes" or not (v is None or isinstance(v, str))):
-                raise TypeError(f"Table: {name} must be a list of {what}, got {type(v).__name__} {quoted(v):.60}"
-                                + f"; write [{v!r}] for a single column" * (name == "columns" and isinstance(v, str))
-                                + "; for a dict of columns d = {name: values}, write Table(list(d), zip(*d.values(), "
-                                "strict=True))" * (name != "notes" and isinstance(v, Mapping)))
+                hint = f"; write [{v!r}] for a single column" if name == "columns" and isinstance(v, str) else ""
+                if name != "notes" and isinstance(v, Mapping):  # a dict of columns, or of one row's values
+                    hint = "; for a dict of columns d = {name: values}, write Table(list(d), zip(*d.values(), " \
+                        "strict=True))" if all(map(ordered, v.values())) else "; for one row d = {name: value}, " \
+                        "write Table(list(d), [d])"
+                raise TypeError(f"Table: {name} must be a list of {what}, got {type(v).__name__} {quoted(v):.60}{hint}")
         self.columns, self._rows = tuple(str(c) for c in columns), []
         if not self.columns:  # (its markdown would be "|  |", no table)
             raise ValueError("Table: name one or more columns, e.g. Table([\"layer\", \"std\"], rows)")

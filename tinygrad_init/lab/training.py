@@ -94,10 +94,10 @@ def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
         raise ValueError(f"accuracy: y must hold one label in {{0, 1}} per row of X (n >= 1, features), got shape "
                          f"{np.shape(y)} with labels {np.unique(y)[:6]} for X of shape {np.shape(X)}{fix}")
     as_module("accuracy", model, "an nn.Module (a model to call on X)")  # not "not callable"
-    last = model.layers if isinstance(model, nn.MLP) else model
-    while isinstance(last, nn.Sequential) and len(last):
-        last = last[-1]
-    if isinstance(last, nn.Sigmoid):  # each output positive: read as a logit, a prediction of 1
+    last = [model]  # back from the module that gives the output: into Sequentials and MLPs, past an Identity
+    while last and isinstance(last[-1], (nn.Sequential, nn.MLP, nn.Identity)):
+        last[-1:] = [] if isinstance(last[-1], nn.Identity) else list(getattr(last[-1], "layers", last[-1]))
+    if last and isinstance(last[-1], nn.Sigmoid):  # each output positive: read as a logit, a prediction of 1
         raise ValueError("accuracy: the model ends in a Sigmoid, whose outputs, probabilities in (0, 1), are no "
                          "logits; their accuracy is "
                          "np.mean((model(Tensor(X)).data[:, 0] > 0.5) == (np.asarray(y) == 1))")
@@ -144,8 +144,8 @@ def fit(models: Sequence[nn.MLP], X: np.ndarray, y: np.ndarray, *, steps: int, l
     `(R,)`, `loss` and `accuracy` `(S, R)`, and with `watch` `hidden_mean`, `hidden_std` `(S, R, L - 1)`. The trained
     weights are written back into the models (so none may share a layer with itself or another)."""
     models, X, y = list(models) if hasattr(models, "__iter__") else None, np.asarray(X), np.asarray(y)
-    for m in models or ():
-        as_module("fit", m, "an nn.MLP")
+    for k, m in enumerate(models or ()):
+        as_module("fit", m, "an nn.MLP", f"models[{k}]")
     if not models or not all(isinstance(m, nn.MLP) for m in models):
         raise TypeError("fit: models must be a non-empty list of nn.MLP")
     if len({(tuple(m.sizes), m.activation) for m in models}) > 1 or models[0].sizes[-1] != 1 or \

@@ -15,8 +15,8 @@ from .losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
 from .optim import zero_grads
 from ..core.inputs import TorchName, real_dtype
 from ..core.tensor import OPS, Tensor, _HookHandle
-from ..utils import (Checked, Rng, as_rng, check_bool, check_int, check_real, check_type, counted, is_torch, ordered,
-                     quoted, renamed)
+from ..utils import (Checked, Rng, as_rng, check_bool, check_int, check_real, check_type, counted, ordered, quoted,
+                     renamed)
 
 __all__ = ["Module", "Linear", "Tanh", "Sigmoid", "ReLU", "Identity", "Sequential", "MLP", "BatchNorm1d",
            "ACTIVATIONS", "mse_loss", "cross_entropy", "binary_cross_entropy_with_logits"]
@@ -160,18 +160,18 @@ class Module:
         return f"{type(self).__name__}({self.extra_repr()}" + ("\n" + "\n".join(lines) + "\n)" if lines else ")")
 
 
-def as_module(fn: str, model: Any, what: str = "an nn.Module") -> Module:
-    """`model` if it is an nn.Module, else a TypeError naming `fn` and `what`: a net of the scalar engine is told the
-    nn model of its network, PyTorch's how to build it here."""
+def as_module(fn: str, model: Any, what: str = "an nn.Module", name: str = "model") -> Module:
+    """`model` if it is an nn.Module, else a TypeError naming `fn`, the argument (`name`) and `what`: a net of the
+    scalar engine is told the nn model of its network, a torch.nn.Module (one's own class too) how to build it here."""
     if isinstance(model, _scalar.Module):
-        raise TypeError(f"{fn}: model is the scalar engine's {type(model).__name__} (scalar_nn, on Values); {fn} takes "
-                        f"the Tensor engine's nn models: build the network as {_scalar.tensor_code(model)} (its "
+        raise TypeError(f"{fn}: {name} is the scalar engine's {type(model).__name__} (scalar_nn, on Values); {fn} "
+                        f"takes the Tensor engine's nn models: build the network as {_scalar.tensor_code(model)} (its "
                         "weights drawn anew)")
-    if is_torch(model):
-        raise TypeError(f"{fn}: model is PyTorch's {type(model).__name__} (torch.nn); {fn} takes this package's nn "
+    if any(f"{c.__module__}.{c.__qualname__}" == "torch.nn.modules.module.Module" for c in type(model).__mro__):
+        raise TypeError(f"{fn}: {name} is PyTorch's {type(model).__name__} (torch.nn); {fn} takes this package's nn "
                         "models: build it from its nn layers, of the same names (to copy a Linear t's weight, "
                         "lin.weight.data[:] = t.weight.detach().numpy().T)")
-    return check_type(fn, "model", model, Module, what)
+    return check_type(fn, name, model, Module, what)
 
 
 def _row(shape: tuple[int, ...], n: int) -> bool:

@@ -8,6 +8,7 @@ import json
 import math
 import re
 
+import matplotlib.text
 import numpy as np
 import pytest
 
@@ -1419,6 +1420,9 @@ def test_the_titles_of_a_network_of_one_layer_say_one_layer_as_a_runs_do() -> No
     titles = [t.title for res in (E.activation_statistics(**kw), E.gradient_statistics(**kw))
               for t in res.tables.values()] + [t.title for t in E.theory_vs_measurement(sweep)]
     verdict = E.verdict(sweep)
-    titles += [t.title for t in verdict.tables.values()] + [verdict.question]
+    fig = verdict.get_figure("grid")  # its title and the rule of thumb among the findings
+    titles += [t.title for t in verdict.tables.values()] + [verdict.question] + verdict.findings + [
+        t.get_text() for t in fig.findobj(matplotlib.text.Text)]
+    assert any(t.startswith("Verdict at initialization: 1 layer x 2 units, batch 3, computed") for t in titles)
     assert not [t for t in titles if "1 layers" in t] and "1 layer x 2 units, batch 3" in titles[0]
     assert titles[0] == "Activation statistics: 1 layer x 2 units, batch 3, no bias, X ~ N(0, 1)"

@@ -501,7 +501,7 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
     short = {s: label(s).split(" ")[0] for s in schemes}
     scaled = [s for s in schemes if _init.get(s).std(100, 100) != _init.get(s).std(400, 400)]  # Xavier, He, ...
     good = {a: [s for s in scaled if words[(a, s)] == "holds"] for a in acts}
-    rule = (f"Rule of thumb, read off the grid (the schemes scaled to the fan-in that hold over {L} layers): "
+    rule = (f"Rule of thumb, read off the grid (the fan-in-scaled schemes that hold over {counted(L, 'layer')}): "
             + "; ".join(f"{a}: {' and '.join(short[s] for s in good[a]) or 'none'}" for a in acts) + ".")
     x, he = (next((s for s in scaled if short[s] == k), None) for k in ("Xavier", "He"))
     if x in good.get("tanh", []) and he in good.get("relu", []) and x not in good["relu"]:
@@ -547,7 +547,7 @@ def verdict(sweep: Sweep, bn: Sweep | None = None) -> ExperimentResult:
     grid = Table(["activation"] + labels, [[a] + c for a, c in zip(acts, cells)], notes=stated,
                  title=f"Verdict at initialization: {network_sizes(sweep.settings, seed=False)}")
     figure = partial(plots.verdict_grid, acts, labels, cells, note="The rules, the first that applies: " + "; ".join(
-        stated), title=f"Verdict at initialization ({L} layers of {n} units), computed from the measured statistics")
+        stated), title=f"{grid.title}, computed from the measured statistics")  # (the network, as the table names it)
     return ExperimentResult("verdict", "Verdict: which init suits which activation", f"Over {counted(L, 'layer')}, "
                             "does each scheme keep the signal and the gradient, for each activation?",
                             {"main": grid, "rules": Table(["word", "rule"], rules, title="The rules, in order")},

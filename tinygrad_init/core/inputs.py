@@ -502,9 +502,9 @@ class TorchSpellings:
                                                  "norm's 0")] for name in names})
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        """numpy meets a tensor: an array or a numpy number on the left of an operator (`x * t`, `x < t`) gets the
-        tensor's reflected op, in the graph; a numpy function of a tensor (`np.exp(t)`) or an in-place `x += t` into a
-        numpy array is refused, saying what to write."""
+        """numpy meets a tensor: an array or a numpy number on the left of an operator gets the tensor's reflected op
+        (`x * t` is a node of the graph as `t * x` is; `x < t` is refused as `t > x` is); a numpy function of a tensor
+        (`np.exp(t)`) or an in-place `x += t` into a numpy array is refused, saying what to write."""
         call = method == "__call__"  # an operator or a function of its own; else np.min(t)'s reduce, an outer, ...
         name, symbol = _REFLECTED.get(ufunc, ("", "")) if call else ("", "")
         if name and inputs[1] is self and not kwargs:

@@ -545,9 +545,25 @@ def test_docstrings_are_markdown_without_restructuredtext() -> None:
     assert not found, "reStructuredText in docstrings (write Markdown: `name`, $math$):\n" + "\n".join(found)
 
 
+#: An assignment whose comment states the shape and dtype of each name it binds: `X, y = ...  # (200, 2) float32, (200,)
+#: int64`, as the data module's block writes.
+_STATED = re.compile(r"^(\w+(?:, \w+)*) = [^#\n]*#\s*(\([\d, ]*\) \w+(?:, \([\d, ]*\) \w+)*)\s*$", re.M)
+
+
+def _stated_shapes(code: str, namespace: dict) -> list[str]:
+    """The assignments of `code` whose comment states other shapes or dtypes than the names hold in `namespace`."""
+    wrong = []
+    for names, comment in _STATED.findall(code):
+        held = [f"{tuple(namespace[n].shape)} {namespace[n].dtype}" for n in names.split(", ")]
+        if held != re.findall(r"\([\d, ]*\) \w+", comment):
+            wrong.append(f"{names} = ...  # {comment}: they hold {', '.join(held)}")
+    return wrong
+
+
 def test_the_python_blocks_of_the_docstrings_run(tmp_path: Path, monkeypatch) -> None:
     # an API page shows a docstring's python block as code to copy: it runs in a fresh namespace as written
-    # (the data module's ran `data.moons(...)` without importing `data`: a NameError); `>>>` examples give their output
+    # (the data module's ran `data.moons(...)` without importing `data`: a NameError), the shapes and dtypes its
+    # comments state are those it makes; `>>>` examples give their output
     monkeypatch.chdir(tmp_path)
     blocks, examples = [], []
     for path in sorted((ROOT / "tinygrad_init").rglob("*.py")):
@@ -559,9 +575,14 @@ def test_the_python_blocks_of_the_docstrings_run(tmp_path: Path, monkeypatch) ->
                 examples += [doctest.DocTestParser().get_doctest(doc, {"__name__": "docs"}, where, None, 0)] * (
                     ">>>" in doc)
     assert len(blocks) >= 2
+    wrong, stated = [], 0
     for where, code in blocks:
+        namespace = {"__name__": "docs"}
         with contextlib.redirect_stdout(io.StringIO()):
-            exec(compile(inspect.cleandoc(code), where, "exec"), {"__name__": "docs"})
+            exec(compile(inspect.cleandoc(code), where, "exec"), namespace)
+        stated += len(_STATED.findall(code))
+        wrong += [f"{where}: {w}" for w in _stated_shapes(code, namespace)]
+    assert stated >= 1 and not wrong, "docstring blocks whose comments state other shapes:\n" + "\n".join(wrong)
     runner, failures = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE), []
     for test in examples:
         runner.run(test, out=failures.append)

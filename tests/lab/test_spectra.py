@@ -138,11 +138,14 @@ def test_trainability_quick_is_reproducible():
 
 
 def test_trainability_reads_a_diverged_network_as_nan_not_chance():
-    # a step of lr 1e60 overflows the float32 weights (inf: nan logits); argmax of a nan row is class 0, about
-    # chance. (Weights of inf from the start, sigma_w^2 1e80, are refused by the initializer, naming the range.)
+    # steps of lr 3e38 overflow the float32 weights (inf: nan logits); argmax of a nan row is class 0, about
+    # chance. (Weights of inf from the start, sigma_w^2 1e80, are refused by the initializer, naming the range, and
+    # an lr beyond float32's range, 1e60, by SGD, as PyTorch's.)
     with np.errstate(all="ignore"):
-        r = S.trainability(sigma_w2s=(1.0,), depths=(2,), width=8, steps=2, lr=1e60, rng=0)
-    assert math.isnan(r["accuracy"][0][0])
+        r = S.trainability(sigma_w2s=(4.0,), depths=(1,), width=64, steps=3, lr=3e38, rng=0)
+    assert np.isnan(r["accuracy"]).all()
+    with pytest.raises(ValueError, match=r"lr=1e\+60 is beyond the largest float32 number"):
+        S.trainability(sigma_w2s=(1.0,), depths=(2,), width=8, steps=2, lr=1e60, rng=0)
     with pytest.raises(ValueError, match=r"initializer 'variance_scaling': .*1e\+80.* beyond float32's range"):
         S.trainability(sigma_w2s=(1e80,), depths=(2,), width=8, steps=1, rng=0)
 

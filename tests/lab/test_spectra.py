@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import warnings
 
 import numpy as np
@@ -138,10 +139,10 @@ def test_trainability_quick_is_reproducible():
 
 
 def test_trainability_reads_a_diverged_network_as_nan_not_chance():
-    # a step of lr 1e60 overflows the float32 weights (inf: nan logits); argmax of a nan row is class 0, about
-    # chance. (Weights of inf from the start, sigma_w^2 1e80, are refused by the initializer, naming the range.)
+    # steps of lr 3e38 (float32's largest is 3.4e38) overflow the float32 logits (nan); argmax of a nan row is class 0,
+    # about chance. (Weights of inf from the start, sigma_w^2 1e80, are refused by the initializer, naming the range.)
     with np.errstate(all="ignore"):
-        r = S.trainability(sigma_w2s=(1.0,), depths=(2,), width=8, steps=2, lr=1e60, rng=0)
+        r = S.trainability(sigma_w2s=(4.0,), depths=(2,), width=64, steps=2, lr=3e38, rng=0)
     assert math.isnan(r["accuracy"][0][0])
     with pytest.raises(ValueError, match=r"initializer 'variance_scaling': .*1e\+80.* beyond float32's range"):
         S.trainability(sigma_w2s=(1e80,), depths=(2,), width=8, steps=1, rng=0)
@@ -587,4 +588,25 @@ def test_the_isometry_sentence_keeps_a_small_fraction_below_1e4() -> None:
 ])
 def test_a_0d_array_where_a_list_goes_is_named(call, name) -> None:  # was Python's "len() of unsized object"
     with pytest.raises(TypeError, match=f": {name} must list one or more values"):
+        call()
+
+
+def test_jacobian_spectra_refuses_a_network_too_big_for_memory_before_measuring_any(monkeypatch) -> None:
+    # depths (2, 10**6): the shallow networks were measured, then the deep one refused in the name of `network`, a
+    # function not called; a width of 20,000 at depth 1 passed that check (4e8 weights) and then held a batch of
+    # 20,000 x 20,000 copies of the input and their activations for backward, gigabytes, before a day of SVDs
+    built = []
+    monkeypatch.setattr(S, "network", lambda *a, **k: built.append(a))
+    for depths, width in (((2, 10**6), 100), ((1,), 20_000)):
+        head = re.escape(f"jacobian_spectra: depth {max(depths):.3g} and width {width:.3g} keep ")
+        with pytest.raises(ValueError, match=f"^{head}.* weights and activations for backward, beyond 5e8"):
+            S.jacobian_spectra(depths, width, 1)
+    assert built == []
+
+
+@pytest.mark.parametrize("call, fn", [(lambda: S.correlations(depth=10**6, width=100), "correlations"),
+                                      (lambda: S.trainability(sigma_w2s=[1.0], depths=[10**6], steps=1),
+                                       "trainability")])
+def test_a_network_too_big_is_refused_in_the_name_of_the_function_called(call, fn) -> None:
+    with pytest.raises(ValueError, match=f"^{fn}: depth 1e\\+06 and width "):  # was 'network: ...'
         call()

@@ -83,7 +83,8 @@ def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0
         for _ in range(networks):
             z = gen.standard_normal((2, len(starts), pairs, width))
             h = np.stack([z[0], c0 * z[0] + np.sqrt(1 - c0 * c0) * z[1]]) * math.sqrt((q - sigma_b2) / sw)
-            h, net = Tensor(h.reshape(-1, width)), network(depth, width, "tanh", sw, sigma_b2, rng=gen)
+            h, net = Tensor(h.reshape(-1, width)), theory.renamed(fn, network, depth, width, "tanh", sw, sigma_b2,
+                                                                  rng=gen)
             with no_grad():
                 for l, (lin, act) in enumerate(zip(net[::2], net[1::2])):
                     y = lin(h)
@@ -117,14 +118,16 @@ def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] | None = Non
     sws, depths = _each(fn, "sigma_w2s", sws, check_real, 0.0, low_open=True), _each(fn, "depths", depths, check_int, 1)
     steps, width, gen = check_int(fn, "steps", steps, 1), check_int(fn, "width", width, 1), as_rng(rng, fn)
     sigma_b2 = check_real(fn, "sigma_b2", sigma_b2, 0.0)  # as network checks it, in the name of the function called
+    lr = check_real(fn, "lr", lr, 0.0, float(np.finfo(np.float32).max), low_open=True)  # SGD's bound for float32
     teacher, X = gen.standard_normal((16, 4)), gen.standard_normal((512, 16)).astype(np.float32)
     y, acc = (X @ teacher).argmax(axis=1), []
     for sw in sws:
         acc.append([])
         for depth in depths:
             seed = int(gen.integers(2 ** 31))
-            model = network(depth, width, "tanh", sw, sigma_b2, inputs=16, outputs=4, rng=seed, dtype=np.float32)
-            theory.renamed(fn, fit, model, X, y, steps, lr, rng=seed)  # lr is checked by fit
+            model = theory.renamed(fn, network, depth, width, "tanh", sw, sigma_b2, inputs=16, outputs=4, rng=seed,
+                                   dtype=np.float32)
+            theory.renamed(fn, fit, model, X, y, steps, lr, rng=seed)
             with no_grad():
                 z = model(Tensor(X)).data  # nan logits (diverged): no prediction, nan, not argmax's class 0
                 acc[-1].append(float(np.mean(np.where(np.isnan(z).any(axis=1), np.nan, z.argmax(axis=1) == y))))
@@ -150,10 +153,15 @@ def jacobian_spectra(depths: Sequence[int] = (2, 4, 8, 16, 32, 64), width: int =
     """Singular values of the input-output Jacobian `J = d h_L / d h_0` at one input (row `i` of `J` is the input's
     gradient from the identity's row `i`), pooled over `networks` per depth, for tanh at criticality (`q*` small) and
     ReLU with He, Gaussian and orthogonal weights; the mean of `s^2` beside the theory's `chi_1^L` and the spread
-    `Var(s^2) / mean(s^2)^2` (0 for an isometry: only orthogonal tanh near `q* = 0` keeps the spectrum near 1)."""
+    `Var(s^2) / mean(s^2)^2` (0 for an isometry: only orthogonal tanh near `q* = 0` keeps the spectrum near 1).
+    The time grows as `networks x sum(depths) x width^3` (about 10 s at the defaults, minutes at 1000 units); a
+    network whose weights and `width` copies of the input kept for backward pass 5e8 numbers is refused."""
     fn, gen, out = "jacobian_spectra", as_rng(rng, "jacobian_spectra"), {}
     depths, width = _each(fn, "depths", depths, check_int, 1), check_int(fn, "width", width, 1)
     networks, sigma_b2 = check_int(fn, "networks", networks, 1), check_real(fn, "sigma_b2", sigma_b2, 0.0)
+    if (n := 2 * max(depths) * width * width) > 5e8:  # before any network: the deepest's, measured 2.3-2.8 x this
+        raise ValueError(f"jacobian_spectra: depth {max(depths):.3g} and width {width:.3g} keep {n:.3g} weights and "
+                         "activations for backward, beyond 5e8 (4 GB as float64); take fewer layers or units")
     for act, sw, sb in (("tanh", theory.critical_sigma_w2("tanh", sigma_b2), sigma_b2), ("relu", 2.0, 0.0)):
         fp = theory.fixed_point(act, sw, sb)
         for ortho in (False, True):
@@ -164,7 +172,8 @@ def jacobian_spectra(depths: Sequence[int] = (2, 4, 8, 16, 32, 64), width: int =
                 for _ in range(networks):
                     x = Tensor(np.tile(gen.standard_normal(width) * math.sqrt(max(fp.q - sb, 0.0) / sw), (width, 1)),
                                requires_grad=True)
-                    network(depth, width, act, sw, sb, orthogonal=ortho, rng=gen)(x).backward(np.eye(width))
+                    theory.renamed(fn, network, depth, width, act, sw, sb, orthogonal=ortho, rng=gen)(x).backward(
+                        np.eye(width))
                     s.append(np.linalg.svd(x.grad, compute_uv=False))
                 lam = np.concatenate(s) ** 2
                 res["singular_values"].append(np.sqrt(lam).tolist())

@@ -610,3 +610,16 @@ def test_jacobian_spectra_refuses_a_network_too_big_for_memory_before_measuring_
 def test_a_network_too_big_is_refused_in_the_name_of_the_function_called(call, fn) -> None:
     with pytest.raises(ValueError, match=f"^{fn}: depth 1e\\+06 and width "):  # was 'network: ...'
         call()
+
+
+def test_the_phase_diagram_names_itself_where_the_theory_refuses_a_variance() -> None:
+    # sigma_w^2 up to 1e300 (tanh's q* past 1e200): the message began "chi1: q passes 1e200", a function not called
+    with pytest.raises(ValueError, match=r"^phase_diagram: q passes 1e200 \(tanh, sigma_w\^2 = 5e\+299"):
+        S.phase_diagram(sigma_w2=(1.0, 1e300), n=3)
+
+
+def test_a_phase_diagram_of_more_points_than_a_slide_shows_is_refused_at_once() -> None:
+    # n = 10**12 ended in numpy's "Unable to allocate 7.28 TiB"; n = 10**5 would have run 5e9 fixed points for hours
+    for n in (10**12, 10**5, 1002):
+        with pytest.raises(ValueError, match="^phase_diagram: n must be <= 1001"):
+            S.phase_diagram(n=n)

@@ -185,14 +185,15 @@ def jacobian_spectra(depths: Sequence[int] = (2, 4, 8, 16, 32, 64), width: int =
 
 def phase_diagram(activation: str = "tanh", sigma_w2: tuple[float, float] = (0.5, 4.0),
                   sigma_b2: tuple[float, float] = (0.0, 0.5), n: int = 41) -> dict[str, Any]:
-    """`log chi_1` over a grid of `(sigma_w^2, sigma_b^2)`, `n x (n // 2 + 1)` points, and the critical line `chi_1 =
+    """`log chi_1` over a grid of `(sigma_w^2, sigma_b^2)`, `n x (n // 2 + 1)` points (`log_chi1[i][j]` at
+    `sigma_b2[i]`, `sigma_w2[j]`; `n` at most 1001, whose grid takes minutes for tanh), and the critical line `chi_1 =
     1` at `n // 2 + 1` values of `sigma_b^2`."""
     fn, activation = "phase_diagram", _acts.get(activation, where="phase_diagram").name
     for k, v in (("sigma_w2", sigma_w2), ("sigma_b2", sigma_b2)):
         if len(_each(fn, k, v, check_real, 0.0, low_open=k == "sigma_w2")) != 2 or v[0] >= v[1]:
             raise ValueError(f"{fn}: {k} must be a (low, high) pair, low < high, got {quoted(v)}")
-    ws, bs = np.linspace(*sigma_w2, n := check_int(fn, "n", n, 2)), np.linspace(*sigma_b2, n // 2 + 1)
-    chi = [[math.log(theory.chi1(activation, w, b)) for w in ws] for b in bs]
+    ws, bs = np.linspace(*sigma_w2, n := check_int(fn, "n", n, 2, maximum=1001)), np.linspace(*sigma_b2, n // 2 + 1)
+    chi = [[math.log(theory.renamed(fn, theory.chi1, activation, w, b)) for w in ws] for b in bs]
     line = sigma_b2[0] + (sigma_b2[1] - sigma_b2[0]) * np.linspace(0, 1, n // 2 + 1) ** 2  # dense where it is steep
     return {"sigma_w2": ws.tolist(), "sigma_b2": bs.tolist(), "log_chi1": chi, "critical_b2": line.tolist(),
             "critical_w2": [theory.critical_sigma_w2(activation, b) for b in line], "activation": activation}

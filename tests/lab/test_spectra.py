@@ -623,3 +623,19 @@ def test_a_phase_diagram_of_more_points_than_a_slide_shows_is_refused_at_once() 
     for n in (10**12, 10**5, 1002):
         with pytest.raises(ValueError, match="^phase_diagram: n must be <= 1001"):
             S.phase_diagram(n=n)
+
+
+def test_the_leaky_relu_phase_diagram_takes_the_slope_the_theory_takes() -> None:
+    # the theory's chi1, critical_sigma_w2 and depth_scales take leaky_relu's negative_slope; phase_diagram drew only
+    # the slope 0.01. A slope a: chi_1 = sigma_w^2 (1 + a^2) / 2 at every q, the critical line at 2 / (1 + a^2)
+    d = S.phase_diagram("leaky_relu", n=5, negative_slope=0.5)
+    np.testing.assert_allclose(np.exp(d["log_chi1"]), [np.array(d["sigma_w2"]) * 1.25 / 2] * 3, rtol=1e-12)
+    assert d["critical_w2"] == [pytest.approx(1.6)] * 3 and d["negative_slope"] == 0.5
+    text = S.finding("phase_diagram", d)
+    assert text.startswith("Without biases the critical line of leaky_relu (negative_slope 0.5) starts at sigma_w^2 "
+                           "= 1.6;") and "He (sigma_w^2 = 2) has chi_1 = 1.25, exploding" in text
+    assert S.figure("phase_diagram", d).axes[0].get_title() == "leaky_relu (negative_slope 0.5): order and explosion"
+    assert "negative_slope" not in S.finding("phase_diagram", S.phase_diagram("leaky_relu", n=3))  # 0.01, PyTorch's
+    for slope, error in (("0.5", TypeError), (1e200, ValueError), (math.nan, ValueError)):
+        with pytest.raises(error, match="^phase_diagram: negative_slope must be"):
+            S.phase_diagram("leaky_relu", n=3, negative_slope=slope)

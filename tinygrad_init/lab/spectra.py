@@ -184,19 +184,28 @@ def jacobian_spectra(depths: Sequence[int] = (2, 4, 8, 16, 32, 64), width: int =
 
 
 def phase_diagram(activation: str = "tanh", sigma_w2: tuple[float, float] = (0.5, 4.0),
-                  sigma_b2: tuple[float, float] = (0.0, 0.5), n: int = 41) -> dict[str, Any]:
+                  sigma_b2: tuple[float, float] = (0.0, 0.5), n: int = 41, *,
+                  negative_slope: float = _acts.NEGATIVE_SLOPE) -> dict[str, Any]:
     """`log chi_1` over a grid of `(sigma_w^2, sigma_b^2)`, `n x (n // 2 + 1)` points (`log_chi1[i][j]` at
     `sigma_b2[i]`, `sigma_w2[j]`; `n` at most 1001, whose grid takes minutes for tanh), and the critical line `chi_1 =
-    1` at `n // 2 + 1` values of `sigma_b^2`."""
+    1` at `n // 2 + 1` values of `sigma_b^2`; leaky_relu of `negative_slope`, as in `theory` (the result keeps it)."""
     fn, activation = "phase_diagram", _acts.get(activation, where="phase_diagram").name
+    slope = _acts.check_slope(fn, "negative_slope", negative_slope)
     for k, v in (("sigma_w2", sigma_w2), ("sigma_b2", sigma_b2)):
         if len(_each(fn, k, v, check_real, 0.0, low_open=k == "sigma_w2")) != 2 or v[0] >= v[1]:
             raise ValueError(f"{fn}: {k} must be a (low, high) pair, low < high, got {quoted(v)}")
     ws, bs = np.linspace(*sigma_w2, n := check_int(fn, "n", n, 2, maximum=1001)), np.linspace(*sigma_b2, n // 2 + 1)
-    chi = [[math.log(theory.renamed(fn, theory.chi1, activation, w, b)) for w in ws] for b in bs]
+    chi = [[math.log(theory.renamed(fn, theory.chi1, activation, w, b, negative_slope=slope)) for w in ws] for b in bs]
     line = sigma_b2[0] + (sigma_b2[1] - sigma_b2[0]) * np.linspace(0, 1, n // 2 + 1) ** 2  # dense where it is steep
     return {"sigma_w2": ws.tolist(), "sigma_b2": bs.tolist(), "log_chi1": chi, "critical_b2": line.tolist(),
-            "critical_w2": [theory.critical_sigma_w2(activation, b) for b in line], "activation": activation}
+            "critical_w2": [theory.critical_sigma_w2(activation, b, negative_slope=slope) for b in line],
+            "activation": activation, **({"negative_slope": slope} if activation == "leaky_relu" else {})}
+
+
+def _named(result: dict[str, Any]) -> tuple[str, float, str]:
+    """A phase diagram's activation, its slope (leaky_relu's) and its name on a slide: with a slope not PyTorch's."""
+    act, slope = result.get("activation", "tanh"), result.get("negative_slope", _acts.NEGATIVE_SLOPE)
+    return act, slope, act + f" (negative_slope {format_number(slope)})" * (slope != _acts.NEGATIVE_SLOPE)
 
 
 def _check_result(fn: str, name: Any, result: Any) -> str:
@@ -229,13 +238,13 @@ def finding(name: str, result: dict[str, Any]) -> str:
     """What `figure(name, result)` shows, in one or two sentences computed from `result`."""
     f, name = format_number, _check_result("finding", name, result)
     if name == "phase_diagram":
-        act = result.get("activation", "tanh")
-        chi, (start, moved) = {k: theory.chi1(act, w) for k, w in SCHEMES.items()}, (
-            theory.critical_sigma_w2(act, b) for b in (0.0, 0.05))
+        act, slope, label = _named(result)
+        chi, (start, moved) = {k: theory.chi1(act, w, negative_slope=slope) for k, w in SCHEMES.items()}, (
+            theory.critical_sigma_w2(act, b, negative_slope=slope) for b in (0.0, 0.05))
         # 3 digits, more (up to 6) where x would read as a different `ref`: leaky ReLU's line at 1.9998 is not He's 2
         near = lambda x, *ref: next(f(x, d) for d in range(3, 7) if d == 6 or all(  # noqa: E731
             x == r or f(x, d) != f(r, d) for r in ref))
-        return (f"Without biases the critical line of {act} starts at sigma_w^2 = " + near(start, *SCHEMES.values()) +
+        return (f"Without biases the critical line of {label} starts at sigma_w^2 = " + near(start, *SCHEMES.values()) +
                 "; on the axis sigma_b^2 = 0: " + "; ".join(f"{k} (sigma_w^2 = {f(SCHEMES[k], 3)}) has chi_1 = "
                                                            f"{near(c, 1)}, {_phase(c, act)}" for k, c in chi.items()) +
                 (f". With sigma_b^2 = 0.05 the line moves to sigma_w^2 = {f(moved, 4)}." if moved != start else "."))
@@ -322,7 +331,7 @@ def figure(name: str, result: dict[str, Any]) -> Any:
             box = m.get_datalim(ax.transData)  # the grid's cells: the critical line stops at their edge
             ax.set(xlim=box.intervalx, ylim=box.intervaly)
             ax.set(xlabel="sigma_w^2 = fan_in Var(W)", ylabel="sigma_b^2 = Var(b)",
-                   title=f"{result.get('activation', 'tanh')}: order and {'chaos' * (big == 'chaotic') or 'explosion'}")
+                   title=f"{_named(result)[2]}: order and {'chaos' * (big == 'chaotic') or 'explosion'}")
             ax.grid(False)
         elif name == "trainability":
             acc, nan = np.array(result["accuracy"], dtype=np.float64).T, "#1E90FF"  # no colour of magma's; left blank,

@@ -639,3 +639,15 @@ def test_the_leaky_relu_phase_diagram_takes_the_slope_the_theory_takes() -> None
     for slope, error in (("0.5", TypeError), (1e200, ValueError), (math.nan, ValueError)):
         with pytest.raises(error, match="^phase_diagram: negative_slope must be"):
             S.phase_diagram("leaky_relu", n=3, negative_slope=slope)
+
+
+def test_the_jacobian_figure_of_one_depth_marks_its_references() -> None:
+    # one depth: the theory chi_1^L and the L of Gaussian products were lines through one point, nothing drawn, though
+    # the legend listed them
+    fig = S.figure("jacobian_spectra", S.jacobian_spectra((5,), 6, 1))
+    for ax, label in ((fig.axes[2], "theory chi_1^L (every case)"), (fig.axes[5], "L: a product of L Gaussian "
+                                                                                   "matrices")):
+        line = next(line for line in ax.lines if line.get_label() == label)
+        assert line.get_marker() not in ("None", "", None) and line.get_markersize() > 10
+    wide = S.figure("jacobian_spectra", S.jacobian_spectra((2, 3), 6, 1)).axes[2]
+    assert next(line for line in wide.lines if line.get_label().startswith("theory")).get_marker() == "None"

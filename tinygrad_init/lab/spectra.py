@@ -412,7 +412,8 @@ def _spectra(fig: Any, result: dict[str, Any], handles: list) -> None:
         depths = result[keys[0]]["depths"]
         ref = (result[keys[0]]["theory"], "--", "theory chi_1^L (every case)") if what == "mean_sq" else (
             depths, "-.", "L: a product of L Gaussian matrices")
-        handles += ax.plot(depths, ref[0], ref[1], color="#333333", lw=1.5, label=ref[2])
+        handles += ax.plot(depths, ref[0], ref[1], color="#333333", lw=1.5, label=ref[2], ms=24,  # one depth: a
+                           marker="_" if len(depths) == 1 else "None")  # line through one point draws nothing
         ax.set(xscale="log", xlabel="depth L", title="mean of s^2" if what == "mean_sq" else
                "spread Var(s^2) / mean(s^2)^2")
         ax.set_xticks(depths, depths)

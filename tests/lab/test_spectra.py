@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import warnings
 
 import numpy as np
@@ -138,14 +139,11 @@ def test_trainability_quick_is_reproducible():
 
 
 def test_trainability_reads_a_diverged_network_as_nan_not_chance():
-    # steps of lr 3e38 overflow the float32 weights (inf: nan logits); argmax of a nan row is class 0, about
-    # chance. (Weights of inf from the start, sigma_w^2 1e80, are refused by the initializer, naming the range, and
-    # an lr beyond float32's range, 1e60, by SGD, as PyTorch's.)
+    # steps of lr 3e38 (float32's largest is 3.4e38) overflow the float32 logits (nan); argmax of a nan row is class 0,
+    # about chance. (Weights of inf from the start, sigma_w^2 1e80, are refused by the initializer, naming the range.)
     with np.errstate(all="ignore"):
-        r = S.trainability(sigma_w2s=(4.0,), depths=(1,), width=64, steps=3, lr=3e38, rng=0)
-    assert np.isnan(r["accuracy"]).all()
-    with pytest.raises(ValueError, match=r"lr=1e\+60 is beyond the largest float32 number"):
-        S.trainability(sigma_w2s=(1.0,), depths=(2,), width=8, steps=2, lr=1e60, rng=0)
+        r = S.trainability(sigma_w2s=(4.0,), depths=(2,), width=64, steps=2, lr=3e38, rng=0)
+    assert math.isnan(r["accuracy"][0][0])
     with pytest.raises(ValueError, match=r"initializer 'variance_scaling': .*1e\+80.* beyond float32's range"):
         S.trainability(sigma_w2s=(1e80,), depths=(2,), width=8, steps=1, rng=0)
 
@@ -591,3 +589,65 @@ def test_the_isometry_sentence_keeps_a_small_fraction_below_1e4() -> None:
 def test_a_0d_array_where_a_list_goes_is_named(call, name) -> None:  # was Python's "len() of unsized object"
     with pytest.raises(TypeError, match=f": {name} must list one or more values"):
         call()
+
+
+def test_jacobian_spectra_refuses_a_network_too_big_for_memory_before_measuring_any(monkeypatch) -> None:
+    # depths (2, 10**6): the shallow networks were measured, then the deep one refused in the name of `network`, a
+    # function not called; a width of 20,000 at depth 1 passed that check (4e8 weights) and then held a batch of
+    # 20,000 x 20,000 copies of the input and their activations for backward, gigabytes, before a day of SVDs
+    built = []
+    monkeypatch.setattr(S, "network", lambda *a, **k: built.append(a))
+    for depths, width in (((2, 10**6), 100), ((1,), 20_000)):
+        head = re.escape(f"jacobian_spectra: depth {max(depths):.3g} and width {width:.3g} keep ")
+        with pytest.raises(ValueError, match=f"^{head}.* weights and activations for backward, beyond 5e8"):
+            S.jacobian_spectra(depths, width, 1)
+    assert built == []
+
+
+@pytest.mark.parametrize("call, fn", [(lambda: S.correlations(depth=10**6, width=100), "correlations"),
+                                      (lambda: S.trainability(sigma_w2s=[1.0], depths=[10**6], steps=1),
+                                       "trainability")])
+def test_a_network_too_big_is_refused_in_the_name_of_the_function_called(call, fn) -> None:
+    with pytest.raises(ValueError, match=f"^{fn}: depth 1e\\+06 and width "):  # was 'network: ...'
+        call()
+
+
+def test_the_phase_diagram_names_itself_where_the_theory_refuses_a_variance() -> None:
+    # sigma_w^2 up to 1e300 (tanh's q* past 1e200): the message began "chi1: q passes 1e200", a function not called
+    with pytest.raises(ValueError, match=r"^phase_diagram: q passes 1e200 \(tanh, sigma_w\^2 = 5e\+299"):
+        S.phase_diagram(sigma_w2=(1.0, 1e300), n=3)
+
+
+def test_a_phase_diagram_of_more_points_than_a_slide_shows_is_refused_at_once() -> None:
+    # n = 10**12 ended in numpy's "Unable to allocate 7.28 TiB"; n = 10**5 would have run 5e9 fixed points for hours
+    for n in (10**12, 10**5, 1002):
+        with pytest.raises(ValueError, match="^phase_diagram: n must be <= 1001"):
+            S.phase_diagram(n=n)
+
+
+def test_the_leaky_relu_phase_diagram_takes_the_slope_the_theory_takes() -> None:
+    # the theory's chi1, critical_sigma_w2 and depth_scales take leaky_relu's negative_slope; phase_diagram drew only
+    # the slope 0.01. A slope a: chi_1 = sigma_w^2 (1 + a^2) / 2 at every q, the critical line at 2 / (1 + a^2)
+    d = S.phase_diagram("leaky_relu", n=5, negative_slope=0.5)
+    np.testing.assert_allclose(np.exp(d["log_chi1"]), [np.array(d["sigma_w2"]) * 1.25 / 2] * 3, rtol=1e-12)
+    assert d["critical_w2"] == [pytest.approx(1.6)] * 3 and d["negative_slope"] == 0.5
+    text = S.finding("phase_diagram", d)
+    assert text.startswith("Without biases the critical line of leaky_relu (negative_slope 0.5) starts at sigma_w^2 "
+                           "= 1.6;") and "He (sigma_w^2 = 2) has chi_1 = 1.25, exploding" in text
+    assert S.figure("phase_diagram", d).axes[0].get_title() == "leaky_relu (negative_slope 0.5): order and explosion"
+    assert "negative_slope" not in S.finding("phase_diagram", S.phase_diagram("leaky_relu", n=3))  # 0.01, PyTorch's
+    for slope, error in (("0.5", TypeError), (1e200, ValueError), (math.nan, ValueError)):
+        with pytest.raises(error, match="^phase_diagram: negative_slope must be"):
+            S.phase_diagram("leaky_relu", n=3, negative_slope=slope)
+
+
+def test_the_jacobian_figure_of_one_depth_marks_its_references() -> None:
+    # one depth: the theory chi_1^L and the L of Gaussian products were lines through one point, nothing drawn, though
+    # the legend listed them
+    fig = S.figure("jacobian_spectra", S.jacobian_spectra((5,), 6, 1))
+    for ax, label in ((fig.axes[2], "theory chi_1^L (every case)"), (fig.axes[5], "L: a product of L Gaussian "
+                                                                                   "matrices")):
+        line = next(line for line in ax.lines if line.get_label() == label)
+        assert line.get_marker() not in ("None", "", None) and line.get_markersize() > 10
+    wide = S.figure("jacobian_spectra", S.jacobian_spectra((2, 3), 6, 1)).axes[2]
+    assert next(line for line in wide.lines if line.get_label().startswith("theory")).get_marker() == "None"

@@ -77,9 +77,11 @@ def test_network_names_itself_and_its_arguments(kw, message) -> None:
         S.network(**{"depth": 2, "width": 4, "activation": "tanh", "sigma_w2": 1.0, **kw})
 
 
-@pytest.mark.parametrize("lr", [0, -0.1, float("nan"), "0.01"])
+@pytest.mark.parametrize("lr", [0, -0.1, float("nan"), "0.01", 1e60])
 def test_trainability_names_itself_for_a_bad_learning_rate(lr) -> None:
-    with pytest.raises((TypeError, ValueError), match="^trainability: lr must be"):  # read 'fit: lr ...', never called
+    # read 'fit: lr ...', never called; 1e60, past float32 (its networks'), read 'SGD.step: ...' and offered float64
+    # parameters, which trainability does not take
+    with pytest.raises((TypeError, ValueError), match="^trainability: lr must be"):
         S.trainability(True, sigma_w2s=(1.0,), depths=(2,), steps=1, lr=lr)
 
 

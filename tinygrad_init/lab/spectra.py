@@ -83,7 +83,8 @@ def correlations(depth: int = 30, width: int = 500, starts: Sequence[float] = (0
         for _ in range(networks):
             z = gen.standard_normal((2, len(starts), pairs, width))
             h = np.stack([z[0], c0 * z[0] + np.sqrt(1 - c0 * c0) * z[1]]) * math.sqrt((q - sigma_b2) / sw)
-            h, net = Tensor(h.reshape(-1, width)), network(depth, width, "tanh", sw, sigma_b2, rng=gen)
+            h, net = Tensor(h.reshape(-1, width)), theory.renamed(fn, network, depth, width, "tanh", sw, sigma_b2,
+                                                                  rng=gen)
             with no_grad():
                 for l, (lin, act) in enumerate(zip(net[::2], net[1::2])):
                     y = lin(h)
@@ -117,14 +118,16 @@ def trainability(quick: bool = False, *, sigma_w2s: Sequence[float] | None = Non
     sws, depths = _each(fn, "sigma_w2s", sws, check_real, 0.0, low_open=True), _each(fn, "depths", depths, check_int, 1)
     steps, width, gen = check_int(fn, "steps", steps, 1), check_int(fn, "width", width, 1), as_rng(rng, fn)
     sigma_b2 = check_real(fn, "sigma_b2", sigma_b2, 0.0)  # as network checks it, in the name of the function called
+    lr = check_real(fn, "lr", lr, 0.0, float(np.finfo(np.float32).max), low_open=True)  # SGD's bound for float32
     teacher, X = gen.standard_normal((16, 4)), gen.standard_normal((512, 16)).astype(np.float32)
     y, acc = (X @ teacher).argmax(axis=1), []
     for sw in sws:
         acc.append([])
         for depth in depths:
             seed = int(gen.integers(2 ** 31))
-            model = network(depth, width, "tanh", sw, sigma_b2, inputs=16, outputs=4, rng=seed, dtype=np.float32)
-            theory.renamed(fn, fit, model, X, y, steps, lr, rng=seed)  # lr is checked by fit
+            model = theory.renamed(fn, network, depth, width, "tanh", sw, sigma_b2, inputs=16, outputs=4, rng=seed,
+                                   dtype=np.float32)
+            theory.renamed(fn, fit, model, X, y, steps, lr, rng=seed)
             with no_grad():
                 z = model(Tensor(X)).data  # nan logits (diverged): no prediction, nan, not argmax's class 0
                 acc[-1].append(float(np.mean(np.where(np.isnan(z).any(axis=1), np.nan, z.argmax(axis=1) == y))))
@@ -150,10 +153,15 @@ def jacobian_spectra(depths: Sequence[int] = (2, 4, 8, 16, 32, 64), width: int =
     """Singular values of the input-output Jacobian `J = d h_L / d h_0` at one input (row `i` of `J` is the input's
     gradient from the identity's row `i`), pooled over `networks` per depth, for tanh at criticality (`q*` small) and
     ReLU with He, Gaussian and orthogonal weights; the mean of `s^2` beside the theory's `chi_1^L` and the spread
-    `Var(s^2) / mean(s^2)^2` (0 for an isometry: only orthogonal tanh near `q* = 0` keeps the spectrum near 1)."""
+    `Var(s^2) / mean(s^2)^2` (0 for an isometry: only orthogonal tanh near `q* = 0` keeps the spectrum near 1).
+    The time grows as `networks x sum(depths) x width^3` (about 10 s at the defaults, minutes at 1000 units); a
+    network whose weights and `width` copies of the input kept for backward pass 5e8 numbers is refused."""
     fn, gen, out = "jacobian_spectra", as_rng(rng, "jacobian_spectra"), {}
     depths, width = _each(fn, "depths", depths, check_int, 1), check_int(fn, "width", width, 1)
     networks, sigma_b2 = check_int(fn, "networks", networks, 1), check_real(fn, "sigma_b2", sigma_b2, 0.0)
+    if (n := 2 * max(depths) * width * width) > 5e8:  # before any network: the deepest's, measured 2.3-2.8 x this
+        raise ValueError(f"jacobian_spectra: depth {max(depths):.3g} and width {width:.3g} keep {n:.3g} weights and "
+                         "activations for backward, beyond 5e8 (4 GB as float64); take fewer layers or units")
     for act, sw, sb in (("tanh", theory.critical_sigma_w2("tanh", sigma_b2), sigma_b2), ("relu", 2.0, 0.0)):
         fp = theory.fixed_point(act, sw, sb)
         for ortho in (False, True):
@@ -164,7 +172,8 @@ def jacobian_spectra(depths: Sequence[int] = (2, 4, 8, 16, 32, 64), width: int =
                 for _ in range(networks):
                     x = Tensor(np.tile(gen.standard_normal(width) * math.sqrt(max(fp.q - sb, 0.0) / sw), (width, 1)),
                                requires_grad=True)
-                    network(depth, width, act, sw, sb, orthogonal=ortho, rng=gen)(x).backward(np.eye(width))
+                    theory.renamed(fn, network, depth, width, act, sw, sb, orthogonal=ortho, rng=gen)(x).backward(
+                        np.eye(width))
                     s.append(np.linalg.svd(x.grad, compute_uv=False))
                 lam = np.concatenate(s) ** 2
                 res["singular_values"].append(np.sqrt(lam).tolist())
@@ -175,18 +184,28 @@ def jacobian_spectra(depths: Sequence[int] = (2, 4, 8, 16, 32, 64), width: int =
 
 
 def phase_diagram(activation: str = "tanh", sigma_w2: tuple[float, float] = (0.5, 4.0),
-                  sigma_b2: tuple[float, float] = (0.0, 0.5), n: int = 41) -> dict[str, Any]:
-    """`log chi_1` over a grid of `(sigma_w^2, sigma_b^2)`, `n x (n // 2 + 1)` points, and the critical line `chi_1 =
-    1` at `n // 2 + 1` values of `sigma_b^2`."""
+                  sigma_b2: tuple[float, float] = (0.0, 0.5), n: int = 41, *,
+                  negative_slope: float = _acts.NEGATIVE_SLOPE) -> dict[str, Any]:
+    """`log chi_1` over a grid of `(sigma_w^2, sigma_b^2)`, `n x (n // 2 + 1)` points (`log_chi1[i][j]` at
+    `sigma_b2[i]`, `sigma_w2[j]`; `n` at most 1001, whose grid takes minutes for tanh), and the critical line `chi_1 =
+    1` at `n // 2 + 1` values of `sigma_b^2`; leaky_relu of `negative_slope`, as in `theory` (the result keeps it)."""
     fn, activation = "phase_diagram", _acts.get(activation, where="phase_diagram").name
+    slope = _acts.check_slope(fn, "negative_slope", negative_slope)
     for k, v in (("sigma_w2", sigma_w2), ("sigma_b2", sigma_b2)):
         if len(_each(fn, k, v, check_real, 0.0, low_open=k == "sigma_w2")) != 2 or v[0] >= v[1]:
             raise ValueError(f"{fn}: {k} must be a (low, high) pair, low < high, got {quoted(v)}")
-    ws, bs = np.linspace(*sigma_w2, n := check_int(fn, "n", n, 2)), np.linspace(*sigma_b2, n // 2 + 1)
-    chi = [[math.log(theory.chi1(activation, w, b)) for w in ws] for b in bs]
+    ws, bs = np.linspace(*sigma_w2, n := check_int(fn, "n", n, 2, maximum=1001)), np.linspace(*sigma_b2, n // 2 + 1)
+    chi = [[math.log(theory.renamed(fn, theory.chi1, activation, w, b, negative_slope=slope)) for w in ws] for b in bs]
     line = sigma_b2[0] + (sigma_b2[1] - sigma_b2[0]) * np.linspace(0, 1, n // 2 + 1) ** 2  # dense where it is steep
     return {"sigma_w2": ws.tolist(), "sigma_b2": bs.tolist(), "log_chi1": chi, "critical_b2": line.tolist(),
-            "critical_w2": [theory.critical_sigma_w2(activation, b) for b in line], "activation": activation}
+            "critical_w2": [theory.critical_sigma_w2(activation, b, negative_slope=slope) for b in line],
+            "activation": activation, **({"negative_slope": slope} if activation == "leaky_relu" else {})}
+
+
+def _named(result: dict[str, Any]) -> tuple[str, float, str]:
+    """A phase diagram's activation, its slope (leaky_relu's) and its name on a slide: with a slope not PyTorch's."""
+    act, slope = result.get("activation", "tanh"), result.get("negative_slope", _acts.NEGATIVE_SLOPE)
+    return act, slope, act + f" (negative_slope {format_number(slope)})" * (slope != _acts.NEGATIVE_SLOPE)
 
 
 def _check_result(fn: str, name: Any, result: Any) -> str:
@@ -219,13 +238,13 @@ def finding(name: str, result: dict[str, Any]) -> str:
     """What `figure(name, result)` shows, in one or two sentences computed from `result`."""
     f, name = format_number, _check_result("finding", name, result)
     if name == "phase_diagram":
-        act = result.get("activation", "tanh")
-        chi, (start, moved) = {k: theory.chi1(act, w) for k, w in SCHEMES.items()}, (
-            theory.critical_sigma_w2(act, b) for b in (0.0, 0.05))
+        act, slope, label = _named(result)
+        chi, (start, moved) = {k: theory.chi1(act, w, negative_slope=slope) for k, w in SCHEMES.items()}, (
+            theory.critical_sigma_w2(act, b, negative_slope=slope) for b in (0.0, 0.05))
         # 3 digits, more (up to 6) where x would read as a different `ref`: leaky ReLU's line at 1.9998 is not He's 2
         near = lambda x, *ref: next(f(x, d) for d in range(3, 7) if d == 6 or all(  # noqa: E731
             x == r or f(x, d) != f(r, d) for r in ref))
-        return (f"Without biases the critical line of {act} starts at sigma_w^2 = " + near(start, *SCHEMES.values()) +
+        return (f"Without biases the critical line of {label} starts at sigma_w^2 = " + near(start, *SCHEMES.values()) +
                 "; on the axis sigma_b^2 = 0: " + "; ".join(f"{k} (sigma_w^2 = {f(SCHEMES[k], 3)}) has chi_1 = "
                                                            f"{near(c, 1)}, {_phase(c, act)}" for k, c in chi.items()) +
                 (f". With sigma_b^2 = 0.05 the line moves to sigma_w^2 = {f(moved, 4)}." if moved != start else "."))
@@ -312,7 +331,7 @@ def figure(name: str, result: dict[str, Any]) -> Any:
             box = m.get_datalim(ax.transData)  # the grid's cells: the critical line stops at their edge
             ax.set(xlim=box.intervalx, ylim=box.intervaly)
             ax.set(xlabel="sigma_w^2 = fan_in Var(W)", ylabel="sigma_b^2 = Var(b)",
-                   title=f"{result.get('activation', 'tanh')}: order and {'chaos' * (big == 'chaotic') or 'explosion'}")
+                   title=f"{_named(result)[2]}: order and {'chaos' * (big == 'chaotic') or 'explosion'}")
             ax.grid(False)
         elif name == "trainability":
             acc, nan = np.array(result["accuracy"], dtype=np.float64).T, "#1E90FF"  # no colour of magma's; left blank,
@@ -393,7 +412,8 @@ def _spectra(fig: Any, result: dict[str, Any], handles: list) -> None:
         depths = result[keys[0]]["depths"]
         ref = (result[keys[0]]["theory"], "--", "theory chi_1^L (every case)") if what == "mean_sq" else (
             depths, "-.", "L: a product of L Gaussian matrices")
-        handles += ax.plot(depths, ref[0], ref[1], color="#333333", lw=1.5, label=ref[2])
+        handles += ax.plot(depths, ref[0], ref[1], color="#333333", lw=1.5, label=ref[2], ms=24,  # one depth: a
+                           marker="_" if len(depths) == 1 else "None")  # line through one point draws nothing
         ax.set(xscale="log", xlabel="depth L", title="mean of s^2" if what == "mean_sq" else
                "spread Var(s^2) / mean(s^2)^2")
         ax.set_xticks(depths, depths)

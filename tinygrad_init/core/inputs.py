@@ -13,7 +13,7 @@ import numpy as np
 
 from ..utils import MAX_SIZE, check_int, check_real, is_torch, shape_text
 from .autograd import _MODE
-from .ops import quiet
+from .ops import round_once as _cast  # (a quiet astype: beyond the dtype, inf)
 from .value import Value
 
 __all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "index_error",
@@ -86,12 +86,6 @@ def to_array(data: Any, dtype: Any) -> np.ndarray:
                 raise ValueError(f"Tensor: {data!r:.60} does not fit dtype {out.dtype} ({info.min} to {info.max})")
         return out
     return arr if arr.dtype.kind == "f" and hasattr(data, "__array__") else _cast(arr, np.float32)  # numpy's, torch's
-
-
-@quiet
-def _cast(arr: np.ndarray, dtype: Any, copy: bool = False) -> np.ndarray:
-    """`arr` in `dtype`: a number beyond it is inf (1e39 in float32), as in PyTorch, without numpy's RuntimeWarning."""
-    return arr.astype(dtype, copy=copy)
 
 
 def real_dtype(dtype: Any, where: str, floating: bool = False) -> np.dtype:

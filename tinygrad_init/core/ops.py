@@ -66,9 +66,11 @@ def _wide(x: np.ndarray, n: int = 0) -> Any:
 
 
 @quiet
-def round_once(x: np.ndarray, dtype: Any = np.float16) -> np.ndarray:
-    """A result computed wider, rounded once to `dtype` (float16: from 65520 on inf, as in PyTorch; 65519 is 65504)."""
-    return x.astype(dtype)
+def round_once(x: np.ndarray, dtype: Any = np.float16, copy: bool = False) -> np.ndarray:
+    """`x` in `dtype` without numpy's RuntimeWarning, a number beyond it inf, as in PyTorch: a result computed wider,
+    rounded once (float16: from 65520 on inf; 65519 is 65504), or the tensor engine's data, operands and gradients cast
+    (1e39 in float32 is inf). An array already of `dtype` is itself unless `copy`."""
+    return x.astype(dtype, copy=copy)
 
 
 def add_reduce(x: np.ndarray, axis: int | tuple | None = None, keepdims: bool = False, n: int = 0) -> np.ndarray:

@@ -14,7 +14,7 @@ import numpy as np
 from ..utils import MAX_SIZE, check_int, check_real, is_torch, shape_text
 from .autograd import _MODE
 from .ops import round_once as _cast  # (a quiet astype: beyond the dtype, inf)
-from .value import Value
+from .value import UFUNCS, Value
 
 __all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "index_error",
            "matmul_error", "grad_value", "GRAD", "scalar_warning", "seed_value", "FLOAT_OPS", "torch_keywords",
@@ -432,11 +432,6 @@ def torch_keywords(op: str, given: dict) -> TypeError:
 
 
 _OUT = "Tensor(t.data, dtype=np.{}), a new tensor outside the graph"
-#: numpy's ufuncs of Python's operators -> the tensor's method for `x op t` (the tensor on the right), and the operator
-_REFLECTED = {np.add: ("__radd__", "+"), np.subtract: ("__rsub__", "-"), np.multiply: ("__rmul__", "*"),
-              np.divide: ("__rtruediv__", "/"), np.power: ("__rpow__", "**"), np.matmul: ("__rmatmul__", "@"),
-              np.less: ("__gt__", ""), np.less_equal: ("__ge__", ""), np.greater: ("__lt__", ""),
-              np.greater_equal: ("__le__", ""), np.equal: ("__eq__", ""), np.not_equal: ("__ne__", "")}
 
 
 def _spelled(name: str, write: str) -> property:
@@ -500,7 +495,7 @@ class TorchSpellings:
         tensor's reflected op, in the graph; a numpy function of a tensor (`np.exp(t)`) or an in-place `x += t` into a
         numpy array is refused, saying what to write."""
         call = method == "__call__"  # an operator or a function of its own; else np.min(t)'s reduce, an outer, ...
-        name, symbol = _REFLECTED.get(ufunc, ("", "")) if call else ("", "")
+        name, symbol = UFUNCS.get(ufunc, ("", "")) if call else ("", "")
         if name and inputs[1] is self and not kwargs:
             return getattr(self, name)(inputs[0])
         raise TypeError(f"np.{ufunc.__name__}{'' if call else '.' + method}: " + (

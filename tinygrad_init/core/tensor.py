@@ -225,7 +225,7 @@ class Tensor(_GraphNode, TorchSpellings):
         if type(name) is not str or name:  # "" (the default): no label
             self._name = check_type("Tensor", "name", name, str, "a string")  # as Value's label
         if source is not None and self.data is source.data:  # the same memory: an in-place change of one is one of
-            self._base = source._base or weakref.ref(source.grad_fn or source)  # both (weakly: a node holds its graph)
+            source._view(self)  # both
 
     @classmethod
     def zeros(cls, *shape: int | Sequence[int], requires_grad: bool = False, dtype: Any = np.float32) -> "Tensor":
@@ -477,9 +477,10 @@ class Tensor(_GraphNode, TorchSpellings):
             raise index_error(e, index, self.shape) from None
 
     def _view(self, out: "Tensor") -> "Tensor":
-        """`out`, made from `self` by a shape op: if numpy made it a view of `self`'s memory (a slice, a transpose),
-        an in-place change of either is one of both (one version counter, as in PyTorch), also for its graph node."""
-        if np.may_share_memory(out.data, self.data):
+        """`out`, made from `self` by a shape op or `Tensor(self)`: if numpy made it a view of `self`'s memory (a
+        slice, a transpose), an in-place change of either is one of both (one version counter, as in PyTorch), also
+        for its graph node."""
+        if np.may_share_memory(out.data, self.data):  # (weakly: a node holds its graph)
             out._base = base = self._base or weakref.ref(self.grad_fn or self)
             (out.grad_fn or out)._base = base
         return out

@@ -115,7 +115,7 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     if grad.shape == shape:
         return grad
     if extra >= 0 and (axes := tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)):
-        grad = add_reduce(grad, axes, True, math.prod(grad.shape[i] for i in axes))
+        grad = add_reduce(grad, axes, True, _count(grad, axes))
     if grad.shape != shape:  # (4, 3) to (4,) summed the rows to (3,): no broadcast of `shape` gives `given`
         raise ValueError(f"unbroadcast: shape {shape} does not broadcast to the gradient's shape {given}: "
                          "matched from the right, each of its sizes must equal the gradient's or be 1")

@@ -155,12 +155,14 @@ class _GradMode(contextlib.ContextDecorator):
     What to restore lives on the thread's own stack, beside the object, so one object may be entered again, nested or
     in another thread, and blocks that end out of order (one open across a generator's yield) restore theirs."""
     name = property(lambda self: "enable_grad" if self.enabled else "no_grad")  # the function that made it
+    found = None  # set_grad_enabled's: the mode before its call, which its first block (or a decorator) restores
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
 
     def __enter__(self) -> None:
-        _MODE.saved.append((self, _MODE.enabled))
+        found, self.found = self.found, None
+        _MODE.saved.append((self, _MODE.enabled if found is None else found))
         _set_mode(self.enabled)
 
     def __exit__(self, *exc: object) -> None:  # the mode this object's latest block found (above it: a block open
@@ -169,7 +171,10 @@ class _GradMode(contextlib.ContextDecorator):
             i -= 1
         _set_mode(saved.pop(i)[1])
 
-    def __call__(self, fn: _F) -> _F:
+    def __call__(self, fn: _F) -> _F:  # a decorator changes the mode only while the function runs
+        if self.found is not None:
+            _set_mode(self.found)
+            self.found = None
         if not callable(fn):
             raise TypeError(f"{self.name}: expected a function to decorate, got {type(fn).__name__} {fn!r:.40}")
         if isinstance(fn, type) or inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn):
@@ -231,17 +236,6 @@ class set_grad_enabled(_GradMode):  # noqa: N801 (PyTorch's name, for its habit 
         super().__init__(check_bool("set_grad_enabled", "mode", mode))  # (a number or a string: refused)
         self.found = _MODE.enabled  # the mode before the call, restored by a block
         _set_mode(self.enabled)
-
-    def __enter__(self) -> None:
-        found, self.found = self.found, None
-        _MODE.saved.append((self, _MODE.enabled if found is None else found))
-        _set_mode(self.enabled)
-
-    def __call__(self, fn: _F) -> _F:  # a decorator changes the mode only while the function runs
-        if self.found is not None:
-            _set_mode(self.found)
-            self.found = None
-        return super().__call__(fn)
 
 
 def is_grad_enabled() -> bool:

@@ -13,8 +13,8 @@ import numpy as np
 
 from ..utils import MAX_SIZE, check_int, check_real, is_torch, shape_text
 from .autograd import _MODE
-from .ops import quiet
-from .value import Value
+from .ops import round_once as _cast  # (a quiet astype: beyond the dtype, inf)
+from .value import UFUNCS, Value
 
 __all__ = ["to_array", "real_dtype", "sizes", "axes_of", "constant", "floats", "index_of", "index_error",
            "matmul_error", "grad_value", "GRAD", "scalar_warning", "seed_value", "FLOAT_OPS", "torch_keywords",
@@ -86,12 +86,6 @@ def to_array(data: Any, dtype: Any) -> np.ndarray:
                 raise ValueError(f"Tensor: {data!r:.60} does not fit dtype {out.dtype} ({info.min} to {info.max})")
         return out
     return arr if arr.dtype.kind == "f" and hasattr(data, "__array__") else _cast(arr, np.float32)  # numpy's, torch's
-
-
-@quiet
-def _cast(arr: np.ndarray, dtype: Any, copy: bool = False) -> np.ndarray:
-    """`arr` in `dtype`: a number beyond it is inf (1e39 in float32), as in PyTorch, without numpy's RuntimeWarning."""
-    return arr.astype(dtype, copy=copy)
 
 
 def real_dtype(dtype: Any, where: str, floating: bool = False) -> np.dtype:
@@ -438,11 +432,6 @@ def torch_keywords(op: str, given: dict) -> TypeError:
 
 
 _OUT = "Tensor(t.data, dtype=np.{}), a new tensor outside the graph"
-#: numpy's ufuncs of Python's operators -> the tensor's method for `x op t` (the tensor on the right), and the operator
-_REFLECTED = {np.add: ("__radd__", "+"), np.subtract: ("__rsub__", "-"), np.multiply: ("__rmul__", "*"),
-              np.divide: ("__rtruediv__", "/"), np.power: ("__rpow__", "**"), np.matmul: ("__rmatmul__", "@"),
-              np.less: ("__gt__", ""), np.less_equal: ("__ge__", ""), np.greater: ("__lt__", ""),
-              np.greater_equal: ("__le__", ""), np.equal: ("__eq__", ""), np.not_equal: ("__ne__", "")}
 
 
 def _spelled(name: str, write: str) -> property:
@@ -506,7 +495,7 @@ class TorchSpellings:
         (`x * t` is a node of the graph as `t * x` is; `x < t` is refused as `t > x` is); a numpy function of a tensor
         (`np.exp(t)`) or an in-place `x += t` into a numpy array is refused, saying what to write."""
         call = method == "__call__"  # an operator or a function of its own; else np.min(t)'s reduce, an outer, ...
-        name, symbol = _REFLECTED.get(ufunc, ("", "")) if call else ("", "")
+        name, symbol = UFUNCS.get(ufunc, ("", "")) if call else ("", "")
         if name and inputs[1] is self and not kwargs:
             return getattr(self, name)(inputs[0])
         raise TypeError(f"np.{ufunc.__name__}{'' if call else '.' + method}: " + (

@@ -66,9 +66,11 @@ def _wide(x: np.ndarray, n: int = 0) -> Any:
 
 
 @quiet
-def round_once(x: np.ndarray, dtype: Any = np.float16) -> np.ndarray:
-    """A result computed wider, rounded once to `dtype` (float16: from 65520 on inf, as in PyTorch; 65519 is 65504)."""
-    return x.astype(dtype)
+def round_once(x: np.ndarray, dtype: Any = np.float16, copy: bool = False) -> np.ndarray:
+    """`x` in `dtype` without numpy's RuntimeWarning, a number beyond it inf, as in PyTorch: a result computed wider,
+    rounded once (float16: from 65520 on inf; 65519 is 65504), or the tensor engine's data, operands and gradients cast
+    (1e39 in float32 is inf). An array already of `dtype` is itself unless `copy`."""
+    return x.astype(dtype, copy=copy)
 
 
 def add_reduce(x: np.ndarray, axis: int | tuple | None = None, keepdims: bool = False, n: int = 0) -> np.ndarray:
@@ -113,7 +115,7 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     if grad.shape == shape:
         return grad
     if extra >= 0 and (axes := tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)):
-        grad = add_reduce(grad, axes, True, math.prod(grad.shape[i] for i in axes))
+        grad = add_reduce(grad, axes, True, _count(grad, axes))
     if grad.shape != shape:  # (4, 3) to (4,) summed the rows to (3,): no broadcast of `shape` gives `given`
         raise ValueError(f"unbroadcast: shape {shape} does not broadcast to the gradient's shape {given}: "
                          "matched from the right, each of its sizes must equal the gradient's or be 1")

@@ -29,7 +29,7 @@ from .inputs import FLOAT_OPS, NOT_ELEMENTWISE, AmbiguousTruth, axes_of, constan
 from .inputs import Size, TorchSpellings, matmul_error, real_dtype, scalar_warning, seed_value, sizes, to_array
 from .inputs import add_alpha, held_grad, index_error, not_floating, torch_keywords, update_error
 from .ops import OPS, Op, quiet, round_once, unbroadcast
-from .value import Value
+from .value import _BINARY, Value
 
 __all__ = ["Tensor", "Node", "changed_in_place", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
            "unbroadcast", "OPS"]
@@ -46,7 +46,6 @@ class _Freed:
 _FREED = _Freed()
 _BOOL_MINUS = ("the `-` operator is not defined on bool tensors (as in numpy and PyTorch); convert first, e.g. "
                "Tensor(t, dtype=np.int64), or for masks use numpy's operators on the data: ~t.data, a.data ^ b.data")
-_SYMBOL = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}
 _ADD, _SUB, _MUL, _DIV, _POW, _MATMUL, _NEG, _EXP, _LOG, _TANH, _SIGMOID, _RELU, _SOFTPLUS = (OPS[n] for n in (
     "add", "sub", "mul", "div", "pow", "matmul", "neg", "exp", "log", "tanh", "sigmoid", "relu", "softplus"))
 _CLOCK = [0]  # stamps in-place changes: a node made at `clock` sees a saved tensor changed if its `_version` is later
@@ -226,7 +225,7 @@ class Tensor(_GraphNode, TorchSpellings):
         if type(name) is not str or name:  # "" (the default): no label
             self._name = check_type("Tensor", "name", name, str, "a string")  # as Value's label
         if source is not None and self.data is source.data:  # the same memory: an in-place change of one is one of
-            self._base = source._base or weakref.ref(source.grad_fn or source)  # both (weakly: a node holds its graph)
+            source._view(self)  # both
 
     @classmethod
     def zeros(cls, *shape: int | Sequence[int], requires_grad: bool = False, dtype: Any = np.float32) -> "Tensor":
@@ -379,7 +378,7 @@ class Tensor(_GraphNode, TorchSpellings):
                 raise matmul_error(x.shape, y.shape, e) from None
             if "broadcast" not in str(e):
                 raise ValueError(f"{fn.name}: {e} Convert to floats first: Tensor(t, dtype=np.float32)") from None
-            raise ValueError(f"{fn.name}: shapes {a.shape} {_SYMBOL[fn.name]} {b.shape} cannot be broadcast together: "
+            raise ValueError(f"{fn.name}: shapes {a.shape} {_BINARY[fn.name]} {b.shape} cannot be broadcast together: "
                              "from the right, each pair of sizes must be equal or one of them 1. Reshape one operand "
                              "(for example x.reshape(-1, 1)) or check which axes you meant.") from None
         return _result(round_once(out) if rounded else out, fn, saved, a, b)
@@ -478,9 +477,10 @@ class Tensor(_GraphNode, TorchSpellings):
             raise index_error(e, index, self.shape) from None
 
     def _view(self, out: "Tensor") -> "Tensor":
-        """`out`, made from `self` by a shape op: if numpy made it a view of `self`'s memory (a slice, a transpose),
-        an in-place change of either is one of both (one version counter, as in PyTorch), also for its graph node."""
-        if np.may_share_memory(out.data, self.data):
+        """`out`, made from `self` by a shape op or `Tensor(self)`: if numpy made it a view of `self`'s memory (a
+        slice, a transpose), an in-place change of either is one of both (one version counter, as in PyTorch), also
+        for its graph node."""
+        if np.may_share_memory(out.data, self.data):  # (weakly: a node holds its graph)
             out._base = base = self._base or weakref.ref(self.grad_fn or self)
             (out.grad_fn or out)._base = base
         return out

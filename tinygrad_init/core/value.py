@@ -39,6 +39,12 @@ __all__ = ["Value"]
 Number = Union[int, float, Real, np.integer, np.floating, np.bool_]  # what `Value` reads as a number (Fraction too)
 _INF, _NAN = math.inf, math.nan
 _BINARY = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}  # the ops of two operands, their symbols
+#: numpy's ufuncs of Python's operators -> the method for `x op v` (a Value or a Tensor v on the right: its reflected
+#: op) and the operator ("" for a comparison); a Value has no @
+UFUNCS = {np.add: ("__radd__", "+"), np.subtract: ("__rsub__", "-"), np.multiply: ("__rmul__", "*"),
+          np.divide: ("__rtruediv__", "/"), np.power: ("__rpow__", "**"), np.matmul: ("__rmatmul__", "@"),
+          np.less: ("__gt__", ""), np.less_equal: ("__ge__", ""), np.greater: ("__lt__", ""),
+          np.greater_equal: ("__le__", ""), np.equal: ("__eq__", ""), np.not_equal: ("__ne__", "")}
 
 
 def as_number(x: object, op: str, first: bool = False) -> float:
@@ -396,11 +402,8 @@ class Value:
 
 
 _new = object.__new__
-_REFLECTED = {np.add: Value.__radd__, np.subtract: Value.__rsub__, np.multiply: Value.__rmul__,  # numpy's ufunc of
-              np.divide: Value.__rtruediv__, np.power: Value.__rpow__, np.equal: Value.__eq__,  # `x op v` -> the
-              np.not_equal: Value.__ne__, np.less: Value.__gt__, np.less_equal: Value.__ge__,  # Value's op for it
-              np.greater: Value.__lt__, np.greater_equal: Value.__le__}
-_SYMBOL = {np.add: "+", np.subtract: "-", np.multiply: "*", np.divide: "/", np.power: "**"}  # in place: x += v
+_REFLECTED = {u: getattr(Value, name) for u, (name, _) in UFUNCS.items() if u is not np.matmul}  # x op v: v's op
+_SYMBOL = {u: symbol for u, (_, symbol) in UFUNCS.items() if symbol and u is not np.matmul}  # in place: x += v
 _NO_OP = {np.floor_divide, np.remainder, np.divmod, np.matmul, np.fmod}  # //, %, divmod, @, fmod: no ops of a Value
 
 

@@ -398,3 +398,14 @@ def test_the_path_suggested_for_the_tilde_of_an_unknown_user_is_read_as_a_folder
             utils.path_arg(text)
         suggested = re.search(r"\(or (\S+) for a folder of that name\)$", str(e.value)).group(1)
         assert utils.path_arg(suggested) == Path(text) and not utils.path_arg(suggested).is_absolute()
+
+
+@pytest.mark.torch
+def test_real_array_reads_the_numbers_of_a_pytorch_tensor_that_requires_grad():
+    # numpy's asarray let PyTorch's "Can't call numpy() on Tensor that requires grad" through, to numerical_grad of an f
+    # returning one, and to the ledger, draw and the probe, which read numbers with real_array
+    torch = require_module("torch")
+    np.testing.assert_array_equal(utils.real_array(torch.tensor([1.5, -2.0], requires_grad=True)), [1.5, -2.0])
+    from tinygrad_init.gradcheck import numerical_grad
+    np.testing.assert_allclose(numerical_grad(lambda x: torch.tensor((x ** 2).sum(), requires_grad=True),
+                                              np.array([1.0, -3.0])), [2.0, -6.0], rtol=1e-6)

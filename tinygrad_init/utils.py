@@ -213,6 +213,10 @@ def real_array(value: Any) -> np.ndarray | None:
         arr = np.asarray(value)
     except ValueError:
         return None
+    except RuntimeError:  # a PyTorch tensor that requires grad, whose numpy() PyTorch refuses: its numbers
+        if not is_torch(value):
+            raise
+        arr = np.asarray(value.detach())
     return arr if arr.dtype.kind in "biuf" else None
 
 

@@ -284,6 +284,15 @@ def test_check_int_refuses_a_whole_number_beyond_its_maximum_saying_its_size_not
             utils.check_int("f", "n", big, 1, maximum=utils.MAX_SIZE)
 
 
+def test_check_int_gives_a_short_number_beyond_its_maximum_as_it_is() -> None:
+    # phase_diagram's n of at most 1001: 1002 read 'got about 2^9', which is 512
+    for n in (1002, 10**14):
+        with pytest.raises(ValueError, match=rf"^f: n must be <= 1001, got {n}$"):
+            utils.check_int("f", "n", n, 2, maximum=1001)
+    with pytest.raises(ValueError, match=r"^f: n must be <= 1001, got about 2\^49$"):
+        utils.check_int("f", "n", 10**15, 2, maximum=1001)
+
+
 @pytest.mark.parametrize(("n", "want"), [(np.int64(1), "1 seed"), (np.int64(3), "3 seeds"), (np.intp(0), "0 seeds")])
 def test_counted_takes_numpys_integers_as_pythons(n, want) -> None:
     assert utils.counted(n, "seed") == want  # (was "can't multiply sequence by non-int of type 'numpy.bool'")

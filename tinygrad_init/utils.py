@@ -110,9 +110,11 @@ def check_int(where: str, name: str, value: Any, minimum: int | None = None, why
     and names `name`; `why` is appended to the minimum's (`" (a quarter is held out)"`)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{where}: {name} must be a whole number, got {got(value)}")
-    if maximum is not None and value > maximum:  # its size, not its digits (a repr past 4,300 of them fails)
+    if maximum is not None and value > maximum:  # a long one by its size, not its digits (a repr past 4,300 fails)
         limit = "2^60 - 1, the most elements a numpy array holds" if maximum == MAX_SIZE else maximum
-        raise ValueError(f"{where}: {name} must be <= {limit}, got about 2^{int(value).bit_length() - 1}")
+        size = int(value).bit_length()  # (below 2^49 in full)
+        given = int(value) if size < 50 else f"about 2^{size - 1}"
+        raise ValueError(f"{where}: {name} must be <= {limit}, got {given}")
     if minimum is not None and value < minimum:
         raise ValueError(f"{where}: {name} must be >= {minimum}{why}, got {int(value)}")
     return int(value)

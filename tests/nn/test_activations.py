@@ -183,3 +183,13 @@ def test_an_activation_pickles_as_the_registrys_or_its_slopes(make):
     np.testing.assert_array_equal(b.derivative(z), a.derivative(z))
     registered = a is activations.ACTIVATIONS.get(a.name)
     assert b is a if registered else a.moments is None or b.moments(2.0) == a.moments(2.0)
+
+
+@pytest.mark.parametrize(("call", "typed"), [(lambda: activations.get("soft plus"), "soft plus"),
+                                             (lambda: activations.get("Tanhh"), "Tanhh"),
+                                             (lambda: activations.calculate_gain("Soft-Plus"), "Soft-Plus"),
+                                             (lambda: activations.get("Leaky ReLU", engine_only=True), "Leaky ReLU")])
+def test_an_unknown_activation_is_quoted_as_it_was_typed_not_as_its_lookup_key(call, typed):
+    # the key reads case, spaces, - and _ alike, and the message gave it: got 'soft_plus' for "soft plus"
+    with pytest.raises(ValueError, match=rf"must be one of .*, got '{typed}'"):
+        call()

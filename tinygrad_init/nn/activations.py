@@ -105,8 +105,9 @@ def get(name: str, where: str = "activation", engine_only: bool = False, *, what
     """The `Activation` called `name` (as `key` reads it; "identity" and "none" are "linear"), with
     `engine_only` one the engines compute (not leaky_relu); an unknown name raises a ValueError that starts
     with `where` (the function or option asking), names the argument `what`, the known names and the closest."""
-    k = key(name)
-    return ACTIVATIONS[check_choice(where, what, _ALIASES.get(k, k) if isinstance(k, str) else k, names(engine_only))]
+    k, known = key(name), names(engine_only)
+    k = _ALIASES.get(k, k) if isinstance(k, str) else k  # an unknown name is quoted as typed, not as its key:
+    return ACTIVATIONS[k if isinstance(k, str) and k in known else check_choice(where, what, name, known)]
 
 
 def key(name: Any) -> Any:
@@ -121,7 +122,9 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     SELU). A `param` for another nonlinearity is an error (PyTorch ignores it). Use:
     `init.get("xavier_uniform", gain=init.calculate_gain("tanh"))`."""
     one = ("identity", "none", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d")
-    name = check_choice("calculate_gain", "nonlinearity", key(nonlinearity), (*names(engine_only=False), *one, "selu"))
+    name, known = key(nonlinearity), (*names(engine_only=False), *one, "selu")
+    name = name if isinstance(name, str) and name in known else check_choice("calculate_gain", "nonlinearity",
+                                                                             nonlinearity, known)  # (as get)
     if param is not None and name != "leaky_relu":
         raise ValueError(f"calculate_gain: {name!r} takes no param (only 'leaky_relu' does, its slope); got {param!r}")
     slope = None if param is None else check_slope("calculate_gain", "param", param)

@@ -418,3 +418,20 @@ def test_real_array_reads_the_numbers_of_a_pytorch_tensor_that_requires_grad():
     from tinygrad_init.gradcheck import numerical_grad
     np.testing.assert_allclose(numerical_grad(lambda x: torch.tensor((x ** 2).sum(), requires_grad=True),
                                               np.array([1.0, -3.0])), [2.0, -6.0], rtol=1e-6)
+
+
+@pytest.mark.torch
+def test_real_array_reads_a_pytorch_tensor_of_a_dtype_numpy_has_not_or_with_a_negative_bit():
+    # a bfloat16 tensor (one that requires grad too) let PyTorch's 'Got unsupported ScalarType BFloat16' through, to
+    # numerical_grad of an f returning one; a tensor viewed with a negative bit its "Can't call numpy()"
+    torch = require_module("torch")
+    for t in (torch.tensor([1.5, -2.0], dtype=torch.bfloat16),
+              torch.tensor([1.5, -2.0], dtype=torch.bfloat16, requires_grad=True),
+              torch.tensor([1 - 1.5j, 3 + 2j]).conj().imag):  # (the imaginary parts of a conjugate: a negative bit)
+        arr = utils.real_array(t)
+        np.testing.assert_array_equal(arr, [1.5, -2.0])
+        assert arr.dtype == np.float32
+    assert utils.real_array(torch.tensor([1 + 2j])) is None  # complex: no real numbers, as numpy's complex arrays
+    from tinygrad_init.gradcheck import numerical_grad
+    f = lambda x: torch.tensor(float((x ** 2).sum()), dtype=torch.bfloat16)  # noqa: E731 (9^2, 7^2 in bfloat16)
+    np.testing.assert_array_equal(numerical_grad(f, np.array([8.0]), eps=1.0), [16.0])  # (81 - 49) / 2

@@ -215,10 +215,13 @@ def real_array(value: Any) -> np.ndarray | None:
         arr = np.asarray(value)
     except ValueError:
         return None
-    except RuntimeError:  # a PyTorch tensor that requires grad, whose numpy() PyTorch refuses: its numbers
-        if not is_torch(value):
-            raise
-        arr = np.asarray(value.detach())
+    except (RuntimeError, TypeError):  # a PyTorch tensor whose numpy() PyTorch refuses: one that requires grad, one
+        if not is_torch(value):  # with a negative bit (x.conj().imag), or one of a dtype numpy has not (bfloat16,
+            raise  # float8; float32 holds their numbers exactly)
+        try:
+            arr = np.asarray(value.detach().resolve_neg())
+        except TypeError:
+            arr = np.asarray(value.detach().resolve_neg().float()) if value.is_floating_point() else np.array(None)
     return arr if arr.dtype.kind in "biuf" else None
 
 

@@ -71,6 +71,7 @@ def check_slope(fn: str, arg: str, slope: Any) -> float:
     float64; else an error naming `fn` and `arg`."""
     return check_real(fn, arg, slope, -1e150, 1e150)
 
+
 def leaky_relu(negative_slope: float = NEGATIVE_SLOPE) -> Activation:
     """The leaky ReLU `f(z) = z if z > 0 else a z` of slope `a = negative_slope`, gain `sqrt(2 / (1 + a^2))`; `|a|`
     at most 1e150, so that `1 + a^2` is a float64 (`check_slope`)."""

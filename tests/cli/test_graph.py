@@ -745,3 +745,12 @@ def test_the_help_says_which_ops_are_circles_and_which_ellipses(capsys):
     with pytest.raises(SystemExit):
         cli.main(["graph", "--help"])
     assert "every op as a circle (tanh, exp: an ellipse)" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize("text", ["a**", "(a*b) **", "a ** -", "a.tanh() if", "b / a."])
+def test_an_expression_cut_short_is_pointed_at_its_end_not_its_start(text):
+    # Python reports no column for these ("a**": offset 0); the caret stood under the first character, the a
+    with pytest.raises(ExpressionError) as info:
+        parse_expression(text, {"a": 1.0, "b": 2.0})
+    assert str(info.value).endswith(f"it ends before the expression is complete)\n    {text}\n"
+                                    f"    {' ' * (len(text) - 1)}^"), str(info.value)

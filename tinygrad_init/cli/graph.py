@@ -136,7 +136,9 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
         except SyntaxError as e:  # a formula pasted from a slide: x×y, x−1, x²
             fix = "".join(f"; write {_ASCII.get(c) or _nfkc(c)} for {c}" for c in re.findall(r"character '(.)'", e.msg)
                           if c in _ASCII or _nfkc(c) != c and _nfkc(c).isascii())  # x₁: x1, as its binding reads
-            raise error(f"this is not a valid expression ({e.msg}){fix}", start + max((e.offset or 1) - 1, 0)) from None
+            end = ": it ends before the expression is complete" * (not e.offset)  # offset 0: at the end ("a**")
+            raise error(f"this is not a valid expression ({e.msg}{end}){fix}",
+                        start + (e.offset - 1 if e.offset else len(text.rstrip()) - 1)) from None
         return ev(node)
 
     def ev(node: ast.AST) -> Any:

@@ -146,8 +146,9 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
             return float(node.value)  # not too large: the tokens were checked
         if isinstance(node, ast.Name):
             if node.id not in leaves:
-                raise fail(f"the name '{node.id}' is not bound{did_you_mean(node.id, leaves)}; bind it on the command "
-                           f"line, e.g. {node.id}=1.5 (bound: {', '.join(sorted(leaves)) or 'none'})", node)
+                name = _short(node.id)  # a pasted word of 100,000 letters: by its ends
+                raise fail(f"the name '{name}' is not bound{did_you_mean(node.id, leaves)}; bind it on the command "
+                           f"line, e.g. {name}=1.5 (bound: {', '.join(sorted(leaves)) or 'none'})", node)
             return leaves[node.id]
         if isinstance(node, (ast.BinOp, ast.UnaryOp)) and type(node.op) in _OTHER_OPS:
             unary = "unary " if isinstance(node, ast.UnaryOp) else ""

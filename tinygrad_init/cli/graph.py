@@ -161,18 +161,19 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
         if isinstance(node, ast.Call):
             f = node.func
             if not isinstance(f, ast.Attribute):
-                what = f"'{f.id}(...)'" if isinstance(f, ast.Name) else "this call"
+                what = f"'{_short(f.id)}(...)'" if isinstance(f, ast.Name) else "this call"
                 raise fail(f"calling functions is not allowed: {what}. Only the methods {_METHODS} can be "
                            "called, as in (a*b).tanh()", node)
             if f.attr not in ALLOWED_METHODS:
                 near = did_you_mean(f.attr, ALLOWED_METHODS, ".{}()")
-                raise fail(f"the method '.{f.attr}()' is not allowed{near}; the allowed methods are {_METHODS}", node)
+                raise fail(f"the method '.{_short(f.attr)}()' is not allowed{near}; the allowed methods are "
+                           f"{_METHODS}", node)
             if node.args or node.keywords:
                 raise fail(f"'.{f.attr}()' takes no arguments; write x.{f.attr}()", node)
             return _apply(operator.methodcaller(f.attr), ev(f.value))
         if isinstance(node, ast.Attribute):
             raise fail(f"'.{node.attr}' is a method: call it, as in x.{node.attr}()" if node.attr in ALLOWED_METHODS
-                       else f"the attribute '.{node.attr}' is not allowed; the only attributes are the methods "
+                       else f"the attribute '.{_short(node.attr)}' is not allowed; the only attributes are the methods "
                        f"{_METHODS}", node)
         what = _WHAT.get(type(node), f"the construct '{type(node).__name__}'")
         if isinstance(node, ast.Constant):

@@ -766,3 +766,9 @@ def test_a_name_of_100000_letters_is_named_by_its_ends(text, said):
         parse_expression(text, {"a": 1.0})
     msg = str(info.value)
     assert len(msg) < 600 and said in msg and "(at character " in msg
+
+
+def test_a_binding_pasted_with_a_math_minus_is_told_the_ascii_sign():
+    # the expression x−1 was told "write - for −", the binding a=−3 only that −3 is not a number
+    with pytest.raises(ExpressionError, match="'−3' is not a number .*; write - for −$"):
+        parse_bindings(["a=−3"])

@@ -233,8 +233,9 @@ def parse_bindings(words: Sequence[str]) -> dict[str, float]:
         try:
             number = float(value)
         except ValueError:
+            signs = "".join(f"; write {_ASCII[c]} for {c}" for c in dict.fromkeys(value) if c in _ASCII)  # a=−3
             raise ExpressionError(f"binding {w!r}: {value!r} is not a number (write e.g. {name}=-3 or "
-                                  f"{name}=0.5)") from None
+                                  f"{name}=0.5){signs}") from None
         if math.isinf(number) and "inf" not in value.lower():
             raise ExpressionError(f"binding {_short(w)!r}: " + _TOO_LARGE.format(_short(value, 40)))
         if name in out:

@@ -745,3 +745,30 @@ def test_the_help_says_which_ops_are_circles_and_which_ellipses(capsys):
     with pytest.raises(SystemExit):
         cli.main(["graph", "--help"])
     assert "every op as a circle (tanh, exp: an ellipse)" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize("text", ["a**", "(a*b) **", "a ** -", "a.tanh() if", "b / a."])
+def test_an_expression_cut_short_is_pointed_at_its_end_not_its_start(text):
+    # Python reports no column for these ("a**": offset 0); the caret stood under the first character, the a
+    with pytest.raises(ExpressionError) as info:
+        parse_expression(text, {"a": 1.0, "b": 2.0})
+    assert str(info.value).endswith(f"it ends before the expression is complete)\n    {text}\n"
+                                    f"    {' ' * (len(text) - 1)}^"), str(info.value)
+
+
+@pytest.mark.parametrize("text, said", [("q" * 100_000 + " * a", "(100,000 characters)' is not bound"),
+                                        ("a." + "q" * 100_000 + "()", "(100,000 characters)()' is not allowed"),
+                                        ("a." + "q" * 100_000, "(100,000 characters)' is not allowed"),
+                                        ("q" * 100_000 + "(a)", "(100,000 characters)(...)'")])
+def test_a_name_of_100000_letters_is_named_by_its_ends(text, said):
+    # the message held the name in full (an unbound one twice): 200,000 characters for one pasted word
+    with pytest.raises(ExpressionError) as info:
+        parse_expression(text, {"a": 1.0})
+    msg = str(info.value)
+    assert len(msg) < 600 and said in msg and "(at character " in msg
+
+
+def test_a_binding_pasted_with_a_math_minus_is_told_the_ascii_sign():
+    # the expression x−1 was told "write - for −", the binding a=−3 only that −3 is not a number
+    with pytest.raises(ExpressionError, match="'−3' is not a number .*; write - for −$"):
+        parse_bindings(["a=−3"])

@@ -136,7 +136,9 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
         except SyntaxError as e:  # a formula pasted from a slide: x×y, x−1, x²
             fix = "".join(f"; write {_ASCII.get(c) or _nfkc(c)} for {c}" for c in re.findall(r"character '(.)'", e.msg)
                           if c in _ASCII or _nfkc(c) != c and _nfkc(c).isascii())  # x₁: x1, as its binding reads
-            raise error(f"this is not a valid expression ({e.msg}){fix}", start + max((e.offset or 1) - 1, 0)) from None
+            end = ": it ends before the expression is complete" * (not e.offset)  # offset 0: at the end ("a**")
+            raise error(f"this is not a valid expression ({e.msg}{end}){fix}",
+                        start + (e.offset - 1 if e.offset else len(text.rstrip()) - 1)) from None
         return ev(node)
 
     def ev(node: ast.AST) -> Any:
@@ -144,8 +146,9 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
             return float(node.value)  # not too large: the tokens were checked
         if isinstance(node, ast.Name):
             if node.id not in leaves:
-                raise fail(f"the name '{node.id}' is not bound{did_you_mean(node.id, leaves)}; bind it on the command "
-                           f"line, e.g. {node.id}=1.5 (bound: {', '.join(sorted(leaves)) or 'none'})", node)
+                name = _short(node.id)  # a pasted word of 100,000 letters: by its ends
+                raise fail(f"the name '{name}' is not bound{did_you_mean(node.id, leaves)}; bind it on the command "
+                           f"line, e.g. {name}=1.5 (bound: {', '.join(sorted(leaves)) or 'none'})", node)
             return leaves[node.id]
         if isinstance(node, (ast.BinOp, ast.UnaryOp)) and type(node.op) in _OTHER_OPS:
             unary = "unary " if isinstance(node, ast.UnaryOp) else ""
@@ -158,18 +161,19 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
         if isinstance(node, ast.Call):
             f = node.func
             if not isinstance(f, ast.Attribute):
-                what = f"'{f.id}(...)'" if isinstance(f, ast.Name) else "this call"
+                what = f"'{_short(f.id)}(...)'" if isinstance(f, ast.Name) else "this call"
                 raise fail(f"calling functions is not allowed: {what}. Only the methods {_METHODS} can be "
                            "called, as in (a*b).tanh()", node)
             if f.attr not in ALLOWED_METHODS:
                 near = did_you_mean(f.attr, ALLOWED_METHODS, ".{}()")
-                raise fail(f"the method '.{f.attr}()' is not allowed{near}; the allowed methods are {_METHODS}", node)
+                raise fail(f"the method '.{_short(f.attr)}()' is not allowed{near}; the allowed methods are "
+                           f"{_METHODS}", node)
             if node.args or node.keywords:
                 raise fail(f"'.{f.attr}()' takes no arguments; write x.{f.attr}()", node)
             return _apply(operator.methodcaller(f.attr), ev(f.value))
         if isinstance(node, ast.Attribute):
             raise fail(f"'.{node.attr}' is a method: call it, as in x.{node.attr}()" if node.attr in ALLOWED_METHODS
-                       else f"the attribute '.{node.attr}' is not allowed; the only attributes are the methods "
+                       else f"the attribute '.{_short(node.attr)}' is not allowed; the only attributes are the methods "
                        f"{_METHODS}", node)
         what = _WHAT.get(type(node), f"the construct '{type(node).__name__}'")
         if isinstance(node, ast.Constant):
@@ -229,8 +233,9 @@ def parse_bindings(words: Sequence[str]) -> dict[str, float]:
         try:
             number = float(value)
         except ValueError:
+            signs = "".join(f"; write {_ASCII[c]} for {c}" for c in dict.fromkeys(value) if c in _ASCII)  # a=−3
             raise ExpressionError(f"binding {w!r}: {value!r} is not a number (write e.g. {name}=-3 or "
-                                  f"{name}=0.5)") from None
+                                  f"{name}=0.5){signs}") from None
         if math.isinf(number) and "inf" not in value.lower():
             raise ExpressionError(f"binding {_short(w)!r}: " + _TOO_LARGE.format(_short(value, 40)))
         if name in out:

@@ -759,7 +759,8 @@ def test_an_expression_cut_short_is_pointed_at_its_end_not_its_start(text):
 @pytest.mark.parametrize("text, said", [("q" * 100_000 + " * a", "(100,000 characters)' is not bound"),
                                         ("a." + "q" * 100_000 + "()", "(100,000 characters)()' is not allowed"),
                                         ("a." + "q" * 100_000, "(100,000 characters)' is not allowed"),
-                                        ("q" * 100_000 + "(a)", "(100,000 characters)(...)'")])
+                                        ("q" * 100_000 + "(a)", "(100,000 characters)(...)'")],
+                         ids=["name", "method", "attribute", "function"])
 def test_a_name_of_100000_letters_is_named_by_its_ends(text, said):
     # the message held the name in full (an unbound one twice): 200,000 characters for one pasted word
     with pytest.raises(ExpressionError) as info:

@@ -216,12 +216,15 @@ def real_array(value: Any) -> np.ndarray | None:
     except ValueError:
         return None
     except (RuntimeError, TypeError):  # a PyTorch tensor whose numpy() PyTorch refuses: one that requires grad, one
-        if not is_torch(value):  # with a negative bit (x.conj().imag), or one of a dtype numpy has not (bfloat16,
-            raise  # float8; float32 holds their numbers exactly)
+        if not is_torch(value):  # with a negative bit (x.conj().imag), or one of a dtype numpy has not
+            raise
+        t = value.detach().resolve_neg()
         try:
-            arr = np.asarray(value.detach().resolve_neg())
-        except TypeError:
-            arr = np.asarray(value.detach().resolve_neg().float()) if value.is_floating_point() else np.array(None)
+            arr = np.asarray(t)
+        except TypeError:  # bfloat16, float8: float32 holds their numbers exactly; complex32, quantized: no reals
+            if not t.is_floating_point():
+                return None
+            arr = np.asarray(t.float())
     return arr if arr.dtype.kind in "biuf" else None
 
 
